@@ -1,0 +1,76 @@
+# Single Window: the two commands are `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/singlewindow
+REDIS ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test bench lint typecheck services install system-deps messages check-migrations clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e '.[dev]' 2> >(grep -v "is ignored: it is neither" >&2)
+	touch $@
+
+install: $(VENV)/.installed
+
+# Debian packages the tests need: Chromium for the browser tests, gettext for the catalogues,
+# CJK fonts for the PDFs. Installed only where missing.
+system-deps:
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# Embedded default: SQLite, tasks in-process; no services needed.
+run: install
+	$(BIN)/python manage.py migrate -v0
+	$(BIN)/python manage.py load_reference_data
+	@echo
+	@$(BIN)/python manage.py demo_data
+	@echo
+	@echo "Single Window is starting at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	@echo
+	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+services:
+	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
+	@redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1 || redis-server --daemonize yes --bind 127.0.0.1 --port 6379 --save "" --appendonly no
+	@for i in $$(seq 1 30); do pg_isready -h 127.0.0.1 -p 5432 -q && redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && exit 0; sleep 1; done; echo "PostgreSQL or Redis did not start" >&2; exit 1
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+check-migrations: install
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/python scripts/check_migrations_reversible.py
+
+test: install system-deps services lint typecheck check-migrations
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/python manage.py check --deploy --fail-level ERROR
+	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/pytest -p no:cacheprovider
+
+bench: install services
+	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='singlewindow_bench'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres singlewindow_bench
+	DATABASE_URL=postgres://postgres@127.0.0.1:5432/singlewindow_bench REDIS_URL=$(REDIS) $(BIN)/python -m bench
+
+# Regenerate the translation catalogues after changing strings, then fill in the Chinese.
+messages: install
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var

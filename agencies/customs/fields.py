@@ -1,0 +1,68 @@
+"""Customs (海关): which one-table fields its declaration message carries, and where.
+
+Element paths follow the customs declaration message: DecHead for the header, DecList for each
+goods line, DecContainer for each container.
+"""
+
+from declarations.registry import AgencyFieldMap
+from singlewindow.choices import Agency
+
+FIELD_MAP = AgencyFieldMap(
+    agency=Agency.CUSTOMS,
+    elements={
+        "header.domestic_party_name": "DecHead/TradeName",
+        "header.domestic_party_uscc": "DecHead/TradeCoScc",
+        "header.domestic_party_customs_code": "DecHead/TradeCode",
+        "header.overseas_party_name": "DecHead/OverseasConsignorEname",
+        "header.overseas_party_aeo_code": "DecHead/OverseasConsignorCode",
+        "header.user_unit_name": "DecHead/OwnerName",
+        "header.user_unit_uscc": "DecHead/OwnerCodeScc",
+        "header.customs_office": "DecHead/CustomMaster",
+        "header.port_customs": "DecHead/IEPort",
+        "header.transport_mode": "DecHead/TrafMode",
+        "header.means_of_transport": "DecHead/TrafName",
+        "header.voyage_no": "DecHead/CusVoyageNo",
+        "header.bill_of_lading": "DecHead/BillNo",
+        "header.import_export_date": "DecHead/IEDate",
+        "header.port_of_loading": "DecHead/DespPortCode",
+        "header.port_of_discharge": "DecHead/DistinatePort",
+        "header.goods_location": "DecHead/GoodsPlace",
+        "header.trade_mode": "DecHead/TradeMode",
+        "header.levy_nature": "DecHead/CutMode",
+        "header.record_no": "DecHead/ManualNo",
+        "header.licence_no": "DecHead/LicenseNo",
+        "header.contract_no": "DecHead/ContrNo",
+        "header.trade_country": "DecHead/TradeAreaCode",
+        "header.departure_country": "DecHead/TradeCountry",
+        "header.incoterms": "DecHead/TransMode",
+        "header.freight": "DecHead/FeeRate",
+        "header.insurance": "DecHead/InsurRate",
+        "header.other_charges": "DecHead/OtherRate",
+        "header.charges_currency": "DecHead/FeeCurr",
+        "header.package_type": "DecHead/WrapType",
+        "header.packages": "DecHead/PackNo",
+        "header.gross_weight": "DecHead/GrossWet",
+        "header.net_weight": "DecHead/NetWt",
+        "header.wood_packaging": "DecHead/WoodPackFlag",
+        "header.marks_and_remarks": "DecHead/MarkNo",
+        "header.special_relationship": "DecHead/PromiseItems/SpecialRelation",
+        "header.price_influence": "DecHead/PromiseItems/PriceInfluence",
+        "header.royalty_payment": "DecHead/PromiseItems/RoyaltyPayment",
+        "line.hs_code": "DecList/CodeTS",
+        "line.name": "DecList/GName",
+        "line.model": "DecList/GModel",
+        "line.declared_quantity": "DecList/GQty",
+        "line.declared_unit": "DecList/GUnit",
+        "line.legal_quantity": "DecList/FirstQty",
+        "line.legal_unit": "DecList/FirstUnit",
+        "line.unit_price": "DecList/DeclPrice",
+        "line.total_price": "DecList/DeclTotal",
+        "line.currency": "DecList/TradeCurr",
+        "line.origin_country": "DecList/OriginCountry",
+        "line.destination_country": "DecList/DestinationCountry",
+        "line.duty_mode": "DecList/DutyMode",
+        "container.number": "DecContainer/ContainerId",
+        "container.size_type": "DecContainer/ContainerMd",
+        "container.lcl": "DecContainer/LclFlag",
+    },
+)

@@ -1,0 +1,76 @@
+"""`make bench`: one line per figure, `bench: NAME VALUE UNIT`, on the production services.
+
+Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migrated and loaded here.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def report(name: str, value: float, unit: str) -> None:
+    print(
+        f"bench: {name} {value:.1f} {unit}" if isinstance(value, float) else f"bench: {name} {value} {unit}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    call_command("load_reference_data", verbosity=0)
+    from . import figures
+
+    setup = figures.setup()
+    figures.validate_ms_p50(setup, report)
+    figures.items(report)
+    figures.submit_per_s(setup, report, server=_server)
+
+
+def _server(port: int) -> subprocess.Popen:
+    env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "singlewindow.wsgi",
+            "-c",
+            "gunicorn.conf.py",
+            "-w",
+            "1",
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "--keep-alive",
+            "5",
+        ],
+        cwd=ROOT,
+        env=env,
+    )
+    import requests
+
+    for _ in range(100):
+        try:
+            requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return process
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("gunicorn did not start")
+
+
+if __name__ == "__main__":
+    main()

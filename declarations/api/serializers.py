@@ -1,0 +1,140 @@
+"""The API's parse layer: types and shapes only. Business rules live in validation.py."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import inline_serializer
+from rest_framework import serializers
+
+from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
+from ..services import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
+
+
+class GoodsLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GoodsLine
+        fields = ("line_no", *LINE_FIELDS)
+        read_only_fields = ("line_no",)
+
+
+class ContainerSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Container
+        fields = CONTAINER_FIELDS
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AttachedDocument
+        fields = ("id", "kind", "original_name", "content_type", "size", "sha256", "uploaded_at")
+        read_only_fields = fields
+
+
+class DocumentUploadSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    file = serializers.FileField()
+
+
+class DeclarationListSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = (
+            "id",
+            "status",
+            "pre_entry_no",
+            "version_count",
+            "target",
+            "direction",
+            "kind",
+            "owner_name",
+            "domestic_party_name",
+            "overseas_party_name",
+            "bill_of_lading",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        )
+        read_only_fields = fields
+
+
+class DeclarationSerializer(serializers.ModelSerializer):
+    owner_name = serializers.CharField(source="owner.name", read_only=True)
+    lines = GoodsLineSerializer(many=True, required=False)
+    containers = ContainerSerializer(many=True, required=False)
+    documents = DocumentSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Declaration
+        fields = (
+            "id",
+            "status",
+            "pre_entry_no",
+            "version_count",
+            "owner_name",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+            "target",
+            "direction",
+            "kind",
+            *HEADER_FIELDS,
+            "lines",
+            "containers",
+            "documents",
+        )
+        read_only_fields = (
+            "id",
+            "status",
+            "pre_entry_no",
+            "version_count",
+            "created_at",
+            "updated_at",
+            "submitted_at",
+        )
+        extra_kwargs = {"direction": {"required": True}}
+
+
+class ProblemSerializer(serializers.Serializer):
+    field = serializers.CharField()
+    code = serializers.CharField()
+    message = serializers.CharField()
+
+
+# Built inline: a serializer field called "errors" would shadow Serializer.errors.
+ValidationResultSerializer = inline_serializer(
+    name="ValidationResult",
+    fields={"valid": serializers.BooleanField(), "errors": ProblemSerializer(many=True)},
+)
+
+
+class VersionSerializer(serializers.Serializer):
+    """A frozen version (plain fields: it answers every submission, so it is kept cheap)."""
+
+    number = serializers.IntegerField()
+    pre_entry_no = serializers.CharField()
+    agencies = serializers.ListField(child=serializers.CharField())
+    digest = serializers.CharField()
+    submitted_by = serializers.CharField(source="submitted_by.username")
+    submitted_at = serializers.DateTimeField()
+    dispatch_status = serializers.CharField()
+    payload = serializers.JSONField()
+
+
+class HSCodeSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = HSCode
+        fields = ("code", "level", "description", "parent", "section")
+
+
+class CodeSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class AuditEntrySerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    actor = serializers.CharField(source="actor.username", default=None)
+    action = serializers.CharField()
+    before = serializers.JSONField()
+    after = serializers.JSONField()

@@ -1,0 +1,189 @@
+"""Declarations over REST: thin views that parse, call one service or selector, and answer."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import QuerySet
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import codelists, selectors, services
+from ..choices import CodeList
+from ..fields import COUNTRY, CURRENCY
+from ..filters import DeclarationFilterSet
+from ..models import Declaration
+from .serializers import (
+    AuditEntrySerializer,
+    CodeSerializer,
+    DeclarationListSerializer,
+    DeclarationSerializer,
+    DocumentSerializer,
+    DocumentUploadSerializer,
+    HSCodeSerializer,
+    ValidationResultSerializer,
+    VersionSerializer,
+)
+
+
+def _rows(serializer: DeclarationSerializer) -> tuple[dict[str, Any], Any, Any]:
+    data = dict(serializer.validated_data)
+    return data, data.pop("lines", None), data.pop("containers", None)
+
+
+class DeclarationViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    """Goods declarations (the one table): drafts, validation, submission, copies and documents."""
+
+    serializer_class = DeclarationSerializer
+    filterset_class = DeclarationFilterSet
+
+    def get_queryset(self) -> QuerySet[Declaration]:
+        queryset = selectors.declarations_visible_to(self.request.user)  # type: ignore[arg-type]
+        if self.action == "retrieve":
+            queryset = queryset.prefetch_related("lines", "containers", "documents")
+        return queryset
+
+    def get_serializer_class(self) -> type:
+        return DeclarationListSerializer if self.action == "list" else DeclarationSerializer
+
+    def _own(self) -> Declaration:
+        return selectors.declaration_get_own(user=self.request.user, pk=self.kwargs["pk"])  # type: ignore[arg-type]
+
+    def _full(self, declaration: Declaration) -> Response:
+        fresh = self.get_queryset().prefetch_related("lines", "containers", "documents").get(pk=declaration.pk)
+        return Response(DeclarationSerializer(fresh).data)
+
+    @extend_schema(request=DeclarationSerializer, responses={201: DeclarationSerializer})
+    def create(self, request: Request) -> Response:
+        """Start a draft, with as much of the declaration as you have."""
+        serializer = DeclarationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        header, lines, containers = _rows(serializer)
+        with transaction.atomic():
+            declaration = services.declaration_create(
+                user=request.user,  # type: ignore[arg-type]
+                **{k: header[k] for k in ("target", "direction", "kind") if k in header},
+            )
+            services.declaration_save_draft(
+                declaration=declaration,
+                user=request.user,  # type: ignore[arg-type]
+                header=header,
+                lines=lines,
+                containers=containers,
+            )
+        response = self._full(declaration)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(request=DeclarationSerializer, responses=DeclarationSerializer)
+    def update(self, request: Request, pk: str | None = None) -> Response:
+        """Replace a draft's data; goods lines and containers are replaced when given."""
+        declaration = self._own()
+        serializer = DeclarationSerializer(declaration, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        header, lines, containers = _rows(serializer)
+        services.declaration_save_draft(
+            declaration=declaration,
+            user=request.user,  # type: ignore[arg-type]
+            header=header,
+            lines=lines,
+            containers=containers,
+        )
+        return self._full(declaration)
+
+    partial_update = update
+
+    def destroy(self, request: Request, pk: str | None = None) -> Response:
+        """Discard a draft."""
+        services.declaration_discard(declaration=self._own(), user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(request=None, responses=ValidationResultSerializer)
+    @action(detail=True, methods=["post"])
+    def validate(self, request: Request, pk: str | None = None) -> Response:
+        """Run the full validation without submitting."""
+        problems = services.declaration_problems(declaration=self._own())
+        return Response({"valid": not problems, "errors": [p.as_dict() for p in problems]})
+
+    @extend_schema(request=None, responses={201: VersionSerializer})
+    @action(detail=True, methods=["post"])
+    def submit(self, request: Request, pk: str | None = None) -> Response:
+        """Validate and submit: freezes a numbered version and queues it for the agencies."""
+        version = services.declaration_submit(declaration=self._own(), user=request.user)  # type: ignore[arg-type]
+        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={201: DeclarationSerializer})
+    @action(detail=True, methods=["post"])
+    def copy(self, request: Request, pk: str | None = None) -> Response:
+        """A new draft from this declaration."""
+        copy = services.declaration_copy(source=self._own(), user=request.user)  # type: ignore[arg-type]
+        response = self._full(copy)
+        response.status_code = status.HTTP_201_CREATED
+        return response
+
+    @extend_schema(responses=VersionSerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def versions(self, request: Request, pk: str | None = None) -> Response:
+        declaration = self.get_object()
+        return Response(VersionSerializer(declaration.versions.select_related("submitted_by"), many=True).data)
+
+    @extend_schema(responses=AuditEntrySerializer(many=True))
+    @action(detail=True, methods=["get"])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """The audit trail of this declaration: who changed what, when, before and after."""
+        declaration = self._own()
+        return Response(AuditEntrySerializer(selectors.declaration_history(declaration=declaration), many=True).data)
+
+    @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    def documents(self, request: Request, pk: str | None = None) -> Response:
+        """Attach a PDF, JPEG or PNG document."""
+        declaration = self._own()
+        serializer = DocumentUploadSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        document = services.document_attach(
+            declaration=declaration,
+            user=request.user,  # type: ignore[arg-type]
+            kind=serializer.validated_data["kind"],
+            upload=serializer.validated_data["file"],
+        )
+        return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    @action(detail=True, methods=["delete"], url_path=r"documents/(?P<document_pk>\d+)")
+    def remove_document(self, request: Request, pk: str | None = None, document_pk: str | None = None) -> Response:
+        self._own()
+        document = selectors.document_get(user=request.user, declaration_pk=int(pk or 0), pk=int(document_pk or 0))  # type: ignore[arg-type]
+        services.document_remove(document=document, user=request.user)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class HSSearchView(APIView):
+    @extend_schema(
+        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Digits of a code, or English words")],
+        responses=HSCodeSerializer(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        """Search the HS nomenclature's subheadings."""
+        return Response(HSCodeSerializer(selectors.hs_search(query=request.query_params.get("q", "")), many=True).data)
+
+
+REFERENCES = [*CodeList.values, COUNTRY, CURRENCY]
+
+
+class CodeListView(APIView):
+    @extend_schema(responses=CodeSerializer(many=True))
+    def get(self, request: Request, name: str) -> Response:
+        """A code list's codes with their names in the request's language."""
+        if name not in REFERENCES:
+            return Response(status=status.HTTP_404_NOT_FOUND)
+        return Response([{"code": code, "name": label} for code, label in codelists.choices(name)])

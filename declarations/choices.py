@@ -1,0 +1,60 @@
+"""Declaration constants, named once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Target(models.TextChoices):
+    """Which agencies the firm declares to in the one table."""
+
+    BOTH = "both", _("Customs and inspection")
+    CUSTOMS = "customs", _("Customs only")
+    INSPECTION = "inspection", _("Inspection only")
+
+
+class Direction(models.TextChoices):
+    IMPORT = "import", _("Import")
+    EXPORT = "export", _("Export")
+
+
+class DeclarationKind(models.TextChoices):
+    GENERAL = "general", _("General trade")
+    BONDED = "bonded", _("Special supervision zone (bonded)")
+    ECOMMERCE = "ecommerce", _("Cross-border e-commerce")
+    EXPRESS = "express", _("Express")
+
+
+class DeclarationStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+
+
+class DispatchStatus(models.TextChoices):
+    AWAITING = "awaiting_dispatch", _("Awaiting dispatch")
+
+
+class DocumentKind(models.TextChoices):
+    INVOICE = "invoice", _("Commercial invoice")
+    PACKING_LIST = "packing_list", _("Packing list")
+    CONTRACT = "contract", _("Contract")
+    LICENCE = "licence", _("Licence")
+    CERTIFICATE = "certificate", _("Certificate")
+    BILL_OF_LADING = "bill_of_lading", _("Bill of lading")
+    OTHER = "other", _("Other")
+
+
+class CodeList(models.TextChoices):
+    """The code lists a declaration is checked against (besides HS, countries and currencies)."""
+
+    CUSTOMS_OFFICES = "customs_offices", _("Customs offices")
+    PORTS = "ports", _("Ports (UN/LOCODE)")
+    TRANSPORT_MODES = "transport_modes", _("Transport modes")
+    TRADE_MODES = "trade_modes", _("Trade modes (supervision modes)")
+    LEVY_NATURES = "levy_natures", _("Levy natures")
+    DUTY_MODES = "duty_modes", _("Duty modes")
+    UNITS = "units", _("Units of measure")
+    PACKAGE_TYPES = "package_types", _("Package types")
+    INCOTERMS = "incoterms", _("Incoterms")
+    INSPECTION_AUTHORITIES = "inspection_authorities", _("Inspection authorities")
+    PURPOSES = "purposes", _("Purposes of imported goods")
+    CONTAINER_TYPES = "container_types", _("Container size and type")

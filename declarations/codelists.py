@@ -1,0 +1,129 @@
+"""Lookups in the reference data a declaration is checked against.
+
+Code lists and the HS nomenclature live in the database (platform administrators edit code lists);
+countries and currencies come from pycountry (ISO 3166-1 alpha-3, ISO 4217). Lookups are cached per
+process for a minute, so validating a declaration touches no database for its code lists.
+"""
+
+from __future__ import annotations
+
+import gettext
+import time
+from functools import cache
+
+import pycountry
+from django.utils.translation import get_language
+
+from .fields import COUNTRY, CURRENCY, HS
+
+CACHE_SECONDS = 60.0
+_cache: dict[str, tuple[float, object]] = {}
+
+
+def _cached(key: str, load):  # type: ignore[no-untyped-def]
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    value = load()
+    _cache[key] = (now, value)
+    return value
+
+
+def invalidate() -> None:
+    """Forget cached reference data (after loading or editing it)."""
+    _cache.clear()
+
+
+def _entries(list_name: str) -> dict[str, tuple[str, str, dict]]:
+    from .models import CodeListEntry
+
+    def load() -> dict[str, tuple[str, str, dict]]:
+        rows = CodeListEntry.objects.filter(list=list_name, active=True).values_list(
+            "code", "name_zh", "name_en", "flags"
+        )
+        return {code: (zh, en, flags) for code, zh, en, flags in rows}
+
+    return _cached(f"list:{list_name}", load)  # type: ignore[no-any-return]
+
+
+def _hs_subheadings() -> dict[str, str]:
+    from .models import HSCode
+
+    def load() -> dict[str, str]:
+        return dict(HSCode.objects.filter(level=6).values_list("code", "description"))
+
+    return _cached("hs", load)  # type: ignore[no-any-return]
+
+
+def mandatory_inspection_prefixes() -> tuple[str, ...]:
+    from .models import MandatoryInspectionRule
+
+    def load() -> tuple[str, ...]:
+        return tuple(MandatoryInspectionRule.objects.filter(active=True).values_list("hs_prefix", flat=True))
+
+    return _cached("mandatory", load)  # type: ignore[no-any-return]
+
+
+@cache
+def _countries() -> dict[str, str]:
+    return {c.alpha_3: c.name for c in pycountry.countries}
+
+
+@cache
+def _currencies() -> dict[str, str]:
+    return {c.alpha_3: c.name for c in pycountry.currencies}
+
+
+@cache
+def _iso_translation(domain: str) -> gettext.NullTranslations:
+    return gettext.translation(domain, pycountry.LOCALES_DIR, languages=["zh_CN"], fallback=True)
+
+
+def _chinese() -> bool:
+    return (get_language() or "zh-hans").startswith("zh")
+
+
+def is_known(reference: str, code: str) -> bool:
+    if reference == COUNTRY:
+        return code in _countries()
+    if reference == CURRENCY:
+        return code in _currencies()
+    if reference == HS:
+        return code[:6] in _hs_subheadings()
+    return code in _entries(reference)
+
+
+def flags(reference: str, code: str) -> dict:
+    entry = _entries(reference).get(code)
+    return entry[2] if entry else {}
+
+
+def name(reference: str, code: str) -> str:
+    """The code's name in the active language, or '' when unknown."""
+    if reference in (COUNTRY, CURRENCY):
+        names = _countries() if reference == COUNTRY else _currencies()
+        english = names.get(code, "")
+        if english and _chinese():
+            domain = "iso3166-1" if reference == COUNTRY else "iso4217"
+            return _iso_translation(domain).gettext(english)
+        return english
+    if reference == HS:
+        return _hs_subheadings().get(code[:6], "")
+    entry = _entries(reference).get(code)
+    if not entry:
+        return ""
+    return entry[0] if _chinese() else entry[1]
+
+
+def choices(reference: str) -> list[tuple[str, str]]:
+    """(code, name) pairs in the active language, for datalists and the API."""
+    if reference == COUNTRY:
+        codes = sorted(_countries())
+    elif reference == CURRENCY:
+        codes = sorted(_currencies())
+    elif reference == HS:
+        return []
+    else:
+        codes = sorted(_entries(reference))
+    return [(code, name(reference, code)) for code in codes]

@@ -1,0 +1,318 @@
+"""The one-table goods declaration: header, goods lines, containers, attached documents,
+its frozen submitted versions, and the reference data it is checked against."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from singlewindow.models import Organisation
+
+from .choices import (
+    CodeList,
+    DeclarationKind,
+    DeclarationStatus,
+    Direction,
+    DispatchStatus,
+    DocumentKind,
+    Target,
+)
+
+NOT_NEGATIVE = [MinValueValidator(0)]
+QTY: dict[str, Any] = {"max_digits": 19, "decimal_places": 5, "null": True, "blank": True, "validators": NOT_NEGATIVE}
+PRICE: dict[str, Any] = {"max_digits": 19, "decimal_places": 4, "null": True, "blank": True, "validators": NOT_NEGATIVE}
+MONEY: dict[str, Any] = {"max_digits": 19, "decimal_places": 2, "null": True, "blank": True, "validators": NOT_NEGATIVE}
+WEIGHT: dict[str, Any] = {
+    "max_digits": 16,
+    "decimal_places": 3,
+    "null": True,
+    "blank": True,
+    "validators": NOT_NEGATIVE,
+}
+
+
+class HSCode(models.Model):
+    """A Harmonized System chapter (2 digits), heading (4) or subheading (6)."""
+
+    code = models.CharField(_("HS code"), max_length=6, primary_key=True)
+    level = models.PositiveSmallIntegerField(_("level"))
+    description = models.TextField(_("description"))
+    parent = models.CharField(max_length=6, blank=True)
+    section = models.CharField(_("section"), max_length=5)
+
+    class Meta:
+        verbose_name = _("HS code")
+        verbose_name_plural = _("HS nomenclature")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.description}"
+
+
+class CodeListEntry(models.Model):
+    """One code of a code list; platform administrators keep these in the admin."""
+
+    list = models.CharField(_("code list"), max_length=40, choices=CodeList.choices)
+    code = models.CharField(_("code"), max_length=10)
+    name_zh = models.CharField(_("Chinese name"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=120)
+    active = models.BooleanField(_("active"), default=True)
+    flags = models.JSONField(_("flags"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("code list entry")
+        verbose_name_plural = _("code list entries")
+        ordering = ["list", "code"]
+        constraints = [models.UniqueConstraint(fields=["list", "code"], name="codelistentry_unique_code")]
+
+    def __str__(self) -> str:
+        return f"{self.list}:{self.code} {self.name_zh}"
+
+
+class MandatoryInspectionRule(models.Model):
+    """Commodities that must be declared to inspection and quarantine (法检目录), by HS prefix."""
+
+    hs_prefix = models.CharField(_("HS code or chapter"), max_length=10, unique=True)
+    description_zh = models.CharField(_("Chinese description"), max_length=200)
+    description_en = models.CharField(_("English description"), max_length=200)
+    active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        verbose_name = _("mandatory inspection rule")
+        verbose_name_plural = _("mandatory inspection list")
+        ordering = ["hs_prefix"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hs_prefix__regex=r"^[0-9]{2,10}$"), name="mandatory_prefix_digits")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hs_prefix} {self.description_en}"
+
+
+class Declaration(models.Model):
+    """The working copy of one shipment's declaration. Drafts change; submissions freeze a version."""
+
+    owner = models.ForeignKey(
+        Organisation, verbose_name=_("enterprise"), on_delete=models.PROTECT, related_name="declarations"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
+    )
+    copied_from = models.ForeignKey(
+        "self",
+        verbose_name=_("copied from"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT
+    )
+    target = models.CharField(_("declare to"), max_length=12, choices=Target.choices, default=Target.BOTH)
+    direction = models.CharField(_("direction"), max_length=6, choices=Direction.choices)
+    kind = models.CharField(
+        _("declaration kind"), max_length=12, choices=DeclarationKind.choices, default=DeclarationKind.GENERAL
+    )
+    pre_entry_no = models.CharField(_("pre-entry number"), max_length=18, unique=True, null=True, blank=True)
+    version_count = models.PositiveIntegerField(_("versions"), default=0)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+
+    # Parties (收发货人)
+    domestic_party_name = models.CharField(_("domestic consignee/consignor"), max_length=200, blank=True)
+    domestic_party_uscc = models.CharField(_("domestic party USCC"), max_length=18, blank=True)
+    domestic_party_customs_code = models.CharField(_("domestic party customs code"), max_length=10, blank=True)
+    domestic_party_inspection_code = models.CharField(_("domestic party inspection code"), max_length=10, blank=True)
+    overseas_party_name = models.CharField(_("overseas consignor/consignee"), max_length=200, blank=True)
+    overseas_party_aeo_code = models.CharField(_("overseas party AEO code"), max_length=20, blank=True)
+    user_unit_name = models.CharField(_("consumer/producer unit"), max_length=200, blank=True)
+    user_unit_uscc = models.CharField(_("consumer/producer unit USCC"), max_length=18, blank=True)
+
+    # Transport (运输)
+    customs_office = models.CharField(_("declaring customs office"), max_length=4, blank=True)
+    port_customs = models.CharField(_("customs office of entry/exit"), max_length=4, blank=True)
+    transport_mode = models.CharField(_("transport mode"), max_length=2, blank=True)
+    means_of_transport = models.CharField(_("means of transport"), max_length=100, blank=True)
+    voyage_no = models.CharField(_("voyage number"), max_length=32, blank=True)
+    bill_of_lading = models.CharField(_("bill of lading number"), max_length=50, blank=True)
+    import_export_date = models.DateField(_("import/export date"), null=True, blank=True)
+    port_of_loading = models.CharField(_("port of loading"), max_length=5, blank=True)
+    port_of_discharge = models.CharField(_("port of discharge"), max_length=5, blank=True)
+    entry_exit_port = models.CharField(_("port of entry/exit"), max_length=5, blank=True)
+    goods_location = models.CharField(_("goods location"), max_length=200, blank=True)
+
+    # Trade (贸易)
+    trade_mode = models.CharField(_("trade mode"), max_length=4, blank=True)
+    levy_nature = models.CharField(_("levy nature"), max_length=3, blank=True)
+    record_no = models.CharField(_("record number"), max_length=20, blank=True)
+    licence_no = models.CharField(_("licence number"), max_length=20, blank=True)
+    contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
+    trade_country = models.CharField(_("trading country"), max_length=3, blank=True)
+    departure_country = models.CharField(_("country of departure/destination"), max_length=3, blank=True)
+    incoterms = models.CharField(_("Incoterms"), max_length=3, blank=True)
+    freight = models.DecimalField(_("freight"), **MONEY)
+    insurance = models.DecimalField(_("insurance"), **MONEY)
+    other_charges = models.DecimalField(_("other charges"), **MONEY)
+    charges_currency = models.CharField(_("charges currency"), max_length=3, blank=True)
+
+    # Packages and weights (包装)
+    package_type = models.CharField(_("package type"), max_length=2, blank=True)
+    packages = models.PositiveIntegerField(_("packages"), null=True, blank=True)
+    gross_weight = models.DecimalField(_("gross weight (kg)"), **WEIGHT)
+    net_weight = models.DecimalField(_("net weight (kg)"), **WEIGHT)
+    wood_packaging = models.BooleanField(_("wood packaging"), default=False)
+    marks_and_remarks = models.TextField(_("marks and remarks"), blank=True)
+
+    # Customs confirmations (海关确认)
+    special_relationship = models.BooleanField(_("special relationship"), default=False)
+    price_influence = models.BooleanField(_("price influenced by relationship"), default=False)
+    royalty_payment = models.BooleanField(_("royalties payable"), default=False)
+
+    # Inspection (检验检疫)
+    inspection_authority = models.CharField(_("inspection authority"), max_length=6, blank=True)
+    destination_authority = models.CharField(_("destination inspection authority"), max_length=6, blank=True)
+    certificate_authority = models.CharField(_("certificate-issuing authority"), max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = _("declaration")
+        verbose_name_plural = _("declarations")
+        ordering = ["-updated_at", "-id"]
+        constraints = [
+            # Drafts may hold anything the clerk typed; what is submitted must be consistent.
+            models.CheckConstraint(
+                condition=Q(status=DeclarationStatus.DRAFT)
+                | Q(net_weight__isnull=True)
+                | Q(gross_weight__isnull=True)
+                | Q(net_weight__lte=F("gross_weight")),
+                name="declaration_submitted_net_weight_not_above_gross",
+            ),
+            models.CheckConstraint(
+                condition=Q(status=DeclarationStatus.DRAFT) | Q(pre_entry_no__isnull=False),
+                name="declaration_submitted_has_pre_entry_no",
+            ),
+            models.CheckConstraint(condition=Q(target__in=Target.values), name="declaration_target_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return self.pre_entry_no or _("Draft #%(id)s") % {"id": self.pk}
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == DeclarationStatus.DRAFT
+
+
+class GoodsLine(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    hs_code = models.CharField(_("commodity code"), max_length=10, blank=True)
+    name = models.CharField(_("goods name"), max_length=255, blank=True)
+    model = models.CharField(_("specification and model"), max_length=255, blank=True)
+    declared_quantity = models.DecimalField(_("declared quantity"), **QTY)
+    declared_unit = models.CharField(_("declared unit"), max_length=3, blank=True)
+    legal_quantity = models.DecimalField(_("legal quantity"), **QTY)
+    legal_unit = models.CharField(_("legal unit"), max_length=3, blank=True)
+    unit_price = models.DecimalField(_("unit price"), **PRICE)
+    total_price = models.DecimalField(_("total price"), **MONEY)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    origin_country = models.CharField(_("country of origin"), max_length=3, blank=True)
+    destination_country = models.CharField(_("country of final destination"), max_length=3, blank=True)
+    duty_mode = models.CharField(_("duty mode"), max_length=1, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=2, blank=True)
+    production_batch = models.CharField(_("production batch"), max_length=50, blank=True)
+    un_number = models.CharField(_("UN number (dangerous goods)"), max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = _("goods line")
+        verbose_name_plural = _("goods lines")
+        ordering = ["declaration", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "line_no"], name="goodsline_unique_line_no"),
+            models.CheckConstraint(
+                condition=Q(declared_quantity__isnull=True) | Q(declared_quantity__gte=0),
+                name="goodsline_quantity_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__isnull=True) | Q(unit_price__gte=0),
+                name="goodsline_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_no}. {self.hs_code} {self.name}"
+
+
+class Container(models.Model):
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="containers")
+    number = models.CharField(_("container number"), max_length=11, blank=True)
+    size_type = models.CharField(_("size and type"), max_length=4, blank=True)
+    lcl = models.BooleanField(_("less than container load"), default=False)
+
+    class Meta:
+        verbose_name = _("container")
+        verbose_name_plural = _("containers")
+        ordering = ["declaration", "id"]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+def document_path(instance: AttachedDocument, filename: str) -> str:
+    return f"documents/{instance.declaration_id}/{instance.sha256[:16]}"
+
+
+class AttachedDocument(models.Model):
+    """An attached document (随附单证); its type is checked from its content, never its name."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="documents")
+    kind = models.CharField(_("document type"), max_length=20, choices=DocumentKind.choices)
+    file = models.FileField(_("file"), upload_to=document_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(_("content type"), max_length=40)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("attached document")
+        verbose_name_plural = _("attached documents")
+        ordering = ["declaration", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.original_name}"
+
+
+class DeclarationVersion(models.Model):
+    """A submitted declaration, frozen: the canonical snapshot every agency message is built from."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="versions")
+    number = models.PositiveIntegerField(_("version"))
+    pre_entry_no = models.CharField(_("pre-entry number"), max_length=18)
+    agencies = models.JSONField(_("agencies"))
+    payload = models.JSONField(_("declaration data"))
+    digest = models.CharField(_("SHA-256 of the data"), max_length=64)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
+    dispatch_status = models.CharField(
+        _("dispatch"), max_length=20, choices=DispatchStatus.choices, default=DispatchStatus.AWAITING
+    )
+
+    class Meta:
+        verbose_name = _("declaration version")
+        verbose_name_plural = _("declaration versions")
+        ordering = ["declaration", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["declaration", "number"], name="declarationversion_unique_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pre_entry_no} v{self.number}"

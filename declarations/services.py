@@ -1,0 +1,323 @@
+"""Every write to a declaration goes through here: create, save a draft, submit, copy, attach.
+
+Keyword-only arguments, one transaction per use case, a domain exception on refusal. Views, the API,
+imports and tests all call these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from singlewindow.choices import OrganisationKind
+from singlewindow.errors import DomainError
+from singlewindow.models import User
+from singlewindow.services import audit_record, changed_values, json_value, sequence_next
+
+from . import documents as sniffing
+from .choices import DeclarationKind, DeclarationStatus, Direction, DocumentKind, Target
+from .fields import BY_KEY, ONE_TABLE, normalise
+from .models import AttachedDocument, Container, Declaration, DeclarationVersion, GoodsLine
+from .snapshot import declaration_snapshot, digest
+from .validation import Problem, validate
+
+
+class DeclarationError(DomainError):
+    pass
+
+
+class NotEditable(DeclarationError):
+    pass
+
+
+class DeclarationInvalid(DeclarationError):
+    status_code = 400
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            ngettext(
+                "The declaration has %(count)d problem.",
+                "The declaration has %(count)d problems.",
+                len(problems),
+            )
+            % {"count": len(problems)}
+        )
+        self.found = problems
+
+    def problems(self) -> list[dict[str, str]]:
+        return [p.as_dict() for p in self.found]
+
+
+class DocumentRejected(DeclarationError):
+    status_code = 400
+    code = "rejected"
+    field = "file"
+
+
+HEADER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "header")
+LINE_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "line")
+CONTAINER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "container")
+SETTINGS_FIELDS = ("target", "direction", "kind")
+
+
+def _require_owner(declaration: Declaration, user: User) -> None:
+    if user.organisation_id != declaration.owner_id:
+        raise PermissionDenied
+
+
+def _require_draft(declaration: Declaration) -> None:
+    if declaration.status != DeclarationStatus.DRAFT:
+        raise NotEditable(_("A submitted declaration cannot be changed."))
+
+
+def _lock(declaration: Declaration) -> None:
+    """Lock the row for this transaction and bring the caller's instance up to date, in one query."""
+    declaration.refresh_from_db(from_queryset=Declaration.objects.select_for_update())
+
+
+def _clean(section: str, data: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
+    return {name: normalise(BY_KEY[f"{section}.{name}"], data[name]) for name in allowed if name in data}
+
+
+def _header_state(declaration: Declaration) -> dict[str, Any]:
+    return {name: getattr(declaration, name) for name in (*SETTINGS_FIELDS, *HEADER_FIELDS)}
+
+
+def _rows_state(rows: Sequence[GoodsLine | Container], fields: Sequence[str]) -> list[dict[str, Any]]:
+    return [{name: json_value(getattr(row, name)) for name in fields} for row in rows]
+
+
+@transaction.atomic
+def declaration_create(
+    *,
+    user: User,
+    target: str = Target.BOTH,
+    direction: str = Direction.IMPORT,
+    kind: str = DeclarationKind.GENERAL,
+) -> Declaration:
+    """A new draft for the user's enterprise, pre-filled from its master record (S7)."""
+    org = user.organisation
+    if org is None or org.kind != OrganisationKind.ENTERPRISE:
+        raise PermissionDenied
+    declaration = Declaration.objects.create(
+        owner=org,
+        created_by=user,
+        target=target,
+        direction=direction,
+        kind=kind,
+        domestic_party_name=org.name,
+        domestic_party_uscc=org.uscc,
+        domestic_party_customs_code=org.customs_code,
+        domestic_party_inspection_code=org.inspection_code,
+        user_unit_name=org.name,
+        user_unit_uscc=org.uscc,
+    )
+    audit_record(actor=user, action="declaration.created", obj=declaration, after={"target": target})
+    return declaration
+
+
+@transaction.atomic
+def declaration_save_draft(
+    *,
+    declaration: Declaration,
+    user: User,
+    header: Mapping[str, Any],
+    lines: Sequence[Mapping[str, Any]] | None = None,
+    containers: Sequence[Mapping[str, Any]] | None = None,
+) -> Declaration:
+    """Store what the clerk typed. Type errors are the caller's to catch (forms, serializers);
+    business rules wait for validation, so a half-filled draft can always be kept."""
+    _require_owner(declaration, user)
+    _lock(declaration)
+    _require_draft(declaration)
+    before = _header_state(declaration)
+    for name, value in {**_settings(header), **_clean("header", header, HEADER_FIELDS)}.items():
+        setattr(declaration, name, value)
+    declaration.save()
+    old, new = changed_values(before, _header_state(declaration))
+
+    for related, rows, fields, section, model in (
+        ("lines", lines, LINE_FIELDS, "line", GoodsLine),
+        ("containers", containers, CONTAINER_FIELDS, "container", Container),
+    ):
+        if rows is None:
+            continue
+        manager = getattr(declaration, related)
+        previous = _rows_state(list(manager.all()), fields)
+        manager.all().delete()
+        extra = [{"line_no": i} for i in range(1, len(rows) + 1)] if model is GoodsLine else [{}] * len(rows)
+        created = model.objects.bulk_create(
+            [
+                model(declaration=declaration, **x, **_clean(section, row, fields))  # type: ignore[misc]
+                for row, x in zip(rows, extra, strict=True)
+            ]
+        )
+        current = _rows_state(created, fields)
+        if current != previous:
+            old[related], new[related] = previous, current
+    if new:
+        audit_record(actor=user, action="declaration.draft_saved", obj=declaration, before=old, after=new)
+    return declaration
+
+
+def _settings(header: Mapping[str, Any]) -> dict[str, Any]:
+    choices = {"target": Target, "direction": Direction, "kind": DeclarationKind}
+    return {name: header[name] for name in SETTINGS_FIELDS if header.get(name) in choices[name].values}
+
+
+def declaration_problems(*, declaration: Declaration) -> list[Problem]:
+    """Validate the stored declaration as it would be submitted."""
+    return validate(
+        declaration,
+        list(declaration.lines.all()),
+        list(declaration.containers.all()),
+        list(declaration.documents.all()),
+    )
+
+
+def _pre_entry_number(declaration: Declaration) -> str:
+    """18 digits, as customs numbers are: office (4), year (4), import 1 / export 0, sequence (9)."""
+    year = timezone.localdate().year
+    office = declaration.customs_office or "0000"
+    flag = "1" if declaration.direction == Direction.IMPORT else "0"
+    return f"{office}{year}{flag}{sequence_next(name=f'pre-entry-{year}'):09d}"
+
+
+@transaction.atomic
+def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVersion:
+    """Validate once; if clean, freeze a numbered immutable version and queue it for the agencies.
+    An invalid declaration raises DeclarationInvalid and changes nothing."""
+    _require_owner(declaration, user)
+    _lock(declaration)
+    _require_draft(declaration)
+    lines = list(declaration.lines.all())
+    containers = list(declaration.containers.all())
+    documents = list(declaration.documents.all())
+    problems = validate(declaration, lines, containers, documents)
+    if problems:
+        raise DeclarationInvalid(problems)
+
+    if not declaration.pre_entry_no:
+        declaration.pre_entry_no = _pre_entry_number(declaration)
+    number = declaration.version_count + 1
+    payload = declaration_snapshot(declaration, lines, containers, documents)
+    version = DeclarationVersion.objects.create(
+        declaration=declaration,
+        number=number,
+        pre_entry_no=declaration.pre_entry_no,
+        agencies=payload["agencies"],
+        payload=payload,
+        digest=digest(payload),
+        submitted_by=user,
+    )
+    declaration.status = DeclarationStatus.SUBMITTED
+    declaration.version_count = number
+    declaration.submitted_at = version.submitted_at
+    declaration.save(update_fields=["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
+    audit_record(
+        actor=user,
+        action="declaration.submitted",
+        obj=declaration,
+        before={"status": DeclarationStatus.DRAFT},
+        after={
+            "status": DeclarationStatus.SUBMITTED,
+            "pre_entry_no": declaration.pre_entry_no,
+            "version": number,
+            "digest": version.digest,
+        },
+    )
+    return version
+
+
+@transaction.atomic
+def declaration_copy(*, source: Declaration, user: User) -> Declaration:
+    """A new draft with the source's header, goods lines and containers; the parties are pre-filled
+    again from the master record, attached documents are not copied (they belong to one shipment)."""
+    _require_owner(source, user)
+    copy = declaration_create(user=user, target=source.target, direction=source.direction, kind=source.kind)
+    prefilled = {spec.name for spec in ONE_TABLE if spec.prefilled}
+    for name in HEADER_FIELDS:
+        if name not in prefilled:
+            setattr(copy, name, getattr(source, name))
+    copy.copied_from = source
+    copy.save()
+    GoodsLine.objects.bulk_create(
+        [
+            GoodsLine(declaration=copy, line_no=line.line_no, **{n: getattr(line, n) for n in LINE_FIELDS})
+            for line in source.lines.all()
+        ]
+    )
+    Container.objects.bulk_create(
+        [Container(declaration=copy, **{n: getattr(c, n) for n in CONTAINER_FIELDS}) for c in source.containers.all()]
+    )
+    audit_record(actor=user, action="declaration.copied", obj=copy, after={"copied_from": source.pk})
+    return copy
+
+
+@transaction.atomic
+def document_attach(*, declaration: Declaration, user: User, kind: str, upload: UploadedFile) -> AttachedDocument:
+    """Attach a PDF, JPEG or PNG, recognised by its content; anything else is refused."""
+    _require_owner(declaration, user)
+    _require_draft(declaration)
+    if kind not in DocumentKind.values:
+        raise DocumentRejected(_("Choose the type of document."))
+    limit = settings.ATTACHMENT_MAX_BYTES
+    if upload.size is None or upload.size > limit:
+        raise DocumentRejected(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})
+    data = upload.read()
+    content_type = sniffing.sniff(data)
+    if content_type is None:
+        raise DocumentRejected(_("Only PDF, JPEG and PNG files can be attached; this file is none of them."))
+    sha = hashlib.sha256(data).hexdigest()
+    document = AttachedDocument(
+        declaration=declaration,
+        kind=kind,
+        original_name=(upload.name or "document")[:255],
+        content_type=content_type,
+        size=len(data),
+        sha256=sha,
+        uploaded_by=user,
+    )
+    document.file.save(sha[:16], ContentFile(data), save=False)
+    document.save()
+    audit_record(
+        actor=user,
+        action="declaration.document_attached",
+        obj=declaration,
+        after={"document": document.pk, "kind": kind, "name": document.original_name, "sha256": sha},
+    )
+    return document
+
+
+@transaction.atomic
+def document_remove(*, document: AttachedDocument, user: User) -> None:
+    declaration = document.declaration
+    _require_owner(declaration, user)
+    _require_draft(declaration)
+    before = {"document": document.pk, "kind": document.kind, "name": document.original_name}
+    document.delete()
+    audit_record(actor=user, action="declaration.document_removed", obj=declaration, before=before)
+
+
+@transaction.atomic
+def declaration_discard(*, declaration: Declaration, user: User) -> None:
+    """Delete a draft that was never submitted; the audit trail keeps that it existed."""
+    _require_owner(declaration, user)
+    _require_draft(declaration)
+    if declaration.version_count:
+        raise NotEditable(_("A declaration that has been submitted before cannot be discarded."))
+    audit_record(actor=user, action="declaration.discarded", obj=declaration, before={"status": declaration.status})
+    for document in declaration.documents.all():
+        document.file.delete(save=False)
+    declaration.delete()

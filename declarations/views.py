@@ -1,0 +1,397 @@
+"""Pages of the one table: list, new, edit (save / validate / submit), detail, copy, documents,
+and the small HTMX fragments (a new goods line, a field check, HS suggestions)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from . import codelists, selectors, services
+from .fields import BY_KEY, GROUPS, HS, normalise, specs_for
+from .filters import DeclarationFilterSet
+from .forms import (
+    DocumentForm,
+    NewDeclarationForm,
+    container_formset_class,
+    header_form_class,
+    kept_forms,
+    line_formset_class,
+    rows_from,
+)
+from .models import Declaration
+from .registry import agencies_for, fields_for
+from .validation import Problem, check_value
+
+PATH = re.compile(r"^(?P<rows>lines|containers)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
+
+
+@login_required
+def declaration_list(request: HttpRequest) -> HttpResponse:
+    filterset = DeclarationFilterSet(request.GET, queryset=selectors.declarations_visible_to(request.user))  # type: ignore[arg-type]
+    page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "declarations/list.html",
+        {"filter": filterset, "page": page, "query": query.urlencode()},
+    )
+
+
+@login_required
+def declaration_new(request: HttpRequest) -> HttpResponse:
+    form = NewDeclarationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        declaration = services.declaration_create(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
+        return redirect("declarations:edit", pk=declaration.pk)
+    return render(request, "declarations/new.html", {"form": form})
+
+
+def _forms(declaration: Declaration, data: Any = None) -> tuple[Any, Any, Any]:
+    target = declaration.target
+    if data is not None:
+        return (
+            header_form_class(target)(data, instance=declaration),
+            line_formset_class(target)(data, prefix="lines"),
+            container_formset_class(target)(data, prefix="containers"),
+        )
+    lines = [{f: getattr(line, f) for f in BY_KEY_NAMES["line"]} for line in declaration.lines.all()]
+    containers = [{f: getattr(c, f) for f in BY_KEY_NAMES["container"]} for c in declaration.containers.all()]
+    return (
+        header_form_class(target)(instance=declaration),
+        line_formset_class(target)(initial=lines, prefix="lines"),
+        container_formset_class(target)(initial=containers, prefix="containers"),
+    )
+
+
+BY_KEY_NAMES = {
+    section: [spec.name for spec in BY_KEY.values() if spec.section == section] for section in ("line", "container")
+}
+
+
+def _attach(problems: list[Problem], header: Any, lines: Any, containers: Any) -> list[dict[str, str]]:
+    """Put each problem next to its field; return the summary list for the top of the page."""
+    summary = []
+    rows = {"lines": kept_forms(lines), "containers": kept_forms(containers)}
+    for problem in problems:
+        match = PATH.match(problem.field)
+        if match:
+            index, name = int(match["index"]), match["field"]
+            section = "line" if match["rows"] == "lines" else "container"
+            label = BY_KEY[f"{section}.{name}"].label
+            where = (_("Goods line %(n)d") if section == "line" else _("Container %(n)d")) % {"n": index + 1}
+            form = rows[match["rows"]][index]
+            form.add_error(name, problem.message)
+            summary.append(
+                {
+                    "where": f"{where} · {label}",
+                    "message": problem.message,
+                    "anchor": f"id_{form.prefix}-{name}",
+                }
+            )
+            continue
+        spec = BY_KEY.get(f"header.{problem.field}")
+        if problem.field in header.fields:
+            header.add_error(problem.field, problem.message)
+        label = (
+            spec.label
+            if spec
+            else {
+                "lines": _("Goods lines"),
+                "documents": _("Attached documents"),
+                "target": _("Declare to"),
+            }.get(problem.field, "")
+        )
+        summary.append({"where": str(label), "message": problem.message, "anchor": f"id_{problem.field}"})
+    return summary
+
+
+def _edit_context(declaration: Declaration, header: Any, lines: Any, containers: Any, **extra: Any) -> dict:
+    keys = fields_for(agencies_for(declaration.target))
+    groups = []
+    for group, title in GROUPS.items():
+        names = [s.name for s in specs_for(keys, "header") if s.group == group]
+        if names:
+            groups.append({"title": title, "fields": [header[name] for name in names]})
+    references = {
+        spec.reference for spec in BY_KEY.values() if spec.key in keys and spec.reference and spec.reference != HS
+    }
+    return {
+        "declaration": declaration,
+        "header": header,
+        "groups": groups,
+        "lines": lines,
+        "containers": containers,
+        "datalists": [(f"list-{ref}", codelists.choices(ref)) for ref in sorted(references)],
+        "documents": declaration.documents.all(),
+        "document_form": DocumentForm(),
+        "agencies": agencies_for(declaration.target),
+        **extra,
+    }
+
+
+@login_required
+def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    if not declaration.is_draft:
+        return redirect("declarations:detail", pk=pk)
+    if request.method != "POST":
+        return render(request, "declarations/edit.html", _edit_context(declaration, *_forms(declaration)))
+
+    header, lines, containers = _forms(declaration, request.POST)
+    if not (header.is_valid() and lines.is_valid() and containers.is_valid()):
+        messages.error(request, _("Some values could not be read; nothing was saved. See the marked fields."))
+        return render(
+            request,
+            "declarations/edit.html",
+            _edit_context(declaration, header, lines, containers),
+            status=400,
+        )
+    services.declaration_save_draft(
+        declaration=declaration,
+        user=request.user,  # type: ignore[arg-type]
+        header=header.cleaned_data,
+        lines=rows_from(lines),
+        containers=rows_from(containers),
+    )
+    action = request.POST.get("action", "save")
+    if action == "save" or header.cleaned_data["target"] != declaration.target:
+        messages.success(request, _("Draft saved."))
+        return redirect("declarations:edit", pk=pk)
+    declaration.refresh_from_db()
+    if action == "submit":
+        try:
+            version = services.declaration_submit(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+        except services.DeclarationInvalid as invalid:
+            problems = invalid.found
+        else:
+            messages.success(
+                request,
+                _("Submitted. Pre-entry number %(number)s, version %(version)d, awaiting dispatch to the agencies.")
+                % {"number": version.pre_entry_no, "version": version.number},
+            )
+            return redirect("declarations:detail", pk=pk)
+    else:
+        problems = services.declaration_problems(declaration=declaration)
+    if not problems:
+        messages.success(request, _("Draft saved. No problems found: the declaration is ready to submit."))
+        return redirect("declarations:edit", pk=pk)
+    summary = _attach(problems, header, lines, containers)
+    messages.error(
+        request,
+        ngettext(
+            "Draft saved, but it has %(count)d problem to fix before it can be submitted.",
+            "Draft saved, but it has %(count)d problems to fix before it can be submitted.",
+            len(problems),
+        )
+        % {"count": len(problems)},
+    )
+    return render(
+        request,
+        "declarations/edit.html",
+        _edit_context(declaration, header, lines, containers, summary=summary),
+        status=400,
+    )
+
+
+@login_required
+def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    keys = fields_for(agencies_for(declaration.target))
+    groups = []
+    for group, title in GROUPS.items():
+        specs = [s for s in specs_for(keys, "header") if s.group == group]
+        if specs:
+            groups.append({"title": title, "items": [(s, _display(s, getattr(declaration, s.name))) for s in specs]})
+    own = declaration.owner_id == request.user.organisation_id  # type: ignore[union-attr]
+    return render(
+        request,
+        "declarations/detail.html",
+        {
+            "declaration": declaration,
+            "own": own,
+            "groups": groups,
+            "line_specs": specs_for(keys, "line"),
+            "lines": [
+                [_display(s, getattr(line, s.name)) for s in specs_for(keys, "line")]
+                for line in declaration.lines.all()
+            ],
+            "container_specs": specs_for(keys, "container"),
+            "containers": [
+                [_display(s, getattr(c, s.name)) for s in specs_for(keys, "container")]
+                for c in declaration.containers.all()
+            ],
+            "documents": declaration.documents.all(),
+            "versions": declaration.versions.select_related("submitted_by"),
+            "history": selectors.declaration_history(declaration=declaration) if own else [],
+            "agencies": agencies_for(declaration.target),
+        },
+    )
+
+
+def _display(spec: Any, value: Any) -> str:
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if spec.reference:
+        name = codelists.name(spec.reference, str(value))
+        return f"{value} {name}" if name else str(value)
+    return str(value)
+
+
+@login_required
+@require_POST
+def declaration_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    source = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    copy = services.declaration_copy(source=source, user=request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Copied into a new draft."))
+    return redirect("declarations:edit", pk=copy.pk)
+
+
+@login_required
+@require_POST
+def declaration_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        services.declaration_discard(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+    except services.DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect("declarations:detail", pk=pk)
+    messages.success(request, _("Draft discarded."))
+    return redirect("declarations:list")
+
+
+def _documents_fragment(
+    request: HttpRequest, declaration: Declaration, form: DocumentForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "declarations/_documents.html",
+        {
+            "declaration": declaration,
+            "documents": declaration.documents.all(),
+            "document_form": form or DocumentForm(),
+            "editable": True,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    form = DocumentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.document_attach(
+                declaration=declaration,
+                user=request.user,  # type: ignore[arg-type]
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+            )
+        except services.DeclarationError as error:
+            form.add_error("file", str(error))
+    if request.htmx:  # type: ignore[attr-defined]
+        return _documents_fragment(request, declaration, form if form.errors else None, 200)
+    if form.errors:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("declarations:edit", pk=pk)
+
+
+@login_required
+@require_POST
+def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)  # type: ignore[arg-type]
+    services.document_remove(document=document, user=request.user)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return _documents_fragment(request, declaration)
+    return redirect("declarations:edit", pk=pk)
+
+
+@login_required
+def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)  # type: ignore[arg-type]
+    return FileResponse(
+        document.file.open("rb"),
+        content_type=document.content_type,
+        as_attachment=False,
+        filename=document.original_name,
+    )
+
+
+@login_required
+@require_GET
+def line_row(request: HttpRequest, pk: int) -> HttpResponse:
+    """HTMX: one more empty goods line (or container) row, and the formset's new total."""
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    rows = request.GET.get("rows", "lines")
+    formset_class = container_formset_class if rows == "containers" else line_formset_class
+    prefix = "containers" if rows == "containers" else "lines"
+    try:
+        index = max(0, int(request.GET.get(f"{prefix}-TOTAL_FORMS", "0")))
+    except ValueError:
+        index = 0
+    formset = formset_class(declaration.target)(prefix=prefix)
+    form = formset._construct_form(index)  # type: ignore[attr-defined]  # builds the form at this index
+    template = "declarations/_container_row.html" if rows == "containers" else "declarations/_line_row.html"
+    return render(request, template, {"form": form, "index": index, "prefix": prefix, "oob_total": index + 1})
+
+
+def _submitted_value(request: HttpRequest) -> tuple[str, str]:
+    for name in request.GET:
+        if name != "field":
+            return name, request.GET.get(name, "")
+    return "", ""
+
+
+@login_required
+@require_GET
+def check_field(request: HttpRequest) -> HttpResponse:
+    """HTMX: check one field's value as validation would, and name the code in the user's language."""
+    spec = BY_KEY.get(request.GET.get("field", ""))
+    name, raw = _submitted_value(request)
+    if spec is None:
+        return HttpResponse(status=400)
+    value = normalise(spec, raw)
+    problems = check_value(spec, value) if value else []
+    hint = codelists.name(spec.reference, str(value)) if (spec.reference and value and not problems) else ""
+    return render(request, "declarations/_hint.html", {"problems": problems, "hint": hint, "id": f"hint-id_{name}"})
+
+
+@login_required
+@require_GET
+def hs_suggest(request: HttpRequest) -> HttpResponse:
+    """HTMX: the HS subheadings matching what is typed, into the shared datalist, and a hint."""
+    name, raw = _submitted_value(request)
+    value = raw.strip()
+    results = selectors.hs_search(query=value, limit=15)
+    spec = BY_KEY["line.hs_code"]
+    problems = check_value(spec, value) if len(value) >= 10 else []
+    hint = codelists.name(HS, value) if len(value) >= 10 and not problems else ""
+    return render(
+        request,
+        "declarations/_hs_suggest.html",
+        {"results": results, "problems": problems, "hint": hint, "id": f"hint-id_{name}", "typed": value},
+    )
+
+
+@login_required
+def hs_browse(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    return render(
+        request,
+        "declarations/hs.html",
+        {"query": query, "results": selectors.hs_search(query=query, limit=100)},
+    )

@@ -1,0 +1,5 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("organisation/", views.OrganisationView.as_view(), name="organisation")]

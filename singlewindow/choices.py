@@ -1,0 +1,30 @@
+"""Portal-wide constants, named once (NetBox choices.py)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationKind(models.TextChoices):
+    ENTERPRISE = "enterprise", _("Trade enterprise")
+    BROKER = "broker", _("Customs broker")
+    AGENCY = "agency", _("Government agency")
+    SHIP_AGENCY = "ship_agency", _("Ship agency")
+    PLATFORM = "platform", _("Platform operator")
+
+
+class Agency(models.TextChoices):
+    """The government agencies a declaration can be routed to."""
+
+    CUSTOMS = "customs", _("Customs")
+    INSPECTION = "inspection", _("Inspection and quarantine")
+    MARITIME = "maritime", _("Maritime safety")
+    BORDER = "border", _("Border inspection")
+    PORT = "port", _("Port authority")
+    COMMERCE = "commerce", _("Commerce")
+
+
+class Role(models.TextChoices):
+    DECLARANT = "declarant", _("Declarant")
+    MANAGER = "manager", _("Organisation manager")
+    OFFICER = "officer", _("Agency officer")
+    ADMIN = "admin", _("Platform administrator")

@@ -1,0 +1,85 @@
+"""Portal-wide writes: the audit trail, number sequences and the enterprise master record."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import connection, models, transaction
+from django.forms.models import model_to_dict
+
+from .choices import Role
+from .models import AuditEntry, Organisation, Sequence, User
+
+
+def audit_record(
+    *,
+    actor: User | None,
+    action: str,
+    obj: models.Model,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> AuditEntry:
+    """Add one entry to the audit trail. Callers pass JSON-ready before/after values."""
+    return AuditEntry.objects.create(
+        actor=actor,
+        organisation_id=actor.organisation_id if actor else None,
+        action=action,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        before=dict(before) if before is not None else None,
+        after=dict(after) if after is not None else None,
+    )
+
+
+def sequence_next(*, name: str) -> int:
+    """The next value of a named counter. Call it inside the transaction that uses the number:
+    the row stays locked until that commits, so numbers are unique and without gaps."""
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value", [name])  # noqa: S608
+        row = cursor.fetchone()
+    if row is None:
+        Sequence.objects.get_or_create(name=name)
+        return sequence_next(name=name)
+    return int(row[0])
+
+
+def changed_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:
+    """The keys whose values differ, as (before, after) dicts with JSON-ready values."""
+    keys = [key for key in after if before.get(key) != after.get(key)]
+    return ({k: json_value(before.get(k)) for k in keys}, {k: json_value(after.get(k)) for k in keys})
+
+
+def json_value(value: Any) -> Any:
+    """One canonical JSON form: decimals without trailing zeros ("2450.5"), dates in ISO 8601."""
+    if value is None or isinstance(value, bool | int | float | str | list | dict):
+        return value
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+MASTER_RECORD_FIELDS = ("name", "name_en", "address", "contact_name", "phone", "email")
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, user: User, data: Mapping[str, Any]) -> Organisation:
+    """Change the enterprise master record; only its own managers may, and every change is audited."""
+    if user.organisation_id != organisation.pk or user.role != Role.MANAGER:
+        raise PermissionDenied
+    before = model_to_dict(organisation, fields=MASTER_RECORD_FIELDS)
+    for field in MASTER_RECORD_FIELDS:
+        if field in data:
+            setattr(organisation, field, data[field])
+    organisation.full_clean()
+    organisation.save()
+    old, new = changed_values(before, model_to_dict(organisation, fields=MASTER_RECORD_FIELDS))
+    if new:
+        audit_record(actor=user, action="organisation.updated", obj=organisation, before=old, after=new)
+    return organisation

@@ -1,0 +1,99 @@
+"""Test data: organisations, users and declarations built through the services."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import date
+from typing import Any
+
+import factory
+from django.core.files.uploadedfile import SimpleUploadedFile
+from stdnum.cn import uscc
+
+from declarations import services
+from declarations.choices import DocumentKind, Target
+from declarations.examples import blank_pdf, example_containers, example_header, example_line
+from declarations.models import Declaration
+from licensing.models import Qualification, QualificationKind
+from singlewindow.choices import Agency, OrganisationKind, Role
+from singlewindow.models import Organisation, User
+
+_serial = itertools.count(1)
+
+
+def new_uscc() -> str:
+    body = f"913101{next(_serial):011d}"
+    return body + uscc.calc_check_digit(body)
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    kind = OrganisationKind.ENTERPRISE
+    name = factory.Sequence(lambda n: f"测试贸易有限公司{n}")
+    name_en = factory.Sequence(lambda n: f"Test Trading Co. {n}")
+    uscc = factory.LazyFunction(new_uscc)
+    customs_code = factory.Sequence(lambda n: f"3122{n:06d}")
+    inspection_code = factory.Sequence(lambda n: f"3100{n:06d}")
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    organisation = factory.SubFactory(OrganisationFactory)
+    role = Role.DECLARANT
+    password = factory.PostGenerationMethodCall("set_password", "pass-for-tests")
+
+    @factory.post_generation
+    def saved(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        if create:
+            obj.save()
+
+
+def enterprise(*, inspection_registered: bool = True, **kwargs: Any) -> Organisation:
+    org = OrganisationFactory(**kwargs)
+    if inspection_registered:
+        Qualification.objects.create(
+            organisation=org,
+            kind=QualificationKind.INSPECTION_REGISTRATION,
+            number=org.inspection_code,
+            valid_from=date(2020, 1, 1),
+        )
+    return org
+
+
+def clerk(org: Organisation | None = None, **kwargs: Any) -> User:
+    return UserFactory(organisation=org or enterprise(), **kwargs)
+
+
+def officer(agency: str = Agency.CUSTOMS) -> User:
+    org = OrganisationFactory(kind=OrganisationKind.AGENCY, agency=agency, customs_code="", inspection_code="")
+    return UserFactory(organisation=org, role=Role.OFFICER)
+
+
+def valid_draft(
+    user: User, *, lines: int = 3, target: str = Target.BOTH, documents: bool = True, **header: Any
+) -> Declaration:
+    """A draft that passes validation as it stands."""
+    declaration = services.declaration_create(user=user, target=target)
+    services.declaration_save_draft(
+        declaration=declaration,
+        user=user,
+        header={**example_header(), **header},
+        lines=[example_line(i) for i in range(lines)],
+        containers=example_containers(),
+    )
+    if documents:
+        for kind in (DocumentKind.INVOICE, DocumentKind.PACKING_LIST):
+            services.document_attach(
+                declaration=declaration,
+                user=user,
+                kind=kind,
+                upload=SimpleUploadedFile(f"{kind}.pdf", blank_pdf(kind), "application/pdf"),
+            )
+    declaration.refresh_from_db()
+    return declaration
