@@ -345,8 +345,9 @@ def line_row(request: HttpRequest, pk: int) -> HttpResponse:
         index = 0
     formset = formset_class(declaration.target)(prefix=prefix)
     form = formset._construct_form(index)  # type: ignore[attr-defined]  # builds the form at this index
-    template = "declarations/_container_row.html" if rows == "containers" else "declarations/_line_row.html"
-    return render(request, template, {"form": form, "index": index, "prefix": prefix, "oob_total": index + 1})
+    return render(
+        request, "declarations/_row.html", {"form": form, "index": index, "prefix": prefix, "oob_total": index + 1}
+    )
 
 
 def _submitted_value(request: HttpRequest) -> tuple[str, str]:

@@ -2,4 +2,4 @@ from django.urls import path
 
 from . import views
 
-urlpatterns = [path("organisation/", views.OrganisationView.as_view(), name="organisation")]
+urlpatterns = [path("organisation/", views.OrganisationView.as_view(), name="api-organisation")]

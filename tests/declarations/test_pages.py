@@ -119,3 +119,15 @@ def test_list_page_queries_do_not_grow_with_rows(client_a: Client, user_a: User)
 def test_organisation_page_shows_the_master_record(client_a: Client, user_a: User) -> None:
     page = client_a.get("/organisation/").content.decode()
     assert user_a.organisation.uscc in page  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(("rows", "field"), [("lines", "hs_code"), ("containers", "number")])
+def test_adding_a_row_returns_the_next_numbered_form_and_the_new_total(
+    client_a: Client, user_a: User, rows: str, field: str
+) -> None:
+    declaration = services.declaration_create(user=user_a)
+    response = client_a.get(f"/declarations/{declaration.pk}/row/", {"rows": rows, f"{rows}-TOTAL_FORMS": "2"})
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert f'name="{rows}-2-{field}"' in page
+    assert f'id="id_{rows}-TOTAL_FORMS" value="3" hx-swap-oob="true"' in page
