@@ -69,7 +69,7 @@ bench: install services
 # Regenerate the translation catalogues after changing strings, then fill in the Chinese.
 messages: install
 	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
-	msgen locale/en/LC_MESSAGES/django.po -o locale/en/LC_MESSAGES/django.po
+	$(BIN)/python scripts/english_catalogue.py locale/en/LC_MESSAGES/django.po
 	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
 
 clean:

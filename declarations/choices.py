@@ -58,3 +58,15 @@ class CodeList(models.TextChoices):
     INSPECTION_AUTHORITIES = "inspection_authorities", _("Inspection authorities")
     PURPOSES = "purposes", _("Purposes of imported goods")
     CONTAINER_TYPES = "container_types", _("Container size and type")
+
+
+class DeclarationAction(models.TextChoices):
+    """What the audit trail records about a declaration."""
+
+    CREATED = "declaration.created", _("Created")
+    DRAFT_SAVED = "declaration.draft_saved", _("Draft changed")
+    SUBMITTED = "declaration.submitted", _("Submitted")
+    COPIED = "declaration.copied", _("Copied from another declaration")
+    DOCUMENT_ATTACHED = "declaration.document_attached", _("Document attached")
+    DOCUMENT_REMOVED = "declaration.document_removed", _("Document removed")
+    DISCARDED = "declaration.discarded", _("Draft discarded")

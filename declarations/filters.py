@@ -1,6 +1,7 @@
 """One filter definition for the declaration list page and the API (NetBox filtersets)."""
 
 import django_filters
+from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
@@ -10,15 +11,23 @@ from .models import Declaration
 
 class DeclarationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
-    status = django_filters.ChoiceFilter(choices=DeclarationStatus.choices, label=_("Status"))
-    target = django_filters.ChoiceFilter(choices=Target.choices, label=_("Declare to"))
-    direction = django_filters.ChoiceFilter(choices=Direction.choices, label=_("Direction"))
-    kind = django_filters.ChoiceFilter(choices=DeclarationKind.choices, label=_("Declaration kind"))
+    status = django_filters.ChoiceFilter(choices=DeclarationStatus.choices, empty_label=_("All"), label=_("Status"))
+    target = django_filters.ChoiceFilter(choices=Target.choices, empty_label=_("All"), label=_("Declare to"))
+    direction = django_filters.ChoiceFilter(choices=Direction.choices, empty_label=_("All"), label=_("Direction"))
+    kind = django_filters.ChoiceFilter(
+        choices=DeclarationKind.choices, empty_label=_("All"), label=_("Declaration kind")
+    )
     submitted_from = django_filters.DateFilter(
-        field_name="submitted_at", lookup_expr="date__gte", label=_("Submitted from")
+        field_name="submitted_at",
+        lookup_expr="date__gte",
+        label=_("Submitted from"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
     submitted_to = django_filters.DateFilter(
-        field_name="submitted_at", lookup_expr="date__lte", label=_("Submitted to")
+        field_name="submitted_at",
+        lookup_expr="date__lte",
+        label=_("Submitted to"),
+        widget=forms.DateInput(attrs={"type": "date"}),
     )
 
     class Meta:

@@ -38,6 +38,7 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
         attrs = field.widget.attrs
         if spec.required is not Required.OPTIONAL and not isinstance(field, forms.BooleanField):
             field.required_marker = REQUIRED_TITLES[spec.required]  # type: ignore[attr-defined]
+        field.reference = spec.reference  # type: ignore[attr-defined]
         if spec.reference:
             attrs["list"] = datalist_id(spec.reference)
             attrs["autocomplete"] = "off"
@@ -118,6 +119,8 @@ def container_formset_class(target: str) -> type[forms.BaseFormSet]:
 
 
 class DocumentForm(forms.Form):
+    prefix = "document"
+
     kind = forms.ChoiceField(label=_("Document type"), choices=DocumentKind.choices)
     file = forms.FileField(label=_("File (PDF, JPEG or PNG)"))
 

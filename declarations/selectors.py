@@ -29,7 +29,7 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
 
 def declaration_get(*, user: User, pk: int) -> Declaration:
     try:
-        return declarations_visible_to(user).get(pk=pk)
+        return declarations_visible_to(user).select_related(None).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 

@@ -26,7 +26,7 @@ from singlewindow.models import User
 from singlewindow.services import audit_record, changed_values, json_value, sequence_next
 
 from . import documents as sniffing
-from .choices import DeclarationKind, DeclarationStatus, Direction, DocumentKind, Target
+from .choices import DeclarationAction, DeclarationKind, DeclarationStatus, Direction, DocumentKind, Target
 from .fields import BY_KEY, ONE_TABLE, normalise
 from .models import AttachedDocument, Container, Declaration, DeclarationVersion, GoodsLine
 from .snapshot import declaration_snapshot, digest
@@ -123,7 +123,7 @@ def declaration_create(
         user_unit_name=org.name,
         user_unit_uscc=org.uscc,
     )
-    audit_record(actor=user, action="declaration.created", obj=declaration, after={"target": target})
+    audit_record(actor=user, action=DeclarationAction.CREATED, obj=declaration, after={"target": target})
     return declaration
 
 
@@ -167,7 +167,7 @@ def declaration_save_draft(
         if current != previous:
             old[related], new[related] = previous, current
     if new:
-        audit_record(actor=user, action="declaration.draft_saved", obj=declaration, before=old, after=new)
+        audit_record(actor=user, action=DeclarationAction.DRAFT_SAVED, obj=declaration, before=old, after=new)
     return declaration
 
 
@@ -227,7 +227,7 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     declaration.save(update_fields=["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
     audit_record(
         actor=user,
-        action="declaration.submitted",
+        action=DeclarationAction.SUBMITTED,
         obj=declaration,
         before={"status": DeclarationStatus.DRAFT},
         after={
@@ -261,7 +261,7 @@ def declaration_copy(*, source: Declaration, user: User) -> Declaration:
     Container.objects.bulk_create(
         [Container(declaration=copy, **{n: getattr(c, n) for n in CONTAINER_FIELDS}) for c in source.containers.all()]
     )
-    audit_record(actor=user, action="declaration.copied", obj=copy, after={"copied_from": source.pk})
+    audit_record(actor=user, action=DeclarationAction.COPIED, obj=copy, after={"copied_from": source.pk})
     return copy
 
 
@@ -293,7 +293,7 @@ def document_attach(*, declaration: Declaration, user: User, kind: str, upload: 
     document.save()
     audit_record(
         actor=user,
-        action="declaration.document_attached",
+        action=DeclarationAction.DOCUMENT_ATTACHED,
         obj=declaration,
         after={"document": document.pk, "kind": kind, "name": document.original_name, "sha256": sha},
     )
@@ -307,7 +307,7 @@ def document_remove(*, document: AttachedDocument, user: User) -> None:
     _require_draft(declaration)
     before = {"document": document.pk, "kind": document.kind, "name": document.original_name}
     document.delete()
-    audit_record(actor=user, action="declaration.document_removed", obj=declaration, before=before)
+    audit_record(actor=user, action=DeclarationAction.DOCUMENT_REMOVED, obj=declaration, before=before)
 
 
 @transaction.atomic
@@ -317,7 +317,7 @@ def declaration_discard(*, declaration: Declaration, user: User) -> None:
     _require_draft(declaration)
     if declaration.version_count:
         raise NotEditable(_("A declaration that has been submitted before cannot be discarded."))
-    audit_record(actor=user, action="declaration.discarded", obj=declaration, before={"status": declaration.status})
+    audit_record(actor=user, action=DeclarationAction.DISCARDED, obj=declaration, before={"status": declaration.status})
     for document in declaration.documents.all():
         document.file.delete(save=False)
     declaration.delete()

@@ -15,7 +15,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from singlewindow.services import json_value
+
 from . import codelists, selectors, services
+from .choices import DeclarationAction
 from .fields import BY_KEY, GROUPS, HS, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -232,10 +235,43 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ],
             "documents": declaration.documents.all(),
             "versions": declaration.versions.select_related("submitted_by"),
-            "history": selectors.declaration_history(declaration=declaration) if own else [],
+            "history": _history(declaration) if own else [],
             "agencies": agencies_for(declaration.target),
         },
     )
+
+
+def _history(declaration: Declaration) -> list[dict[str, Any]]:
+    """The audit trail as a clerk reads it: what happened, and each changed field's label."""
+    rows = []
+    for entry in selectors.declaration_history(declaration=declaration):
+        before, after = entry.before or {}, entry.after or {}
+        changes = []
+        for key in dict.fromkeys([*before, *after]):
+            spec = BY_KEY.get(f"header.{key}")
+            if key in ("lines", "containers"):
+                label = _("Goods lines") if key == "lines" else _("Containers")
+                changes.append(
+                    (
+                        label,
+                        _("%(n)d rows") % {"n": len(before.get(key) or [])},
+                        _("%(n)d rows") % {"n": len(after.get(key) or [])},
+                    )
+                )
+                continue
+            label = spec.label if spec else key
+            changes.append((label, _plain(before.get(key)), _plain(after.get(key))))
+        actions = dict(DeclarationAction.choices)
+        rows.append({"entry": entry, "what": actions.get(entry.action, entry.action), "changes": changes})
+    return rows
+
+
+def _plain(value: Any) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    return str(value)
 
 
 def _display(spec: Any, value: Any) -> str:
@@ -243,10 +279,12 @@ def _display(spec: Any, value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
+    if spec.reference == HS:
+        return str(value)
     if spec.reference:
         name = codelists.name(spec.reference, str(value))
         return f"{value} {name}" if name else str(value)
-    return str(value)
+    return str(json_value(value))
 
 
 @login_required

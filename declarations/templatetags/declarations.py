@@ -1,0 +1,18 @@
+from django import template
+from django.forms import BoundField
+
+from declarations import codelists
+from declarations.fields import HS
+
+register = template.Library()
+
+
+@register.filter
+def code_name(field: BoundField) -> str:
+    """The name of the code a code-list field holds, in the active language ('' otherwise)."""
+    reference = getattr(field.field, "reference", None)
+    value = field.value()
+    if not reference or not value or not isinstance(value, str):
+        return ""
+    name = codelists.name(reference, value.strip().upper())
+    return name[:80] if reference == HS else name
