@@ -259,8 +259,7 @@ def _history(declaration: Declaration) -> list[dict[str, Any]]:
                     )
                 )
                 continue
-            label = spec.label if spec else key
-            changes.append((label, _plain(before.get(key)), _plain(after.get(key))))
+            changes.append((str(spec.label) if spec else key, _plain(before.get(key)), _plain(after.get(key))))
         actions = dict(DeclarationAction.choices)
         rows.append({"entry": entry, "what": actions.get(entry.action, entry.action), "changes": changes})
     return rows
