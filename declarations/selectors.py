@@ -34,12 +34,15 @@ def declaration_get(*, user: User, pk: int) -> Declaration:
         raise Http404 from None
 
 
-def declaration_get_own(*, user: User, pk: int) -> Declaration:
-    """A declaration the user's organisation owns (may edit, copy or submit); 404 for anyone else."""
-    declaration = declaration_get(user=user, pk=pk)
-    if declaration.owner_id != user.organisation_id:
-        raise Http404
-    return declaration
+def declaration_get_own(*, user: User, pk: int, reference: bool = False) -> Declaration:
+    """A declaration the user's organisation owns (may edit, copy or submit); 404 for anyone else.
+    With reference=True only its id and owner are loaded: enough for a service that locks and
+    reloads the row itself (declaration_submit)."""
+    try:
+        queryset = Declaration.objects.filter(owner_id=user.organisation_id)
+        return (queryset.only("id", "owner_id") if reference else queryset).get(pk=pk)
+    except (Declaration.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
 
 
 def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocument:

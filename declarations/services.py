@@ -81,9 +81,13 @@ def _require_draft(declaration: Declaration) -> None:
         raise NotEditable(_("A submitted declaration cannot be changed."))
 
 
+ALL_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
+
+
 def _lock(declaration: Declaration) -> None:
-    """Lock the row for this transaction and bring the caller's instance up to date, in one query."""
-    declaration.refresh_from_db(from_queryset=Declaration.objects.select_for_update())
+    """Lock the row for this transaction and load every field of the caller's instance, in one query
+    (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
+    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=Declaration.objects.select_for_update())
 
 
 def _clean(section: str, data: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:

@@ -108,8 +108,8 @@ ValidationResultSerializer = inline_serializer(
 )
 
 
-class VersionSerializer(serializers.Serializer):
-    """A frozen version (plain fields: it answers every submission, so it is kept cheap)."""
+class VersionSummarySerializer(serializers.Serializer):
+    """A frozen version without its data (plain fields: it answers every submission, so it is cheap)."""
 
     number = serializers.IntegerField()
     pre_entry_no = serializers.CharField()
@@ -118,6 +118,11 @@ class VersionSerializer(serializers.Serializer):
     submitted_by = serializers.CharField(source="submitted_by.username")
     submitted_at = serializers.DateTimeField()
     dispatch_status = serializers.CharField()
+
+
+class VersionSerializer(VersionSummarySerializer):
+    """A frozen version with the declaration data every agency message is built from."""
+
     payload = serializers.JSONField()
 
 

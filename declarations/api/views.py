@@ -30,6 +30,7 @@ from .serializers import (
     HSCodeSerializer,
     ValidationResultSerializer,
     VersionSerializer,
+    VersionSummarySerializer,
 )
 
 
@@ -114,12 +115,14 @@ class DeclarationViewSet(
         problems = services.declaration_problems(declaration=self._own())
         return Response({"valid": not problems, "errors": [p.as_dict() for p in problems]})
 
-    @extend_schema(request=None, responses={201: VersionSerializer})
+    @extend_schema(request=None, responses={201: VersionSummarySerializer})
     @action(detail=True, methods=["post"])
     def submit(self, request: Request, pk: str | None = None) -> Response:
-        """Validate and submit: freezes a numbered version and queues it for the agencies."""
-        version = services.declaration_submit(declaration=self._own(), user=request.user)  # type: ignore[arg-type]
-        return Response(VersionSerializer(version).data, status=status.HTTP_201_CREATED)
+        """Validate and submit: freezes a numbered version and queues it for the agencies. The frozen
+        data itself is at versions/."""
+        declaration = selectors.declaration_get_own(user=request.user, pk=self.kwargs["pk"], reference=True)  # type: ignore[arg-type]
+        version = services.declaration_submit(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+        return Response(VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: DeclarationSerializer})
     @action(detail=True, methods=["post"])
