@@ -7,10 +7,15 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
 
     def ready(self) -> None:
-        from declarations.registry import register_field_map
+        from declarations.registry import register_dispatcher, register_field_map
 
-        from .customs.fields import FIELD_MAP as customs
-        from .inspection.fields import FIELD_MAP as inspection
+        from . import adapters
+        from .customs.adapter import ADAPTER as customs
+        from .inspection.adapter import ADAPTER as inspection
 
-        register_field_map(customs)
-        register_field_map(inspection)
+        for adapter in (customs, inspection):
+            register_field_map(adapter.field_map)
+            adapters.register(adapter)
+        from .tasks import enqueue
+
+        register_dispatcher(enqueue)

@@ -27,10 +27,41 @@ class DeclarationKind(models.TextChoices):
 class DeclarationStatus(models.TextChoices):
     DRAFT = "draft", _("Draft")
     SUBMITTED = "submitted", _("Submitted")
+    REJECTED = "rejected", _("Rejected: correct and resubmit")
+    RELEASED = "released", _("Released")
 
 
-class DispatchStatus(models.TextChoices):
-    AWAITING = "awaiting_dispatch", _("Awaiting dispatch")
+EDITABLE = (DeclarationStatus.DRAFT, DeclarationStatus.REJECTED)
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Being delivered")
+    DELIVERED = "delivered", _("Delivered")
+    FAILED = "failed", _("Delivery failed")
+    CANCELLED = "cancelled", _("Superseded by a newer version")
+
+
+class EventKind(models.TextChoices):
+    """What happened on one agency's branch, in the vocabulary of its receipts (ACE-like)."""
+
+    SUBMITTED = "submitted", _("Submitted")
+    DELIVERED = "delivered", _("Delivered to the agency")
+    DELIVERY_FAILED = "delivery_failed", _("Delivery failed")
+    RECEIVED = "received", _("Received by the agency")
+    ACCEPTED = "accepted", _("Accepted, under review")
+    REJECTED = "rejected", _("Rejected")
+    INSPECTION_ORDERED = "inspection_ordered", _("Inspection ordered")
+    INSPECTION_RESULT = "inspection_result", _("Inspection result")
+    DUTIES_ASSESSED = "duties_assessed", _("Duties assessed")
+    PAYMENT = "payment", _("Payment")
+    HELD = "held", _("Held")
+    RELEASED = "released", _("Released")
+
+
+class PaymentStatus(models.TextChoices):
+    UNPAID = "unpaid", _("Unpaid")
+    PAID = "paid", _("Paid")
+    GUARANTEED = "guaranteed", _("Guaranteed")
 
 
 class DocumentKind(models.TextChoices):

@@ -17,9 +17,10 @@ from .choices import (
     CodeList,
     DeclarationKind,
     DeclarationStatus,
+    DeliveryStatus,
     Direction,
-    DispatchStatus,
     DocumentKind,
+    EventKind,
     Target,
 )
 
@@ -187,7 +188,7 @@ class Declaration(models.Model):
         constraints = [
             # Drafts may hold anything the clerk typed; what is submitted must be consistent.
             models.CheckConstraint(
-                condition=Q(status=DeclarationStatus.DRAFT)
+                condition=Q(status__in=(DeclarationStatus.DRAFT, DeclarationStatus.REJECTED))
                 | Q(net_weight__isnull=True)
                 | Q(gross_weight__isnull=True)
                 | Q(net_weight__lte=F("gross_weight")),
@@ -197,6 +198,7 @@ class Declaration(models.Model):
                 condition=Q(status=DeclarationStatus.DRAFT) | Q(pre_entry_no__isnull=False),
                 name="declaration_submitted_has_pre_entry_no",
             ),
+            models.CheckConstraint(condition=Q(status__in=DeclarationStatus.values), name="declaration_status_valid"),
             models.CheckConstraint(condition=Q(target__in=Target.values), name="declaration_target_valid"),
         ]
 
@@ -204,8 +206,15 @@ class Declaration(models.Model):
         return self.pre_entry_no or _("Draft #%(id)s") % {"id": self.pk}
 
     @property
+    def target_agencies(self) -> list[str]:
+        from .registry import agencies_for
+
+        return list(agencies_for(self.target))
+
+    @property
     def is_draft(self) -> bool:
-        return self.status == DeclarationStatus.DRAFT
+        """Whether the firm may change it: a draft, or a rejected declaration being corrected."""
+        return self.status in (DeclarationStatus.DRAFT, DeclarationStatus.REJECTED)
 
 
 class GoodsLine(models.Model):
@@ -302,9 +311,6 @@ class DeclarationVersion(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
     )
     submitted_at = models.DateTimeField(_("submitted at"), auto_now_add=True)
-    dispatch_status = models.CharField(
-        _("dispatch"), max_length=20, choices=DispatchStatus.choices, default=DispatchStatus.AWAITING
-    )
 
     class Meta:
         verbose_name = _("declaration version")
@@ -316,3 +322,71 @@ class DeclarationVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.pre_entry_no} v{self.number}"
+
+
+class Delivery(models.Model):
+    """The outbox: one branch of a submitted version, to one agency. Written in the submission's
+    transaction; delivered by a task; its message id is the agency's idempotency key."""
+
+    version = models.ForeignKey(DeclarationVersion, on_delete=models.PROTECT, related_name="deliveries")
+    agency = models.CharField(_("agency"), max_length=20)
+    message_id = models.CharField(_("message id"), max_length=64, unique=True)
+    status = models.CharField(
+        _("delivery"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["version", "agency"]
+        constraints = [models.UniqueConstraint(fields=["version", "agency"], name="delivery_one_per_agency")]
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+
+    def __str__(self) -> str:
+        return self.message_id
+
+
+class Event(models.Model):
+    """One thing that happened to a shipment, from the portal or from an agency's receipt.
+    Only ever added; the timeline and the declaration's status are derived from these."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="events")
+    version = models.ForeignKey(DeclarationVersion, on_delete=models.PROTECT, related_name="events")
+    agency = models.CharField(_("agency"), max_length=20, blank=True)
+    kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
+    at = models.DateTimeField(_("time"))
+    sequence = models.PositiveIntegerField(_("agency sequence"), default=0)
+    receipt_id = models.CharField(_("receipt id"), max_length=64, unique=True, null=True, blank=True)
+    data = models.JSONField(_("details"), default=dict, blank=True)
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        ordering = ["declaration", "at", "sequence", "id"]
+        indexes = [models.Index(fields=["declaration", "at"], name="event_timeline")]
+
+    def __str__(self) -> str:
+        return f"{self.agency or 'portal'} {self.kind}"
+
+
+class InspectionAppointment(models.Model):
+    """One joint inspection for a version: every agency that orders an inspection of the same goods
+    joins this appointment instead of getting its own (关检 查验指令比碰)."""
+
+    version = models.OneToOneField(DeclarationVersion, on_delete=models.PROTECT, related_name="inspection")
+    agencies = models.JSONField(_("agencies"), default=list)
+    goods = models.CharField(_("goods"), max_length=500, blank=True)
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    scheduled_at = models.DateTimeField(_("appointment"))
+
+    class Meta:
+        verbose_name = _("joint inspection")
+        verbose_name_plural = _("joint inspections")
+
+    def __str__(self) -> str:
+        return f"{self.version} {self.scheduled_at:%Y-%m-%d %H:%M}"

@@ -8,7 +8,7 @@ checks exactly those, and the frozen snapshot carries exactly those.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -33,6 +33,19 @@ TARGET_AGENCIES: dict[str, tuple[str, ...]] = {
     Target.CUSTOMS: (Agency.CUSTOMS,),
     Target.INSPECTION: (Agency.INSPECTION,),
 }
+
+
+_dispatchers: list[Callable[[list[int]], None]] = []
+
+
+def register_dispatcher(dispatch: Callable[[list[int]], None]) -> None:
+    """The agencies app registers how outbox rows (Delivery ids) get delivered."""
+    _dispatchers.append(dispatch)
+
+
+def dispatch(delivery_ids: list[int]) -> None:
+    for send in _dispatchers:
+        send(delivery_ids)
 
 
 def register_field_map(field_map: AgencyFieldMap) -> None:

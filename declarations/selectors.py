@@ -8,7 +8,6 @@ from django.http import Http404
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import AuditEntry, User
 
-from .choices import DeclarationStatus
 from .models import AttachedDocument, Declaration, HSCode
 from .registry import TARGET_AGENCIES
 
@@ -23,7 +22,8 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
         return queryset.filter(owner=org)
     if org.kind == OrganisationKind.AGENCY:
         targets = [target for target, agencies in TARGET_AGENCIES.items() if org.agency in agencies]
-        return queryset.filter(status=DeclarationStatus.SUBMITTED, target__in=targets)
+        # What was submitted to them, whatever happened since; never a draft never sent.
+        return queryset.filter(version_count__gt=0, target__in=targets)
     return queryset.none()
 
 

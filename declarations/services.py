@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -26,9 +27,19 @@ from singlewindow.models import User
 from singlewindow.services import audit_record, changed_values, json_value, sequence_next
 
 from . import documents as sniffing
-from .choices import DeclarationAction, DeclarationKind, DeclarationStatus, Direction, DocumentKind, Target
+from .choices import (
+    DeclarationAction,
+    DeclarationKind,
+    DeclarationStatus,
+    DeliveryStatus,
+    Direction,
+    DocumentKind,
+    EventKind,
+    Target,
+)
 from .fields import BY_KEY, ONE_TABLE, normalise
-from .models import AttachedDocument, Container, Declaration, DeclarationVersion, GoodsLine
+from .models import AttachedDocument, Container, Declaration, DeclarationVersion, Delivery, Event, GoodsLine
+from .registry import dispatch
 from .snapshot import declaration_snapshot, digest
 from .validation import Problem, validate
 
@@ -77,7 +88,7 @@ def _require_owner(declaration: Declaration, user: User) -> None:
 
 
 def _require_draft(declaration: Declaration) -> None:
-    if declaration.status != DeclarationStatus.DRAFT:
+    if not declaration.is_draft:
         raise NotEditable(_("A submitted declaration cannot be changed."))
 
 
@@ -225,15 +236,17 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
         digest=digest(payload),
         submitted_by=user,
     )
+    previous_status = declaration.status
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.version_count = number
     declaration.submitted_at = version.submitted_at
     declaration.save(update_fields=["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
+    deliveries = _queue_for_agencies(version)
     audit_record(
         actor=user,
         action=DeclarationAction.SUBMITTED,
         obj=declaration,
-        before={"status": DeclarationStatus.DRAFT},
+        before={"status": previous_status},
         after={
             "status": DeclarationStatus.SUBMITTED,
             "pre_entry_no": declaration.pre_entry_no,
@@ -241,7 +254,33 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
             "digest": version.digest,
         },
     )
+    ids = [delivery.pk for delivery in deliveries]
+    transaction.on_commit(lambda: dispatch(ids))
     return version
+
+
+def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
+    """The outbox rows for every targeted agency, in the submission's transaction; an earlier
+    version's branches that have not been delivered yet are superseded."""
+    Delivery.objects.filter(version__declaration_id=version.declaration_id, status=DeliveryStatus.PENDING).exclude(
+        version=version
+    ).update(status=DeliveryStatus.CANCELLED)
+    now = timezone.now()
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                version=version,
+                agency=agency,
+                message_id=f"{version.pre_entry_no}-v{version.number}-{agency}",
+                next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+            )
+            for agency in version.agencies
+        ]
+    )
+    Event.objects.create(
+        declaration_id=version.declaration_id, version=version, kind=EventKind.SUBMITTED, at=version.submitted_at
+    )
+    return deliveries
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ urlpatterns = [
     path("hs/suggest/", views.hs_suggest, name="hs_suggest"),
     path("<int:pk>/", views.declaration_detail, name="detail"),
     path("<int:pk>/edit/", views.declaration_edit, name="edit"),
+    path("<int:pk>/timeline/", views.declaration_timeline, name="timeline"),
     path("<int:pk>/copy/", views.declaration_copy, name="copy"),
     path("<int:pk>/discard/", views.declaration_discard, name="discard"),
     path("<int:pk>/row/", views.line_row, name="row"),

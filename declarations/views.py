@@ -15,10 +15,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from singlewindow.choices import Agency
 from singlewindow.services import json_value
 
 from . import codelists, selectors, services
-from .choices import DeclarationAction
+from .choices import DeclarationAction, EventKind
 from .fields import BY_KEY, GROUPS, HS, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -32,6 +33,7 @@ from .forms import (
 )
 from .models import Declaration
 from .registry import agencies_for, fields_for
+from .timeline import shared_states, timeline_for
 from .validation import Problem, check_value
 
 PATH = re.compile(r"^(?P<rows>lines|containers)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
@@ -43,10 +45,19 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    states = shared_states(list(page))
+    rows = [(d, states.get(d.pk, [])) for d in page]
     return render(
         request,
         "declarations/list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
+        {
+            "filter": filterset,
+            "page": page,
+            "rows": rows,
+            "query": query.urlencode(),
+            "agency_names": dict(Agency.choices),
+            "kind_names": dict(EventKind.choices),
+        },
     )
 
 
@@ -209,13 +220,28 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    keys = fields_for(agencies_for(declaration.target))
+    own = declaration.owner_id == request.user.organisation_id  # type: ignore[union-attr]
+    # The firm sees its working copy; everyone else sees only what was submitted (the latest frozen
+    # version), never the corrections a firm is still making.
+    if own:
+        header = {s.name: getattr(declaration, s.name) for s in BY_KEY.values() if s.section == "header"}
+        line_rows = [{n: getattr(line, n) for n in BY_KEY_NAMES["line"]} for line in declaration.lines.all()]
+        container_rows = [{n: getattr(c, n) for n in BY_KEY_NAMES["container"]} for c in declaration.containers.all()]
+        target = declaration.target
+    else:
+        payload = declaration.versions.get(number=declaration.version_count).payload
+        header, line_rows, container_rows, target = (
+            payload["header"],
+            payload["lines"],
+            payload["containers"],
+            payload["target"],
+        )
+    keys = fields_for(agencies_for(target))
     groups = []
     for group, title in GROUPS.items():
         specs = [s for s in specs_for(keys, "header") if s.group == group]
         if specs:
-            groups.append({"title": title, "items": [(s, _display(s, getattr(declaration, s.name))) for s in specs]})
-    own = declaration.owner_id == request.user.organisation_id  # type: ignore[union-attr]
+            groups.append({"title": title, "items": [(s, _display(s, header.get(s.name))) for s in specs]})
     return render(
         request,
         "declarations/detail.html",
@@ -224,21 +250,30 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "own": own,
             "groups": groups,
             "line_specs": specs_for(keys, "line"),
-            "lines": [
-                [_display(s, getattr(line, s.name)) for s in specs_for(keys, "line")]
-                for line in declaration.lines.all()
-            ],
+            "lines": [[_display(s, row.get(s.name)) for s in specs_for(keys, "line")] for row in line_rows],
             "container_specs": specs_for(keys, "container"),
             "containers": [
-                [_display(s, getattr(c, s.name)) for s in specs_for(keys, "container")]
-                for c in declaration.containers.all()
+                [_display(s, row.get(s.name)) for s in specs_for(keys, "container")] for row in container_rows
             ],
             "documents": declaration.documents.all(),
             "versions": declaration.versions.select_related("submitted_by"),
             "history": _history(declaration) if own else [],
             "agencies": agencies_for(declaration.target),
+            "timeline": timeline_for(declaration),
+            "agency_names": Agency.choices,
         },
     )
+
+
+@login_required
+@require_GET
+def declaration_timeline(request: HttpRequest, pk: int) -> HttpResponse:
+    """HTMX: the live timeline fragment (polled until every agency has decided)."""
+    declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    timeline = timeline_for(declaration)
+    if timeline is None:
+        return HttpResponse(status=204)
+    return render(request, "declarations/_timeline.html", {"timeline": timeline, "agency_names": Agency.choices})
 
 
 def _history(declaration: Declaration) -> list[dict[str, Any]]:

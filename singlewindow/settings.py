@@ -187,6 +187,23 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 
+# Agencies: where each agency's system (or the simulator) takes messages, and the shared secret both
+# sides sign with (HMAC-SHA256). docs/AGENCY_PROTOCOL.md.
+SIMULATOR_URL = env_str("SIMULATOR_URL", "http://127.0.0.1:8001")
+AGENCY_ENDPOINTS = {
+    agency: env_str(f"AGENCY_{agency.upper()}_URL", f"{SIMULATOR_URL}/agencies/{agency}/messages")
+    for agency in ("customs", "inspection", "maritime", "border", "port")
+}
+AGENCY_SECRET = env_str("AGENCY_SECRET", "insecure-agency-secret")
+DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
+DELIVERY_BACKOFF_SECONDS = float(env_str("DELIVERY_BACKOFF_SECONDS", "2"))
+DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 30)
+DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
+JOINT_INSPECTION_DELAY_HOURS = env_int("JOINT_INSPECTION_DELAY_HOURS", 20)
+CELERY_BEAT_SCHEDULE = {
+    "deliveries-sweep": {"task": "agencies.sweep", "schedule": float(env_str("DELIVERY_SWEEP_SECONDS", "5"))},
+}
+
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "singlewindow@localhost")
 

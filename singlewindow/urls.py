@@ -6,6 +6,7 @@ from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from agencies.views import receipt_gateway
 from licensing.views import organisation_profile
 
 
@@ -22,6 +23,7 @@ urlpatterns = [
     path("organisation/", organisation_profile, name="organisation"),
     path("api/v1/", include("declarations.api.urls")),
     path("api/v1/", include("licensing.api.urls")),
+    path("api/v1/agency-gateway/receipts/", receipt_gateway, name="receipt-gateway"),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

@@ -9,6 +9,7 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from declarations import codelists
+from singlewindow.celery import app as celery_app
 from declarations.models import HSCode
 from declarations.reference_data import load_reference_data
 from singlewindow.models import User
@@ -30,6 +31,12 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
     if not HSCode.objects.exists():
         load_reference_data()
     codelists.invalidate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_in_process() -> None:
+    """Unit tests run tasks in-process; tests/integration starts real workers and switches this off."""
+    celery_app.conf.task_always_eager = True
 
 
 @pytest.fixture(autouse=True)

@@ -117,7 +117,6 @@ class VersionSummarySerializer(serializers.Serializer):
     digest = serializers.CharField()
     submitted_by = serializers.CharField(source="submitted_by.username")
     submitted_at = serializers.DateTimeField()
-    dispatch_status = serializers.CharField()
 
 
 class VersionSerializer(VersionSummarySerializer):
@@ -143,3 +142,39 @@ class AuditEntrySerializer(serializers.Serializer):
     action = serializers.CharField()
     before = serializers.JSONField()
     after = serializers.JSONField()
+
+
+class BranchSerializer(serializers.Serializer):
+    agency = serializers.CharField()
+    state = serializers.CharField()
+    state_label = serializers.CharField(source="label")
+    waiting = serializers.BooleanField()
+    reason = serializers.CharField()
+    field = serializers.CharField()
+    delivery = serializers.CharField()
+
+
+class EventSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    agency = serializers.CharField()
+    kind = serializers.CharField()
+    version = serializers.IntegerField(source="version.number")
+    details = serializers.JSONField(source="data")
+
+
+class InspectionSerializer(serializers.Serializer):
+    scheduled_at = serializers.DateTimeField()
+    place = serializers.CharField()
+    agencies = serializers.ListField(child=serializers.CharField())
+    goods = serializers.CharField()
+
+
+class TimelineSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    status = serializers.CharField()
+    released = serializers.BooleanField()
+    waiting_for = serializers.ListField(child=serializers.CharField())
+    branches = BranchSerializer(many=True)
+    inspection = InspectionSerializer(allow_null=True)
+    duties = serializers.DictField(allow_null=True)
+    events = EventSerializer(many=True)

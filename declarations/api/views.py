@@ -6,6 +6,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -20,6 +21,7 @@ from ..choices import CodeList
 from ..fields import COUNTRY, CURRENCY
 from ..filters import DeclarationFilterSet
 from ..models import Declaration
+from ..timeline import timeline_for
 from .serializers import (
     AuditEntrySerializer,
     CodeSerializer,
@@ -28,6 +30,7 @@ from .serializers import (
     DocumentSerializer,
     DocumentUploadSerializer,
     HSCodeSerializer,
+    TimelineSerializer,
     ValidationResultSerializer,
     VersionSerializer,
     VersionSummarySerializer,
@@ -138,6 +141,19 @@ class DeclarationViewSet(
     def versions(self, request: Request, pk: str | None = None) -> Response:
         declaration = self.get_object()
         return Response(VersionSerializer(declaration.versions.select_related("submitted_by"), many=True).data)
+
+    @extend_schema(responses=TimelineSerializer)
+    @action(detail=True, methods=["get"])
+    def timeline(self, request: Request, pk: str | None = None) -> Response:
+        """The shipment's status timeline: every agency's branch, who is waiting for whom, the joint
+        inspection, duties and payment, and all events in time order."""
+        found = timeline_for(self.get_object())
+        if found is None:
+            return Response(
+                {"errors": [{"field": "", "code": "not_submitted", "message": _("Not submitted yet.")}]},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response(TimelineSerializer(found).data)
 
     @extend_schema(responses=AuditEntrySerializer(many=True))
     @action(detail=True, methods=["get"])

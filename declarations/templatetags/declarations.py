@@ -16,3 +16,8 @@ def code_name(field: BoundField) -> str:
         return ""
     name = codelists.name(reference, value.strip().upper())
     return name[:80] if reference == HS else name
+
+
+@register.filter
+def get_item(mapping: dict, key: str) -> object:
+    return mapping.get(key, key)

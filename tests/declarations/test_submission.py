@@ -31,7 +31,10 @@ def test_submission_freezes_a_numbered_version_and_records_who_and_when(user_a: 
         declaration.pre_entry_no,
         user_a,
     )
-    assert version.dispatch_status == "awaiting_dispatch"
+    assert sorted(version.deliveries.values_list("agency", "status")) == [
+        ("customs", "pending"),
+        ("inspection", "pending"),
+    ]
     assert version.agencies == ["customs", "inspection"]
     assert version.payload["header"]["bill_of_lading"] == "COSU6234567890"
     assert [line["hs_code"] for line in version.payload["lines"]] == [

@@ -1,0 +1,51 @@
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+
+from declarations.choices import DeliveryStatus
+from declarations.models import Delivery
+
+from . import delivery as deliveries
+from .models import QuarantinedReceipt
+from .tasks import enqueue
+
+
+@admin.register(QuarantinedReceipt)
+class QuarantinedReceiptAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "reason", "remote_addr", "resolved")
+    list_filter = ("resolved",)
+    readonly_fields = ("received_at", "reason", "remote_addr", "text")
+    fields = ("received_at", "reason", "remote_addr", "text", "resolved")
+
+    @admin.display(description=_("body"))
+    def text(self, obj: QuarantinedReceipt) -> str:
+        return bytes(obj.body).decode("utf-8", errors="replace")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(Delivery)
+class DeliveryAdmin(admin.ModelAdmin):
+    list_display = ("message_id", "agency", "status", "attempts", "next_attempt_at", "last_error")
+    list_filter = ("status", "agency")
+    search_fields = ("message_id",)
+    actions = ["retry"]
+    readonly_fields = [f.name for f in Delivery._meta.fields]
+
+    @admin.action(description=_("Deliver the failed branches again"))
+    def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+        failed = list(queryset.filter(status=DeliveryStatus.FAILED))
+        for item in failed:
+            deliveries.delivery_retry(delivery=item)
+        enqueue([item.pk for item in failed])
+        messages.success(request, _("%(n)d branches queued again.") % {"n": len(failed)})
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,0 +1,92 @@
+"""Each agency's message XSD, written from its field map (`python manage.py agency_schemas`).
+
+The committed files in agencies/schemas/ are what adapters and the simulator validate against;
+a test checks they still match the field maps.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from declarations.fields import BY_KEY
+
+from .adapters import SCHEMAS, Adapter
+
+TYPES: list[tuple[type[models.Field], str]] = [
+    (models.DecimalField, "xs:decimal"),
+    (models.PositiveIntegerField, "xs:nonNegativeInteger"),
+    (models.BooleanField, "xs:boolean"),
+    (models.DateField, "xs:date"),
+]
+
+
+def _type(key: str) -> str:
+    field = BY_KEY[key].model_field
+    for field_class, xsd_type in TYPES:
+        if isinstance(field, field_class):
+            return xsd_type
+    return f"Text{field.max_length}" if field.max_length else "xs:string"
+
+
+def schema_text(adapter: Adapter) -> str:
+    sections = {"header": [], "line": [], "container": []}  # type: dict[str, list[str]]
+    lengths = set()
+    for key, path in adapter.field_map.elements.items():
+        xsd_type = _type(key)
+        if xsd_type.startswith("Text"):
+            lengths.add(int(xsd_type[4:]))
+        sections[key.split(".", 1)[0]].append(
+            f'          <xs:element name="{path.split("/", 1)[1]}" type="{xsd_type}" minOccurs="0"/>'
+        )
+
+    def group(section: str, occurs: str, line_no: bool = False) -> str:
+        attribute = (
+            '\n        <xs:attribute name="LineNo" type="xs:positiveInteger" use="required"/>' if line_no else ""
+        )
+        return (
+            f'    <xs:element name="{adapter.groups[section]}"{occurs}>\n      <xs:complexType>\n        <xs:sequence>\n'
+            + "\n".join(sections[section])
+            + f"\n        </xs:sequence>{attribute}\n      </xs:complexType>\n    </xs:element>"
+        )
+
+    text_types = "\n".join(
+        f'  <xs:simpleType name="Text{n}"><xs:restriction base="xs:string"><xs:maxLength value="{n}"/>'
+        f"</xs:restriction></xs:simpleType>"
+        for n in sorted(lengths)
+    )
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- The {adapter.agency} declaration message. Written from agencies/{adapter.agency}/fields.py by
+     `python manage.py agency_schemas`; do not edit by hand. -->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{adapter.namespace}"
+           xmlns="{adapter.namespace}" elementFormDefault="qualified">
+{text_types}
+  <xs:element name="{adapter.root}">
+    <xs:complexType>
+      <xs:sequence>
+{group("header", "")}
+{group("line", ' minOccurs="1" maxOccurs="999"', line_no=True)}
+{group("container", ' minOccurs="0" maxOccurs="999"')}
+      </xs:sequence>
+      <xs:attribute name="MessageId" type="xs:string" use="required"/>
+      <xs:attribute name="PreEntryNo" type="xs:string" use="required"/>
+      <xs:attribute name="Version" type="xs:positiveInteger" use="required"/>
+      <xs:attribute name="Direction" use="required">
+        <xs:simpleType><xs:restriction base="xs:string">
+          <xs:enumeration value="import"/><xs:enumeration value="export"/>
+        </xs:restriction></xs:simpleType>
+      </xs:attribute>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+"""
+
+
+def write_schemas() -> list[str]:
+    from .adapters import adapters
+
+    written = []
+    for adapter in adapters():
+        path = SCHEMAS / f"{adapter.agency}.xsd"
+        path.write_text(schema_text(adapter), encoding="utf-8")
+        written.append(str(path))
+    return written

@@ -1,0 +1,15 @@
+"""HMAC-SHA256 signatures on everything exchanged with agencies (header `X-Signature: sha256=<hex>`)."""
+
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def signature(body: bytes, secret: str | None = None) -> str:
+    key = (secret or settings.AGENCY_SECRET).encode()
+    return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
+
+
+def signature_valid(body: bytes, header: str | None) -> bool:
+    return bool(header) and hmac.compare_digest(signature(body), header or "")

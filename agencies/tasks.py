@@ -1,0 +1,31 @@
+"""Celery tasks: thin, idempotent, enqueued on commit. They only call agencies/delivery.py."""
+
+from __future__ import annotations
+
+from celery import shared_task
+from django.conf import settings
+
+from . import delivery
+
+
+@shared_task(name="agencies.deliver", acks_late=True, ignore_result=True)
+def deliver(delivery_id: int) -> str:
+    outcome, delay = delivery.delivery_attempt(delivery_id=delivery_id)
+    if outcome is delivery.Attempt.RETRY and not settings.CELERY_TASK_ALWAYS_EAGER:
+        # In-process (eager) mode has no timer: the sweep picks the branch up again.
+        deliver.apply_async((delivery_id,), countdown=delay)
+    return outcome.value
+
+
+@shared_task(name="agencies.sweep", ignore_result=True)
+def sweep() -> int:
+    ids = delivery.deliveries_due()
+    for delivery_id in ids:
+        deliver.delay(delivery_id)
+    return len(ids)
+
+
+def enqueue(delivery_ids: list[int]) -> None:
+    """Registered with declarations.registry: runs after a submission commits."""
+    for delivery_id in delivery_ids:
+        deliver.delay(delivery_id)

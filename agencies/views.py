@@ -1,0 +1,28 @@
+"""The inbound gateway for agencies' receipts (docs/AGENCY_PROTOCOL.md, section 2)."""
+
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from .receipts import receipts_accept
+from .signing import signature_valid
+
+
+@csrf_exempt
+@require_POST
+def receipt_gateway(request: HttpRequest) -> HttpResponse:
+    body = request.body
+    if not signature_valid(body, request.headers.get("X-Signature")):
+        return JsonResponse({"error": "missing or wrong signature"}, status=401)
+    outcome = receipts_accept(body=body, remote_addr=request.META.get("REMOTE_ADDR", ""))
+    if outcome.recorded is None:
+        assert outcome.quarantined is not None
+        return JsonResponse({"error": outcome.quarantined.reason, "quarantined": outcome.quarantined.pk}, status=400)
+    return JsonResponse(
+        {
+            "stored": outcome.recorded.stored,
+            "duplicates": outcome.recorded.duplicates,
+            "quarantined": outcome.quarantined.pk if outcome.quarantined else None,
+        },
+        status=202,
+    )

@@ -1,0 +1,173 @@
+"""Agencies' receipts become events; each shipment's status is derived from its events.
+
+Receipts may come twice or out of order: a receipt id is stored once, and each agency's branch is
+read in the agency's own sequence, not in arrival order. Nothing here edits an event.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from .choices import DeclarationStatus, DeliveryStatus, EventKind
+from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
+
+FINAL = {EventKind.RELEASED, EventKind.REJECTED}
+
+
+@dataclass(frozen=True)
+class AgencyEvent:
+    """One receipt, in the portal's words (an adapter translated the agency's)."""
+
+    receipt_id: str
+    message_id: str
+    agency: str
+    sequence: int
+    at: datetime
+    kind: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Recorded:
+    stored: int = 0
+    duplicates: int = 0
+    unknown_messages: list[str] = field(default_factory=list)
+
+
+@transaction.atomic
+def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
+    """Store new receipts as events, then bring each affected declaration's status up to date."""
+    result = Recorded()
+    deliveries = {
+        d.message_id: d
+        for d in Delivery.objects.filter(message_id__in={e.message_id for e in events}).select_related("version")
+    }
+    seen = set(Event.objects.filter(receipt_id__in=[e.receipt_id for e in events]).values_list("receipt_id", flat=True))
+    new: list[Event] = []
+    for event in events:
+        delivery = deliveries.get(event.message_id)
+        if delivery is None or delivery.agency != event.agency:
+            result.unknown_messages.append(event.message_id)
+            continue
+        if event.receipt_id in seen:
+            result.duplicates += 1
+            continue
+        seen.add(event.receipt_id)
+        new.append(
+            Event(
+                declaration_id=delivery.version.declaration_id,
+                version=delivery.version,
+                agency=event.agency,
+                kind=event.kind,
+                at=event.at,
+                sequence=event.sequence,
+                receipt_id=event.receipt_id,
+                data=event.data,
+            )
+        )
+    Event.objects.bulk_create(new)
+    result.stored = len(new)
+    _match_inspections([e for e in new if e.kind == EventKind.INSPECTION_ORDERED])
+    _update_statuses({e.declaration_id for e in new})
+    return result
+
+
+def event_record_delivery(*, delivery: Delivery, kind: str, data: dict[str, Any] | None = None) -> None:
+    """The portal's own event on a branch: delivered, or delivery failed."""
+    Event.objects.create(
+        declaration_id=delivery.version.declaration_id,
+        version=delivery.version,
+        agency=delivery.agency,
+        kind=kind,
+        at=timezone.now(),
+        data=data or {},
+    )
+
+
+def _match_inspections(orders: list[Event]) -> None:
+    """Every inspection order for the same version joins one appointment (one inspection, not two)."""
+    for order in orders:
+        appointment, _ = InspectionAppointment.objects.select_for_update().get_or_create(
+            version=order.version,
+            defaults={
+                "scheduled_at": _next_slot(order.at),
+                "place": Declaration.objects.values_list("goods_location", flat=True).get(pk=order.declaration_id),
+            },
+        )
+        if order.agency not in appointment.agencies:
+            appointment.agencies = sorted([*appointment.agencies, order.agency])
+            goods = {g for g in (appointment.goods.split(",") if appointment.goods else []) if g}
+            goods.update(g.strip() for g in str(order.data.get("goods", "")).split(",") if g.strip())
+            appointment.goods = ",".join(sorted(goods, key=lambda g: (len(g), g)))
+            appointment.save(update_fields=["agencies", "goods"])
+
+
+def _next_slot(at: datetime) -> datetime:
+    """The first inspection slot: the next 09:00 or 14:00 at least the configured delay ahead."""
+    earliest = timezone.localtime(at) + timedelta(hours=settings.JOINT_INSPECTION_DELAY_HOURS)
+    for day in range(0, 3):
+        for hour in (9, 14):
+            slot = (earliest + timedelta(days=day)).replace(hour=hour, minute=0, second=0, microsecond=0)
+            if slot >= earliest:
+                return slot
+    return earliest
+
+
+def branch_states(events: Iterable[Event], agencies: Iterable[str]) -> dict[str, Event | None]:
+    """Each agency's latest receipt for one version, read in the agency's own sequence."""
+    latest: dict[str, Event | None] = dict.fromkeys(agencies)
+    for event in events:
+        if event.agency not in latest or event.receipt_id is None:
+            continue
+        current = latest[event.agency]
+        if current is None or event.sequence > current.sequence:
+            latest[event.agency] = event
+    return latest
+
+
+def overall_status(states: dict[str, Event | None]) -> str:
+    kinds = {event.kind if event else None for event in states.values()}
+    if EventKind.REJECTED in kinds:
+        return DeclarationStatus.REJECTED
+    if kinds == {EventKind.RELEASED}:
+        return DeclarationStatus.RELEASED
+    return DeclarationStatus.SUBMITTED
+
+
+def _update_statuses(declaration_ids: set[int]) -> None:
+    if not declaration_ids:
+        return
+    declarations = list(
+        Declaration.objects.select_for_update().filter(pk__in=declaration_ids).only("id", "status", "version_count")
+    )
+    versions = {
+        (v.declaration_id, v.number): v
+        for v in DeclarationVersion.objects.filter(declaration_id__in=declaration_ids).only(
+            "id", "declaration_id", "number", "agencies"
+        )
+    }
+    by_version: dict[int, list[Event]] = defaultdict(list)
+    latest_ids = [versions[(d.pk, d.version_count)].pk for d in declarations]
+    for event in Event.objects.filter(version_id__in=latest_ids).only(
+        "version_id", "agency", "kind", "sequence", "receipt_id"
+    ):
+        by_version[event.version_id].append(event)
+    changed = []
+    for declaration in declarations:
+        version = versions[(declaration.pk, declaration.version_count)]
+        status = overall_status(branch_states(by_version[version.pk], version.agencies))
+        if declaration.status != status and declaration.status != DeclarationStatus.DRAFT:
+            declaration.status = status
+            changed.append(declaration)
+    Declaration.objects.bulk_update(changed, ["status"])
+
+
+__all__ = ["FINAL", "AgencyEvent", "DeliveryStatus", "event_record_delivery", "events_record"]

@@ -1,0 +1,138 @@
+"""One status timeline per shipment, derived from its events (S4): each agency's branch, who is
+waiting for whom, the joint inspection, duties and payment, and every event in time order."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from singlewindow.choices import Agency
+
+from .choices import DeclarationStatus, DeliveryStatus, EventKind, PaymentStatus
+from .events import branch_states, overall_status
+from .models import Declaration, Delivery, Event, InspectionAppointment
+
+
+@dataclass
+class Branch:
+    agency: str
+    state: str  # an EventKind of the latest receipt, or the delivery status before any receipt
+    label: str
+    waiting: bool
+    reason: str = ""
+    field: str = ""
+    delivery: str = ""
+
+
+@dataclass
+class Timeline:
+    declaration: Declaration
+    version: int
+    status: str
+    branches: list[Branch]
+    events: list[Event]
+    inspection: InspectionAppointment | None = None
+    duties: dict[str, Any] | None = None
+    waiting_for: list[str] = field(default_factory=list)
+
+    @property
+    def released(self) -> bool:
+        return self.status == DeclarationStatus.RELEASED
+
+    @property
+    def final(self) -> bool:
+        return self.status in (DeclarationStatus.RELEASED, DeclarationStatus.REJECTED)
+
+
+AGENCY_LABELS = dict(Agency.choices)
+KIND_LABELS = dict(EventKind.choices)
+DELIVERY_LABELS = dict(DeliveryStatus.choices)
+
+
+def timeline_for(declaration: Declaration) -> Timeline | None:
+    """The shipment's timeline, or None for a declaration never submitted."""
+    if not declaration.version_count:
+        return None
+    events = list(
+        Event.objects.filter(declaration=declaration).select_related("version").order_by("at", "sequence", "id")
+    )
+    latest = [e for e in events if e.version.number == declaration.version_count]
+    version = latest[0].version if latest else declaration.versions.get(number=declaration.version_count)
+    deliveries = {d.agency: d for d in Delivery.objects.filter(version=version)}
+    states = branch_states(latest, version.agencies)
+    branches = []
+    for agency in version.agencies:
+        event = states[agency]
+        delivery = deliveries.get(agency)
+        if event is not None:
+            state, label = event.kind, KIND_LABELS[event.kind]
+        else:
+            state = delivery.status if delivery else DeliveryStatus.PENDING
+            label = DELIVERY_LABELS[state]
+        branches.append(
+            Branch(
+                agency=agency,
+                state=state,
+                label=str(label),
+                waiting=state != EventKind.RELEASED,
+                reason=event.data.get("reason", "") if event else (delivery.last_error if delivery else ""),
+                field=event.data.get("field", "") if event else "",
+                delivery=delivery.status if delivery else "",
+            )
+        )
+    return Timeline(
+        declaration=declaration,
+        version=version.number,
+        status=overall_status(states),
+        branches=branches,
+        events=events,
+        inspection=InspectionAppointment.objects.filter(version=version).first(),
+        duties=_duties(latest),
+        waiting_for=[str(AGENCY_LABELS.get(b.agency, b.agency)) for b in branches if b.waiting],
+    )
+
+
+def _duties(events: list[Event]) -> dict[str, Any] | None:
+    assessed = [e for e in events if e.kind == EventKind.DUTIES_ASSESSED]
+    if not assessed:
+        return None
+    latest = max(assessed, key=lambda e: (e.agency, e.sequence))
+    payments = sorted((e for e in events if e.kind == EventKind.PAYMENT), key=lambda e: e.sequence)
+    payment = payments[-1].data.get("payment", PaymentStatus.UNPAID) if payments else PaymentStatus.UNPAID
+    return {
+        "amount": Decimal(str(latest.data.get("amount", "0"))),
+        "currency": latest.data.get("currency", "CNY"),
+        "payment": payment,
+        "payment_label": str(dict(PaymentStatus.choices).get(payment, payment)),
+    }
+
+
+def _kind(event: Event | None) -> str:
+    return event.kind if event is not None else ""
+
+
+def shared_states(declarations: list[Declaration]) -> dict[int, list[tuple[str, str]]]:
+    """For a page of declarations: each one's agencies and their latest state, in two queries."""
+    versions = {(d.pk, d.version_count) for d in declarations if d.version_count}
+    if not versions:
+        return {}
+    events = (
+        Event.objects.filter(declaration_id__in=[pk for pk, _ in versions], receipt_id__isnull=False)
+        .select_related("version")
+        .only("declaration_id", "agency", "kind", "sequence", "receipt_id", "version__number", "version__agencies")
+    )
+    by_declaration: dict[int, list[Event]] = {}
+    agencies: dict[int, list[str]] = {}
+    for event in events:
+        if (event.declaration_id, event.version.number) in versions:
+            by_declaration.setdefault(event.declaration_id, []).append(event)
+            agencies[event.declaration_id] = event.version.agencies
+    out = {}
+    for declaration in declarations:
+        if not declaration.version_count:
+            continue
+        names = agencies.get(declaration.pk) or declaration.target_agencies
+        states = branch_states(by_declaration.get(declaration.pk, []), names)
+        out[declaration.pk] = [(a, _kind(states[a])) for a in names]
+    return out

@@ -1,0 +1,57 @@
+"""Each agency's message is built from the frozen declaration and checked by its XSD."""
+
+from __future__ import annotations
+
+import pytest
+from lxml import etree
+
+from agencies.adapters import adapter_for, adapters
+from agencies.schemas import SCHEMAS, schema_text
+from declarations import services
+from singlewindow.models import User
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+
+def test_committed_schemas_match_the_field_maps() -> None:
+    for adapter in adapters():
+        assert (SCHEMAS / f"{adapter.agency}.xsd").read_text(encoding="utf-8") == schema_text(adapter), (
+            f"run `python manage.py agency_schemas` ({adapter.agency})"
+        )
+
+
+@pytest.mark.parametrize(
+    ("agency", "bill", "hs"), [("customs", "BillNo", "CodeTS"), ("inspection", "BillLadNo", "HsCode")]
+)
+def test_message_carries_the_shared_items_under_the_agencys_names(
+    user_a: User, agency: str, bill: str, hs: str
+) -> None:
+    version = services.declaration_submit(declaration=factories.valid_draft(user_a), user=user_a)
+    adapter = adapter_for(agency)
+    body = adapter.build_message(version.payload, message_id="m-1", version=1)
+    root = etree.fromstring(body)
+    ns = {"m": adapter.namespace}
+    assert root.get("PreEntryNo") == version.pre_entry_no
+    assert root.findtext(f"m:{adapter.groups['header']}/m:{bill}", namespaces=ns) == "COSU6234567890"
+    assert [e.text for e in root.findall(f"m:{adapter.groups['line']}/m:{hs}", namespaces=ns)] == [
+        "8471300000",
+        "8443321000",
+        "8517130000",
+    ]
+    assert adapter.schema.validate(root)
+
+
+def test_agency_specific_items_go_only_to_their_agency(user_a: User) -> None:
+    version = services.declaration_submit(declaration=factories.valid_draft(user_a), user=user_a)
+    customs = etree.fromstring(adapter_for("customs").build_message(version.payload, message_id="m", version=1))
+    inspection = etree.fromstring(adapter_for("inspection").build_message(version.payload, message_id="m", version=1))
+
+    def head(root: etree._Element) -> dict[str, str]:
+        return {etree.QName(e).localname: e.text for e in root[0]}
+
+    assert head(customs)["CutMode"] == "101"  # levy nature: customs only
+    assert "101" not in head(inspection).values()
+    assert head(inspection)["OrgCode"] == "310000"  # inspection authority: inspection only
+    assert "310000" not in head(customs).values()

@@ -1,0 +1,181 @@
+"""Receipts: signed, parsed safely, deduplicated, read in the agency's order; bad ones quarantined."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from agencies.models import QuarantinedReceipt
+from declarations import services
+from declarations.models import Declaration, Event, InspectionAppointment
+from declarations.timeline import timeline_for
+from singlewindow.models import User
+
+from .. import factories
+from .receipts import branch, envelope, post, receipt, release_all
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(user_a: User) -> Declaration:
+    declaration = factories.valid_draft(user_a)
+    services.declaration_submit(declaration=declaration, user=user_a)
+    declaration.refresh_from_db()
+    return declaration
+
+
+def test_released_by_every_agency_means_released(client: Client, submitted: Declaration) -> None:
+    customs = branch(submitted, "customs")
+    post(client, envelope(receipt(customs, "received", 1), receipt(customs, "released", 2)))
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+    assert timeline_for(submitted).waiting_for == ["检验检疫"]  # type: ignore[union-attr]
+    release_all(client, submitted)
+    submitted.refresh_from_db()
+    assert submitted.status == "released"
+    assert timeline_for(submitted).released  # type: ignore[union-attr]
+
+
+def test_duplicate_receipts_are_stored_once(client: Client, submitted: Declaration) -> None:
+    customs = branch(submitted, "customs")
+    body = envelope(receipt(customs, "received", 1, receipt_id="dup-1"))
+    assert post(client, body).json()["stored"] == 1
+    again = post(client, body)
+    assert again.status_code == 202 and again.json() == {"stored": 0, "duplicates": 1, "quarantined": None}
+    assert Event.objects.filter(receipt_id="dup-1").count() == 1
+
+
+def test_out_of_order_receipts_follow_the_agencys_sequence(client: Client, submitted: Declaration) -> None:
+    for agency in ("customs", "inspection"):
+        d = branch(submitted, agency)
+        post(client, envelope(receipt(d, "released", 3)))
+        post(client, envelope(receipt(d, "accepted", 2), receipt(d, "received", 1)))
+    submitted.refresh_from_db()
+    assert submitted.status == "released"
+    assert [b.state for b in timeline_for(submitted).branches] == ["released", "released"]  # type: ignore[union-attr]
+
+
+def test_rejection_names_the_field_and_the_firm_can_correct_and_resubmit(
+    client: Client, submitted: Declaration, user_a: User
+) -> None:
+    customs = branch(submitted, "customs")
+    post(
+        client,
+        envelope(
+            receipt(customs, "received", 1),
+            receipt(customs, "rejected", 2, reason="毛重与舱单不符", field="DecHead/GrossWet"),
+        ),
+    )
+    submitted.refresh_from_db()
+    assert submitted.status == "rejected" and submitted.is_draft
+    rejected = next(b for b in timeline_for(submitted).branches if b.agency == "customs")  # type: ignore[union-attr]
+    assert (rejected.reason, rejected.field) == ("毛重与舱单不符", "gross_weight")
+
+    services.declaration_save_draft(declaration=submitted, user=user_a, header={"gross_weight": "2460.5"})
+    version = services.declaration_submit(declaration=submitted, user=user_a)
+    assert version.number == 2 and version.pre_entry_no == submitted.pre_entry_no
+    assert branch(submitted, "inspection").status == "pending"
+    assert branch(submitted, "inspection").version.number == 2
+    assert submitted.versions.get(number=1).deliveries.get(agency="inspection").status == "cancelled"
+    assert {e.version.number for e in timeline_for(submitted).events} == {1, 2}  # type: ignore[union-attr]
+
+
+def test_two_inspection_orders_become_one_joint_inspection(client: Client, submitted: Declaration) -> None:
+    for agency in ("customs", "inspection"):
+        d = branch(submitted, agency)
+        post(client, envelope(receipt(d, "accepted", 1), receipt(d, "inspection_ordered", 2, goods="1,2")))
+    appointment = InspectionAppointment.objects.get()
+    assert appointment.agencies == ["customs", "inspection"]
+    assert appointment.goods == "1,2"
+    assert appointment.place == "洋山深水港四期码头"
+    assert appointment.scheduled_at.astimezone().hour in (9, 14) or appointment.scheduled_at.hour in (1, 6)
+
+
+def test_duties_show_unpaid_until_the_payment_receipt(client: Client, submitted: Declaration) -> None:
+    customs = branch(submitted, "customs")
+    post(client, envelope(receipt(customs, "duties_assessed", 2, duties="1234.50")))
+    duties = timeline_for(submitted).duties  # type: ignore[union-attr]
+    assert (str(duties["amount"]), duties["payment"]) == ("1234.50", "unpaid")  # type: ignore[index]
+    post(client, envelope(receipt(customs, "payment", 3, payment="paid")))
+    assert timeline_for(submitted).duties["payment"] == "paid"  # type: ignore[union-attr,index]
+
+
+def test_unsigned_or_wrongly_signed_receipts_are_refused_and_change_nothing(
+    client: Client, submitted: Declaration
+) -> None:
+    body = envelope(receipt(branch(submitted, "customs"), "released", 1))
+    assert post(client, body, signed=False).status_code == 401
+    assert post(client, body, sig="sha256=" + "0" * 64).status_code == 401
+    assert not Event.objects.filter(receipt_id__isnull=False).exists()
+    assert not QuarantinedReceipt.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<Receipts><Receipt>not closed",
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+        b'<Receipts xmlns="urn:singlewindow:receipt:1">&lol2;</Receipts>',
+        b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+        b'<Receipts xmlns="urn:singlewindow:receipt:1"><Receipt><ReceiptId>&xxe;</ReceiptId></Receipt></Receipts>',
+        b'<Receipts xmlns="urn:singlewindow:receipt:1"><Receipt><ReceiptId>x</ReceiptId></Receipt></Receipts>',
+    ],
+    ids=["malformed", "entity-expansion", "external-entity", "invalid"],
+)
+def test_unreadable_receipts_are_quarantined_and_nothing_else_changes(
+    client: Client, submitted: Declaration, body: bytes
+) -> None:
+    response = post(client, body)
+    assert response.status_code == 400
+    kept = QuarantinedReceipt.objects.get()
+    assert bytes(kept.body) == body
+    assert b"root:" not in bytes(kept.body) and "root:" not in kept.reason
+    assert not Event.objects.filter(receipt_id__isnull=False).exists()
+    submitted.refresh_from_db()
+    assert submitted.status == "submitted"
+
+
+def test_receipts_for_unknown_messages_are_quarantined(client: Client, submitted: Declaration) -> None:
+    customs = branch(submitted, "customs")
+    customs.message_id = "nobody-sent-this"
+    response = post(client, envelope(receipt(customs, "released", 1)))
+    assert response.status_code == 202 and response.json()["quarantined"]
+    assert "nobody-sent-this" in QuarantinedReceipt.objects.get().reason
+
+
+def test_the_timeline_api_and_the_officers_shared_view(client: Client, submitted: Declaration, user_a: User) -> None:
+    from rest_framework.test import APIClient
+
+    from singlewindow.choices import Agency
+
+    release_all(client, submitted)
+    api = APIClient()
+    api.force_authenticate(user_a)
+    response = api.get(f"/api/v1/declarations/{submitted.pk}/timeline/")
+    data = response.json()
+    assert response.status_code == 200 and "branches" in data, data
+    assert data["released"] is True and [b["state"] for b in data["branches"]] == ["released", "released"]
+    officer = APIClient()
+    officer.force_authenticate(factories.officer(Agency.INSPECTION))
+    shared = officer.get(f"/api/v1/declarations/{submitted.pk}/timeline/").json()
+    assert {b["agency"]: b["state"] for b in shared["branches"]} == {"customs": "released", "inspection": "released"}
+    foreign = APIClient()
+    foreign.force_authenticate(factories.clerk())
+    assert foreign.get(f"/api/v1/declarations/{submitted.pk}/timeline/").status_code == 404
+
+
+def test_officers_see_what_was_submitted_not_the_firms_corrections(
+    client: Client, submitted: Declaration, user_a: User
+) -> None:
+    from singlewindow.choices import Agency
+
+    customs = branch(submitted, "customs")
+    post(client, envelope(receipt(customs, "rejected", 1, reason="提单号有误", field="DecHead/BillNo")))
+    submitted.refresh_from_db()
+    services.declaration_save_draft(declaration=submitted, user=user_a, header={"bill_of_lading": "FIXED123456"})
+    officer = Client()
+    officer.force_login(factories.officer(Agency.CUSTOMS))
+    page = officer.get(f"/declarations/{submitted.pk}/").content.decode()
+    assert "COSU6234567890" in page and "FIXED123456" not in page
+    assert "提单号有误" in page
