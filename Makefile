@@ -7,7 +7,7 @@ PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/singlewindow
 REDIS ?= redis://127.0.0.1:6379/0
 
-.PHONY: run test bench lint typecheck services install system-deps messages check-migrations clean
+.PHONY: simulator run test bench lint typecheck services install system-deps messages check-migrations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ run: install
 	@echo "Single Window is starting at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
 	@echo
 	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+
+# The agency simulator on its own (docs/AGENCY_PROTOCOL.md); `make run` starts it beside the portal.
+simulator: install
+	$(BIN)/python -m agencies.simulator --host 127.0.0.1 --port 8001
 
 services:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start

@@ -26,6 +26,7 @@ from .signing import signature
 
 log = logging.getLogger(__name__)
 _session = requests.Session()
+_session.trust_env = False  # agencies are reached directly; no proxy settings read on every call
 
 
 class Attempt(Enum):
@@ -43,7 +44,7 @@ def delivery_attempt(*, delivery_id: int) -> tuple[Attempt, float]:
     """Try to deliver one branch once. Returns what happened and, for a retry, in how many seconds."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, of=("self",))
+            Delivery.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
             .select_related("version")
             .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
             .first()

@@ -4,6 +4,22 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
+class ReceiptBatch(models.Model):
+    """A verified, readable batch of receipts, kept until its events are recorded (by a task), so an
+    answered 202 is never lost even if the broker or a worker is."""
+
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+    body = models.BinaryField(_("body"))
+    processed_at = models.DateTimeField(_("processed at"), null=True, blank=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("receipt batch")
+        verbose_name_plural = _("receipt batches")
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.received_at:%Y-%m-%d %H:%M:%S}"
+
+
 class QuarantinedReceipt(models.Model):
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     body = models.BinaryField(_("body"))

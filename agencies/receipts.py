@@ -8,17 +8,19 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from django.db import transaction
+from django.utils import timezone
 from lxml import etree
 
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
 
 from .adapters import SCHEMAS, adapter_for
-from .models import QuarantinedReceipt
+from .models import QuarantinedReceipt, ReceiptBatch
 
 log = logging.getLogger(__name__)
 NS = "{urn:singlewindow:receipt:1}"
@@ -71,8 +73,10 @@ def _event(receipt: etree._Element) -> AgencyEvent:
     if reason := _text(receipt, "Reason"):
         data["reason"] = reason
     if agency_field := _text(receipt, "Field"):
-        # The agency names its own element; the firm sees the one-table field it came from.
-        data["field"] = adapter.field_for_element.get(agency_field, agency_field)
+        # The agency names its own element
+        # ("DecHead/GrossWet" or "DecHead.GrossWet"); the firm sees the one-table field it came from.
+        path = agency_field.replace(".", "/")
+        data["field"] = adapter.field_for_element.get(path, agency_field)
     inspection = receipt.find(NS + "Inspection")
     if inspection is not None:
         data["goods"] = _text(inspection, "Goods")
@@ -103,26 +107,60 @@ def _event(receipt: etree._Element) -> AgencyEvent:
 
 @dataclass
 class Outcome:
-    recorded: Recorded | None
+    batch: ReceiptBatch | None
     quarantined: QuarantinedReceipt | None
 
 
+@transaction.atomic
 def receipts_accept(*, body: bytes, remote_addr: str = "") -> Outcome:
-    """Parse and record a batch of receipts, or quarantine the whole body if it cannot be read.
-    Receipts for messages the portal never sent are quarantined too."""
+    """Check a batch of receipts and keep it; its events are recorded by receipts_record() after commit
+    (a task in production, at once when tasks run in-process). Unreadable batches are quarantined."""
     try:
-        events = parse_receipts(body)
+        parse_receipts(body)
     except (ReceiptError, ValueError) as error:
         return Outcome(None, quarantine(body=body, reason=str(error), remote_addr=remote_addr))
-    recorded = events_record(events=events)
-    quarantined = None
-    if recorded.unknown_messages:
-        quarantined = quarantine(
-            body=body,
-            reason=f"receipts for unknown messages: {', '.join(sorted(set(recorded.unknown_messages))[:5])}",
-            remote_addr=remote_addr,
-        )
-    return Outcome(recorded, quarantined)
+    batch = ReceiptBatch.objects.create(body=body)
+    transaction.on_commit(lambda: record_later(batch.pk))
+    return Outcome(batch, None)
+
+
+COALESCE = 50
+
+
+def receipts_record(*, batch_id: int) -> Recorded | None:
+    """Record a kept batch's events, together with any other batches waiting (under load, one
+    transaction then serves many small batches). Safe to repeat: receipt ids are stored once, and a
+    batch another task has taken is skipped. Receipts for messages never sent are quarantined."""
+    waiting = ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None)
+    with transaction.atomic():
+        # Whoever locks a batch records it: take our own first (or leave it to the task holding it),
+        # then whatever else is waiting and not held by another task.
+        own = waiting.filter(pk=batch_id).first()
+        if own is None:
+            return None  # recorded already, or another task is recording it now
+        batches = [own, *waiting.exclude(pk=batch_id).order_by("pk")[: COALESCE - 1]]
+        bodies = [bytes(batch.body) for batch in batches]
+        recorded = events_record(events=[event for body in bodies for event in parse_receipts(body)])
+        if recorded.unknown_messages:
+            unknown = ", ".join(sorted(set(recorded.unknown_messages))[:5])
+            for body in bodies:
+                if any(message_id in body.decode("utf-8", "replace") for message_id in recorded.unknown_messages):
+                    quarantine(body=body, reason=f"receipts for unknown messages: {unknown}", remote_addr="")
+        ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
+        return recorded
+
+
+def batches_due(*, older_than_seconds: int) -> list[int]:
+    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
+    return list(
+        ReceiptBatch.objects.filter(processed_at=None, received_at__lte=cutoff).values_list("pk", flat=True)[:500]
+    )
+
+
+def record_later(batch_id: int) -> None:
+    from .tasks import record_receipts
+
+    record_receipts.delay(batch_id)
 
 
 def quarantine(*, body: bytes, reason: str, remote_addr: str) -> QuarantinedReceipt:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from . import delivery
+from . import delivery, receipts
 
 
 @shared_task(name="agencies.deliver", acks_late=True, ignore_result=True)
@@ -17,12 +17,21 @@ def deliver(delivery_id: int) -> str:
     return outcome.value
 
 
+@shared_task(name="agencies.record_receipts", acks_late=True, ignore_result=True)
+def record_receipts(batch_id: int) -> None:
+    receipts.receipts_record(batch_id=batch_id)
+
+
 @shared_task(name="agencies.sweep", ignore_result=True)
 def sweep() -> int:
+    """Anything left behind: branches whose time has come, receipt batches not yet recorded."""
     ids = delivery.deliveries_due()
     for delivery_id in ids:
         deliver.delay(delivery_id)
-    return len(ids)
+    batches = receipts.batches_due(older_than_seconds=settings.DELIVERY_LEASE_SECONDS)
+    for batch_id in batches:
+        record_receipts.delay(batch_id)
+    return len(ids) + len(batches)
 
 
 def enqueue(delivery_ids: list[int]) -> None:

@@ -15,14 +15,7 @@ def receipt_gateway(request: HttpRequest) -> HttpResponse:
     if not signature_valid(body, request.headers.get("X-Signature")):
         return JsonResponse({"error": "missing or wrong signature"}, status=401)
     outcome = receipts_accept(body=body, remote_addr=request.META.get("REMOTE_ADDR", ""))
-    if outcome.recorded is None:
+    if outcome.batch is None:
         assert outcome.quarantined is not None
         return JsonResponse({"error": outcome.quarantined.reason, "quarantined": outcome.quarantined.pk}, status=400)
-    return JsonResponse(
-        {
-            "stored": outcome.recorded.stored,
-            "duplicates": outcome.recorded.duplicates,
-            "quarantined": outcome.quarantined.pk if outcome.quarantined else None,
-        },
-        status=202,
-    )
+    return JsonResponse({"batch": outcome.batch.pk}, status=202)

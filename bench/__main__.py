@@ -36,6 +36,9 @@ def main() -> None:
     figures.validate_ms_p50(setup, report)
     figures.items(report)
     figures.submit_per_s(setup, report, server=_server)
+    from . import e2e
+
+    e2e.figures(setup, report, figures.draft)
 
 
 def _server(port: int) -> subprocess.Popen:

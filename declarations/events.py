@@ -146,7 +146,12 @@ def _update_statuses(declaration_ids: set[int]) -> None:
     if not declaration_ids:
         return
     declarations = list(
-        Declaration.objects.select_for_update().filter(pk__in=declaration_ids).only("id", "status", "version_count")
+        # NO KEY UPDATE: only the status changes, so inserts of events referencing these rows (which
+        # take KEY SHARE locks) need not wait; in id order, so two batches cannot deadlock.
+        Declaration.objects.select_for_update(no_key=True)
+        .filter(pk__in=declaration_ids)
+        .order_by("pk")
+        .only("id", "status", "version_count")
     )
     versions = {
         (v.declaration_id, v.number): v

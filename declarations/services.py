@@ -98,7 +98,7 @@ ALL_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
 def _lock(declaration: Declaration) -> None:
     """Lock the row for this transaction and load every field of the caller's instance, in one query
     (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
-    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=Declaration.objects.select_for_update())
+    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=Declaration.objects.select_for_update(no_key=True))
 
 
 def _clean(section: str, data: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
@@ -262,9 +262,10 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
 def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
     """The outbox rows for every targeted agency, in the submission's transaction; an earlier
     version's branches that have not been delivered yet are superseded."""
-    Delivery.objects.filter(version__declaration_id=version.declaration_id, status=DeliveryStatus.PENDING).exclude(
-        version=version
-    ).update(status=DeliveryStatus.CANCELLED)
+    if version.number > 1:
+        Delivery.objects.filter(version__declaration_id=version.declaration_id, status=DeliveryStatus.PENDING).exclude(
+            version=version
+        ).update(status=DeliveryStatus.CANCELLED)
     now = timezone.now()
     deliveries = Delivery.objects.bulk_create(
         [

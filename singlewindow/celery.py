@@ -8,4 +8,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 
 app = Celery("singlewindow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
+# Keep database connections between tasks (Django's CONN_MAX_AGE still applies); Celery's default is to
+# close them after every task, which costs a new PostgreSQL connection per task.
+app.conf.CELERY_DB_REUSE_MAX = 1000
 app.autodiscover_tasks()

@@ -184,7 +184,9 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or os.environ.get("CELERY_BROKER_URL")))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Tasks are idempotent, so a worker may reserve a few ahead (hiding the broker round trip); with late
+# acknowledgement a killed worker's reserved tasks go back to the queue.
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
 CELERY_TIMEZONE = TIME_ZONE
 
 # Agencies: where each agency's system (or the simulator) takes messages, and the shared secret both

@@ -9,9 +9,9 @@ from django.utils import translation
 from rest_framework.test import APIClient
 
 from declarations import codelists
-from singlewindow.celery import app as celery_app
 from declarations.models import HSCode
 from declarations.reference_data import load_reference_data
+from singlewindow.celery import app as celery_app
 from singlewindow.models import User
 
 from . import factories

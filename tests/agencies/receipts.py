@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
-from django.test import Client
+from django.test import Client, TestCase
 from django.utils import timezone
 
 from agencies.signing import signature
@@ -46,8 +46,10 @@ def envelope(*receipts: str) -> bytes:
 
 
 def post(client: Client, body: bytes, *, signed: bool = True, sig: str | None = None):  # type: ignore[no-untyped-def]
+    """Post a batch as an agency would; the batch's events are recorded after the commit, as in production."""
     headers = {"HTTP_X_SIGNATURE": sig or signature(body)} if signed else {}
-    return client.post("/api/v1/agency-gateway/receipts/", body, content_type="application/xml", **headers)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post("/api/v1/agency-gateway/receipts/", body, content_type="application/xml", **headers)
 
 
 def branch(declaration: Declaration, agency: str) -> Delivery:

@@ -1,0 +1,637 @@
+"""The simulated agencies' logic: configuration, decisions, receipts, and the state they share.
+
+Everything that changes at run time (the configuration, counts, pending receipts and the random
+generator) lives in one Engine behind one lock, so the HTTP threads and the sender thread never see
+half an update, and a seeded configuration makes the same decisions for the same sequence of messages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import hmac
+import itertools
+import json
+import logging
+import os
+import random
+import re
+import threading
+import time
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+from lxml import etree
+
+log = logging.getLogger(__name__)
+
+RECEIPT_NS = "urn:singlewindow:receipt:1"
+SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
+MAX_MESSAGE_BYTES = 5 * 1024 * 1024
+MAX_BATCH = 1000  # the receipt schema's limit per <Receipts>
+DEFAULT_PORTAL_URL = "http://127.0.0.1:8000/api/v1/agency-gateway/receipts/"
+DEFAULT_SECRET = "insecure-agency-secret"  # noqa: S105 - the development default the portal shares
+DEFAULT_AGENCIES = ("customs", "inspection", "maritime", "border", "port")
+DECISIONS = ("release", "reject", "inspect", "hold")
+DUTY_RATE = Decimal("0.13")
+LINE_CODES = ("CodeTS", "HsCode")  # the commodity code of a goods line (customs, inspection)
+LINE_TOTALS = ("DeclTotal", "GoodsTotalVal")  # a goods line's value, the basis of the duties
+ENVELOPE_START = f'<?xml version="1.0" encoding="UTF-8"?>\n<Receipts xmlns="{RECEIPT_NS}">'.encode()
+SECTIONS = ("header", "line", "container")  # a prefix the protocol's example paths carry; ignored
+# Receipt ids, agency names and message ids end up in Token64 elements of receipt.xsd.
+TOKEN = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
+# Agency names also name schema files and URL segments, and "<agency>-<32 hex>" must fit 64 characters.
+AGENCY_NAME = re.compile(r"[a-z0-9_\-]{1,31}")
+
+AGENCY_DEFAULTS: dict[str, Any] = {
+    "delay_ms": 0,
+    "down": False,
+    "error_ratio": 0.0,
+    "timeout_ratio": 0.0,
+    "timeout_seconds": 30.0,
+    "duplicate_ratio": 0.0,
+    "reorder": False,
+    "rules": [],
+    "default": "release",
+    "payment": "paid",
+}
+RULE_KEYS = {"hs_chapter", "field", "equals", "ratio", "decision", "reason", "report_field"}
+TOP_KEYS = {"portal_url", "secret", "seed", "agencies"}
+
+
+class ConfigError(ValueError):
+    """A configuration the simulator refuses: PUT /_sim/config answers 400, start-up exits."""
+
+
+class InvalidMessage(ValueError):
+    """A message the agency refuses for good (answer 400: the portal does not retry)."""
+
+
+# --- configuration -------------------------------------------------------------------------------
+
+
+def env_defaults() -> tuple[str, str]:
+    """The portal URL and secret from the environment: what a configuration leaves out."""
+    return (
+        os.environ.get("PORTAL_RECEIPTS_URL") or DEFAULT_PORTAL_URL,
+        os.environ.get("AGENCY_SECRET") or DEFAULT_SECRET,
+    )
+
+
+def default_config() -> dict[str, Any]:
+    """Every agency accepts and releases at once; customs assesses duties first."""
+    return normalise_config({"agencies": {name: {} for name in DEFAULT_AGENCIES}})
+
+
+def load_config(path: str | Path | None) -> dict[str, Any]:
+    if not path:
+        return default_config()
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise ConfigError(f"cannot read {path}: {error}") from None
+    return normalise_config(data)
+
+
+def normalise_config(data: Any) -> dict[str, Any]:
+    """Check a configuration and fill in every default, so the rest of the code never guesses and a
+    typo (an unknown key) is refused instead of silently doing nothing."""
+    if not isinstance(data, dict):
+        raise ConfigError("the configuration must be a JSON object")
+    _no_unknown(data, TOP_KEYS, "configuration")
+    portal_url, secret = env_defaults()
+    portal_url = data.get("portal_url") or portal_url
+    secret = data.get("secret") or secret
+    if not isinstance(portal_url, str) or not portal_url.startswith(("http://", "https://")):
+        raise ConfigError("portal_url must be an http:// or https:// URL")
+    if not isinstance(secret, str):
+        raise ConfigError("secret must be a string")
+    seed = data.get("seed")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | str)):
+        raise ConfigError("seed must be an integer or a string")
+    agencies = data.get("agencies")
+    if not isinstance(agencies, dict) or not agencies:
+        raise ConfigError("agencies must be an object naming at least one agency")
+    return {
+        "portal_url": portal_url,
+        "secret": secret,
+        "seed": seed,
+        "agencies": {name: _agency_config(name, value) for name, value in agencies.items()},
+    }
+
+
+def public_config(config: dict[str, Any]) -> dict[str, Any]:
+    """The configuration as GET /_sim/config shows it: without the shared secret, which anyone who can
+    reach the control API could otherwise use to sign receipts the portal would trust."""
+    return {key: value for key, value in config.items() if key != "secret"}
+
+
+def _no_unknown(data: dict[str, Any], allowed: set[str], where: str) -> None:
+    unknown = sorted(set(data) - allowed)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key(s) {', '.join(unknown)} (allowed: {', '.join(sorted(allowed))})")
+
+
+def _ratio(value: Any, where: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        raise ConfigError(f"{where} must be a number from 0 to 1")
+    return float(value)
+
+
+def _flag(value: Any, where: str) -> bool:
+    if not isinstance(value, bool):
+        raise ConfigError(f"{where} must be true or false")
+    return value
+
+
+def _decision(value: Any, where: str) -> str:
+    if value not in DECISIONS:
+        raise ConfigError(f"{where} must be one of {', '.join(DECISIONS)}")
+    return str(value)
+
+
+def _agency_config(name: str, data: Any) -> dict[str, Any]:
+    if not AGENCY_NAME.fullmatch(name):
+        raise ConfigError(f"agency name {name!r} must be 1-31 characters a-z, 0-9, _ or -")
+    if not isinstance(data, dict):
+        raise ConfigError(f"agencies.{name} must be an object")
+    where = f"agencies.{name}"
+    _no_unknown(data, {*AGENCY_DEFAULTS, "duties"}, where)
+    out = {**AGENCY_DEFAULTS, "duties": name == "customs", **data}
+    for key in ("delay_ms", "timeout_seconds"):
+        value = out[key]
+        if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+            raise ConfigError(f"{where}.{key} must be a number ≥ 0")
+    for key in ("error_ratio", "timeout_ratio", "duplicate_ratio"):
+        out[key] = _ratio(out[key], f"{where}.{key}")
+    for key in ("down", "reorder", "duties"):
+        out[key] = _flag(out[key], f"{where}.{key}")
+    if name == "inspection" and out["duties"]:
+        raise ConfigError("agencies.inspection.duties: inspection never assesses duties")
+    out["default"] = _decision(out["default"], f"{where}.default")
+    if out["payment"] not in ("paid", "guaranteed"):
+        raise ConfigError(f"{where}.payment must be paid or guaranteed")
+    if not isinstance(out["rules"], list):
+        raise ConfigError(f"{where}.rules must be a list")
+    out["rules"] = [_rule(rule, f"{where}.rules[{i}]") for i, rule in enumerate(out["rules"])]
+    return out
+
+
+def _rule(data: Any, where: str) -> dict[str, Any]:
+    if not isinstance(data, dict):
+        raise ConfigError(f"{where} must be an object")
+    _no_unknown(data, RULE_KEYS, where)
+    rule = dict(data)
+    rule["decision"] = _decision(rule.get("decision"), f"{where}.decision")
+    if not {"hs_chapter", "field", "ratio"} & set(rule):
+        raise ConfigError(f"{where} needs a condition: hs_chapter, field (with equals) or ratio")
+    if "hs_chapter" in rule:
+        chapter = rule["hs_chapter"]
+        if not isinstance(chapter, str) or not chapter.isdigit() or len(chapter) < 2:
+            raise ConfigError(f'{where}.hs_chapter must be a string of 2 (or more) digits, e.g. "02"')
+    if "field" in rule:
+        if not isinstance(rule["field"], str) or not _path_parts(rule["field"]):
+            raise ConfigError(f'{where}.field must be an element path, e.g. "DecHead/TradeCountry"')
+        if "report_field" not in rule and not TOKEN.fullmatch(".".join(_path_parts(rule["field"]))):
+            raise ConfigError(f"{where}.field cannot be named in a receipt's <Field>; give report_field")
+        if not isinstance(rule.get("equals"), str):
+            raise ConfigError(f"{where}: field needs equals (a string)")
+    elif "equals" in rule:
+        raise ConfigError(f"{where}: equals needs field")
+    if "ratio" in rule:
+        rule["ratio"] = _ratio(rule["ratio"], f"{where}.ratio")
+    if "reason" in rule and (not isinstance(rule["reason"], str) or len(rule["reason"]) > 500):
+        raise ConfigError(f"{where}.reason must be a string of at most 500 characters")
+    if "report_field" in rule and (
+        not isinstance(rule["report_field"], str) or not TOKEN.fullmatch(rule["report_field"])
+    ):
+        raise ConfigError(f"{where}.report_field must be 1-64 characters A-Z a-z 0-9 _ . : -")
+    return rule
+
+
+def _random(seed: int | str | None) -> random.Random:
+    """The simulation's dice: reproducible with a seed, and not used for anything secret."""
+    return random.Random(seed)  # noqa: S311
+
+
+# --- messages ------------------------------------------------------------------------------------
+
+
+def signature(body: bytes, secret: str) -> str:
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def signature_valid(body: bytes, header: str | None, secret: str) -> bool:
+    if not header:
+        return False
+    return hmac.compare_digest(signature(body, secret).encode(), header.encode("utf-8", "replace"))
+
+
+def parse_message(body: bytes) -> etree._Element:
+    """Parse someone else's XML without expanding entities, reading DTDs or touching the network, and
+    refuse any DOCTYPE outright (billion laughs, external entities)."""
+    if len(body) > MAX_MESSAGE_BYTES:
+        raise InvalidMessage("message larger than 5 MiB")
+    if b"<!DOCTYPE" in body:
+        raise InvalidMessage("a DOCTYPE is not allowed")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
+    try:
+        root = etree.fromstring(body, parser)
+    except etree.XMLSyntaxError as error:
+        raise InvalidMessage(f"not well-formed XML: {error}") from None
+    if root.getroottree().docinfo.doctype:  # e.g. a UTF-16 body the byte check above cannot see
+        raise InvalidMessage("a DOCTYPE is not allowed")
+    return root
+
+
+def _localname(element: etree._Element) -> str:
+    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+
+
+def _path_parts(path: str) -> list[str]:
+    """ "DecHead/TradeCountry" (or the protocol example's "header/DecHead/TradeCountry") → element names."""
+    parts = [part for part in path.strip().split("/") if part]
+    if len(parts) > 1 and parts[0] in SECTIONS:
+        parts = parts[1:]
+    return parts
+
+
+def elements_at(root: etree._Element, path: str) -> list[etree._Element]:
+    """The elements at a path of local names below the root (namespaces ignored, every match kept, so a
+    goods-line path such as "DecList/OriginCountry" looks at every line)."""
+    found = [root]
+    for part in _path_parts(path):
+        found = [child for element in found for child in element if _localname(child) == part]
+    return found
+
+
+def _child_text(element: etree._Element, names: Iterable[str]) -> tuple[str, str]:
+    """(element name, stripped text) of the first child named one of `names`, or ("", "")."""
+    wanted = set(names)
+    for child in element:
+        if _localname(child) in wanted:
+            return _localname(child), (child.text or "").strip()
+    return "", ""
+
+
+@dataclass(frozen=True)
+class GoodsLine:
+    line_no: str
+    group: str  # the element's name: DecList, InspGoods
+    code_element: str  # CodeTS, HsCode
+    code: str
+    total: Decimal
+
+
+def goods_lines(root: etree._Element) -> list[GoodsLine]:
+    """The root's children that carry a LineNo: the goods lines, whatever the agency calls them."""
+    lines = []
+    for element in root:
+        if not isinstance(element.tag, str) or element.get("LineNo") is None:
+            continue
+        code_element, code = _child_text(element, LINE_CODES)
+        try:
+            total = Decimal(_child_text(element, LINE_TOTALS)[1] or "0")
+        except InvalidOperation:
+            total = Decimal(0)
+        lines.append(GoodsLine(element.get("LineNo"), _localname(element), code_element, code, total))
+    return lines
+
+
+def goods_text(line_numbers: list[str]) -> str:
+    """ "1,2" for a few lines; runs of three or more become "4-9" so 999 lines still fit the 500
+    characters of <Goods>."""
+    numbers = sorted({int(n) for n in line_numbers if n.isdigit()})
+    parts: list[str] = []
+    start = 0
+    while start < len(numbers):
+        end = start
+        while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+            end += 1
+        if end - start >= 2:
+            parts.append(f"{numbers[start]}-{numbers[end]}")
+        else:
+            parts.extend(str(n) for n in numbers[start : end + 1])
+        start = end + 1
+    return ",".join(parts)[:500]
+
+
+# --- decisions and receipts ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Decision:
+    kind: str  # release, reject, inspect, hold
+    reason: str = ""
+    field: str = ""  # the agency's element, as receipt.xsd allows it: "DecHead.TradeCountry"
+    goods: str = ""  # the lines an inspection is ordered on
+
+
+def decide(agency: dict[str, Any], root: etree._Element, lines: list[GoodsLine], rng: random.Random) -> Decision:
+    """The first rule whose conditions all hold decides; a ratio is drawn only when the rule's other
+    conditions hold, so adding a ratio rule does not shift the random draws of unrelated messages."""
+    all_goods = goods_text([line.line_no for line in lines])
+    for rule in agency["rules"]:
+        goods, field_name, reasons = all_goods, "", []
+        if "hs_chapter" in rule:
+            chapter = rule["hs_chapter"]
+            matching = [line for line in lines if line.code.startswith(chapter)]
+            if not matching:
+                continue
+            goods = goods_text([line.line_no for line in matching])
+            field_name = f"{matching[0].group}.{matching[0].code_element}"
+            reasons.append(f"goods in HS chapter {chapter} (lines {goods})")
+        if "field" in rule:
+            values = [(element.text or "").strip() for element in elements_at(root, rule["field"])]
+            if rule["equals"] not in values:
+                continue
+            field_name = ".".join(_path_parts(rule["field"]))
+            reasons.append(f"{'/'.join(_path_parts(rule['field']))} is {rule['equals']}")
+        if "ratio" in rule:
+            if rng.random() >= rule["ratio"]:
+                continue
+            reasons.append("random check")
+        return Decision(
+            kind=rule["decision"],
+            reason=rule.get("reason") or f"{rule['decision']}: {'; '.join(reasons)}"[:500],
+            field=rule.get("report_field") or field_name,
+            goods=goods,
+        )
+    return Decision(
+        kind=agency["default"], reason=f"{agency['default']}: the agency's default decision", goods=all_goods
+    )
+
+
+def statuses(decision: str, duties: bool) -> list[str]:
+    """The receipts each decision produces, in the agency's order (protocol section 3)."""
+    paying = ["duties_assessed", "payment"] if duties else []
+    return {
+        "release": ["received", "accepted", *paying, "released"],
+        "reject": ["received", "rejected"],
+        "inspect": ["received", "accepted", "inspection_ordered", "inspection_result", *paying, "released"],
+        "hold": ["received", "accepted", "held"],
+    }[decision]
+
+
+def duties_amount(lines: list[GoodsLine]) -> Decimal:
+    """13 % of the declared goods value, rounded half up to the fen as money is."""
+    return (sum((line.total for line in lines), Decimal(0)) * DUTY_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
+
+
+def build_receipt(
+    *,
+    agency: str,
+    message_id: str,
+    sequence: int,
+    issued_at: datetime,
+    status: str,
+    decision: Decision,
+    duties: Decimal,
+    payment: str,
+) -> tuple[str, bytes]:
+    """(receipt id, one serialised <Receipt>) with the elements in receipt.xsd's order."""
+    ns = f"{{{RECEIPT_NS}}}"
+    receipt = etree.Element(ns + "Receipt", nsmap={None: RECEIPT_NS})
+    receipt_id = f"{agency}-{uuid.uuid4().hex}"
+
+    def add(parent: etree._Element, name: str, text: str) -> etree._Element:
+        element = etree.SubElement(parent, ns + name)
+        element.text = text
+        return element
+
+    add(receipt, "ReceiptId", receipt_id)
+    add(receipt, "Agency", agency)
+    add(receipt, "MessageId", message_id)
+    add(receipt, "Sequence", str(sequence))
+    add(receipt, "IssuedAt", issued_at.isoformat(timespec="microseconds"))
+    add(receipt, "Status", status)
+    if status in ("rejected", "held"):
+        add(receipt, "Reason", decision.reason)
+        if decision.field:
+            add(receipt, "Field", decision.field)
+    if status in ("inspection_ordered", "inspection_result"):
+        inspection = etree.SubElement(receipt, ns + "Inspection")
+        add(inspection, "Goods", decision.goods)
+        if status == "inspection_result":
+            add(inspection, "Result", "passed")
+    if status == "duties_assessed":
+        add(receipt, "Duties", str(duties)).set("currency", "CNY")
+    if status == "payment":
+        add(receipt, "Payment", payment)
+    return receipt_id, etree.tostring(receipt, encoding="UTF-8")
+
+
+def envelope(bodies: Iterable[bytes]) -> bytes:
+    """One <Receipts> request body from serialised <Receipt> elements (each repeats the namespace
+    declaration, which is harmless and saves re-parsing them)."""
+    return ENVELOPE_START + b"".join(bodies) + b"</Receipts>"
+
+
+# --- schemas -------------------------------------------------------------------------------------
+
+
+class Schemas:
+    """Message schemas, read the first time an agency's message arrives and then kept. An agency without
+    a file in agencies/schemas/ (maritime, border, port for now) gets well-formedness checks only; a
+    missing file is looked for again next time, since the schemas are generated while we run.
+    lxml keeps a validator's error log on the object, hence one validation at a time per schema."""
+
+    def __init__(self, directory: Path) -> None:
+        self._directory = directory
+        self._lock = threading.Lock()
+        self._loaded: dict[str, tuple[etree.XMLSchema, threading.Lock]] = {}
+
+    def error(self, agency: str, root: etree._Element) -> str | None:
+        """Why the message is invalid, or None if it is valid (or there is no schema)."""
+        with self._lock:
+            entry = self._loaded.get(agency)
+            if entry is None:
+                path = self._directory / f"{agency}.xsd"
+                if not path.is_file():
+                    return None
+                entry = (etree.XMLSchema(etree.parse(str(path))), threading.Lock())
+                self._loaded[agency] = entry
+        schema, lock = entry
+        with lock:
+            if schema.validate(root):
+                return None
+            return f"not valid against {agency}.xsd: {schema.error_log.last_error}"
+
+
+# --- the shared state ----------------------------------------------------------------------------
+
+
+@dataclass
+class Pending:
+    """One receipt waiting for its time to be sent."""
+
+    receipt_id: str
+    message_id: str
+    body: bytes
+    generation: int  # reset() bumps the engine's; an older batch is dropped instead of retried
+    duplicate: bool = False  # send once more, in the batch after the one that carried it
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the HTTP handler should answer, and how long to hang first (a simulated timeout)."""
+
+    status: int
+    body: dict[str, Any]
+    wait_seconds: float = 0.0
+
+
+class Engine:
+    """The simulator's state. Configuration objects are never changed in place, only replaced, so a
+    request that took a snapshot of `config` keeps a consistent view without holding the lock."""
+
+    def __init__(self, config: dict[str, Any], schemas: Schemas | None = None) -> None:
+        self.config = config
+        self.schemas = schemas or Schemas(SCHEMAS)
+        self._lock = threading.Lock()
+        self._rng = _random(self.config.get("seed"))
+        self._counts: dict[str, int] = {}
+        self._received: dict[str, int] = {}
+        self._queue: list[tuple[float, int, Pending]] = []
+        self._order = itertools.count()
+        self._generation = 0
+
+    # control API
+
+    def replace_config(self, data: Any) -> None:
+        """Replace the whole configuration at once (and restart the random sequence from its seed)."""
+        config = normalise_config(data)
+        with self._lock:
+            self.config = config
+            self._rng = _random(config.get("seed"))
+
+    def reset(self) -> None:
+        """Forget counts and pending receipts (also a batch the sender is retrying); reseed."""
+        with self._lock:
+            self._counts.clear()
+            self._received.clear()
+            self._queue.clear()
+            self._generation += 1
+            self._rng = _random(self.config.get("seed"))
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._counts)
+
+    def received(self) -> dict[str, int]:
+        with self._lock:
+            return dict(self._received)
+
+    # messages
+
+    def handle_message(self, agency: str, message_id: str | None, signature_header: str | None, body: bytes) -> Answer:
+        arrived = time.monotonic()
+        issued_base = datetime.now().astimezone()
+        with self._lock:
+            config = self.config
+            if message_id:
+                self._received[message_id] = self._received.get(message_id, 0) + 1
+        settings = config["agencies"].get(agency)
+        if settings is None:
+            return Answer(404, {"error": f"unknown agency {agency!r}"})
+        if settings["down"]:
+            return Answer(503, {"error": f"{agency} is down"})
+        if not signature_valid(body, signature_header, config["secret"]):
+            return Answer(401, {"error": "missing or wrong X-Signature"})
+        if not message_id or not TOKEN.fullmatch(message_id):
+            return Answer(400, {"error": "X-Message-Id must be 1-64 characters A-Z a-z 0-9 _ . : -"})
+        with self._lock:
+            if settings["timeout_ratio"] and self._rng.random() < settings["timeout_ratio"]:
+                return Answer(503, {"error": f"{agency} timed out"}, wait_seconds=settings["timeout_seconds"])
+            if settings["error_ratio"] and self._rng.random() < settings["error_ratio"]:
+                return Answer(500, {"error": f"{agency} failed (simulated)"})
+        try:
+            root = parse_message(body)
+            problem = self.schemas.error(agency, root)
+        except InvalidMessage as error:
+            return Answer(400, {"error": str(error)})
+        if problem:
+            return Answer(400, {"error": problem})
+        if root.get("MessageId") not in (None, message_id):
+            return Answer(400, {"error": "X-Message-Id and the message's MessageId differ"})
+        lines = goods_lines(root)
+        with self._lock:
+            if message_id in self._counts:
+                return Answer(200, {"message_id": message_id, "status": "already received"})
+            self._counts[message_id] = 1
+            decision = decide(settings, root, lines, self._rng)
+            self._schedule(agency, settings, message_id, decision, lines, arrived, issued_base)
+        return Answer(202, {"message_id": message_id, "status": "accepted", "decision": decision.kind})
+
+    def _schedule(
+        self,
+        agency: str,
+        settings: dict[str, Any],
+        message_id: str,
+        decision: Decision,
+        lines: list[GoodsLine],
+        arrived: float,
+        issued_base: datetime,
+    ) -> None:
+        """Queue a message's receipts: each `delay_ms` after the previous one, or all at the last one's
+        time in reverse order when reordering. IssuedAt follows the agency's order either way (a
+        microsecond apart at least, so it increases even without a delay). Called with the lock held."""
+        delay_ms = settings["delay_ms"]
+        duties = duties_amount(lines) if settings["duties"] else Decimal(0)
+        items = []
+        names = statuses(decision.kind, settings["duties"])
+        for i, status in enumerate(names):
+            receipt_id, body = build_receipt(
+                agency=agency,
+                message_id=message_id,
+                sequence=i + 1,
+                issued_at=issued_base + timedelta(milliseconds=delay_ms * (i + 1), microseconds=i),
+                status=status,
+                decision=decision,
+                duties=duties,
+                payment=settings["payment"],
+            )
+            duplicate = bool(settings["duplicate_ratio"]) and self._rng.random() < settings["duplicate_ratio"]
+            items.append(Pending(receipt_id, message_id, body, self._generation, duplicate))
+        if settings["reorder"]:
+            due = [arrived + delay_ms * len(names) / 1000] * len(names)
+            items.reverse()
+        else:
+            due = [arrived + delay_ms * (i + 1) / 1000 for i in range(len(names))]
+        for when, item in zip(due, items, strict=True):
+            heapq.heappush(self._queue, (when, next(self._order), item))
+
+    # the sender's side
+
+    def take_due(self, limit: int = MAX_BATCH) -> list[Pending]:
+        """Everything due now (across messages and agencies), oldest first, up to `limit`."""
+        now = time.monotonic()
+        taken: list[Pending] = []
+        with self._lock:
+            while self._queue and self._queue[0][0] <= now and len(taken) < limit:
+                taken.append(heapq.heappop(self._queue)[2])
+        return taken
+
+    def sent(self, batch: list[Pending]) -> None:
+        """A batch reached the portal: queue the copies of the receipts chosen to be duplicated."""
+        now = time.monotonic()
+        with self._lock:
+            for item in batch:
+                if item.duplicate and item.generation == self._generation:
+                    copy = Pending(item.receipt_id, item.message_id, item.body, item.generation)
+                    heapq.heappush(self._queue, (now, next(self._order), copy))
+
+    def current(self, batch: list[Pending]) -> bool:
+        """False once reset() has forgotten the batch's receipts."""
+        with self._lock:
+            return bool(batch) and batch[0].generation == self._generation
+
+    def destination(self) -> tuple[str, str]:
+        """(portal URL, secret) as configured right now."""
+        with self._lock:
+            return self.config["portal_url"], self.config["secret"]

@@ -1,0 +1,189 @@
+"""Issue 3's figures: declarations from API submission to released by every agency, on the production
+shape (one gunicorn process, one Celery worker with concurrency 2, the simulator, PostgreSQL, Redis)."""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import requests
+from django.conf import settings
+from django.db.models import Max
+
+from agencies.models import ReceiptBatch
+from declarations.choices import DeliveryStatus, EventKind
+from declarations.models import Declaration, Delivery, Event
+
+ROOT = Path(__file__).resolve().parent.parent
+Report = Callable[[str, Any, str], None]
+WEB_PORT, SIM_PORT = 8766, 8767
+E2E_DECLARATIONS = 500
+PARALLEL_SAMPLES = 15
+OFFERED_PER_S = float(os.environ.get("BENCH_E2E_OFFERED_PER_S", "60"))
+AGENCY_ANSWER_MS = 300
+
+
+@contextmanager
+def production_shape() -> Iterator[None]:
+    env = {
+        **os.environ,
+        "DEBUG": "0",
+        "LOG_LEVEL": "WARNING",
+        "SIMULATOR_URL": f"http://127.0.0.1:{SIM_PORT}",
+        "PORTAL_RECEIPTS_URL": f"http://127.0.0.1:{WEB_PORT}/api/v1/agency-gateway/receipts/",
+        "AGENCY_SECRET": settings.AGENCY_SECRET,
+        "CELERY_TASK_ALWAYS_EAGER": "0",
+    }
+    from singlewindow.celery import app
+
+    app.control.purge()
+    processes = [
+        subprocess.Popen(
+            [sys.executable, "-m", "agencies.simulator", "--port", str(SIM_PORT)],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "singlewindow.wsgi",
+                "-c",
+                "gunicorn.conf.py",
+                "-w",
+                "1",
+                "-b",
+                f"127.0.0.1:{WEB_PORT}",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=env,
+        ),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "celery",
+                "-A",
+                "singlewindow",
+                "worker",
+                "-B",
+                "--concurrency",
+                "2",
+                "--loglevel",
+                "WARNING",
+                "--without-gossip",
+                "--without-mingle",
+                "-s",
+                str(ROOT / "var" / "bench-beat-schedule"),
+            ],
+            cwd=ROOT,
+            env=env,
+            stderr=subprocess.DEVNULL,
+        ),
+    ]
+    try:
+        _wait(f"http://127.0.0.1:{SIM_PORT}/_sim/health")
+        _wait(f"http://127.0.0.1:{WEB_PORT}/healthz")
+        time.sleep(2)  # the worker
+        yield
+    finally:
+        for process in processes:
+            process.terminate()
+        for process in processes:
+            process.wait(20)
+
+
+def _wait(url: str) -> None:
+    for _ in range(100):
+        try:
+            requests.get(url, timeout=1)
+            return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{url} did not come up")
+
+
+def _simulator(config_changes: dict[str, Any]) -> None:
+    url = f"http://127.0.0.1:{SIM_PORT}/_sim/config"
+    config = requests.get(url, timeout=5).json()
+    for agency in config["agencies"].values():
+        agency.update(config_changes)
+    requests.put(url, data=json.dumps(config), headers={"Content-Type": "application/json"}, timeout=5)
+
+
+def _submit_all(ids: list[int], token: str, clients: int, rate: float | None = None) -> dict[int, float]:
+    """Submit every declaration through the API; with a rate, at that many per second (open loop:
+    declaration i is due at i / rate seconds, whatever happened to the ones before)."""
+    started: dict[int, float] = {}
+    start = time.time() + 0.1
+    due = {pk: start + i / rate for i, pk in enumerate(ids)} if rate else {}
+
+    def run(chunk: list[int]) -> None:
+        with requests.Session() as session:
+            session.headers["Authorization"] = f"Token {token}"
+            for pk in chunk:
+                if rate:
+                    time.sleep(max(0.0, due[pk] - time.time()))
+                started[pk] = time.time()
+                response = session.post(f"http://127.0.0.1:{WEB_PORT}/api/v1/declarations/{pk}/submit/")
+                if response.status_code != 201:
+                    raise RuntimeError(f"submission failed: {response.status_code} {response.text[:200]}")
+
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(run, [ids[i::clients] for i in range(clients)]))
+    return started
+
+
+def _release_times(ids: list[int], timeout: float) -> dict[int, float]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if Declaration.objects.filter(pk__in=ids, status="released").count() == len(ids):
+            break
+        time.sleep(0.2)
+    else:
+        done = Declaration.objects.filter(pk__in=ids, status="released").count()
+        raise RuntimeError(f"only {done} of {len(ids)} declarations were released in {timeout:.0f} s")
+    rows = (
+        Event.objects.filter(declaration_id__in=ids, kind=EventKind.RELEASED)
+        .values("declaration_id")
+        .annotate(last=Max("recorded_at"))
+    )
+    return {row["declaration_id"]: row["last"].timestamp() for row in rows}
+
+
+def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declaration]) -> None:
+    # The submission figure queued branches with no worker running; they are not this run's load.
+    Delivery.objects.filter(status=DeliveryStatus.PENDING).update(status=DeliveryStatus.CANCELLED)
+    ReceiptBatch.objects.filter(processed_at=None).delete()
+    ids = [draft(setup["user"], 2).pk for _ in range(E2E_DECLARATIONS + PARALLEL_SAMPLES)]
+    load, sequential = ids[:E2E_DECLARATIONS], ids[E2E_DECLARATIONS:]
+    with production_shape():
+        _simulator({"delay_ms": 0})
+        started = _submit_all(load, setup["token"], clients=8, rate=OFFERED_PER_S)
+        done = _release_times(load, timeout=300)
+        latencies = sorted((done[pk] - started[pk]) * 1000 for pk in load)
+        elapsed = max(done.values()) - min(started.values())
+        print(f"bench-note: e2e offered {OFFERED_PER_S:.0f}/s over {len(load)} declarations", flush=True)
+        report("e2e_per_s", round(len(load) / elapsed, 1), "per_s")
+        report("e2e_p95_ms", round(latencies[int(len(latencies) * 0.95) - 1]), "ms")
+
+        # Each agency answers (received, accepted, released) over AGENCY_ANSWER_MS; one at a time.
+        _simulator({"delay_ms": AGENCY_ANSWER_MS // 3, "duties": False})
+        samples = []
+        for pk in sequential:
+            start = _submit_all([pk], setup["token"], clients=1)[pk]
+            samples.append((_release_times([pk], timeout=30)[pk] - start) * 1000)
+        report("fanout_parallel_ratio", round(statistics.median(samples) / AGENCY_ANSWER_MS, 2), "ratio")
