@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
+SIM_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/singlewindow
 REDIS ?= redis://127.0.0.1:6379/0
 
@@ -39,12 +40,17 @@ run: install
 	@$(BIN)/python manage.py demo_data
 	@echo
 	@echo "Single Window is starting at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
+	@echo "The agency simulator answers for the agencies at http://127.0.0.1:$(SIM_PORT)/ (docs/AGENCY_PROTOCOL.md)."
 	@echo
-	DEBUG=1 $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	PORTAL_RECEIPTS_URL=http://127.0.0.1:$(PORT)/api/v1/agency-gateway/receipts/ \
+	  $(BIN)/python -m agencies.simulator --host 127.0.0.1 --port $(SIM_PORT) & \
+	SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) $(BIN)/python manage.py sweep --every 5 & \
+	DEBUG=1 SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The agency simulator on its own (docs/AGENCY_PROTOCOL.md); `make run` starts it beside the portal.
 simulator: install
-	$(BIN)/python -m agencies.simulator --host 127.0.0.1 --port 8001
+	$(BIN)/python -m agencies.simulator --host 127.0.0.1 --port $(SIM_PORT)
 
 services:
 	@pg_isready -h 127.0.0.1 -p 5432 -q || pg_ctlcluster --skip-systemctl-redirect $$(ls /etc/postgresql) main start
