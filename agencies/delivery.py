@@ -58,6 +58,7 @@ def delivery_attempt(*, delivery_id: int) -> tuple[Attempt, float]:
     body = adapter_for(delivery.agency).build_message(
         version.payload, message_id=delivery.message_id, version=version.number
     )
+    sent_at = timezone.now()
     try:
         response = _session.post(
             settings.AGENCY_ENDPOINTS[delivery.agency],
@@ -77,7 +78,7 @@ def delivery_attempt(*, delivery_id: int) -> tuple[Attempt, float]:
                 status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(), last_error=""
             )
             if updated:
-                event_record_delivery(delivery=delivery, kind=EventKind.DELIVERED)
+                event_record_delivery(delivery=delivery, kind=EventKind.DELIVERED, at=sent_at)
         return Attempt.DELIVERED, 0
     if response.status_code == 400:
         return _give_up(delivery, f"HTTP 400: {response.text[:400]}")

@@ -80,14 +80,16 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
     return result
 
 
-def event_record_delivery(*, delivery: Delivery, kind: str, data: dict[str, Any] | None = None) -> None:
-    """The portal's own event on a branch: delivered, or delivery failed."""
+def event_record_delivery(
+    *, delivery: Delivery, kind: str, at: datetime | None = None, data: dict[str, Any] | None = None
+) -> None:
+    """The portal's own event on a branch: delivered (at the time it was sent), or delivery failed."""
     Event.objects.create(
         declaration_id=delivery.version.declaration_id,
         version=delivery.version,
         agency=delivery.agency,
         kind=kind,
-        at=timezone.now(),
+        at=at or timezone.now(),
         data=data or {},
     )
 

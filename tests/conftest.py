@@ -16,6 +16,8 @@ from singlewindow.models import User
 
 from . import factories
 
+pytest_plugins = ["tests.processes"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -13,7 +13,7 @@ from declarations.timeline import timeline_for
 from singlewindow.models import User
 
 from .. import factories
-from .conftest import Simulator, Worker, wait_until
+from ..processes import Simulator, Worker, wait_until
 
 pytestmark = pytest.mark.integration
 

@@ -1,4 +1,4 @@
-"""Real parts: the agency simulator and a Celery worker as separate processes, Redis as the broker,
+"""Fixtures that start real processes, for the integration and browser tests: the agency simulator and a Celery worker as separate processes, Redis as the broker,
 and the portal served by pytest-django's live server (the simulator posts receipts to it)."""
 
 from __future__ import annotations
