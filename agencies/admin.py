@@ -10,7 +10,6 @@ from declarations.models import Delivery
 
 from . import delivery as deliveries
 from .models import QuarantinedReceipt
-from .tasks import enqueue
 
 
 @admin.register(QuarantinedReceipt)
@@ -38,11 +37,9 @@ class DeliveryAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Deliver the failed branches again"))
     def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
-        failed = list(queryset.filter(status=DeliveryStatus.FAILED))
-        for item in failed:
-            deliveries.delivery_retry(delivery=item)
-        enqueue([item.pk for item in failed])
-        messages.success(request, _("%(n)d branches queued again.") % {"n": len(failed)})
+        failed = queryset.filter(status=DeliveryStatus.FAILED).select_related("version__declaration")
+        retried = sum(deliveries.delivery_retry(delivery=item, user=request.user) for item in failed)  # type: ignore[arg-type]
+        messages.success(request, _("%(n)d branches queued again.") % {"n": retried})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

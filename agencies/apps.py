@@ -9,7 +9,7 @@ class AgenciesConfig(AppConfig):
     def ready(self) -> None:
         from declarations.registry import register_dispatcher, register_field_map
 
-        from . import adapters
+        from . import adapters, checks  # noqa: F401 (checks registers itself)
         from .customs.adapter import ADAPTER as customs
         from .inspection.adapter import ADAPTER as inspection
 

@@ -14,12 +14,15 @@ from enum import Enum
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
+from lxml import etree
 
 from declarations.choices import DeliveryStatus, EventKind
 from declarations.events import event_record_delivery
 from declarations.models import Delivery
+from declarations.registry import dispatch
+from singlewindow.models import User
+from singlewindow.services import audit_record
 
 from .adapters import adapter_for
 from .signing import signature
@@ -40,28 +43,29 @@ def backoff_seconds(attempts: int) -> float:
     return min(settings.DELIVERY_BACKOFF_SECONDS * 2 ** max(attempts - 1, 0), 300.0)
 
 
-def delivery_attempt(*, delivery_id: int) -> tuple[Attempt, float]:
-    """Try to deliver one branch once. Returns what happened and, for a retry, in how many seconds."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True, no_key=True, of=("self",))
-            .select_related("version")
-            .filter(pk=delivery_id, status=DeliveryStatus.PENDING)
-            .first()
-        )
-        if delivery is None:  # delivered, failed, superseded, or another worker has it right now
-            return Attempt.SKIPPED, 0
-        delivery.attempts += 1
-        delivery.next_attempt_at = timezone.now() + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
-        delivery.save(update_fields=["attempts", "next_attempt_at"])
-    version = delivery.version
-    body = adapter_for(delivery.agency).build_message(
-        version.payload, message_id=delivery.message_id, version=version.number
+def delivery_attempt(*, delivery_id: int, attempts: int) -> tuple[Attempt, float]:
+    """Try to deliver one branch once. `attempts` is how many attempts the caller saw: only the first
+    caller to claim that attempt goes on (a delayed retry and the sweep may both ask for it), the others
+    are skipped. Returns what happened and, for a retry, in how many seconds."""
+    claimed = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, attempts=attempts).update(
+        attempts=attempts + 1,
+        next_attempt_at=timezone.now() + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
     )
+    if not claimed:  # delivered, failed, superseded, or this attempt is someone else's
+        return Attempt.SKIPPED, 0
+    delivery = Delivery.objects.select_related("version").get(pk=delivery_id)
+    version = delivery.version
+    try:
+        endpoint = settings.AGENCY_ENDPOINTS[delivery.agency]
+        body = adapter_for(delivery.agency).build_message(
+            version.payload, message_id=delivery.message_id, version=version.number
+        )
+    except (KeyError, etree.DocumentInvalid) as error:  # retrying cannot help: tell operators now
+        return _give_up(delivery, f"message could not be built: {error}"[:500])
     sent_at = timezone.now()
     try:
         response = _session.post(
-            settings.AGENCY_ENDPOINTS[delivery.agency],
+            endpoint,
             data=body,
             headers={
                 "Content-Type": "application/xml",
@@ -109,25 +113,37 @@ def _give_up(delivery: Delivery, error: str) -> tuple[Attempt, float]:
     return Attempt.FAILED, 0
 
 
-def deliveries_due(*, limit: int = 500) -> list[int]:
-    """Branches left behind (a lost task, a killed worker, a retry whose time has come), claimed for
-    another lease so two sweeps do not send them twice at once."""
+def deliveries_due(*, limit: int = 500) -> list[tuple[int, int]]:
+    """Branches left behind (a lost task, a killed worker, a retry whose time has come), as
+    (id, attempts so far) for delivery_attempt's claim; leased again so the next sweep waits."""
     now = timezone.now()
     with transaction.atomic():
-        ids = list(
+        due = list(
             Delivery.objects.select_for_update(skip_locked=True)
             .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
-            .values_list("pk", flat=True)[:limit]
+            .values_list("pk", "attempts")[:limit]
         )
-        Delivery.objects.filter(pk__in=ids).update(
+        Delivery.objects.filter(pk__in=[pk for pk, _ in due]).update(
             next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
         )
-    return ids
+    return due
 
 
 @transaction.atomic
-def delivery_retry(*, delivery: Delivery) -> None:
-    """An operator sends a failed branch again, with a fresh retry budget."""
-    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now(), last_error=F("last_error")
+def delivery_retry(*, delivery: Delivery, user: User) -> bool:
+    """An operator sends a failed branch of the current version again, with a fresh retry budget."""
+    if delivery.version.number != delivery.version.declaration.version_count:
+        return False  # superseded by a newer version: that one is what counts
+    retried = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
+        status=DeliveryStatus.PENDING, attempts=0, next_attempt_at=timezone.now()
     )
+    if retried:
+        audit_record(
+            actor=user,
+            action="delivery.retried",
+            obj=delivery,
+            before={"status": "failed"},
+            after={"status": "pending"},
+        )
+        transaction.on_commit(lambda: dispatch([delivery.pk]), robust=True)
+    return bool(retried)

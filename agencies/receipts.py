@@ -12,7 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.utils import timezone
 from lxml import etree
 
@@ -140,7 +140,12 @@ def receipts_record(*, batch_id: int) -> Recorded | None:
             return None  # recorded already, or another task is recording it now
         batches = [own, *waiting.exclude(pk=batch_id).order_by("pk")[: COALESCE - 1]]
         bodies = [bytes(batch.body) for batch in batches]
-        recorded = events_record(events=[event for body in bodies for event in parse_receipts(body)])
+        try:
+            with transaction.atomic():
+                recorded = events_record(events=[event for body in bodies for event in parse_receipts(body)])
+        except (DatabaseError, ReceiptError, ValueError):
+            # One batch must not hold up the others: record them one by one, quarantining what fails.
+            recorded = _record_one_by_one(bodies)
         if recorded.unknown_messages:
             unknown = ", ".join(sorted(set(recorded.unknown_messages))[:5])
             for body in bodies:
@@ -148,6 +153,21 @@ def receipts_record(*, batch_id: int) -> Recorded | None:
                     quarantine(body=body, reason=f"receipts for unknown messages: {unknown}", remote_addr="")
         ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
         return recorded
+
+
+def _record_one_by_one(bodies: list[bytes]) -> Recorded:
+    total = Recorded()
+    for body in bodies:
+        try:
+            with transaction.atomic():
+                recorded = events_record(events=parse_receipts(body))
+        except (DatabaseError, ReceiptError, ValueError) as error:
+            quarantine(body=body, reason=f"could not be recorded: {error}"[:500], remote_addr="")
+            continue
+        total.stored += recorded.stored
+        total.duplicates += recorded.duplicates
+        total.unknown_messages += recorded.unknown_messages
+    return total
 
 
 def batches_due(*, older_than_seconds: int) -> list[int]:

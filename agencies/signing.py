@@ -6,10 +6,12 @@ import hmac
 from django.conf import settings
 
 
-def signature(body: bytes, secret: str | None = None) -> str:
-    key = (secret or settings.AGENCY_SECRET).encode()
+def signature(body: bytes) -> str:
+    key = settings.AGENCY_SECRET.encode()
     return "sha256=" + hmac.new(key, body, hashlib.sha256).hexdigest()
 
 
 def signature_valid(body: bytes, header: str | None) -> bool:
-    return bool(header) and hmac.compare_digest(signature(body), header or "")
+    if not header:
+        return False
+    return hmac.compare_digest(signature(body).encode(), header.encode("utf-8", "replace"))

@@ -31,9 +31,6 @@ class DeclarationStatus(models.TextChoices):
     RELEASED = "released", _("Released")
 
 
-EDITABLE = (DeclarationStatus.DRAFT, DeclarationStatus.REJECTED)
-
-
 class DeliveryStatus(models.TextChoices):
     PENDING = "pending", _("Being delivered")
     DELIVERED = "delivered", _("Delivered")

@@ -16,10 +16,10 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from singlewindow.models import AuditEntry
+
 from .choices import DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
-
-FINAL = {EventKind.RELEASED, EventKind.REJECTED}
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,8 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
                 data=event.data,
             )
         )
-    Event.objects.bulk_create(new)
+    # Another worker may store the same receipt at the same moment: the unique receipt id decides.
+    Event.objects.bulk_create(new, ignore_conflicts=True)
     result.stored = len(new)
     _match_inspections([e for e in new if e.kind == EventKind.INSPECTION_ORDERED])
     _update_statuses({e.declaration_id for e in new})
@@ -108,7 +109,7 @@ def _match_inspections(orders: list[Event]) -> None:
             appointment.agencies = sorted([*appointment.agencies, order.agency])
             goods = {g for g in (appointment.goods.split(",") if appointment.goods else []) if g}
             goods.update(g.strip() for g in str(order.data.get("goods", "")).split(",") if g.strip())
-            appointment.goods = ",".join(sorted(goods, key=lambda g: (len(g), g)))
+            appointment.goods = ",".join(sorted(goods, key=lambda g: (len(g), g)))[:500]
             appointment.save(update_fields=["agencies", "goods"])
 
 
@@ -168,13 +169,24 @@ def _update_statuses(declaration_ids: set[int]) -> None:
     ):
         by_version[event.version_id].append(event)
     changed = []
+    audits: list[AuditEntry] = []
     for declaration in declarations:
         version = versions[(declaration.pk, declaration.version_count)]
         status = overall_status(branch_states(by_version[version.pk], version.agencies))
         if declaration.status != status and declaration.status != DeclarationStatus.DRAFT:
+            audits.append(
+                AuditEntry(
+                    action="declaration.status_derived",
+                    object_type=Declaration._meta.label_lower,
+                    object_id=str(declaration.pk),
+                    before={"status": declaration.status},
+                    after={"status": status, "version": version.number},
+                )
+            )
             declaration.status = status
             changed.append(declaration)
     Declaration.objects.bulk_update(changed, ["status"])
+    AuditEntry.objects.bulk_create(audits)  # no actor: the agencies' receipts decided
 
 
-__all__ = ["FINAL", "AgencyEvent", "DeliveryStatus", "event_record_delivery", "events_record"]
+__all__ = ["AgencyEvent", "DeliveryStatus", "event_record_delivery", "events_record"]

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import AuditEntry, User
 
-from .models import AttachedDocument, Declaration, HSCode
-from .registry import TARGET_AGENCIES
+from .fields import BY_KEY
+from .models import AttachedDocument, Declaration, Delivery, HSCode
 
 
 def declarations_visible_to(user: User) -> QuerySet[Declaration]:
@@ -21,9 +24,9 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
     if org.kind == OrganisationKind.ENTERPRISE:
         return queryset.filter(owner=org)
     if org.kind == OrganisationKind.AGENCY:
-        targets = [target for target, agencies in TARGET_AGENCIES.items() if org.agency in agencies]
-        # What was submitted to them, whatever happened since; never a draft never sent.
-        return queryset.filter(version_count__gt=0, target__in=targets)
+        # What was actually sent to this agency, whatever the firm changed since.
+        sent = Delivery.objects.filter(version__declaration=OuterRef("pk"), agency=org.agency)
+        return queryset.filter(Exists(sent))
     return queryset.none()
 
 
@@ -46,11 +49,54 @@ def declaration_get_own(*, user: User, pk: int, reference: bool = False) -> Decl
 
 
 def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocument:
+    """An attached document: the firm's own, or for an agency one that was part of what was submitted."""
     declaration = declaration_get(user=user, pk=declaration_pk)
+    documents = declaration.documents.all()
+    if declaration.owner_id != user.organisation_id:
+        documents = documents.filter(sha256__in=[d["sha256"] for d in _submitted(declaration)["documents"]])
     try:
-        return declaration.documents.get(pk=pk)
+        return documents.get(pk=pk)
     except AttachedDocument.DoesNotExist:
         raise Http404 from None
+
+
+def _submitted(declaration: Declaration) -> dict[str, Any]:
+    return declaration.versions.get(number=declaration.version_count).payload
+
+
+@dataclass
+class Content:
+    """What a user is shown of a declaration's data."""
+
+    target: str
+    header: dict[str, Any]
+    lines: list[dict[str, Any]]
+    containers: list[dict[str, Any]]
+    documents: list[AttachedDocument]
+
+
+def declaration_content(*, user: User, declaration: Declaration) -> Content:
+    """The firm sees its working copy; everyone else sees only the latest submitted (frozen) version,
+    never corrections the firm is still making, nor documents attached since."""
+    if declaration.owner_id == user.organisation_id:
+        line_names = [s.name for s in BY_KEY.values() if s.section == "line"]
+        container_names = [s.name for s in BY_KEY.values() if s.section == "container"]
+        return Content(
+            target=declaration.target,
+            header={s.name: getattr(declaration, s.name) for s in BY_KEY.values() if s.section == "header"},
+            lines=[{n: getattr(line, n) for n in line_names} for line in declaration.lines.all()],
+            containers=[{n: getattr(c, n) for n in container_names} for c in declaration.containers.all()],
+            documents=list(declaration.documents.all()),
+        )
+    payload = _submitted(declaration)
+    shas = [d["sha256"] for d in payload["documents"]]
+    return Content(
+        target=payload["target"],
+        header=payload["header"],
+        lines=payload["lines"],
+        containers=payload["containers"],
+        documents=list(declaration.documents.filter(sha256__in=shas)),
+    )
 
 
 def declaration_history(*, declaration: Declaration) -> QuerySet[AuditEntry]:

@@ -255,7 +255,8 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
         },
     )
     ids = [delivery.pk for delivery in deliveries]
-    transaction.on_commit(lambda: dispatch(ids))
+    # robust: if the broker is down the submission still stands; the sweep delivers it later.
+    transaction.on_commit(lambda: dispatch(ids), robust=True)
     return version
 
 

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from singlewindow.choices import Agency
 
 from .choices import DeclarationStatus, DeliveryStatus, EventKind, PaymentStatus
 from .events import branch_states, overall_status
+from .fields import BY_KEY
 from .models import Declaration, Delivery, Event, InspectionAppointment
 
 
@@ -75,9 +78,10 @@ def timeline_for(declaration: Declaration) -> Timeline | None:
                 agency=agency,
                 state=state,
                 label=str(label),
-                waiting=state != EventKind.RELEASED,
-                reason=event.data.get("reason", "") if event else (delivery.last_error if delivery else ""),
-                field=event.data.get("field", "") if event else "",
+                # A rejection waits for the firm, not for the agency.
+                waiting=state not in (EventKind.RELEASED, EventKind.REJECTED),
+                reason=event.data.get("reason", "") if event else _delivery_note(delivery),
+                field=_field_label(event.data.get("field", "")) if event else "",
                 delivery=delivery.status if delivery else "",
             )
         )
@@ -91,6 +95,20 @@ def timeline_for(declaration: Declaration) -> Timeline | None:
         duties=_duties(latest),
         waiting_for=[str(AGENCY_LABELS.get(b.agency, b.agency)) for b in branches if b.waiting],
     )
+
+
+def _delivery_note(delivery: Delivery | None) -> str:
+    """What the firm is told about a branch not yet received (operators see the technical error)."""
+    if delivery is None or not delivery.last_error:
+        return ""
+    if delivery.status == DeliveryStatus.FAILED:
+        return str(_("The agency's system could not take the declaration; the operators have been alerted."))
+    return str(_("The agency's system is not answering; the portal keeps trying."))
+
+
+def _field_label(name: str) -> str:
+    spec = BY_KEY.get(f"header.{name}") or BY_KEY.get(f"line.{name}") or BY_KEY.get(f"container.{name}")
+    return str(spec.label) if spec else name
 
 
 def _duties(events: list[Event]) -> dict[str, Any] | None:

@@ -20,8 +20,7 @@ from django.utils.translation import gettext as _
 from stdnum import iso6346
 from stdnum.cn import uscc
 
-from licensing.models import QualificationKind
-from licensing.selectors import has_active_qualification
+from licensing.selectors import has_inspection_registration
 from singlewindow.choices import Agency
 
 from . import codelists
@@ -264,9 +263,7 @@ def _charges_needed(term: str, direction: str) -> tuple[bool | None, bool | None
 
 
 def _inspection_rules(d: Declaration, today: date) -> list[Problem]:
-    if d.domestic_party_uscc and not has_active_qualification(
-        uscc=d.domestic_party_uscc, kind=QualificationKind.INSPECTION_REGISTRATION, on=today
-    ):
+    if d.domestic_party_uscc and not has_inspection_registration(uscc=d.domestic_party_uscc, on=today):
         return [
             Problem(
                 "domestic_party_inspection_code",

@@ -221,21 +221,8 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
     own = declaration.owner_id == request.user.organisation_id  # type: ignore[union-attr]
-    # The firm sees its working copy; everyone else sees only what was submitted (the latest frozen
-    # version), never the corrections a firm is still making.
-    if own:
-        header = {s.name: getattr(declaration, s.name) for s in BY_KEY.values() if s.section == "header"}
-        line_rows = [{n: getattr(line, n) for n in BY_KEY_NAMES["line"]} for line in declaration.lines.all()]
-        container_rows = [{n: getattr(c, n) for n in BY_KEY_NAMES["container"]} for c in declaration.containers.all()]
-        target = declaration.target
-    else:
-        payload = declaration.versions.get(number=declaration.version_count).payload
-        header, line_rows, container_rows, target = (
-            payload["header"],
-            payload["lines"],
-            payload["containers"],
-            payload["target"],
-        )
+    content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
+    header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
     keys = fields_for(agencies_for(target))
     groups = []
     for group, title in GROUPS.items():
@@ -255,7 +242,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "containers": [
                 [_display(s, row.get(s.name)) for s in specs_for(keys, "container")] for row in container_rows
             ],
-            "documents": declaration.documents.all(),
+            "documents": content.documents,
             "versions": declaration.versions.select_related("submitted_by"),
             "history": _history(declaration) if own else [],
             "agencies": agencies_for(declaration.target),

@@ -11,6 +11,10 @@ def qualifications_of(*, organisation_id: int) -> QuerySet[Qualification]:
     return Qualification.objects.filter(organisation_id=organisation_id)
 
 
+def has_inspection_registration(*, uscc: str, on: date) -> bool:
+    return has_active_qualification(uscc=uscc, kind=QualificationKind.INSPECTION_REGISTRATION, on=on)
+
+
 def has_active_qualification(*, uscc: str, kind: QualificationKind | str, on: date) -> bool:
     """Whether the organisation with this USCC holds this qualification, valid on this day."""
     return (

@@ -8,7 +8,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 
 app = Celery("singlewindow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-# Keep database connections between tasks (Django's CONN_MAX_AGE still applies); Celery's default is to
-# close them after every task, which costs a new PostgreSQL connection per task.
-app.conf.CELERY_DB_REUSE_MAX = 1000
+# Celery closes a worker's database connections after every task unless told to reuse them; a new
+# PostgreSQL connection per task was most of a delivery's time. Reused, they are closed every 2 x 200
+# tasks; a connection broken in between (a database restart) fails its task, and the sweep retries it.
+app.conf.CELERY_DB_REUSE_MAX = 200
 app.autodiscover_tasks()

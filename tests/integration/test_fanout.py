@@ -37,6 +37,14 @@ def message_ids(declarations: list[Declaration]) -> set[str]:
     return set(Delivery.objects.filter(version__declaration__in=declarations).values_list("message_id", flat=True))
 
 
+def delivered_once(declarations: list[Declaration]) -> bool:
+    """Each branch reached its agency (the simulator counts each message id once) and the portal
+    recorded its delivery exactly once."""
+    branches = Delivery.objects.filter(version__declaration__in=declarations)
+    delivered = Event.objects.filter(declaration__in=declarations, kind="delivered")
+    return branches.count() == delivered.count() == delivered.values("version", "agency").distinct().count()
+
+
 def test_fifty_declarations_are_released_by_every_agency(
     transactional_db: None, simulator: Simulator, worker: Worker
 ) -> None:
@@ -51,6 +59,7 @@ def test_fifty_declarations_are_released_by_every_agency(
         assert timeline.duties is not None and timeline.duties["payment"] == "paid"
     counts = simulator.counts()
     assert {counts[m] for m in message_ids(declarations)} == {1}
+    assert delivered_once(declarations)
 
 
 def test_an_agency_that_is_down_delays_only_its_own_branch(
@@ -96,7 +105,8 @@ def test_a_worker_killed_mid_dispatch_loses_nothing_and_repeats_nothing(
     wait_until(lambda: released(declarations), timeout=120, what="releases after the worker restarted")
     counts = simulator.counts()
     ids = message_ids(declarations)
-    assert {counts[m] for m in ids} == {1}, "a branch took effect twice"
+    assert {counts[m] for m in ids} == {1}, "a branch never reached its agency"
+    assert delivered_once(declarations), "a branch was recorded as delivered twice"
     assert left > 0, "the worker was killed after every branch was delivered: nothing was in flight"
 
 

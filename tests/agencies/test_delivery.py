@@ -1,0 +1,76 @@
+"""Delivering a branch: one claim per attempt, unrecoverable messages fail at once, scoping by delivery."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from agencies.delivery import Attempt, delivery_attempt
+from declarations import services
+from declarations.models import Declaration, Delivery, Event
+from singlewindow.choices import Agency
+from singlewindow.models import User
+
+from .. import factories
+from .receipts import branch, envelope, post, receipt
+
+pytestmark = pytest.mark.django_db
+UNREACHABLE = {"customs": "http://127.0.0.1:9/messages", "inspection": "http://127.0.0.1:9/messages"}
+
+
+@pytest.fixture
+def submitted(user_a: User) -> Declaration:
+    declaration = factories.valid_draft(user_a)
+    services.declaration_submit(declaration=declaration, user=user_a)
+    declaration.refresh_from_db()
+    return declaration
+
+
+def test_an_attempt_is_claimed_once_even_when_asked_for_twice(submitted: Declaration, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AGENCY_ENDPOINTS = UNREACHABLE
+    customs = branch(submitted, "customs")
+    first, delay = delivery_attempt(delivery_id=customs.pk, attempts=0)
+    second, _ = delivery_attempt(delivery_id=customs.pk, attempts=0)
+    assert (first, second) == (Attempt.RETRY, Attempt.SKIPPED)
+    assert delay > 0
+    customs.refresh_from_db()
+    assert (customs.attempts, customs.status) == (1, "pending")
+    assert customs.last_error
+
+
+def test_the_retry_budget_ends_in_delivery_failed(submitted: Declaration, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AGENCY_ENDPOINTS = UNREACHABLE
+    settings.DELIVERY_MAX_ATTEMPTS = 2
+    customs = branch(submitted, "customs")
+    assert delivery_attempt(delivery_id=customs.pk, attempts=0)[0] is Attempt.RETRY
+    assert delivery_attempt(delivery_id=customs.pk, attempts=1)[0] is Attempt.FAILED
+    assert Event.objects.filter(declaration=submitted, agency="customs", kind="delivery_failed").count() == 1
+    assert branch(submitted, "inspection").status == "pending"  # the other branch is not held up
+
+
+def test_a_message_that_cannot_be_built_fails_at_once(submitted: Declaration, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.AGENCY_ENDPOINTS = {}
+    customs = branch(submitted, "customs")
+    assert delivery_attempt(delivery_id=customs.pk, attempts=0)[0] is Attempt.FAILED
+    customs.refresh_from_db()
+    assert customs.status == "failed" and "could not be built" in customs.last_error
+
+
+def test_agencies_see_what_was_sent_to_them_not_what_the_firm_retargeted(
+    client: Client, user_a: User, db: None
+) -> None:
+    from rest_framework.test import APIClient
+
+    declaration = factories.valid_draft(user_a, target="customs")
+    services.declaration_submit(declaration=declaration, user=user_a)
+    declaration.refresh_from_db()
+    post(client, envelope(receipt(branch(declaration, "customs"), "rejected", 1, reason="请补充检验检疫")))
+    declaration.refresh_from_db()
+    services.declaration_save_draft(declaration=declaration, user=user_a, header={"target": "both"})
+    inspection = APIClient()
+    inspection.force_authenticate(factories.officer(Agency.INSPECTION))
+    assert inspection.get(f"/api/v1/declarations/{declaration.pk}/").status_code == 404
+    customs = APIClient()
+    customs.force_authenticate(factories.officer(Agency.CUSTOMS))
+    assert customs.get(f"/api/v1/declarations/{declaration.pk}/").status_code == 200
+    assert Delivery.objects.filter(version__declaration=declaration, agency="inspection").count() == 0
