@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from pathlib import Path
+
+from bench import commands
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,22 +45,7 @@ def main() -> None:
 def _server(port: int) -> subprocess.Popen:
     env = {**os.environ, "DEBUG": "0", "LOG_LEVEL": "WARNING"}
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "gunicorn",
-            "singlewindow.wsgi",
-            "-c",
-            "gunicorn.conf.py",
-            "-w",
-            "1",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "--keep-alive",
-            "5",
-        ],
+        [*commands.web(port), "--keep-alive", "5"],
         cwd=ROOT,
         env=env,
     )

@@ -7,7 +7,6 @@ import json
 import os
 import statistics
 import subprocess
-import sys
 import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -22,6 +21,8 @@ from django.db.models import Max
 from agencies.models import ReceiptBatch
 from declarations.choices import DeliveryStatus, EventKind
 from declarations.models import Declaration, Delivery, Event
+
+from . import commands
 
 ROOT = Path(__file__).resolve().parent.parent
 Report = Callable[[str, Any, str], None]
@@ -48,47 +49,18 @@ def production_shape() -> Iterator[None]:
     app.control.purge()
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "agencies.simulator", "--port", str(SIM_PORT)],
+            commands.simulator(SIM_PORT),
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
         ),
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "singlewindow.wsgi",
-                "-c",
-                "gunicorn.conf.py",
-                "-w",
-                "1",
-                "-b",
-                f"127.0.0.1:{WEB_PORT}",
-                "--log-level",
-                "warning",
-            ],
+            commands.web(WEB_PORT),
             cwd=ROOT,
             env=env,
         ),
         subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "singlewindow",
-                "worker",
-                "-B",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-s",
-                str(ROOT / "var" / "bench-beat-schedule"),
-            ],
+            commands.worker(str(ROOT / "var" / "bench-beat-schedule")),
             cwd=ROOT,
             env=env,
             stderr=subprocess.DEVNULL,

@@ -8,7 +8,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -19,6 +18,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from bench import commands
 from singlewindow.celery import app as celery_app
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -80,7 +80,7 @@ def simulator(live_server: Any) -> Iterator[Simulator]:
         "AGENCY_SECRET": settings.AGENCY_SECRET,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "agencies.simulator", "--host", "127.0.0.1", "--port", str(port)],
+        commands.simulator(port),
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -109,23 +109,7 @@ class Worker:
 
     def start(self) -> None:
         self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "celery",
-                "-A",
-                "singlewindow",
-                "worker",
-                "-B",
-                "--concurrency",
-                "2",
-                "--loglevel",
-                "WARNING",
-                "--without-gossip",
-                "--without-mingle",
-                "-s",
-                self.env["BEAT_SCHEDULE_FILE"],
-            ],
+            commands.worker(self.env["BEAT_SCHEDULE_FILE"]),
             cwd=ROOT,
             env=self.env,
             start_new_session=True,
