@@ -73,7 +73,8 @@ test: install system-deps services lint typecheck check-migrations
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/pytest -p no:cacheprovider
 
 bench: install services
-	@psql -h 127.0.0.1 -U postgres -tc "SELECT 1 FROM pg_database WHERE datname='singlewindow_bench'" | grep -q 1 || createdb -h 127.0.0.1 -U postgres singlewindow_bench
+	@# A fresh database every run, so figures do not drift as earlier runs' rows pile up.
+	@dropdb -h 127.0.0.1 -U postgres --if-exists singlewindow_bench && createdb -h 127.0.0.1 -U postgres singlewindow_bench
 	DATABASE_URL=postgres://postgres@127.0.0.1:5432/singlewindow_bench REDIS_URL=$(REDIS) $(BIN)/python -m bench
 
 # Regenerate the translation catalogues after changing strings, then fill in the Chinese.

@@ -29,7 +29,7 @@ Report = Callable[[str, Any, str], None]
 WEB_PORT, SIM_PORT = 8766, 8767
 E2E_DECLARATIONS = 500
 PARALLEL_SAMPLES = 15
-OFFERED_PER_S = float(os.environ.get("BENCH_E2E_OFFERED_PER_S", "60"))
+OFFERED_PER_S = float(os.environ.get("BENCH_E2E_OFFERED_PER_S", "55"))
 AGENCY_ANSWER_MS = 300
 
 
