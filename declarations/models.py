@@ -206,12 +206,6 @@ class Declaration(models.Model):
         return self.pre_entry_no or _("Draft #%(id)s") % {"id": self.pk}
 
     @property
-    def target_agencies(self) -> list[str]:
-        from .registry import agencies_for
-
-        return list(agencies_for(self.target))
-
-    @property
     def is_draft(self) -> bool:
         """Whether the firm may change it: a draft, or a rejected declaration being corrected."""
         return self.status in (DeclarationStatus.DRAFT, DeclarationStatus.REJECTED)

@@ -131,26 +131,27 @@ def _kind(event: Event | None) -> str:
 
 
 def shared_states(declarations: list[Declaration]) -> dict[int, list[tuple[str, str]]]:
-    """For a page of declarations: each one's agencies and their latest state, in two queries."""
-    versions = {(d.pk, d.version_count) for d in declarations if d.version_count}
-    if not versions:
+    """For a page of declarations: each agency its latest version was sent to, with that branch's state
+    (the latest receipt, or the delivery's status before any), in two queries."""
+    latest = {d.pk: d.version_count for d in declarations if d.version_count}
+    if not latest:
         return {}
-    events = (
-        Event.objects.filter(declaration_id__in=[pk for pk, _ in versions], receipt_id__isnull=False)
+    branches: dict[int, dict[str, str]] = {}
+    for declaration_id, number, agency, status in Delivery.objects.filter(
+        version__declaration_id__in=latest
+    ).values_list("version__declaration_id", "version__number", "agency", "status"):
+        if latest[declaration_id] == number:
+            branches.setdefault(declaration_id, {})[agency] = status
+    events: dict[int, list[Event]] = {}
+    for event in (
+        Event.objects.filter(declaration_id__in=latest, receipt_id__isnull=False)
+        .only("declaration_id", "version_id", "agency", "kind", "sequence", "receipt_id", "version__number")
         .select_related("version")
-        .only("declaration_id", "agency", "kind", "sequence", "receipt_id", "version__number", "version__agencies")
-    )
-    by_declaration: dict[int, list[Event]] = {}
-    agencies: dict[int, list[str]] = {}
-    for event in events:
-        if (event.declaration_id, event.version.number) in versions:
-            by_declaration.setdefault(event.declaration_id, []).append(event)
-            agencies[event.declaration_id] = event.version.agencies
+    ):
+        if latest[event.declaration_id] == event.version.number:
+            events.setdefault(event.declaration_id, []).append(event)
     out = {}
-    for declaration in declarations:
-        if not declaration.version_count:
-            continue
-        names = agencies.get(declaration.pk) or declaration.target_agencies
-        states = branch_states(by_declaration.get(declaration.pk, []), names)
-        out[declaration.pk] = [(a, _kind(states[a])) for a in names]
+    for declaration_id, sent in branches.items():
+        states = branch_states(events.get(declaration_id, []), sent)
+        out[declaration_id] = [(agency, _kind(states[agency]) or status) for agency, status in sorted(sent.items())]
     return out

@@ -19,7 +19,7 @@ from singlewindow.choices import Agency
 from singlewindow.services import json_value
 
 from . import codelists, selectors, services
-from .choices import DeclarationAction, EventKind
+from .choices import DeclarationAction, DeliveryStatus, EventKind
 from .fields import BY_KEY, GROUPS, HS, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -56,7 +56,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
             "rows": rows,
             "query": query.urlencode(),
             "agency_names": dict(Agency.choices),
-            "kind_names": dict(EventKind.choices),
+            "kind_names": {**dict(DeliveryStatus.choices), **dict(EventKind.choices)},
         },
     )
 

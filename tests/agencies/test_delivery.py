@@ -74,3 +74,20 @@ def test_agencies_see_what_was_sent_to_them_not_what_the_firm_retargeted(
     customs.force_authenticate(factories.officer(Agency.CUSTOMS))
     assert customs.get(f"/api/v1/declarations/{declaration.pk}/").status_code == 200
     assert Delivery.objects.filter(version__declaration=declaration, agency="inspection").count() == 0
+
+
+def test_the_list_shows_a_failed_branch_as_failed_to_the_firm_and_the_officer(
+    submitted: Declaration,
+    user_a: User,
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.AGENCY_ENDPOINTS = {"inspection": UNREACHABLE["inspection"]}  # customs: nowhere to send
+    delivery_attempt(delivery_id=branch(submitted, "customs").pk, attempts=0)  # cannot be built: failed
+    firm = Client()
+    firm.force_login(user_a)
+    officer = Client()
+    officer.force_login(factories.officer(Agency.CUSTOMS))
+    for client in (firm, officer):
+        page = client.get("/declarations/").content.decode()
+        assert "海关 · 发送失败" in page
+        assert "检验检疫 · 发送中" in page
