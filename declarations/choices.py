@@ -98,3 +98,4 @@ class DeclarationAction(models.TextChoices):
     DOCUMENT_ATTACHED = "declaration.document_attached", _("Document attached")
     DOCUMENT_REMOVED = "declaration.document_removed", _("Document removed")
     DISCARDED = "declaration.discarded", _("Draft discarded")
+    STATUS_DERIVED = "declaration.status_derived", _("Status changed by the agencies' receipts")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from singlewindow.models import AuditEntry
 
-from .choices import DeclarationStatus, DeliveryStatus, EventKind
+from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
 
 
@@ -176,7 +176,7 @@ def _update_statuses(declaration_ids: set[int]) -> None:
         if declaration.status != status and declaration.status != DeclarationStatus.DRAFT:
             audits.append(
                 AuditEntry(
-                    action="declaration.status_derived",
+                    action=DeclarationAction.STATUS_DERIVED,
                     object_type=Declaration._meta.label_lower,
                     object_id=str(declaration.pk),
                     before={"status": declaration.status},

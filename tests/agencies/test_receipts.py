@@ -211,3 +211,16 @@ def test_one_task_records_every_waiting_batch_and_later_tasks_do_nothing(submitt
     assert not ReceiptBatch.objects.filter(processed_at=None).exists()
     submitted.refresh_from_db()
     assert submitted.status == "released"
+
+
+def test_the_firm_reads_its_released_declaration_with_the_status_change_in_its_history(
+    client: Client, submitted: Declaration, user_a: User
+) -> None:
+    release_all(client, submitted)
+    firm = Client()
+    firm.force_login(user_a)
+    response = firm.get(f"/declarations/{submitted.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "各监管部门均已放行" in page
+    assert "根据监管部门回执变更状态" in page
