@@ -190,7 +190,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Submitted. Pre-entry number %(number)s, version %(version)d, awaiting dispatch to the agencies.")
+                _("Submitted. Pre-entry number %(number)s, version %(version)d; it is on its way to the agencies.")
                 % {"number": version.pre_entry_no, "version": version.number},
             )
             return redirect("declarations:detail", pk=pk)
@@ -260,7 +260,9 @@ def declaration_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     timeline = timeline_for(declaration)
     if timeline is None:
         return HttpResponse(status=204)
-    return render(request, "declarations/_timeline.html", {"timeline": timeline, "agency_names": Agency.choices})
+    return render(
+        request, "declarations/_timeline.html", {"timeline": timeline, "agency_names": Agency.choices, "oob": True}
+    )
 
 
 def _history(declaration: Declaration) -> list[dict[str, Any]]:

@@ -36,6 +36,7 @@ def test_the_timeline_updates_live_and_shows_one_joint_inspection(
     page.evaluate("window.__same_page = true")
 
     expect(timeline).to_contain_text("各监管部门均已放行", timeout=20_000)
+    expect(page.locator("#status-badge")).to_have_text("已放行")
     assert page.evaluate("window.__same_page") is True, "the page was reloaded"
     expect(timeline).to_contain_text("联合查验")
     expect(timeline.locator(".joint")).to_contain_text("统一预约")
