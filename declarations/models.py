@@ -104,6 +104,15 @@ class Declaration(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("created by"), on_delete=models.PROTECT, related_name="+"
     )
+    prepared_by = models.ForeignKey(
+        Organisation,
+        verbose_name=_("prepared by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("The customs broker preparing it under a delegation, if any."),
+    )
     copied_from = models.ForeignKey(
         "self",
         verbose_name=_("copied from"),

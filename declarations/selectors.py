@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
 from singlewindow.choices import OrganisationKind
+from singlewindow.delegations import delegated_scope
 from singlewindow.models import AuditEntry, User
 
 from .fields import BY_KEY
@@ -23,6 +24,9 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
         return queryset.none()
     if org.kind == OrganisationKind.ENTERPRISE:
         return queryset.filter(owner=org)
+    if org.kind == OrganisationKind.BROKER:
+        # Its clients' declarations of the kinds delegated, while a delegation is in force.
+        return queryset.filter(delegated_scope(broker_id=org.pk))
     if org.kind == OrganisationKind.AGENCY:
         # What was actually sent to this agency, whatever the firm changed since.
         sent = Delivery.objects.filter(version__declaration=OuterRef("pk"), agency=org.agency)
@@ -38,26 +42,42 @@ def declaration_get(*, user: User, pk: int) -> Declaration:
 
 
 def declaration_get_own(*, user: User, pk: int, reference: bool = False) -> Declaration:
-    """A declaration the user's organisation owns (may edit, copy or submit); 404 for anyone else.
-    With reference=True only its id and owner are loaded: enough for a service that locks and
-    reloads the row itself (declaration_submit)."""
+    """A declaration the user's organisation owns, or prepares for a client under a delegation in force
+    (may edit, copy or submit); 404 for anyone else. With reference=True only its id and owner are
+    loaded: enough for a service that locks and reloads the row itself (declaration_submit)."""
     try:
-        queryset = Declaration.objects.filter(owner_id=user.organisation_id)
+        queryset = Declaration.objects.filter(preparer_scope(user))
         return (queryset.only("id", "owner_id") if reference else queryset).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def preparer_scope(user: User, *, submit: bool = False) -> Q:
+    """Declarations this user may prepare (or, with submit, submit): its enterprise's own, or its
+    broker's clients' under a delegation in force."""
+    org = user.organisation
+    if org is not None and org.kind == OrganisationKind.BROKER:
+        return delegated_scope(broker_id=org.pk, submit=submit)
+    return Q(owner_id=user.organisation_id)
 
 
 def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocument:
     """An attached document: the firm's own, or for an agency one that was part of what was submitted."""
     declaration = declaration_get(user=user, pk=declaration_pk)
     documents = declaration.documents.all()
-    if declaration.owner_id != user.organisation_id:
+    if not _prepares(user, declaration):
         documents = documents.filter(sha256__in=[d["sha256"] for d in _submitted(declaration)["documents"]])
     try:
         return documents.get(pk=pk)
     except AttachedDocument.DoesNotExist:
         raise Http404 from None
+
+
+def _prepares(user: User, declaration: Declaration) -> bool:
+    """The firm, or its broker under a delegation in force: they work on the working copy."""
+    if declaration.owner_id == user.organisation_id:
+        return True
+    return Declaration.objects.filter(preparer_scope(user), pk=declaration.pk).exists()
 
 
 def _submitted(declaration: Declaration) -> dict[str, Any]:
@@ -78,7 +98,7 @@ class Content:
 def declaration_content(*, user: User, declaration: Declaration) -> Content:
     """The firm sees its working copy; everyone else sees only the latest submitted (frozen) version,
     never corrections the firm is still making, nor documents attached since."""
-    if declaration.owner_id == user.organisation_id:
+    if _prepares(user, declaration):
         line_names = [s.name for s in BY_KEY.values() if s.section == "line"]
         container_names = [s.name for s in BY_KEY.values() if s.section == "container"]
         return Content(

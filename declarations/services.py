@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from singlewindow.choices import OrganisationKind
+from singlewindow.delegations import active_delegations
 from singlewindow.errors import DomainError
-from singlewindow.models import User
+from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record, changed_values, json_value, sequence_next
 
 from . import documents as sniffing
@@ -40,6 +41,7 @@ from .choices import (
 from .fields import BY_KEY, ONE_TABLE, normalise
 from .models import AttachedDocument, Container, Declaration, DeclarationVersion, Delivery, Event, GoodsLine
 from .registry import dispatch
+from .selectors import preparer_scope
 from .snapshot import declaration_snapshot, digest
 from .validation import Problem, validate
 
@@ -82,8 +84,11 @@ CONTAINER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "con
 SETTINGS_FIELDS = ("target", "direction", "kind")
 
 
-def _require_owner(declaration: Declaration, user: User) -> None:
-    if user.organisation_id != declaration.owner_id:
+def _require_owner(declaration: Declaration, user: User, *, submit: bool = False) -> None:
+    """The firm itself, or its broker under a delegation in force (for submitting: one that allows it)."""
+    if user.organisation_id == declaration.owner_id:
+        return
+    if not Declaration.objects.filter(preparer_scope(user, submit=submit), pk=declaration.pk).exists():
         raise PermissionDenied
 
 
@@ -120,13 +125,26 @@ def declaration_create(
     target: str = Target.BOTH,
     direction: str = Direction.IMPORT,
     kind: str = DeclarationKind.GENERAL,
+    client_uscc: str = "",
 ) -> Declaration:
-    """A new draft for the user's enterprise, pre-filled from its master record (S7)."""
+    """A new draft for the user's enterprise, or for a broker's client under a delegation in force
+    covering this kind; pre-filled from that enterprise's master record (S7)."""
     org = user.organisation
-    if org is None or org.kind != OrganisationKind.ENTERPRISE:
+    if org is None:
+        raise PermissionDenied
+    prepared_by = None
+    if org.kind == OrganisationKind.BROKER:
+        client = Organisation.objects.filter(uscc=client_uscc).first() if client_uscc else None
+        if client is None or not any(
+            d.client_id == client.pk and (not d.kinds or kind in d.kinds) for d in active_delegations(broker_id=org.pk)
+        ):
+            raise PermissionDenied
+        org, prepared_by = client, user.organisation
+    elif org.kind != OrganisationKind.ENTERPRISE:
         raise PermissionDenied
     declaration = Declaration.objects.create(
         owner=org,
+        prepared_by=prepared_by,
         created_by=user,
         target=target,
         direction=direction,
@@ -213,7 +231,7 @@ def _pre_entry_number(declaration: Declaration) -> str:
 def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVersion:
     """Validate once; if clean, freeze a numbered immutable version and queue it for the agencies.
     An invalid declaration raises DeclarationInvalid and changes nothing."""
-    _require_owner(declaration, user)
+    _require_owner(declaration, user, submit=True)
     _lock(declaration)
     _require_draft(declaration)
     lines = list(declaration.lines.all())
@@ -290,7 +308,9 @@ def declaration_copy(*, source: Declaration, user: User) -> Declaration:
     """A new draft with the source's header, goods lines and containers; the parties are pre-filled
     again from the master record, attached documents are not copied (they belong to one shipment)."""
     _require_owner(source, user)
-    copy = declaration_create(user=user, target=source.target, direction=source.direction, kind=source.kind)
+    copy = declaration_create(
+        user=user, target=source.target, direction=source.direction, kind=source.kind, client_uscc=source.owner.uscc
+    )
     prefilled = {spec.name for spec in ONE_TABLE if spec.prefilled}
     for name in HEADER_FIELDS:
         if name not in prefilled:

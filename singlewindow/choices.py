@@ -28,3 +28,9 @@ class Role(models.TextChoices):
     MANAGER = "manager", _("Organisation manager")
     OFFICER = "officer", _("Agency officer")
     ADMIN = "admin", _("Platform administrator")
+
+
+class DelegationStatus(models.TextChoices):
+    PROPOSED = "proposed", _("Awaiting confirmation")
+    ACTIVE = "active", _("Active")
+    REVOKED = "revoked", _("Revoked")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Agency, OrganisationKind, Role
+from .choices import Agency, DelegationStatus, OrganisationKind, Role
 from .validators import validate_uscc
 
 
@@ -112,3 +112,51 @@ class Sequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}={self.value}"
+
+
+class Delegation(models.Model):
+    """A client enterprise lets a customs broker prepare (and, if allowed, submit) its declarations of
+    some kinds for a period (electronic entrustment, 电子委托). Either side proposes; the other confirms."""
+
+    client = models.ForeignKey(
+        Organisation, verbose_name=_("client"), on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    broker = models.ForeignKey(
+        Organisation, verbose_name=_("customs broker"), on_delete=models.PROTECT, related_name="delegations_held"
+    )
+    kinds = models.JSONField(_("declaration kinds"), default=list, blank=True, help_text=_("Empty: every kind."))
+    may_submit = models.BooleanField(_("may submit"), default=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    status = models.CharField(
+        _("status"), max_length=12, choices=DelegationStatus.choices, default=DelegationStatus.PROPOSED
+    )
+    proposed_by = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="delegation_period_ordered"),
+            models.CheckConstraint(condition=~Q(client=F("broker")), name="delegation_two_parties"),
+            models.CheckConstraint(condition=Q(status__in=DelegationStatus.values), name="delegation_status_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} → {self.broker}"
+
+
+class TrustedBroker(models.Model):
+    """A client confirms this broker's delegation requests automatically."""
+
+    client = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="trusted_brokers")
+    broker = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["client", "broker"], name="trustedbroker_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.client} trusts {self.broker}"

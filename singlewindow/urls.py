@@ -5,9 +5,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
 
 from agencies.views import receipt_gateway
 from licensing.views import organisation_profile
+from singlewindow.api.delegations import DelegationViewSet
+
+delegation_router = SimpleRouter()
+delegation_router.register("delegations", DelegationViewSet, basename="delegation")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -24,6 +29,7 @@ urlpatterns = [
     path("api/v1/", include("declarations.api.urls")),
     path("api/v1/", include("licensing.api.urls")),
     path("api/v1/agency-gateway/receipts/", receipt_gateway, name="receipt-gateway"),
+    path("api/v1/", include(delegation_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),

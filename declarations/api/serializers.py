@@ -60,6 +60,9 @@ class DeclarationListSerializer(serializers.ModelSerializer):
 
 class DeclarationSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
+    client_uscc = serializers.CharField(
+        write_only=True, required=False, help_text="Customs brokers: the client enterprise the draft is for."
+    )
     lines = GoodsLineSerializer(many=True, required=False)
     containers = ContainerSerializer(many=True, required=False)
     documents = DocumentSerializer(many=True, read_only=True)
@@ -72,6 +75,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "pre_entry_no",
             "version_count",
             "owner_name",
+            "client_uscc",
             "created_at",
             "updated_at",
             "submitted_at",

@@ -39,6 +39,7 @@ from .serializers import (
 
 def _rows(serializer: DeclarationSerializer) -> tuple[dict[str, Any], Any, Any]:
     data = dict(serializer.validated_data)
+    data.pop("client_uscc", None)
     return data, data.pop("lines", None), data.pop("containers", None)
 
 
@@ -71,10 +72,12 @@ class DeclarationViewSet(
         """Start a draft, with as much of the declaration as you have."""
         serializer = DeclarationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
+        client_uscc = serializer.validated_data.get("client_uscc", "")
         header, lines, containers = _rows(serializer)
         with transaction.atomic():
             declaration = services.declaration_create(
                 user=request.user,  # type: ignore[arg-type]
+                client_uscc=client_uscc,
                 **{k: header[k] for k in ("target", "direction", "kind") if k in header},
             )
             services.declaration_save_draft(
