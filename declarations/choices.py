@@ -3,6 +3,10 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from singlewindow.choices import DeclarationKind  # portal-wide: delegations are granted per kind
+
+__all__ = ["DeclarationKind"]
+
 
 class Target(models.TextChoices):
     """Which agencies the firm declares to in the one table."""
@@ -15,13 +19,6 @@ class Target(models.TextChoices):
 class Direction(models.TextChoices):
     IMPORT = "import", _("Import")
     EXPORT = "export", _("Export")
-
-
-class DeclarationKind(models.TextChoices):
-    GENERAL = "general", _("General trade")
-    BONDED = "bonded", _("Special supervision zone (bonded)")
-    ECOMMERCE = "ecommerce", _("Cross-border e-commerce")
-    EXPRESS = "express", _("Express")
 
 
 class DeclarationStatus(models.TextChoices):

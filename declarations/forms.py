@@ -67,6 +67,8 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
 
 
 class NewDeclarationForm(forms.Form):
+    """What a new declaration is; customs brokers also choose the client it is for."""
+
     target = forms.ChoiceField(
         label=_("Declare to"), choices=Target.choices, widget=forms.RadioSelect, initial=Target.BOTH
     )
@@ -76,6 +78,14 @@ class NewDeclarationForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Declaration kind"), choices=DeclarationKind.choices, initial=DeclarationKind.GENERAL
     )
+
+    def __init__(self, *args: Any, clients: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if clients:
+            self.fields["client"] = forms.ChoiceField(
+                label=_("Client"), choices=[(str(c.pk), f"{c.name} ({c.uscc})") for c in clients]
+            )
+            self.order_fields(["client"])
 
 
 class _SpecForm(forms.ModelForm):

@@ -65,7 +65,7 @@ def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocumen
     """An attached document: the firm's own, or for an agency one that was part of what was submitted."""
     declaration = declaration_get(user=user, pk=declaration_pk)
     documents = declaration.documents.all()
-    if not _prepares(user, declaration):
+    if not user_prepares(user, declaration):
         documents = documents.filter(sha256__in=[d["sha256"] for d in _submitted(declaration)["documents"]])
     try:
         return documents.get(pk=pk)
@@ -73,7 +73,7 @@ def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocumen
         raise Http404 from None
 
 
-def _prepares(user: User, declaration: Declaration) -> bool:
+def user_prepares(user: User, declaration: Declaration) -> bool:
     """The firm, or its broker under a delegation in force: they work on the working copy."""
     if declaration.owner_id == user.organisation_id:
         return True
@@ -98,7 +98,7 @@ class Content:
 def declaration_content(*, user: User, declaration: Declaration) -> Content:
     """The firm sees its working copy; everyone else sees only the latest submitted (frozen) version,
     never corrections the firm is still making, nor documents attached since."""
-    if _prepares(user, declaration):
+    if user_prepares(user, declaration):
         line_names = [s.name for s in BY_KEY.values() if s.section == "line"]
         container_names = [s.name for s in BY_KEY.values() if s.section == "container"]
         return Content(

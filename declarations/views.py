@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -15,8 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from singlewindow import delegations
 from singlewindow.choices import Agency
 from singlewindow.services import json_value
+from singlewindow.views import CLIENT_SESSION_KEY
 
 from . import codelists, selectors, services
 from .choices import DeclarationAction, DeliveryStatus, EventKind
@@ -41,7 +44,11 @@ PATH = re.compile(r"^(?P<rows>lines|containers)\[(?P<index>\d+)\]\.(?P<field>\w+
 
 @login_required
 def declaration_list(request: HttpRequest) -> HttpResponse:
-    filterset = DeclarationFilterSet(request.GET, queryset=selectors.declarations_visible_to(request.user))  # type: ignore[arg-type]
+    queryset = selectors.declarations_visible_to(request.user)  # type: ignore[arg-type]
+    client = request.session.get(CLIENT_SESSION_KEY)  # a broker working for one client sees only that one
+    if client:
+        queryset = queryset.filter(owner_id=client)
+    filterset = DeclarationFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -63,10 +70,23 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def declaration_new(request: HttpRequest) -> HttpResponse:
-    form = NewDeclarationForm(request.POST or None)
+    clients = delegations.clients_of(broker_id=request.user.organisation_id)  # type: ignore[union-attr]
+    form = NewDeclarationForm(
+        request.POST or None, clients=clients, initial={"client": request.session.get(CLIENT_SESSION_KEY)}
+    )
     if request.method == "POST" and form.is_valid():
-        declaration = services.declaration_create(user=request.user, **form.cleaned_data)  # type: ignore[arg-type]
-        return redirect("declarations:edit", pk=declaration.pk)
+        data = dict(form.cleaned_data)
+        client = data.pop("client", None)
+        try:
+            declaration = services.declaration_create(
+                user=request.user,  # type: ignore[arg-type]
+                client_uscc=next((c.uscc for c in clients if str(c.pk) == client), ""),
+                **data,
+            )
+        except PermissionDenied:
+            form.add_error(None, _("Your delegation from this client does not cover this kind of declaration."))
+        else:
+            return redirect("declarations:edit", pk=declaration.pk)
     return render(request, "declarations/new.html", {"form": form})
 
 
@@ -220,7 +240,7 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    own = declaration.owner_id == request.user.organisation_id  # type: ignore[union-attr]
+    own = selectors.user_prepares(request.user, declaration)  # type: ignore[arg-type]
     content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
     header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
     keys = fields_for(agencies_for(target))

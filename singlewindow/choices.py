@@ -34,3 +34,10 @@ class DelegationStatus(models.TextChoices):
     PROPOSED = "proposed", _("Awaiting confirmation")
     ACTIVE = "active", _("Active")
     REVOKED = "revoked", _("Revoked")
+
+
+class DeclarationKind(models.TextChoices):
+    GENERAL = "general", _("General trade")
+    BONDED = "bonded", _("Special supervision zone (bonded)")
+    ECOMMERCE = "ecommerce", _("Cross-border e-commerce")
+    EXPRESS = "express", _("Express")

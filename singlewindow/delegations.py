@@ -137,3 +137,29 @@ def delegated_scope(*, broker_id: int | None, submit: bool = False) -> Q:
             covered &= Q(kind__in=delegation.kinds)
         scope |= covered
     return scope
+
+
+@transaction.atomic
+def broker_trust(*, user: User, broker_uscc: str, trusted: bool) -> None:
+    """A client's manager trusts a broker (its requests are confirmed at once), or stops trusting it."""
+    client = _party(user)
+    broker = Organisation.objects.filter(uscc=broker_uscc, kind=OrganisationKind.BROKER).first()
+    if client.kind != OrganisationKind.ENTERPRISE or broker is None:
+        raise DelegationRefused(_("Only an enterprise can trust a customs broker."))
+    if trusted:
+        TrustedBroker.objects.get_or_create(client=client, broker=broker)
+    else:
+        TrustedBroker.objects.filter(client=client, broker=broker).delete()
+    audit_record(
+        actor=user, action="delegation.trust_changed", obj=client, after={"broker": broker.uscc, "trusted": trusted}
+    )
+
+
+def clients_of(*, broker_id: int | None) -> list[Organisation]:
+    """The enterprises a broker may act for today."""
+    ids = {d.client_id for d in active_delegations(broker_id=broker_id)}
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name"))
+
+
+def trusted_brokers(*, client_id: int | None) -> set[int]:
+    return set(TrustedBroker.objects.filter(client_id=client_id).values_list("broker_id", flat=True))

@@ -9,6 +9,7 @@ from rest_framework.routers import SimpleRouter
 
 from agencies.views import receipt_gateway
 from licensing.views import organisation_profile
+from singlewindow import views
 from singlewindow.api.delegations import DelegationViewSet
 
 delegation_router = SimpleRouter()
@@ -26,6 +27,10 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("declarations/", include("declarations.urls")),
     path("organisation/", organisation_profile, name="organisation"),
+    path("delegations/", views.delegation_list, name="delegations"),
+    path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),
+    path("delegations/trust/", views.broker_trust, name="broker_trust"),
+    path("delegations/client/", views.choose_client, name="choose_client"),
     path("api/v1/", include("declarations.api.urls")),
     path("api/v1/", include("licensing.api.urls")),
     path("api/v1/agency-gateway/receipts/", receipt_gateway, name="receipt-gateway"),
