@@ -12,8 +12,8 @@ from declarations import services
 from declarations.choices import DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
 from licensing.models import Qualification, QualificationKind
-from singlewindow.choices import Agency, OrganisationKind, Role
-from singlewindow.models import Organisation, User
+from singlewindow.choices import Agency, DelegationStatus, OrganisationKind, Role
+from singlewindow.models import Delegation, Organisation, User
 
 PASSWORD = "demo-pass-2026"  # noqa: S105 (published demo logins)
 
@@ -124,8 +124,14 @@ USERS = [
 class Command(BaseCommand):
     help = "Create demo organisations, users and declarations (idempotent)."
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
+        orgs = self.create()
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        for username, key, role, _display in USERS:
+            self.stdout.write(f"  {username:<20} {orgs[key].name} · {role.label}")
+
+    @transaction.atomic
+    def create(self) -> dict[str, Organisation]:
         orgs = {}
         for key, kind, agency, name, name_en, body, customs_code, inspection_code in ORGANISATIONS:
             orgs[key], _ = Organisation.objects.get_or_create(
@@ -164,6 +170,18 @@ class Command(BaseCommand):
                 user.save()
             users[username] = user
 
+        Delegation.objects.get_or_create(
+            client=orgs["a"],
+            broker=orgs["broker"],
+            defaults={
+                "status": DelegationStatus.ACTIVE,
+                "may_submit": True,
+                "valid_from": date(2026, 1, 1),
+                "valid_until": date(2027, 12, 31),
+                "proposed_by": orgs["a"],
+            },
+        )
+
         clerk = users["clerk_a"]
         if not orgs["a"].declarations.exists():
             submitted = services.declaration_create(user=clerk)
@@ -190,6 +208,4 @@ class Command(BaseCommand):
                 declaration=draft, user=clerk, header=example_header(), lines=[example_line(3)]
             )
 
-        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
-        for username, key, role, _display in USERS:
-            self.stdout.write(f"  {username:<20} {orgs[key].name} · {role.label}")
+        return orgs
