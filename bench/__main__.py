@@ -36,6 +36,7 @@ def main() -> None:
     setup = figures.setup()
     figures.validate_ms_p50(setup, report)
     figures.items(report)
+    figures.diff_ms_p50(setup, report)
     figures.submit_per_s(setup, report, server=_server)
     from . import e2e
 

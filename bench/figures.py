@@ -126,3 +126,30 @@ def submit_per_s(setup: dict[str, Any], report: Report, server: Callable[[int], 
     if ok != len(timed):
         raise SystemExit(f"only {ok} of {len(timed)} submissions succeeded")
     report("submit_per_s", round(len(timed) / elapsed, 1), "per_s")
+
+
+def diff_ms_p50(setup: dict[str, Any], report: Report) -> None:
+    """The field-level diff of a 200-line declaration against an edited copy (every tenth line changed)."""
+    import copy
+
+    from declarations.diff import snapshot_diff
+    from declarations.snapshot import declaration_snapshot
+
+    declaration = draft(setup["user"], 200)
+    old = declaration_snapshot(
+        declaration,
+        list(declaration.lines.all()),
+        list(declaration.containers.all()),
+        list(declaration.documents.all()),
+    )
+    new = copy.deepcopy(old)
+    new["header"]["gross_weight"] = "9999"
+    for line in new["lines"][::10]:
+        line["unit_price"], line["model"] = "1.5", line["model"] + " rev B"
+    assert len(snapshot_diff(old, new)) == 41
+    samples = []
+    for _ in range(200):
+        start = time.perf_counter()
+        snapshot_diff(old, new)
+        samples.append((time.perf_counter() - start) * 1000)
+    report("diff_ms_p50", round(statistics.median(samples), 2), "ms")

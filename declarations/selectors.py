@@ -14,6 +14,7 @@ from singlewindow.models import AuditEntry, User
 
 from .fields import BY_KEY
 from .models import AttachedDocument, Declaration, Delivery, HSCode
+from .snapshot import declaration_snapshot
 
 
 def declarations_visible_to(user: User) -> QuerySet[Declaration]:
@@ -70,6 +71,21 @@ def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocumen
     try:
         return documents.get(pk=pk)
     except AttachedDocument.DoesNotExist:
+        raise Http404 from None
+
+
+def declaration_state(*, declaration: Declaration, version: str) -> dict[str, Any]:
+    """A version's frozen data ("1", "2", …) or the working copy ("draft"), in the canonical form."""
+    if version == "draft":
+        return declaration_snapshot(
+            declaration,
+            list(declaration.lines.all()),
+            list(declaration.containers.all()),
+            list(declaration.documents.all()),
+        )
+    try:
+        return declaration.versions.get(number=int(version)).payload
+    except (ValueError, declaration.versions.model.DoesNotExist):
         raise Http404 from None
 
 

@@ -182,3 +182,11 @@ class TimelineSerializer(serializers.Serializer):
     inspection = InspectionSerializer(allow_null=True)
     duties = serializers.DictField(allow_null=True)
     events = EventSerializer(many=True)
+
+
+class ChangeSerializer(serializers.Serializer):
+    path = serializers.CharField()
+    field_label = serializers.CharField(source="label")
+    kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
+    before = serializers.JSONField(allow_null=True)
+    after = serializers.JSONField(allow_null=True)

@@ -18,12 +18,14 @@ from rest_framework.views import APIView
 
 from .. import codelists, selectors, services
 from ..choices import CodeList
+from ..diff import snapshot_diff
 from ..fields import COUNTRY, CURRENCY
 from ..filters import DeclarationFilterSet
 from ..models import Declaration
 from ..timeline import timeline_for
 from .serializers import (
     AuditEntrySerializer,
+    ChangeSerializer,
     CodeSerializer,
     DeclarationListSerializer,
     DeclarationSerializer,
@@ -144,6 +146,21 @@ class DeclarationViewSet(
     def versions(self, request: Request, pk: str | None = None) -> Response:
         declaration = self.get_object()
         return Response(VersionSerializer(declaration.versions.select_related("submitted_by"), many=True).data)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("from", OpenApiTypes.STR, description="A version number, or 'draft'"),
+            OpenApiParameter("to", OpenApiTypes.STR, description="A version number, or 'draft' (default)"),
+        ],
+        responses=ChangeSerializer(many=True),
+    )
+    @action(detail=True, methods=["get"])
+    def diff(self, request: Request, pk: str | None = None) -> Response:
+        """What changed between two versions, or a version and the working copy, field by field."""
+        declaration = selectors.declaration_get_own(user=request.user, pk=int(pk or 0))  # type: ignore[arg-type]
+        old = selectors.declaration_state(declaration=declaration, version=request.query_params.get("from", "1"))
+        new = selectors.declaration_state(declaration=declaration, version=request.query_params.get("to", "draft"))
+        return Response([change.as_dict() for change in snapshot_diff(old, new)])
 
     @extend_schema(responses=TimelineSerializer)
     @action(detail=True, methods=["get"])
