@@ -96,3 +96,12 @@ class DeclarationAction(models.TextChoices):
     DOCUMENT_REMOVED = "declaration.document_removed", _("Document removed")
     DISCARDED = "declaration.discarded", _("Draft discarded")
     STATUS_DERIVED = "declaration.status_derived", _("Status changed by the agencies' receipts")
+
+
+class ReviewState(models.TextChoices):
+    """Where a draft stands between a customs broker and its client (draft exchange)."""
+
+    NONE = "", _("Not under review")
+    WITH_CLIENT = "with_client", _("Sent to the client for review")
+    WITH_BROKER = "with_broker", _("Handed to the broker")
+    APPROVED = "approved", _("Approved by the client")

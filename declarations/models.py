@@ -21,6 +21,7 @@ from .choices import (
     Direction,
     DocumentKind,
     EventKind,
+    ReviewState,
     Target,
 )
 
@@ -130,6 +131,9 @@ class Declaration(models.Model):
         _("declaration kind"), max_length=12, choices=DeclarationKind.choices, default=DeclarationKind.GENERAL
     )
     pre_entry_no = models.CharField(_("pre-entry number"), max_length=18, unique=True, null=True, blank=True)
+    review_state = models.CharField(
+        _("review"), max_length=12, choices=ReviewState.choices, default=ReviewState.NONE, blank=True
+    )
     version_count = models.PositiveIntegerField(_("versions"), default=0)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
@@ -393,3 +397,43 @@ class InspectionAppointment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.version} {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class Revision(models.Model):
+    """The draft as it was when one side sent it to the other for review; every one is kept."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField(_("revision"))
+    payload = models.JSONField(_("declaration data"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_to = models.CharField(_("sent to"), max_length=12, choices=ReviewState.choices)
+    note = models.TextField(_("note"), blank=True)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["declaration", "number"]
+        constraints = [models.UniqueConstraint(fields=["declaration", "number"], name="revision_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.declaration_id} r{self.number}"
+
+
+class Comment(models.Model):
+    """A remark on one field of a draft (or on the whole draft when field is empty)."""
+
+    declaration = models.ForeignKey(Declaration, on_delete=models.CASCADE, related_name="comments")
+    revision = models.ForeignKey(Revision, on_delete=models.SET_NULL, null=True, blank=True, related_name="comments")
+    field = models.CharField(_("field"), max_length=60, blank=True)
+    text = models.TextField(_("comment"))
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        ordering = ["declaration", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.field or '-'}: {self.text[:40]}"

@@ -36,6 +36,7 @@ from .choices import (
     Direction,
     DocumentKind,
     EventKind,
+    ReviewState,
     Target,
 )
 from .fields import BY_KEY, ONE_TABLE, normalise
@@ -199,6 +200,11 @@ def declaration_save_draft(
         current = _rows_state(created, fields)
         if current != previous:
             old[related], new[related] = previous, current
+    if new and declaration.review_state == ReviewState.APPROVED:
+        # What the client approved is not what is there now: the approval no longer stands.
+        old["review"], new["review"] = ReviewState.APPROVED, ReviewState.NONE
+        declaration.review_state = ReviewState.NONE
+        declaration.save(update_fields=["review_state"])
     if new:
         audit_record(actor=user, action=DeclarationAction.DRAFT_SAVED, obj=declaration, before=old, after=new)
     return declaration
@@ -234,6 +240,11 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     _require_owner(declaration, user, submit=True)
     _lock(declaration)
     _require_draft(declaration)
+    if user.organisation_id != declaration.owner_id and declaration.review_state not in (
+        ReviewState.APPROVED,
+        ReviewState.WITH_BROKER,
+    ):
+        raise NotEditable(_("The client has not approved this draft (or handed it to you) yet."))
     lines = list(declaration.lines.all())
     containers = list(declaration.containers.all())
     documents = list(declaration.documents.all())

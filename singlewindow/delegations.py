@@ -163,3 +163,15 @@ def clients_of(*, broker_id: int | None) -> list[Organisation]:
 
 def trusted_brokers(*, client_id: int | None) -> set[int]:
     return set(TrustedBroker.objects.filter(client_id=client_id).values_list("broker_id", flat=True))
+
+
+def delegations_given(*, client_id: int, kind: str, on: date | None = None) -> list[Delegation]:
+    """The client's delegations in force today that cover this declaration kind."""
+    on = on or timezone.localdate()
+    return [
+        d
+        for d in Delegation.objects.filter(
+            client_id=client_id, status=DelegationStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on
+        ).select_related("broker")
+        if not d.kinds or kind in d.kinds
+    ]

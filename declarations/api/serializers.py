@@ -190,3 +190,34 @@ class ChangeSerializer(serializers.Serializer):
     kind = serializers.ChoiceField(choices=["added", "removed", "changed"])
     before = serializers.JSONField(allow_null=True)
     after = serializers.JSONField(allow_null=True)
+
+
+class RevisionSerializer(serializers.Serializer):
+    number = serializers.IntegerField()
+    sent_by = serializers.CharField(source="sent_by.username")
+    sent_to = serializers.CharField()
+    note = serializers.CharField()
+    sent_at = serializers.DateTimeField()
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    field = serializers.CharField(allow_blank=True, required=False, default="")
+    text = serializers.CharField()
+    author = serializers.CharField(source="author.username", read_only=True)
+    created_at = serializers.DateTimeField(read_only=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    revisions = RevisionSerializer(many=True)
+    comments = CommentSerializer(many=True)
+    changes_since_previous = ChangeSerializer(many=True)
+    changes_since_latest = ChangeSerializer(many=True)
+
+
+class ReviewSendSerializer(serializers.Serializer):
+    note = serializers.CharField(allow_blank=True, required=False, default="")
+    broker_uscc = serializers.CharField(
+        required=False, default="", help_text="A client handing its own draft to a broker: which one."
+    )

@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from .. import codelists, selectors, services
+from .. import review as draft_exchange
 from ..choices import CodeList
 from ..diff import snapshot_diff
 from ..fields import COUNTRY, CURRENCY
@@ -27,11 +28,15 @@ from .serializers import (
     AuditEntrySerializer,
     ChangeSerializer,
     CodeSerializer,
+    CommentSerializer,
     DeclarationListSerializer,
     DeclarationSerializer,
     DocumentSerializer,
     DocumentUploadSerializer,
     HSCodeSerializer,
+    ReviewSendSerializer,
+    ReviewSerializer,
+    RevisionSerializer,
     TimelineSerializer,
     ValidationResultSerializer,
     VersionSerializer,
@@ -160,7 +165,40 @@ class DeclarationViewSet(
         declaration = selectors.declaration_get_own(user=request.user, pk=int(pk or 0))  # type: ignore[arg-type]
         old = selectors.declaration_state(declaration=declaration, version=request.query_params.get("from", "1"))
         new = selectors.declaration_state(declaration=declaration, version=request.query_params.get("to", "draft"))
-        return Response([change.as_dict() for change in snapshot_diff(old, new)])
+        return Response(ChangeSerializer(snapshot_diff(old, new), many=True).data)
+
+    @extend_schema(responses=ReviewSerializer)
+    @action(detail=True, methods=["get"])
+    def review(self, request: Request, pk: str | None = None) -> Response:
+        """The draft exchange: revisions sent between broker and client, comments, and what changed."""
+        declaration = self._own()
+        return Response(ReviewSerializer(draft_exchange.review_summary(declaration=declaration)).data)
+
+    @extend_schema(request=ReviewSendSerializer, responses={201: RevisionSerializer})
+    @action(detail=True, methods=["post"], url_path="review/send")
+    def review_send(self, request: Request, pk: str | None = None) -> Response:
+        """Send the draft to the other side (broker → client for review, client → broker)."""
+        declaration = self._own()
+        data = ReviewSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        revision = draft_exchange.review_send(declaration=declaration, user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["post"], url_path="review/comments")
+    def review_comment(self, request: Request, pk: str | None = None) -> Response:
+        declaration = self._own()
+        data = CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = draft_exchange.review_comment(declaration=declaration, user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=DeclarationListSerializer)
+    @action(detail=True, methods=["post"], url_path="review/approve")
+    def review_approve(self, request: Request, pk: str | None = None) -> Response:
+        """The client approves the draft its broker sent."""
+        declaration = draft_exchange.review_approve(declaration=self._own(), user=request.user)  # type: ignore[arg-type]
+        return Response(DeclarationListSerializer(declaration).data)
 
     @extend_schema(responses=TimelineSerializer)
     @action(detail=True, methods=["get"])

@@ -76,8 +76,13 @@ def test_with_a_delegation_the_broker_prepares_for_the_client_but_submits_only_i
 
 def test_a_delegation_allowing_submission_lets_the_broker_submit(manager: User, broker: User) -> None:
     delegate(manager, broker, may_submit=True)
-    declaration = factories.valid_draft(factories.clerk(manager.organisation))
-    response = api(broker).post(f"/api/v1/declarations/{declaration.pk}/submit/")
+    clerk = factories.clerk(manager.organisation)
+    declaration = factories.valid_draft(clerk)
+    url = f"/api/v1/declarations/{declaration.pk}"
+    assert api(broker).post(f"{url}/submit/").status_code == 409  # the client has not handed it over
+    handed = api(clerk).post(f"{url}/review/send/", {"broker_uscc": broker.organisation.uscc}, format="json")  # type: ignore[union-attr]
+    assert handed.status_code == 201, handed.content
+    response = api(broker).post(f"{url}/submit/")
     assert response.status_code == 201, response.content
 
 

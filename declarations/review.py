@@ -1,0 +1,114 @@
+"""The draft exchange between a customs broker and its client (S2): either side sends the draft to the
+other for review (each sending freezes a revision), both comment on fields, the client approves; a
+broker submits a client's draft only once it is approved or the client handed it over."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from singlewindow.delegations import delegations_given
+from singlewindow.models import User
+from singlewindow.services import audit_record
+
+from .choices import ReviewState
+from .diff import snapshot_diff
+from .models import Comment, Declaration, Revision
+from .services import DeclarationError, _lock, _require_draft, _require_owner
+from .snapshot import declaration_snapshot
+
+FIELD_PATH = re.compile(r"^([a-z_]+|(lines|containers)\[\d+\]\.[a-z_]+)?$")
+
+
+class ReviewRefused(DeclarationError):
+    pass
+
+
+def _working_copy(declaration: Declaration) -> dict[str, Any]:
+    return declaration_snapshot(
+        declaration,
+        list(declaration.lines.all()),
+        list(declaration.containers.all()),
+        list(declaration.documents.all()),
+    )
+
+
+@transaction.atomic
+def review_send(*, declaration: Declaration, user: User, note: str = "", broker_uscc: str = "") -> Revision:
+    """Send the draft to the other side: the broker to its client, or the client to its broker (naming
+    the broker, one holding its delegation for this kind, when none prepares the draft yet)."""
+    _require_owner(declaration, user)
+    _lock(declaration)
+    _require_draft(declaration)
+    from_broker = user.organisation_id != declaration.owner_id
+    if not from_broker and broker_uscc:
+        broker = next(
+            (d.broker for d in delegations_given(client_id=declaration.owner_id, kind=declaration.kind)
+             if d.broker.uscc == broker_uscc),
+            None,
+        )  # fmt: skip
+        if broker is None:
+            raise ReviewRefused(_("This broker holds no delegation from you for this kind of declaration."))
+        declaration.prepared_by = broker
+        declaration.save(update_fields=["prepared_by"])
+    if not from_broker and declaration.prepared_by_id is None:
+        raise ReviewRefused(_("No customs broker prepares this draft; there is nobody to hand it to."))
+    sent_to = ReviewState.WITH_CLIENT if from_broker else ReviewState.WITH_BROKER
+    number = (declaration.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    revision = Revision.objects.create(
+        declaration=declaration, number=number, payload=_working_copy(declaration), sent_by=user, sent_to=sent_to,
+        note=note[:2000],
+    )  # fmt: skip
+    before = declaration.review_state
+    declaration.review_state = sent_to
+    declaration.save(update_fields=["review_state", "updated_at"])
+    audit_record(actor=user, action="declaration.sent_for_review", obj=declaration,
+                 before={"review": before}, after={"review": sent_to, "revision": number})  # fmt: skip
+    return revision
+
+
+@transaction.atomic
+def review_comment(*, declaration: Declaration, user: User, field: str, text: str) -> Comment:
+    """A remark on a field ("gross_weight", "lines[2].unit_price") or, with no field, on the draft."""
+    _require_owner(declaration, user)
+    if not FIELD_PATH.match(field) or not text.strip():
+        raise ReviewRefused(_("Name a field of the declaration and write the comment."))
+    latest = declaration.revisions.order_by("-number").first()
+    return Comment.objects.create(declaration=declaration, revision=latest, field=field, text=text.strip()[:4000],
+                                  author=user)  # fmt: skip
+
+
+@transaction.atomic
+def review_approve(*, declaration: Declaration, user: User) -> Declaration:
+    """The client approves the draft its broker sent; the broker may then submit it."""
+    if user.organisation_id != declaration.owner_id:
+        raise ReviewRefused(_("Only the client approves its declaration."))
+    _lock(declaration)
+    _require_draft(declaration)
+    if declaration.review_state != ReviewState.WITH_CLIENT:
+        raise ReviewRefused(_("This draft is not waiting for your approval."))
+    declaration.review_state = ReviewState.APPROVED
+    declaration.save(update_fields=["review_state", "updated_at"])
+    audit_record(actor=user, action="declaration.approved", obj=declaration,
+                 before={"review": ReviewState.WITH_CLIENT}, after={"review": ReviewState.APPROVED})  # fmt: skip
+    return declaration
+
+
+def review_summary(*, declaration: Declaration) -> dict[str, Any]:
+    """Revisions, comments, and what changed in the latest revision since the one before it (what the
+    reviewer saw last), or since nothing if it is the first."""
+    revisions = list(declaration.revisions.select_related("sent_by"))
+    changes = []
+    if len(revisions) >= 2:
+        changes = snapshot_diff(revisions[-2].payload, revisions[-1].payload)
+    return {
+        "state": declaration.review_state,
+        "revisions": revisions,
+        "comments": list(declaration.comments.select_related("author")),
+        "changes_since_previous": changes,
+        "changes_since_latest": snapshot_diff(revisions[-1].payload, _working_copy(declaration)) if revisions else [],
+    }
