@@ -34,14 +34,20 @@ def parties(db: None) -> tuple[User, User]:
     return clerk, broker
 
 
-def test_broker_prepares_client_reviews_comments_broker_revises_client_approves_broker_submits(
-    parties: tuple[User, User],
-) -> None:
+@pytest.fixture
+def brokered(parties: tuple[User, User]) -> tuple[User, User, str]:
+    """A complete draft of the client's that its broker prepares, and its API address."""
     clerk, broker = parties
-    draft = factories.valid_draft(clerk)  # the data is complete; the broker works on it from here
+    draft = factories.valid_draft(clerk)
     draft.prepared_by = broker.organisation
     draft.save()
-    url = f"/api/v1/declarations/{draft.pk}"
+    return clerk, broker, f"/api/v1/declarations/{draft.pk}"
+
+
+def test_broker_prepares_client_reviews_comments_broker_revises_client_approves_broker_submits(
+    brokered: tuple[User, User, str],
+) -> None:
+    clerk, broker, url = brokered
     assert api(broker).post(f"{url}/submit/").status_code == 409  # not approved yet
 
     assert api(broker).post(f"{url}/review/send/", {"note": "请核对毛重"}, format="json").status_code == 201
@@ -62,12 +68,8 @@ def test_broker_prepares_client_reviews_comments_broker_revises_client_approves_
     assert api(broker).post(f"{url}/submit/").status_code == 201
 
 
-def test_a_change_after_approval_withdraws_it(parties: tuple[User, User]) -> None:
-    clerk, broker = parties
-    draft = factories.valid_draft(clerk)
-    draft.prepared_by = broker.organisation
-    draft.save()
-    url = f"/api/v1/declarations/{draft.pk}"
+def test_a_change_after_approval_withdraws_it(brokered: tuple[User, User, str]) -> None:
+    clerk, broker, url = brokered
     api(broker).post(f"{url}/review/send/", {}, format="json")
     api(clerk).post(f"{url}/review/approve/")
     assert api(broker).patch(f"{url}/", {"packages": 121}, format="json").status_code == 200
@@ -75,22 +77,14 @@ def test_a_change_after_approval_withdraws_it(parties: tuple[User, User]) -> Non
     assert api(broker).post(f"{url}/submit/").status_code == 409
 
 
-def test_a_client_hands_its_draft_to_the_broker_who_may_then_submit(parties: tuple[User, User]) -> None:
-    clerk, broker = parties
-    draft = factories.valid_draft(clerk)
-    draft.prepared_by = broker.organisation
-    draft.save()
-    url = f"/api/v1/declarations/{draft.pk}"
+def test_a_client_hands_its_draft_to_the_broker_who_may_then_submit(brokered: tuple[User, User, str]) -> None:
+    clerk, broker, url = brokered
     assert api(clerk).post(f"{url}/review/send/", {}, format="json").json()["sent_to"] == "with_broker"
     assert api(broker).post(f"{url}/submit/").status_code == 201
 
 
-def test_only_the_client_approves_and_strangers_get_404(parties: tuple[User, User]) -> None:
-    clerk, broker = parties
-    draft = factories.valid_draft(clerk)
-    draft.prepared_by = broker.organisation
-    draft.save()
-    url = f"/api/v1/declarations/{draft.pk}"
+def test_only_the_client_approves_and_strangers_get_404(brokered: tuple[User, User, str]) -> None:
+    clerk, broker, url = brokered
     api(broker).post(f"{url}/review/send/", {}, format="json")
     assert api(broker).post(f"{url}/review/approve/").status_code == 409
     assert (
