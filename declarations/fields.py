@@ -141,6 +141,9 @@ ONE_TABLE: tuple[FieldSpec, ...] = (
 )
 
 BY_KEY: dict[str, FieldSpec] = {spec.key: spec for spec in ONE_TABLE}
+HEADER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "header")
+LINE_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "line")
+CONTAINER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "container")
 
 
 @cache

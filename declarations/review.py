@@ -18,23 +18,14 @@ from singlewindow.services import audit_record
 from .choices import ReviewState
 from .diff import snapshot_diff
 from .models import Comment, Declaration, Revision
+from .selectors import working_copy
 from .services import DeclarationError, _lock, _require_draft, _require_owner
-from .snapshot import declaration_snapshot
 
 FIELD_PATH = re.compile(r"^([a-z_]+|(lines|containers)\[\d+\]\.[a-z_]+)?$")
 
 
 class ReviewRefused(DeclarationError):
     pass
-
-
-def _working_copy(declaration: Declaration) -> dict[str, Any]:
-    return declaration_snapshot(
-        declaration,
-        list(declaration.lines.all()),
-        list(declaration.containers.all()),
-        list(declaration.documents.all()),
-    )
 
 
 @transaction.atomic
@@ -60,7 +51,7 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     sent_to = ReviewState.WITH_CLIENT if from_broker else ReviewState.WITH_BROKER
     number = (declaration.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = Revision.objects.create(
-        declaration=declaration, number=number, payload=_working_copy(declaration), sent_by=user, sent_to=sent_to,
+        declaration=declaration, number=number, payload=working_copy(declaration), sent_by=user, sent_to=sent_to,
         note=note[:2000],
     )  # fmt: skip
     before = declaration.review_state
@@ -110,5 +101,5 @@ def review_summary(*, declaration: Declaration) -> dict[str, Any]:
         "revisions": revisions,
         "comments": list(declaration.comments.select_related("author")),
         "changes_since_previous": changes,
-        "changes_since_latest": snapshot_diff(revisions[-1].payload, _working_copy(declaration)) if revisions else [],
+        "changes_since_latest": snapshot_diff(revisions[-1].payload, working_copy(declaration)) if revisions else [],
     }

@@ -12,7 +12,7 @@ from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import delegated_scope
 from singlewindow.models import AuditEntry, User
 
-from .fields import BY_KEY
+from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import AttachedDocument, Declaration, Delivery, HSCode
 from .snapshot import declaration_snapshot
 
@@ -74,15 +74,27 @@ def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocumen
         raise Http404 from None
 
 
+def working_rows(declaration: Declaration) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The working copy's goods lines and containers as plain rows (for forms and pages)."""
+    lines = [{n: getattr(line, n) for n in LINE_FIELDS} for line in declaration.lines.all()]
+    containers = [{n: getattr(c, n) for n in CONTAINER_FIELDS} for c in declaration.containers.all()]
+    return lines, containers
+
+
+def working_copy(declaration: Declaration) -> dict[str, Any]:
+    """The working copy in the canonical form (what a submission would freeze now)."""
+    return declaration_snapshot(
+        declaration,
+        list(declaration.lines.all()),
+        list(declaration.containers.all()),
+        list(declaration.documents.all()),
+    )
+
+
 def declaration_state(*, declaration: Declaration, version: str) -> dict[str, Any]:
     """A version's frozen data ("1", "2", …) or the working copy ("draft"), in the canonical form."""
     if version == "draft":
-        return declaration_snapshot(
-            declaration,
-            list(declaration.lines.all()),
-            list(declaration.containers.all()),
-            list(declaration.documents.all()),
-        )
+        return working_copy(declaration)
     try:
         return declaration.versions.get(number=int(version)).payload
     except (ValueError, declaration.versions.model.DoesNotExist):
@@ -115,13 +127,12 @@ def declaration_content(*, user: User, declaration: Declaration) -> Content:
     """The firm sees its working copy; everyone else sees only the latest submitted (frozen) version,
     never corrections the firm is still making, nor documents attached since."""
     if user_prepares(user, declaration):
-        line_names = [s.name for s in BY_KEY.values() if s.section == "line"]
-        container_names = [s.name for s in BY_KEY.values() if s.section == "container"]
+        lines, containers = working_rows(declaration)
         return Content(
             target=declaration.target,
-            header={s.name: getattr(declaration, s.name) for s in BY_KEY.values() if s.section == "header"},
-            lines=[{n: getattr(line, n) for n in line_names} for line in declaration.lines.all()],
-            containers=[{n: getattr(c, n) for n in container_names} for c in declaration.containers.all()],
+            header={name: getattr(declaration, name) for name in HEADER_FIELDS},
+            lines=lines,
+            containers=containers,
             documents=list(declaration.documents.all()),
         )
     payload = _submitted(declaration)

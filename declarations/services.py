@@ -39,7 +39,7 @@ from .choices import (
     ReviewState,
     Target,
 )
-from .fields import BY_KEY, ONE_TABLE, normalise
+from .fields import BY_KEY, CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS, ONE_TABLE, normalise
 from .models import AttachedDocument, Container, Declaration, DeclarationVersion, Delivery, Event, GoodsLine
 from .registry import dispatch
 from .selectors import preparer_scope
@@ -79,9 +79,6 @@ class DocumentRejected(DeclarationError):
     field = "file"
 
 
-HEADER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "header")
-LINE_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "line")
-CONTAINER_FIELDS = tuple(spec.name for spec in ONE_TABLE if spec.section == "container")
 SETTINGS_FIELDS = ("target", "direction", "kind")
 
 

@@ -98,18 +98,12 @@ def _forms(declaration: Declaration, data: Any = None) -> tuple[Any, Any, Any]:
             line_formset_class(target)(data, prefix="lines"),
             container_formset_class(target)(data, prefix="containers"),
         )
-    lines = [{f: getattr(line, f) for f in BY_KEY_NAMES["line"]} for line in declaration.lines.all()]
-    containers = [{f: getattr(c, f) for f in BY_KEY_NAMES["container"]} for c in declaration.containers.all()]
+    lines, containers = selectors.working_rows(declaration)
     return (
         header_form_class(target)(instance=declaration),
         line_formset_class(target)(initial=lines, prefix="lines"),
         container_formset_class(target)(initial=containers, prefix="containers"),
     )
-
-
-BY_KEY_NAMES = {
-    section: [spec.name for spec in BY_KEY.values() if spec.section == section] for section in ("line", "container")
-}
 
 
 def _attach(problems: list[Problem], header: Any, lines: Any, containers: Any) -> list[dict[str, str]]:

@@ -113,16 +113,17 @@ def delegation_get(*, user: User, pk: int) -> Delegation:
         raise Http404 from None
 
 
+def _in_force(on: date | None = None) -> QuerySet[Delegation]:
+    """Delegations confirmed, not revoked, and within their period on this day (today by default)."""
+    on = on or timezone.localdate()
+    return Delegation.objects.filter(status=DelegationStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on)
+
+
 def active_delegations(*, broker_id: int | None, on: date | None = None) -> list[Delegation]:
-    """The broker's delegations in force today: confirmed, not revoked, within their period."""
+    """The broker's delegations in force."""
     if broker_id is None:
         return []
-    on = on or timezone.localdate()
-    return list(
-        Delegation.objects.filter(
-            broker_id=broker_id, status=DelegationStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on
-        )
-    )
+    return list(_in_force(on).filter(broker_id=broker_id))
 
 
 def delegated_scope(*, broker_id: int | None, submit: bool = False) -> Q:
@@ -166,12 +167,6 @@ def trusted_brokers(*, client_id: int | None) -> set[int]:
 
 
 def delegations_given(*, client_id: int, kind: str, on: date | None = None) -> list[Delegation]:
-    """The client's delegations in force today that cover this declaration kind."""
-    on = on or timezone.localdate()
-    return [
-        d
-        for d in Delegation.objects.filter(
-            client_id=client_id, status=DelegationStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on
-        ).select_related("broker")
-        if not d.kinds or kind in d.kinds
-    ]
+    """The client's delegations in force that cover this declaration kind."""
+    in_force = _in_force(on).filter(client_id=client_id).select_related("broker")
+    return [d for d in in_force if not d.kinds or kind in d.kinds]

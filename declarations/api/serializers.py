@@ -5,8 +5,8 @@ from __future__ import annotations
 from drf_spectacular.utils import inline_serializer
 from rest_framework import serializers
 
+from ..fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
-from ..services import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 
 
 class GoodsLineSerializer(serializers.ModelSerializer):

@@ -6,21 +6,15 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from declarations.examples import example_header
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import Delegation, User
 
 from .. import factories
+from ..clients import api
 
 pytestmark = pytest.mark.django_db
-
-
-def api(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 @pytest.fixture

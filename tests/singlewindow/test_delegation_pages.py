@@ -5,40 +5,24 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 
 from declarations import services
 from declarations.models import Declaration
-from singlewindow.choices import OrganisationKind, Role
+from singlewindow.choices import Role
 from singlewindow.models import Delegation, User
 
 from .. import factories
+from ..clients import web
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
 
 
-def logged_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def manager(db: None) -> User:
-    return factories.clerk(role=Role.MANAGER)
-
-
-@pytest.fixture
-def broker(db: None) -> User:
-    return factories.UserFactory(organisation=factories.OrganisationFactory(kind=OrganisationKind.BROKER))
-
-
 def test_client_proposes_broker_confirms_works_for_the_client_and_loses_it_on_revocation(
     manager: User, broker: User
 ) -> None:
-    client_page, broker_page = logged_in(manager), logged_in(broker)
+    client_page, broker_page = web(manager), web(broker)
     response = client_page.post("/delegations/", {
         "counterparty_uscc": broker.organisation.uscc, "kinds": ["general"], "may_submit": "on",  # type: ignore[union-attr]
         "valid_from": TODAY.isoformat(), "valid_until": (TODAY + timedelta(days=90)).isoformat(),
@@ -75,7 +59,7 @@ def test_client_proposes_broker_confirms_works_for_the_client_and_loses_it_on_re
 def test_a_broker_cannot_start_a_kind_its_delegation_does_not_cover(manager: User, broker: User) -> None:
     Delegation.objects.create(client=manager.organisation, broker=broker.organisation, status="active", kinds=["express"],
                               valid_from=TODAY, valid_until=TODAY, proposed_by=manager.organisation)  # fmt: skip
-    response = logged_in(broker).post("/declarations/new/", {
+    response = web(broker).post("/declarations/new/", {
         "client": str(manager.organisation_id), "target": "both", "direction": "import", "kind": "general",
     })  # fmt: skip
     assert response.status_code == 200
@@ -85,8 +69,8 @@ def test_a_broker_cannot_start_a_kind_its_delegation_does_not_cover(manager: Use
 def test_foreign_delegations_and_unknown_decisions_are_404(manager: User, broker: User) -> None:
     delegation = Delegation.objects.create(client=manager.organisation, broker=broker.organisation,
                                            valid_from=TODAY, valid_until=TODAY, proposed_by=manager.organisation)  # fmt: skip
-    stranger = logged_in(factories.clerk(role=Role.MANAGER))
+    stranger = web(factories.clerk(role=Role.MANAGER))
     assert stranger.post(f"/delegations/{delegation.pk}/revoke/").status_code == 404
-    assert logged_in(manager).post(f"/delegations/{delegation.pk}/destroy/").status_code == 404
+    assert web(manager).post(f"/delegations/{delegation.pk}/destroy/").status_code == 404
     delegation.refresh_from_db()
     assert delegation.status == "proposed"

@@ -6,33 +6,16 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from declarations import services
 from declarations.models import Declaration
-from singlewindow.choices import OrganisationKind, Role
 from singlewindow.models import Delegation, TrustedBroker, User
 
 from .. import factories
+from ..clients import api
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
-
-
-def api(user: User) -> APIClient:
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
-
-
-@pytest.fixture
-def manager(db: None) -> User:
-    return factories.clerk(role=Role.MANAGER)
-
-
-@pytest.fixture
-def broker(db: None) -> User:
-    return factories.UserFactory(organisation=factories.OrganisationFactory(kind=OrganisationKind.BROKER))
 
 
 def delegate(manager: User, broker: User, **terms: object) -> dict:
