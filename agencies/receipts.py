@@ -18,6 +18,7 @@ from lxml import etree
 
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
+from singlewindow.untrusted import safe_xml_parser as safe_parser
 
 from .adapters import SCHEMAS, adapter_for
 from .models import QuarantinedReceipt, ReceiptBatch
@@ -29,13 +30,6 @@ MAX_BYTES = 5 * 1024 * 1024
 
 class ReceiptError(ValueError):
     pass
-
-
-def safe_parser() -> etree.XMLParser:
-    """No entities, no DTDs, no network, no huge trees: the XML is someone else's."""
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False, huge_tree=False
-    )
 
 
 @cache

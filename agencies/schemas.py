@@ -6,26 +6,13 @@ a test checks they still match the field maps.
 
 from __future__ import annotations
 
-from django.db import models
-
-from declarations.fields import BY_KEY
+from declarations.fields import BY_KEY, xsd_type
 
 from .adapters import SCHEMAS, Adapter
 
-TYPES: list[tuple[type[models.Field], str]] = [
-    (models.DecimalField, "xs:decimal"),
-    (models.PositiveIntegerField, "xs:nonNegativeInteger"),
-    (models.BooleanField, "xs:boolean"),
-    (models.DateField, "xs:date"),
-]
-
 
 def _type(key: str) -> str:
-    field = BY_KEY[key].model_field
-    for field_class, xsd_type in TYPES:
-        if isinstance(field, field_class):
-            return xsd_type
-    return f"Text{field.max_length}" if field.max_length else "xs:string"
+    return xsd_type(BY_KEY[key])
 
 
 def schema_text(adapter: Adapter) -> str:

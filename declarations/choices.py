@@ -89,6 +89,7 @@ class DeclarationAction(models.TextChoices):
     """What the audit trail records about a declaration."""
 
     CREATED = "declaration.created", _("Created")
+    IMPORTED = "declaration.imported", _("Imported from a file")
     DRAFT_SAVED = "declaration.draft_saved", _("Draft changed")
     SUBMITTED = "declaration.submitted", _("Submitted")
     COPIED = "declaration.copied", _("Copied from another declaration")
@@ -105,3 +106,15 @@ class ReviewState(models.TextChoices):
     WITH_CLIENT = "with_client", _("Sent to the client for review")
     WITH_BROKER = "with_broker", _("Handed to the broker")
     APPROVED = "approved", _("Approved by the client")
+
+
+class ImportFormat(models.TextChoices):
+    XML = "xml", "XML"
+    XLSX = "xlsx", _("Excel workbook")
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Finished")
+    FAILED = "failed", _("Refused")

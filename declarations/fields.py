@@ -176,3 +176,20 @@ def normalise(spec: FieldSpec, value: object) -> object:
         if spec.reference or spec.name in CODE_FIELDS:
             value = value.upper()
     return value
+
+
+XSD_TYPES: list[tuple[type[models.Field], str]] = [
+    (models.DecimalField, "xs:decimal"),
+    (models.PositiveIntegerField, "xs:nonNegativeInteger"),
+    (models.BooleanField, "xs:boolean"),
+    (models.DateField, "xs:date"),
+]
+
+
+def xsd_type(spec: FieldSpec) -> str:
+    """The XML Schema type of a field; text as "Text<max length>" (the schema defines those)."""
+    field = spec.model_field
+    for field_class, name in XSD_TYPES:
+        if isinstance(field, field_class):
+            return name
+    return f"Text{field.max_length}" if field.max_length else "xs:string"

@@ -21,6 +21,8 @@ from .choices import (
     Direction,
     DocumentKind,
     EventKind,
+    ImportFormat,
+    ImportStatus,
     ReviewState,
     Target,
 )
@@ -135,6 +137,12 @@ class Declaration(models.Model):
         _("review"), max_length=12, choices=ReviewState.choices, default=ReviewState.NONE, blank=True
     )
     version_count = models.PositiveIntegerField(_("versions"), default=0)
+    reference = models.CharField(
+        _("your reference"),
+        max_length=50,
+        blank=True,
+        help_text=_("The declaration's number in your own system (ERP); an import skips references already present."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True, db_index=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -213,6 +221,9 @@ class Declaration(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=DeclarationStatus.values), name="declaration_status_valid"),
             models.CheckConstraint(condition=Q(target__in=Target.values), name="declaration_target_valid"),
+            models.UniqueConstraint(
+                fields=["owner", "reference"], condition=~Q(reference=""), name="declaration_reference_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -437,3 +448,44 @@ class Comment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.field or '-'}: {self.text[:40]}"
+
+
+class ImportJob(models.Model):
+    """One uploaded ERP file (XML or Excel) turned into drafts in the background. The same file from
+    the same organisation is imported once (sha256); each declaration once (its reference)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    file_format = models.CharField(_("format"), max_length=5, choices=ImportFormat.choices)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    content = models.BinaryField(_("content"), editable=False)
+    status = models.CharField(_("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED)
+    total = models.PositiveIntegerField(_("declarations in the file"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created_count = models.PositiveIntegerField(_("drafts created"), default=0)
+    skipped_count = models.PositiveIntegerField(_("already present"), default=0)
+    failed_count = models.PositiveIntegerField(_("refused"), default=0)
+    report = models.JSONField(_("report"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "sha256"], name="import_job_file_once"),
+            models.CheckConstraint(condition=Q(processed__lte=F("total")), name="import_job_progress_bounded"),
+        ]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == ImportStatus.DONE else int(100 * self.processed / self.total) if self.total else 0

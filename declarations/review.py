@@ -9,19 +9,40 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from singlewindow.choices import NotificationKind
 from singlewindow.delegations import delegations_given
 from singlewindow.models import User
+from singlewindow.notifications import notify
 from singlewindow.services import audit_record
 
 from .choices import ReviewState
 from .diff import snapshot_diff
+from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import Comment, Declaration, Revision
 from .selectors import working_copy
 from .services import DeclarationError, _lock, _require_draft, _require_owner
 
-FIELD_PATH = re.compile(r"^([a-z_]+|(lines|containers)\[\d+\]\.[a-z_]+)?$")
+FIELD_PATH = re.compile(r"^(?:(?P<rows>lines|containers)\[(?P<number>[0-9A-Z]+)\]\.)?(?P<name>[a-z_]+)$")
+SECTION_FIELDS = {None: HEADER_FIELDS, "lines": LINE_FIELDS, "containers": CONTAINER_FIELDS}
+
+
+def commentable(field: str) -> bool:
+    """A header field ("gross_weight"), a goods line's or container's field by its number
+    ("lines[2].unit_price"), or "" for the whole draft."""
+    if not field:
+        return True
+    match = FIELD_PATH.match(field)
+    return bool(match) and match["name"] in SECTION_FIELDS[match["rows"]]  # type: ignore[index]
+
+
+def comments_by_field(comments: list[Comment]) -> dict[str, list[Comment]]:
+    grouped: dict[str, list[Comment]] = {}
+    for comment in comments:
+        grouped.setdefault(comment.field, []).append(comment)
+    return grouped
 
 
 class ReviewRefused(DeclarationError):
@@ -59,18 +80,38 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     declaration.save(update_fields=["review_state", "updated_at"])
     audit_record(actor=user, action="declaration.sent_for_review", obj=declaration,
                  before={"review": before}, after={"review": sent_to, "revision": number})  # fmt: skip
+    kind = NotificationKind.SENT_FOR_REVIEW if from_broker else NotificationKind.HANDED_TO_BROKER
+    _tell_other_side(declaration, user, kind)
     return revision
+
+
+def _tell_other_side(declaration: Declaration, user: User, kind: NotificationKind, **params: str) -> None:
+    other = declaration.prepared_by_id if user.organisation_id == declaration.owner_id else declaration.owner_id
+    if other is None:
+        return
+    notify(
+        organisation_ids=[other],
+        kind=kind,
+        url=reverse("declarations:detail", args=[declaration.pk]),
+        params={
+            "by": str(user.organisation),
+            "declaration": declaration.pre_entry_no or f"#{declaration.pk}",
+            **params,
+        },
+    )
 
 
 @transaction.atomic
 def review_comment(*, declaration: Declaration, user: User, field: str, text: str) -> Comment:
     """A remark on a field ("gross_weight", "lines[2].unit_price") or, with no field, on the draft."""
     _require_owner(declaration, user)
-    if not FIELD_PATH.match(field) or not text.strip():
+    if not commentable(field) or not text.strip():
         raise ReviewRefused(_("Name a field of the declaration and write the comment."))
     latest = declaration.revisions.order_by("-number").first()
-    return Comment.objects.create(declaration=declaration, revision=latest, field=field, text=text.strip()[:4000],
-                                  author=user)  # fmt: skip
+    comment = Comment.objects.create(declaration=declaration, revision=latest, field=field,
+                                     text=text.strip()[:4000], author=user)  # fmt: skip
+    _tell_other_side(declaration, user, NotificationKind.COMMENTED, text=comment.text[:200])
+    return comment
 
 
 @transaction.atomic
@@ -86,6 +127,7 @@ def review_approve(*, declaration: Declaration, user: User) -> Declaration:
     declaration.save(update_fields=["review_state", "updated_at"])
     audit_record(actor=user, action="declaration.approved", obj=declaration,
                  before={"review": ReviewState.WITH_CLIENT}, after={"review": ReviewState.APPROVED})  # fmt: skip
+    _tell_other_side(declaration, user, NotificationKind.APPROVED)
     return declaration
 
 

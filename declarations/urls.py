@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import views
+from .interchange import views as interchange
 
 app_name = "declarations"
 urlpatterns = [
@@ -8,10 +9,18 @@ urlpatterns = [
     path("new/", views.declaration_new, name="new"),
     path("check/", views.check_field, name="check_field"),
     path("hs/", views.hs_browse, name="hs"),
+    path("imports/", interchange.import_list, name="imports"),
+    path("imports/<int:pk>/", interchange.import_detail, name="import"),
+    path("interchange/template.xlsx", interchange.template_download, name="import_template"),
+    path("interchange/declarations.xsd", interchange.schema_download, name="import_schema"),
+    path("export/", interchange.export_download, name="export"),
     path("hs/suggest/", views.hs_suggest, name="hs_suggest"),
     path("<int:pk>/", views.declaration_detail, name="detail"),
     path("<int:pk>/edit/", views.declaration_edit, name="edit"),
     path("<int:pk>/timeline/", views.declaration_timeline, name="timeline"),
+    path("<int:pk>/review/send/", views.review_send, name="review_send"),
+    path("<int:pk>/review/comment/", views.review_comment, name="review_comment"),
+    path("<int:pk>/review/approve/", views.review_approve, name="review_approve"),
     path("<int:pk>/copy/", views.declaration_copy, name="copy"),
     path("<int:pk>/discard/", views.declaration_discard, name="discard"),
     path("<int:pk>/row/", views.line_row, name="row"),

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -21,9 +22,9 @@ from singlewindow.choices import Agency
 from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
-from . import codelists, selectors, services
-from .choices import DeclarationAction, DeliveryStatus, EventKind
-from .fields import BY_KEY, GROUPS, HS, normalise, specs_for
+from . import codelists, review, selectors, services
+from .choices import DeclarationAction, DeliveryStatus, EventKind, ReviewState
+from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
     DocumentForm,
@@ -237,12 +238,16 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = selectors.user_prepares(request.user, declaration)  # type: ignore[arg-type]
     content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
     header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
+    exchange = _review_context(request, declaration) if own and declaration.is_draft else None
+    notes = exchange["by_field"] if exchange else {}
     keys = fields_for(agencies_for(target))
     groups = []
     for group, title in GROUPS.items():
         specs = [s for s in specs_for(keys, "header") if s.group == group]
         if specs:
-            groups.append({"title": title, "items": [(s, _display(s, header.get(s.name))) for s in specs]})
+            items = [(s, _display(s, header.get(s.name)), notes.get(s.name, [])) for s in specs]
+            groups.append({"title": title, "items": items})
+    line_specs, container_specs = specs_for(keys, "line"), specs_for(keys, "container")
     return render(
         request,
         "declarations/detail.html",
@@ -250,20 +255,102 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "declaration": declaration,
             "own": own,
             "groups": groups,
-            "line_specs": specs_for(keys, "line"),
-            "lines": [[_display(s, row.get(s.name)) for s in specs_for(keys, "line")] for row in line_rows],
-            "container_specs": specs_for(keys, "container"),
-            "containers": [
-                [_display(s, row.get(s.name)) for s in specs_for(keys, "container")] for row in container_rows
+            "line_specs": line_specs,
+            "lines": [
+                [(_display(s, row.get(s.name)), notes.get(f"lines[{number}].{s.name}", [])) for s in line_specs]
+                for number, row in enumerate(line_rows, start=1)
             ],
+            "container_specs": container_specs,
+            "containers": [[_display(s, row.get(s.name)) for s in container_specs] for row in container_rows],
             "documents": content.documents,
             "versions": declaration.versions.select_related("submitted_by"),
             "history": _history(declaration) if own else [],
             "agencies": agencies_for(declaration.target),
             "timeline": timeline_for(declaration),
             "agency_names": Agency.choices,
+            "review": exchange,
         },
     )
+
+
+def _review_context(request: HttpRequest, declaration: Declaration) -> dict[str, Any] | None:
+    """The draft exchange as the page shows it, or None where there is no broker to exchange with."""
+    is_client = request.user.organisation_id == declaration.owner_id  # type: ignore[union-attr]
+    brokers = (
+        [d.broker for d in delegations.delegations_given(client_id=declaration.owner_id, kind=declaration.kind)]
+        if is_client and declaration.prepared_by_id is None
+        else []
+    )
+    if declaration.prepared_by_id is None and not brokers:
+        return None
+    summary = review.review_summary(declaration=declaration)
+    waiting_for_me = (is_client and summary["state"] == ReviewState.WITH_CLIENT) or (
+        not is_client and summary["state"] == ReviewState.WITH_BROKER
+    )
+    fields = [(spec.name, spec.label) for spec in ONE_TABLE if spec.section == "header"]
+    return {
+        **summary,
+        "is_client": is_client,
+        "brokers": brokers,
+        "can_approve": is_client and summary["state"] == ReviewState.WITH_CLIENT,
+        "waiting_for_me": waiting_for_me,
+        "by_field": review.comments_by_field(summary["comments"]),
+        "field_choices": fields,
+        "line_fields": [(spec.name, spec.label) for spec in ONE_TABLE if spec.section == "line"],
+    }
+
+
+@login_required
+@require_POST
+def review_send(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        revision = review.review_send(
+            declaration=declaration,
+            user=request.user,  # type: ignore[arg-type]
+            note=request.POST.get("note", ""),
+            broker_uscc=request.POST.get("broker", ""),
+        )
+    except services.DeclarationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Revision %(n)d sent.") % {"n": revision.number})
+    return redirect("declarations:detail", pk=pk)
+
+
+@login_required
+@require_POST
+def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    field = request.POST.get("field", "")
+    line = request.POST.get("line", "").strip()
+    if line and request.POST.get("line_field"):
+        field = f"lines[{line}].{request.POST['line_field']}"
+    try:
+        review.review_comment(
+            declaration=declaration,
+            user=request.user,  # type: ignore[arg-type]
+            field=field,
+            text=request.POST.get("text", ""),
+        )
+    except services.DeclarationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Comment added."))
+    return redirect(f"{reverse('declarations:detail', args=[pk])}#review")
+
+
+@login_required
+@require_POST
+def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    try:
+        review.review_approve(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+    except services.DeclarationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Approved. Your customs broker may now submit the declaration."))
+    return redirect("declarations:detail", pk=pk)
 
 
 @login_required

@@ -8,7 +8,7 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Agency, DelegationStatus, OrganisationKind, Role
+from .choices import Agency, DelegationStatus, NotificationKind, OrganisationKind, Role
 from .validators import validate_uscc
 
 
@@ -63,6 +63,13 @@ class User(AbstractUser):
         related_name="users",
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.DECLARANT)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="zh-hans",
+        help_text=_("The language of the emails the portal sends this user."),
+    )
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")  # type: ignore[assignment]
@@ -160,3 +167,30 @@ class TrustedBroker(models.Model):
 
     def __str__(self) -> str:
         return f"{self.client} trusts {self.broker}"
+
+
+class Notification(models.Model):
+    """Something a user should know about, shown in the portal and sent by email. The message is
+    rendered when read, in the reader's language, from its kind and parameters."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    params = models.JSONField(_("details"), default=dict, blank=True)
+    url = models.CharField(_("link"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def message(self) -> str:
+        return NotificationKind.message(self.kind, self.params)

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "singlewindow.context_processors.broker_clients",
+                "singlewindow.context_processors.unread_notifications",
             ],
         },
     },
@@ -154,6 +155,9 @@ ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = ATTACHMENT_MAX_BYTES + 1024 * 1024
 # A declaration carries at most this many goods lines (China's single window: 50).
 DECLARATION_MAX_LINES = env_int("DECLARATION_MAX_LINES", 50)
+# ERP import: the largest file accepted and the most declarations (or workbook rows) in one file.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 2**20)
+IMPORT_MAX_DECLARATIONS = env_int("IMPORT_MAX_DECLARATIONS", 5000)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -178,6 +182,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "DeclarationStatusEnum": "declarations.choices.DeclarationStatus",
+        "ImportStatusEnum": "declarations.choices.ImportStatus",
+        "DelegationStatusEnum": "singlewindow.choices.DelegationStatus",
+    },
 }
 
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "memory://")
@@ -210,6 +219,8 @@ CELERY_BEAT_SCHEDULE = {
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "singlewindow@localhost")
+# Where links in emails point (the portal as its users reach it).
+PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

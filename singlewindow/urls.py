@@ -3,7 +3,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
@@ -24,7 +23,9 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="declarations:list", permanent=False), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", views.language_set, name="set_language"),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/read/", views.notification_read, name="notification_read"),
     path("declarations/", include("declarations.urls")),
     path("organisation/", organisation_profile, name="organisation"),
     path("delegations/", views.delegation_list, name="delegations"),

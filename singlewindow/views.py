@@ -1,13 +1,17 @@
-"""The delegations page, and a broker choosing which client it works for."""
+"""Portal-wide pages: delegations, a broker choosing which client it works for, notifications and the
+language switch."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django.views.i18n import set_language
 
-from . import delegations
+from . import delegations, notifications
 from .choices import DeclarationKind, OrganisationKind
 from .errors import DomainError
 from .forms import ProposalForm
@@ -80,3 +84,31 @@ def choose_client(request: HttpRequest) -> HttpResponse:
     else:
         request.session.pop(CLIENT_SESSION_KEY, None)
     return redirect(request.POST.get("next") or "declarations:list")
+
+
+@login_required
+def notification_list(request: HttpRequest) -> HttpResponse:
+    page = Paginator(notifications.notifications_for(request.user), 30).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    return render(request, "singlewindow/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read and follow its link, or mark them all read."""
+    pk = request.POST.get("notification")
+    if pk and pk.isdigit():
+        notification = get_object_or_404(notifications.notifications_for(request.user), pk=int(pk))  # type: ignore[arg-type]
+        notifications.mark_read(user=request.user, ids=[notification.pk])  # type: ignore[arg-type]
+        return redirect(notification.url or "notifications")
+    notifications.mark_read(user=request.user)  # type: ignore[arg-type]
+    return redirect("notifications")
+
+
+def language_set(request: HttpRequest) -> HttpResponse:
+    """Django's language switch, also remembered on the user for the emails the portal sends."""
+    response = set_language(request)
+    language = request.POST.get("language", "")
+    if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
+        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+    return response

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import factory
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from stdnum.cn import uscc
 
 from declarations import services
@@ -15,8 +16,8 @@ from declarations.choices import DocumentKind, Target
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
 from declarations.models import Declaration
 from licensing.models import Qualification, QualificationKind
-from singlewindow.choices import Agency, OrganisationKind, Role
-from singlewindow.models import Organisation, User
+from singlewindow.choices import Agency, DelegationStatus, OrganisationKind, Role
+from singlewindow.models import Delegation, Organisation, User
 
 _serial = itertools.count(1)
 
@@ -44,6 +45,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@example.cn")
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.DECLARANT
     password = factory.PostGenerationMethodCall("set_password", "pass-for-tests")
@@ -97,3 +99,15 @@ def valid_draft(
             )
     declaration.refresh_from_db()
     return declaration
+
+
+def broker(*clients: Organisation, may_submit: bool = True, kinds: list[str] | None = None) -> User:
+    """A customs broker's clerk holding a delegation in force from each of these clients."""
+    user = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.BROKER))
+    today = timezone.localdate()
+    for client in clients:
+        Delegation.objects.create(
+            client=client, broker=user.organisation, status=DelegationStatus.ACTIVE, may_submit=may_submit,
+            kinds=kinds or [], valid_from=today, valid_until=today + timedelta(days=30), proposed_by=client,
+        )  # fmt: skip
+    return user

@@ -202,7 +202,13 @@ class RevisionSerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)
-    field = serializers.CharField(allow_blank=True, required=False, default="")
+    field = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        default="",
+        help_text='A header field ("gross_weight"), a goods line\'s field by line number ("lines[2].unit_price"), '
+        'a container\'s by its number ("containers[CSQU3054383].size_type"), or empty for the whole draft.',
+    )
     text = serializers.CharField()
     author = serializers.CharField(source="author.username", read_only=True)
     created_at = serializers.DateTimeField(read_only=True)

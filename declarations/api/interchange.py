@@ -1,0 +1,82 @@
+"""The ERP interchange over REST: upload an import and follow it; export what the filters select."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.negotiation import DefaultContentNegotiation
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .. import selectors
+from ..choices import ImportFormat
+from ..filters import DeclarationFilterSet
+from ..interchange import exports, imports
+from ..models import ImportJob
+
+
+class ImportJobSerializer(serializers.ModelSerializer):
+    percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ImportJob
+        fields = [
+            "id", "file_name", "file_format", "sha256", "status", "total", "processed", "percent",
+            "created_count", "skipped_count", "failed_count", "report", "created_at", "finished_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="XML (declarations.xsd) or an Excel workbook made from the template.")
+
+
+class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """ERP imports of the user's organisation: upload one file, then follow its progress and report."""
+
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser]
+
+    def get_queryset(self) -> QuerySet[ImportJob]:
+        return imports.imports_visible_to(self.request.user)  # type: ignore[arg-type]
+
+    @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: ImportJobSerializer})
+    def create(self, request: Request) -> Response:
+        """Queue a file; 202 with the job (the same file again returns the earlier job with 200)."""
+        upload = ImportUploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        job, new = imports.import_start(user=request.user, upload=upload.validated_data["file"])  # type: ignore[arg-type]
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED if new else status.HTTP_200_OK)
+
+
+class FileFormatNegotiation(DefaultContentNegotiation):
+    """Here ?format= names the export's file format (xml, xlsx), not a renderer."""
+
+    def select_renderer(self, request: Request, renderers: list, format_suffix: str | None = None) -> tuple:
+        return renderers[0], renderers[0].media_type
+
+
+class ExportView(APIView):
+    content_negotiation_class = FileFormatNegotiation
+
+    @extend_schema(
+        parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=ImportFormat.values, default="xml")],
+        responses={(200, "application/xml"): OpenApiTypes.BINARY},
+    )
+    def get(self, request: Request) -> HttpResponse:
+        """The declarations the filters select (the same filters as the list), as XML or Excel."""
+        file_format = request.query_params.get("format", ImportFormat.XML)
+        if file_format not in ImportFormat.values:
+            raise serializers.ValidationError({"format": [f"One of: {', '.join(ImportFormat.values)}"]})
+        queryset = selectors.declarations_visible_to(request.user)  # type: ignore[arg-type]
+        declarations = DeclarationFilterSet(request.query_params, queryset=queryset).qs
+        data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)  # type: ignore[arg-type]
+        response = HttpResponse(data, content_type=exports.CONTENT_TYPES[ImportFormat(file_format)])
+        response["Content-Disposition"] = f'attachment; filename="declarations.{file_format}"'
+        return response

@@ -1,0 +1,126 @@
+"""The ERP interchange workbook: a "Declarations" sheet (one row each), a "Goods lines" sheet and a
+"Containers" sheet whose rows name their declaration by reference. Row 1 holds the catalogue names
+the import reads; row 2 the labels in the user's language; data starts on row 3. The empty workbook
+is the template the portal offers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from singlewindow.untrusted import UntrustedFile, open_workbook
+
+from ..fields import ONE_TABLE
+from .records import SETTINGS, Record, Row
+
+SHEETS = ("Declarations", "Goods lines", "Containers")
+SECTION_OF = {"Declarations": "header", "Goods lines": "line", "Containers": "container"}
+FIRST_DATA_ROW = 3
+
+
+def _setting_labels() -> dict[str, str]:
+    return {
+        "reference": _("Your reference"),
+        "enterprise": _("Enterprise USCC"),
+        "direction": _("Direction (import/export)"),
+        "kind": _("Declaration kind"),
+        "target": _("Declare to (both/customs/inspection)"),
+    }
+
+
+def columns(sheet: str) -> list[tuple[str, str]]:
+    """(catalogue name, label) of each column of a sheet."""
+    labels = _setting_labels()
+    section = SECTION_OF[sheet]
+    lead = [(name, labels[name]) for name in SETTINGS] if section == "header" else [("reference", labels["reference"])]
+    return lead + [(spec.name, str(spec.label)) for spec in ONE_TABLE if spec.section == section]
+
+
+def write(records: Iterable[tuple[dict[str, str], dict, list[dict], list[dict]]]) -> bytes:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheets = {}
+    for title in SHEETS:
+        sheet = workbook.create_sheet(title)
+        names = [name for name, _label in columns(title)]
+        sheet.append(names)
+        sheet.append([label for _name, label in columns(title)])
+        sheets[title] = (sheet, names)
+    for settings, header, lines, containers in records:
+        sheet, names = sheets["Declarations"]
+        values = {**settings, **header}
+        sheet.append([_cell(values.get(name)) for name in names])
+        for title, rows in (("Goods lines", lines), ("Containers", containers)):
+            sheet, names = sheets[title]
+            for row in rows:
+                values = {"reference": settings.get("reference", ""), **row}
+                sheet.append([_cell(values.get(name)) for name in names])
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def _cell(value: Any) -> Any:
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return str(value)  # text keeps every digit; Excel floats would not
+    return "" if value is None else value
+
+
+def read(data: bytes, *, max_bytes: int, max_rows: int) -> list[Record]:
+    workbook = open_workbook(data, max_bytes=max_bytes, max_uncompressed=max_bytes * 20)
+    try:
+        missing = [title for title in SHEETS[:2] if title not in workbook.sheetnames]
+        if missing:
+            raise UntrustedFile(
+                _("The workbook has no sheet called %(names)s; start from the portal's template.")
+                % {"names": ", ".join(f"“{m}”" for m in missing)},
+                "wrong_layout",
+            )
+        records: dict[str, Record] = {}
+        order: list[Record] = []
+        for title in SHEETS:
+            if title not in workbook.sheetnames:
+                continue
+            rows = workbook[title].iter_rows(values_only=True)
+            names = [str(n).strip() if n is not None else "" for n in next(rows, ())]
+            if "reference" not in names:
+                raise UntrustedFile(
+                    _("Row 1 of sheet “%(sheet)s” must hold the column names of the template.") % {"sheet": title},
+                    "wrong_layout",
+                )
+            for number, values in enumerate(rows, start=2):
+                if number < FIRST_DATA_ROW or not any(v not in (None, "") for v in values):
+                    continue
+                if number > max_rows + FIRST_DATA_ROW:
+                    raise UntrustedFile(_("The file holds more than %(n)d rows.") % {"n": max_rows}, "too_many_rows")
+                cells = {name: value for name, value in zip(names, values, strict=False) if name}
+                where = _("sheet “%(sheet)s”, row %(row)d") % {"sheet": title, "row": number}
+                reference = str(cells.pop("reference", "") or "").strip()
+                if title == "Declarations":
+                    settings = {
+                        name: str(cells.pop(name, "") or "").strip() for name in SETTINGS if name != "reference"
+                    }
+                    record = Record(where=where, settings={"reference": reference, **settings}, header=cells)
+                    order.append(record)
+                    if reference:
+                        records.setdefault(reference, record)
+                    continue
+                owner = records.get(reference)
+                if owner is None:
+                    orphan = Record(where=where, settings={"reference": reference}, header={})
+                    orphan.errors.append(
+                        (_("Your reference"), _("No row of the Declarations sheet has the reference “%(ref)s”.")
+                         % {"ref": reference})
+                    )  # fmt: skip
+                    order.append(orphan)
+                    continue
+                (owner.lines if title == "Goods lines" else owner.containers).append(Row(where, cells))
+        return order
+    finally:
+        workbook.close()

@@ -1,0 +1,246 @@
+"""ERP import: a file is checked and read when it is uploaded (a hostile or unreadable one is refused
+then, and nothing is stored), then turned into drafts in the background, a chunk per transaction,
+with its progress on the job. The same file is imported once per organisation, each declaration
+once per reference, so a re-upload or a re-run after a crash creates nothing twice."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Sequence
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from singlewindow.choices import NotificationKind, OrganisationKind
+from singlewindow.delegations import active_delegations
+from singlewindow.models import AuditEntry, Organisation, User
+from singlewindow.notifications import notify
+from singlewindow.services import audit_record
+from singlewindow.untrusted import UntrustedFile, sniff
+
+from ..choices import DeclarationAction, ImportFormat, ImportStatus
+from ..models import Container, Declaration, GoodsLine, ImportJob
+from ..validation import validate
+from . import excel_format, xml_format
+from .records import FieldError, Record, Typed, convert
+
+CHUNK = 100
+
+
+def read_records(data: bytes, file_format: str) -> list[Record]:
+    limit = settings.IMPORT_MAX_DECLARATIONS
+    if file_format == ImportFormat.XML:
+        records = xml_format.read(data, max_bytes=settings.IMPORT_MAX_BYTES)
+    else:
+        records = excel_format.read(data, max_bytes=settings.IMPORT_MAX_BYTES, max_rows=limit * 60)
+    if len(records) > limit:
+        raise UntrustedFile(_("The file holds more than %(n)d declarations; split it.") % {"n": limit}, "too_many")
+    if not records:
+        raise UntrustedFile(_("The file holds no declarations."), "empty")
+    return records
+
+
+def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
+    """Check and read the upload now; queue the import. Returns the job and whether it is new (the
+    same file uploaded again by the same organisation returns the earlier job)."""
+    org = user.organisation
+    if org is None or org.kind not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):
+        raise PermissionDenied
+    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
+    if len(data) > settings.IMPORT_MAX_BYTES:
+        raise UntrustedFile(
+            _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}, "too_large"
+        )
+    file_format = sniff(data)
+    if not file_format:
+        raise UntrustedFile(
+            _("Upload the declarations as XML or as an Excel workbook (.xlsx) made from the portal's template."),
+            "wrong_type",
+        )
+    digest = hashlib.sha256(data).hexdigest()
+    earlier = ImportJob.objects.filter(organisation=org, sha256=digest).first()
+    if earlier is not None and earlier.status != ImportStatus.FAILED:
+        return earlier, False
+    records = read_records(data, file_format)
+    with transaction.atomic():
+        if earlier is not None:
+            earlier.delete()
+        job = ImportJob.objects.create(
+            organisation=org,
+            created_by=user,
+            file_name=(upload.name or "upload")[:200],
+            file_format=file_format,
+            sha256=digest,
+            content=data,
+            total=len(records),
+        )
+        audit_record(actor=user, action="import.queued", obj=job, after={"file": job.file_name, "total": job.total})
+        transaction.on_commit(lambda: _queue(job.pk))
+    return job, True
+
+
+def _queue(job_id: int) -> None:
+    from ..tasks import run_import
+
+    run_import.delay(job_id)
+
+
+def import_run(*, job_id: int) -> ImportJob:
+    """Turn the job's file into drafts; safe to run again (what exists is skipped)."""
+    job = ImportJob.objects.select_related("created_by__organisation", "organisation").get(pk=job_id)
+    if job.status == ImportStatus.DONE:
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, processed=0)
+    user = job.created_by
+    with translation.override(user.language):
+        records = read_records(bytes(job.content), job.file_format)
+        report: dict[str, list[Any]] = {"created": [], "skipped": [], "errors": [], "failed": []}
+        seen: set[str] = set()
+        for start in range(0, len(records), CHUNK):
+            chunk = records[start : start + CHUNK]
+            with transaction.atomic():
+                outcome = _import_chunk(user=user, records=chunk, seen=seen, job=job)
+            for key in report:
+                report[key] += outcome[key]
+            ImportJob.objects.filter(pk=job.pk).update(
+                processed=F("processed") + len(chunk),
+                created_count=len(report["created"]),
+                skipped_count=len(report["skipped"]),
+                failed_count=len(report["failed"]),
+            )
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, report=report, finished_at=timezone.now())
+    job.refresh_from_db()
+    audit_record(actor=user, action="import.finished", obj=job,
+                 after={"created": job.created_count, "skipped": job.skipped_count, "failed": job.failed_count})  # fmt: skip
+    notify(
+        users=[user],
+        kind=NotificationKind.IMPORT_FINISHED,
+        url=reverse("declarations:import", args=[job.pk]),
+        params={"file": job.file_name, "created": job.created_count, "failed": job.failed_count},
+    )
+    return job
+
+
+def _owners(user: User) -> dict[str, tuple[Organisation, Organisation | None, frozenset[str] | None]]:
+    """USCC → (owner, preparing broker, kinds allowed or None for all) the user may import for."""
+    org = user.organisation
+    assert org is not None
+    if org.kind == OrganisationKind.ENTERPRISE:
+        return {org.uscc: (org, None, None), "": (org, None, None)}
+    owners: dict[str, tuple[Organisation, Organisation | None, frozenset[str] | None]] = {}
+    for delegation in active_delegations(broker_id=org.pk):
+        kinds = frozenset(delegation.kinds) if delegation.kinds else None
+        _owner, _broker, known = owners.get(delegation.client.uscc, (delegation.client, org, frozenset()))
+        merged = None if kinds is None or known is None else known | kinds
+        owners[delegation.client.uscc] = (delegation.client, org, merged)
+    return owners
+
+
+def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job: ImportJob) -> dict[str, list[Any]]:
+    owners = _owners(user)
+    errors: list[FieldError] = []
+    failed: list[str] = []
+    ready: list[tuple[Record, Typed, Organisation, Organisation | None]] = []
+    for record in records:
+        typed, problems = convert(record)
+        if typed is None:
+            errors += problems
+            failed.append(record.where)
+            continue
+        grant = owners.get(typed.settings["enterprise"])
+        if grant is None or (grant[2] is not None and typed.settings["kind"] not in grant[2]):
+            errors.append(FieldError(record.where, record.reference, _("Enterprise USCC"),
+                                     _("You hold no delegation from this enterprise for this kind of declaration.")))  # fmt: skip
+            failed.append(record.where)
+            continue
+        key = f"{grant[0].pk}:{typed.settings['reference']}"
+        if key in seen:
+            errors.append(FieldError(record.where, record.reference, _("Your reference"),
+                                     _("This reference appears more than once in the file.")))  # fmt: skip
+            failed.append(record.where)
+            continue
+        seen.add(key)
+        ready.append((record, typed, grant[0], grant[1]))
+
+    existing = set(
+        Declaration.objects.filter(
+            owner__in={o.pk for _r, _t, o, _b in ready},
+            reference__in=[t.settings["reference"] for _r, t, _o, _b in ready],
+        ).values_list("owner_id", "reference")
+    )
+    skipped = [t.settings["reference"] for _r, t, o, _b in ready if (o.pk, t.settings["reference"]) in existing]
+    ready = [(r, t, o, b) for r, t, o, b in ready if (o.pk, t.settings["reference"]) not in existing]
+
+    declarations: list[Declaration] = []
+    line_rows: list[list[GoodsLine]] = []
+    container_rows: list[list[Container]] = []
+    problem_counts: list[int] = []
+    today = timezone.localdate()
+    for _record, typed, owner, broker in ready:
+        declaration = Declaration(
+            owner=owner, prepared_by=broker, created_by=user, reference=typed.settings["reference"],
+            direction=typed.settings["direction"], kind=typed.settings["kind"], target=typed.settings["target"],
+            domestic_party_name=owner.name, domestic_party_uscc=owner.uscc,
+            domestic_party_customs_code=owner.customs_code, domestic_party_inspection_code=owner.inspection_code,
+            user_unit_name=owner.name, user_unit_uscc=owner.uscc,
+        )  # fmt: skip
+        for name, value in typed.header.items():
+            setattr(declaration, name, value)
+        lines = [GoodsLine(line_no=i, **row) for i, row in enumerate(typed.lines, start=1)]
+        containers = [Container(**row) for row in typed.containers]
+        problem_counts.append(len(validate(declaration, lines, containers, [], today=today)))
+        declarations.append(declaration)
+        line_rows.append(lines)
+        container_rows.append(containers)
+    Declaration.objects.bulk_create(declarations)
+    for declaration, lines, containers in zip(declarations, line_rows, container_rows, strict=True):
+        for line in lines:
+            line.declaration = declaration
+        for container in containers:
+            container.declaration = declaration
+    GoodsLine.objects.bulk_create([line for lines in line_rows for line in lines])
+    Container.objects.bulk_create([c for containers in container_rows for c in containers])
+    AuditEntry.objects.bulk_create(
+        [
+            AuditEntry(
+                actor=user,
+                organisation_id=user.organisation_id,
+                action=DeclarationAction.IMPORTED,
+                object_type=Declaration._meta.label_lower,
+                object_id=str(d.pk),
+                after={"import": job.pk, "reference": d.reference},
+            )
+            for d in declarations
+        ]
+    )
+    return {
+        "created": [
+            {"reference": d.reference, "id": d.pk, "problems": n}
+            for d, n in zip(declarations, problem_counts, strict=True)
+        ],
+        "skipped": skipped,
+        "errors": [e.as_dict() for e in errors],
+        "failed": failed,
+    }
+
+
+def imports_visible_to(user: User) -> QuerySet[ImportJob]:
+    """An organisation's own imports; nobody else's."""
+    if user.organisation_id is None:
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(organisation_id=user.organisation_id).defer("content")
+
+
+def import_get(*, user: User, pk: int) -> ImportJob:
+    try:
+        return imports_visible_to(user).get(pk=pk)
+    except (ImportJob.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
