@@ -37,6 +37,9 @@ def main() -> None:
     figures.validate_ms_p50(setup, report)
     figures.items(report)
     figures.diff_ms_p50(setup, report)
+    from . import interchange
+
+    interchange.import_per_s(setup, report)
     figures.submit_per_s(setup, report, server=_server)
     from . import e2e
 
