@@ -15,6 +15,7 @@ from . import delegations, notifications
 from .choices import DeclarationKind, OrganisationKind
 from .errors import DomainError
 from .forms import ProposalForm
+from .models import User
 
 CLIENT_SESSION_KEY = "broker_client"
 
@@ -110,5 +111,5 @@ def language_set(request: HttpRequest) -> HttpResponse:
     response = set_language(request)
     language = request.POST.get("language", "")
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
-        type(request.user).objects.filter(pk=request.user.pk).update(language=language)
+        User.objects.filter(pk=request.user.pk).update(language=language)
     return response

@@ -1,0 +1,103 @@
+"""The draft exchange on the declaration page, and the notifications it sends."""
+
+from __future__ import annotations
+
+import pytest
+from django.core import mail
+from django.test import TestCase
+
+from declarations.models import Declaration
+from singlewindow.models import Notification, User
+
+from .. import factories
+from ..clients import web
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def exchange() -> tuple[User, User, Declaration]:
+    clerk = factories.clerk(language="en")
+    broker = factories.broker(clerk.organisation)
+    draft = factories.valid_draft(clerk)
+    draft.prepared_by = broker.organisation
+    draft.save()
+    return clerk, broker, draft
+
+
+def test_the_client_is_told_in_its_language_reviews_comments_next_to_the_field_and_approves(
+    exchange: tuple[User, User, Declaration],
+) -> None:
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        sent = web(broker).post(f"{page}review/send/", {"note": "请核对"})
+    assert sent.status_code == 302
+
+    notification = Notification.objects.get(recipient=clerk)
+    assert notification.url == page
+    [email] = mail.outbox
+    assert email.to == [clerk.email] and "for your review" in email.body and page in email.body
+    listed = web(clerk).get("/notifications/").content.decode()
+    assert "发给您审核" in listed  # the page speaks the reader's page language (Chinese by default)
+
+    client = web(clerk)
+    shown = client.get(page).content.decode()
+    assert 'id="review"' in shown and 'id="approve"' in shown
+    client.post(f"{page}review/comment/", {"field": "gross_weight", "text": "毛重应为2460.5"})
+    client.post(f"{page}review/comment/", {"line": "2", "line_field": "unit_price", "text": "单价偏高"})
+    shown = client.get(page).content.decode()
+    gross = shown.index('id="field-gross_weight"')
+    assert shown.index("毛重应为2460.5") > gross and shown.index("毛重应为2460.5") < shown.index("</div>", gross + 200)
+    assert "单价偏高" in shown
+    assert Notification.objects.filter(recipient__organisation=broker.organisation, kind="commented").count() == 2
+
+    assert client.post(f"{page}review/approve/").status_code == 302
+    draft.refresh_from_db()
+    assert draft.review_state == "approved"
+    assert Notification.objects.filter(recipient=broker, kind="approved").exists()
+
+
+def test_the_broker_sees_what_changed_since_the_client_last_saw_it(exchange: tuple[User, User, Declaration]) -> None:
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    web(broker).post(f"{page}review/send/")
+    Declaration.objects.filter(pk=draft.pk).update(gross_weight="2460.5")
+    web(broker).post(f"{page}review/send/")
+    shown = web(clerk).get(page).content.decode()
+    table = shown[shown.index('id="review-changes"') :]
+    assert "2450.5" in table and "2460.5" in table
+
+
+def test_a_comment_on_no_field_of_the_declaration_is_refused_and_nothing_is_kept(
+    exchange: tuple[User, User, Declaration],
+) -> None:
+    clerk, _broker, draft = exchange
+    response = web(clerk).post(
+        f"/declarations/{draft.pk}/review/comment/", {"field": "salary", "text": "x"}, follow=True
+    )
+    assert "请指明" in response.content.decode() or "Name a field" in response.content.decode()
+    assert not draft.comments.exists()
+
+
+def test_notifications_are_read_one_by_one_or_all_and_only_ones_own() -> None:
+    clerk, other = factories.clerk(), factories.clerk()
+    from singlewindow.choices import NotificationKind
+    from singlewindow.notifications import notify
+
+    notify(users=[clerk], kind=NotificationKind.APPROVED, url="/declarations/", params={"by": "X", "declaration": "#1"})
+    [mine] = Notification.objects.filter(recipient=clerk)
+    assert web(other).post("/notifications/read/", {"notification": mine.pk}).status_code == 404
+    assert web(clerk).get("/declarations/").content.decode().count('id="unread-count"') == 1
+    followed = web(clerk).post("/notifications/read/", {"notification": mine.pk})
+    assert followed.status_code == 302 and followed["Location"] == "/declarations/"
+    mine.refresh_from_db()
+    assert mine.read_at is not None
+    assert 'id="unread-count"' not in web(clerk).get("/declarations/").content.decode()
+
+
+def test_choosing_a_language_is_remembered_for_emails() -> None:
+    clerk = factories.clerk()
+    web(clerk).post("/i18n/setlang/", {"language": "en", "next": "/declarations/"})
+    clerk.refresh_from_db()
+    assert clerk.language == "en"
