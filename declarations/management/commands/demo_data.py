@@ -8,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import uscc
 
-from declarations import services
+from declarations import review, services
 from declarations.choices import DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
 from licensing.models import Qualification, QualificationKind
@@ -164,7 +164,10 @@ class Command(BaseCommand):
         for username, key, role, display in USERS:
             user = User.objects.filter(username=username).first()
             if user is None:
-                user = User(username=username, organisation=orgs[key], role=role, first_name=display)
+                user = User(
+                    username=username, organisation=orgs[key], role=role, first_name=display,
+                    email=f"{username}@demo.singlewindow.example",
+                )  # fmt: skip
                 user.is_staff = user.is_superuser = role == Role.ADMIN
                 user.set_password(PASSWORD)
                 user.save()
@@ -207,5 +210,16 @@ class Command(BaseCommand):
             services.declaration_save_draft(
                 declaration=draft, user=clerk, header=example_header(), lines=[example_line(3)]
             )
+            # The broker prepared one for enterprise A and sent it for review: clerk_a has a notification.
+            broker = users["broker"]
+            brokered = services.declaration_create(user=broker, client_uscc=orgs["a"].uscc)
+            services.declaration_save_draft(
+                declaration=brokered,
+                user=broker,
+                header={**example_header(), "contract_no": "SH-2026-0877"},
+                lines=[example_line(i) for i in range(2)],
+                containers=example_containers(),
+            )
+            review.review_send(declaration=brokered, user=broker, note="请核对毛重和单价")
 
         return orgs
