@@ -48,8 +48,18 @@ class Adapter:
         """The agency's element path ("DecHead/GrossWet") → the one-table field name ("gross_weight")."""
         return {path: key.split(".", 1)[1] for key, path in self.field_map.elements.items()}
 
+    @property
+    def goods(self) -> bool:
+        """Whether the agency takes goods declarations (border inspection and maritime safety take
+        vessels only)."""
+        return bool(self.field_map.elements)
+
     def build_message(self, payload: dict[str, Any], *, message_id: str, version: int) -> bytes:
         """The agency's XML for a frozen declaration (DeclarationVersion.payload), checked by its XSD."""
+        if payload.get("category") == "vessel":
+            from .vessels import build_vessel_message
+
+            return build_vessel_message(self.agency, payload, message_id=message_id, version=version)
         ns = f"{{{self.namespace}}}"
         root = etree.Element(
             ns + self.root,

@@ -70,9 +70,14 @@ def schema_text(adapter: Adapter) -> str:
 
 def write_schemas() -> list[str]:
     from .adapters import adapters
+    from .vessels import vessel_schema_text
 
-    written = []
+    vessel = SCHEMAS / "vessel.xsd"
+    vessel.write_text(vessel_schema_text(), encoding="utf-8")
+    written = [str(vessel)]
     for adapter in adapters():
+        if not adapter.goods:
+            continue
         path = SCHEMAS / f"{adapter.agency}.xsd"
         path.write_text(schema_text(adapter), encoding="utf-8")
         written.append(str(path))

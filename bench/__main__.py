@@ -40,6 +40,10 @@ def main() -> None:
     from . import interchange
 
     interchange.import_per_s(setup, report)
+    from . import vessels
+
+    for figure in vessels.certificate_figures() + vessels.crew_import_figures():
+        report(*figure)
     figures.submit_per_s(setup, report, server=_server)
     from . import e2e
 

@@ -8,6 +8,13 @@ from singlewindow.choices import DeclarationKind  # portal-wide: delegations are
 __all__ = ["DeclarationKind"]
 
 
+class Category(models.TextChoices):
+    """What is declared: goods (the one table) or a means of transport (a vessel's call)."""
+
+    GOODS = "goods", _("Goods declaration")
+    VESSEL = "vessel", _("Vessel declaration")
+
+
 class Target(models.TextChoices):
     """Which agencies the firm declares to in the one table."""
 

@@ -94,6 +94,12 @@ def is_known(reference: str, code: str) -> bool:
     return code in _entries(reference)
 
 
+def names(list_name: str, code: str) -> tuple[str, str] | None:
+    """(Chinese, English) names of a code-list entry, for documents that show both."""
+    entry = _entries(list_name).get(code)
+    return (entry[0], entry[1]) if entry else None
+
+
 def flags(reference: str, code: str) -> dict:
     entry = _entries(reference).get(code)
     return entry[2] if entry else {}

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from singlewindow.models import AuditEntry
 
-from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
+from .choices import Category, DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
 
 
@@ -154,7 +154,7 @@ def _update_statuses(declaration_ids: set[int]) -> None:
         Declaration.objects.select_for_update(no_key=True)
         .filter(pk__in=declaration_ids)
         .order_by("pk")
-        .only("id", "status", "version_count")
+        .only("id", "status", "version_count", "category")
     )
     versions = {
         (v.declaration_id, v.number): v
@@ -187,6 +187,11 @@ def _update_statuses(declaration_ids: set[int]) -> None:
             changed.append(declaration)
     Declaration.objects.bulk_update(changed, ["status"])
     AuditEntry.objects.bulk_create(audits)  # no actor: the agencies' receipts decided
+    released = [d.pk for d in changed if d.status == DeclarationStatus.RELEASED and d.category == Category.VESSEL]
+    if released:
+        from .vessels.services import clearances_due  # maritime safety's port clearance follows the releases
+
+        clearances_due(released)
 
 
 __all__ = ["AgencyEvent", "DeliveryStatus", "event_record_delivery", "events_record"]

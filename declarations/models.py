@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from singlewindow.models import Organisation
 
 from .choices import (
+    Category,
     CodeList,
     DeclarationKind,
     DeclarationStatus,
@@ -123,6 +124,9 @@ class Declaration(models.Model):
         null=True,
         blank=True,
         related_name="+",
+    )
+    category = models.CharField(
+        _("category"), max_length=6, choices=Category.choices, default=Category.GOODS, editable=False
     )
     status = models.CharField(
         _("status"), max_length=20, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT
@@ -489,3 +493,40 @@ class ImportJob(models.Model):
     @property
     def percent(self) -> int:
         return 100 if self.status == ImportStatus.DONE else int(100 * self.processed / self.total) if self.total else 0
+
+
+from .vessels.models import (  # noqa: E402  (the vessel declaration's tables live beside their code)
+    CrewEffect,
+    CrewMember,
+    DangerousGood,
+    ManifestLine,
+    Passenger,
+    PortClearance,
+    ShipStore,
+    VesselCall,
+)
+
+__all__ = [
+    "AttachedDocument",
+    "CodeListEntry",
+    "Comment",
+    "Container",
+    "CrewEffect",
+    "CrewMember",
+    "DangerousGood",
+    "Declaration",
+    "DeclarationVersion",
+    "Delivery",
+    "Event",
+    "GoodsLine",
+    "HSCode",
+    "ImportJob",
+    "InspectionAppointment",
+    "MandatoryInspectionRule",
+    "ManifestLine",
+    "Passenger",
+    "PortClearance",
+    "Revision",
+    "ShipStore",
+    "VesselCall",
+]

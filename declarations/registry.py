@@ -35,6 +35,9 @@ TARGET_AGENCIES: dict[str, tuple[str, ...]] = {
 }
 
 
+# A vessel's arrival or departure goes to every agency at the port at once (S5).
+VESSEL_AGENCIES: tuple[str, ...] = (Agency.CUSTOMS, Agency.INSPECTION, Agency.BORDER, Agency.MARITIME)
+
 _dispatchers: list[Callable[[list[int]], None]] = []
 
 

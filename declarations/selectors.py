@@ -12,18 +12,20 @@ from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import delegated_scope
 from singlewindow.models import AuditEntry, User
 
+from .choices import Category
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import AttachedDocument, Declaration, Delivery, HSCode
 from .snapshot import declaration_snapshot
 
 
-def declarations_visible_to(user: User) -> QuerySet[Declaration]:
-    """An enterprise sees its own; an agency sees what was submitted to it; nobody sees the rest."""
+def declarations_visible_to(user: User, category: str = Category.GOODS) -> QuerySet[Declaration]:
+    """An enterprise (or a ship agency, for vessels) sees its own; an agency sees what was submitted to
+    it; nobody sees the rest. Goods and vessel declarations are listed apart."""
     org = user.organisation
-    queryset = Declaration.objects.select_related("owner")
+    queryset = Declaration.objects.select_related("owner").filter(category=category)
     if org is None:
         return queryset.none()
-    if org.kind == OrganisationKind.ENTERPRISE:
+    if org.kind in (OrganisationKind.ENTERPRISE, OrganisationKind.SHIP_AGENCY):
         return queryset.filter(owner=org)
     if org.kind == OrganisationKind.BROKER:
         # Its clients' declarations of the kinds delegated, while a delegation is in force.
@@ -35,19 +37,19 @@ def declarations_visible_to(user: User) -> QuerySet[Declaration]:
     return queryset.none()
 
 
-def declaration_get(*, user: User, pk: int) -> Declaration:
+def declaration_get(*, user: User, pk: int, category: str = Category.GOODS) -> Declaration:
     try:
-        return declarations_visible_to(user).select_related(None).get(pk=pk)
+        return declarations_visible_to(user, category).select_related(None).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def declaration_get_own(*, user: User, pk: int, reference: bool = False) -> Declaration:
+def declaration_get_own(*, user: User, pk: int, reference: bool = False, category: str = Category.GOODS) -> Declaration:
     """A declaration the user's organisation owns, or prepares for a client under a delegation in force
     (may edit, copy or submit); 404 for anyone else. With reference=True only its id and owner are
     loaded: enough for a service that locks and reloads the row itself (declaration_submit)."""
     try:
-        queryset = Declaration.objects.filter(preparer_scope(user))
+        queryset = Declaration.objects.filter(preparer_scope(user), category=category)
         return (queryset.only("id", "owner_id") if reference else queryset).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

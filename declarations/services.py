@@ -248,11 +248,19 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     problems = validate(declaration, lines, containers, documents)
     if problems:
         raise DeclarationInvalid(problems)
+    return freeze_and_queue(
+        declaration=declaration, user=user, payload=declaration_snapshot(declaration, lines, containers, documents)
+    )
 
+
+def freeze_and_queue(*, declaration: Declaration, user: User, payload: dict[str, Any]) -> DeclarationVersion:
+    """Number the declaration, freeze this payload as its next version and write the outbox rows for
+    the agencies the payload names — for goods and vessel declarations alike. The caller holds the
+    row lock and has validated; runs in the caller's transaction."""
     if not declaration.pre_entry_no:
         declaration.pre_entry_no = _pre_entry_number(declaration)
+    payload["pre_entry_no"] = declaration.pre_entry_no
     number = declaration.version_count + 1
-    payload = declaration_snapshot(declaration, lines, containers, documents)
     version = DeclarationVersion.objects.create(
         declaration=declaration,
         number=number,

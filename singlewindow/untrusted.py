@@ -15,6 +15,7 @@ from .errors import DomainError
 
 ZIP_SIGNATURE = b"PK\x03\x04"
 MAX_UNCOMPRESSED_RATIO = 100  # real workbooks compress 5–20×; a bomb, thousands
+MAX_ZIP_MEMBERS = 500
 
 
 class UntrustedFile(DomainError):
@@ -69,12 +70,16 @@ def open_workbook(data: bytes, *, max_bytes: int, max_uncompressed: int) -> Any:
             members = archive.infolist()
             expanded = sum(m.file_size for m in members)
             packed = sum(m.compress_size for m in members) or 1
-            if expanded > max_uncompressed or expanded / packed > MAX_UNCOMPRESSED_RATIO:
+            too_big = expanded > max_uncompressed or expanded / packed > MAX_UNCOMPRESSED_RATIO
+            if too_big or len(members) > MAX_ZIP_MEMBERS:
                 raise UntrustedFile(
                     _("The workbook expands to more data than a workbook of this size can hold."), "zip_bomb"
                 )
             if "xl/workbook.xml" not in archive.namelist():
                 raise UntrustedFile(_("This is not an Excel workbook (.xlsx)."), "wrong_type")
+            if any(m.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for m in members):
+                # Excel only deflates; zipfile inflates other methods in one go, whatever the declared size.
+                raise UntrustedFile(_("The workbook could not be read: %(detail)s") % {"detail": "zip"}, "malformed")
         return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except UntrustedFile:
         raise

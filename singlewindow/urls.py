@@ -7,6 +7,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
 from agencies.views import receipt_gateway
+from declarations.vessels.views import clearance_verify
 from licensing.views import organisation_profile
 from singlewindow import views
 from singlewindow.api.delegations import DelegationViewSet
@@ -27,6 +28,8 @@ urlpatterns = [
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
     path("declarations/", include("declarations.urls")),
+    path("vessels/", include("declarations.vessels.urls")),
+    path("verify/port-clearance/<str:number>/<str:token>/", clearance_verify, name="clearance_verify"),
     path("organisation/", organisation_profile, name="organisation"),
     path("delegations/", views.delegation_list, name="delegations"),
     path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),

@@ -436,8 +436,9 @@ def envelope(bodies: Iterable[bytes]) -> bytes:
 
 
 class Schemas:
-    """Message schemas, read the first time an agency's message arrives and then kept. An agency without
-    a file in agencies/schemas/ (maritime, border, port for now) gets well-formedness checks only; a
+    """Message schemas, read the first time an agency's message arrives and then kept: the agency's goods
+    message schema, or vessel.xsd for a vessel message. A message without a file in agencies/schemas/
+    (the port authority's, for now) gets well-formedness checks only; a
     missing file is looked for again next time, since the schemas are generated while we run.
     lxml keeps a validator's error log on the object, hence one validation at a time per schema."""
 
@@ -449,13 +450,15 @@ class Schemas:
     def error(self, agency: str, root: etree._Element) -> str | None:
         """Why the message is invalid, or None if it is valid (or there is no schema)."""
         with self._lock:
-            entry = self._loaded.get(agency)
+            # A vessel's call arrives as the vessel message, whichever agency it goes to.
+            name = "vessel" if _localname(root) == "VesselMessage" else agency
+            entry = self._loaded.get(name)
             if entry is None:
-                path = self._directory / f"{agency}.xsd"
+                path = self._directory / f"{name}.xsd"
                 if not path.is_file():
                     return None
                 entry = (etree.XMLSchema(etree.parse(str(path))), threading.Lock())
-                self._loaded[agency] = entry
+                self._loaded[name] = entry
         schema, lock = entry
         with lock:
             if schema.validate(root):
@@ -582,9 +585,10 @@ class Engine:
         time in reverse order when reordering. IssuedAt follows the agency's order either way (a
         microsecond apart at least, so it increases even without a delay). Called with the lock held."""
         delay_ms = settings["delay_ms"]
-        duties = duties_amount(lines) if settings["duties"] else Decimal(0)
+        paying = bool(settings["duties"] and lines)  # a vessel's call carries no goods lines to tax
+        duties = duties_amount(lines) if paying else Decimal(0)
         items = []
-        names = statuses(decision.kind, settings["duties"])
+        names = statuses(decision.kind, paying)
         for i, status in enumerate(names):
             receipt_id, body = build_receipt(
                 agency=agency,

@@ -16,7 +16,12 @@ pytestmark = pytest.mark.django_db
 
 
 def test_committed_schemas_match_the_field_maps() -> None:
+    from agencies.vessels import vessel_schema_text
+
+    assert (SCHEMAS / "vessel.xsd").read_text(encoding="utf-8") == vessel_schema_text()
     for adapter in adapters():
+        if not adapter.goods:
+            continue
         assert (SCHEMAS / f"{adapter.agency}.xsd").read_text(encoding="utf-8") == schema_text(adapter), (
             f"run `python manage.py agency_schemas` ({adapter.agency})"
         )

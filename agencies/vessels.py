@@ -1,0 +1,113 @@
+"""Every agency's vessel message: the general declaration (FAL 1) and the FAL lists that agency
+needs, from the frozen vessel declaration. One schema (agencies/schemas/vessel.xsd, written from
+declarations/vessels/parts.py by `manage.py agency_schemas`) checks them all."""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+from django.db import models
+from lxml import etree
+
+from declarations.fields import XSD_TYPES
+from declarations.vessels.models import VesselCall
+from declarations.vessels.parts import BY_KEY, CALL_FIELDS, PARTS, element_name
+from singlewindow.choices import Agency
+
+from .adapters import SCHEMAS
+
+NAMESPACE = "urn:singlewindow:vessel:1"
+ROOT = "VesselMessage"
+# What each agency receives beside FAL 1 (customs the cargo and what is dutiable, inspection and
+# quarantine cargo, stores and people for health, border inspection the people, maritime safety the
+# people and the dangerous goods).
+AGENCY_PARTS: dict[str, tuple[str, ...]] = {
+    Agency.CUSTOMS: ("manifest_lines", "ship_stores", "crew_effects", "dangerous_goods"),
+    Agency.INSPECTION: ("manifest_lines", "ship_stores", "crew", "passengers"),
+    Agency.BORDER: ("crew", "passengers"),
+    Agency.MARITIME: ("crew", "passengers", "dangerous_goods"),
+}
+DATETIME = "xs:dateTime"
+
+
+@cache
+def schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(str(SCHEMAS / "vessel.xsd")))
+
+
+def build_vessel_message(agency: str, payload: dict[str, Any], *, message_id: str, version: int) -> bytes:
+    ns = f"{{{NAMESPACE}}}"
+    root = etree.Element(
+        ns + ROOT, nsmap={None: NAMESPACE}, MessageId=message_id, PreEntryNo=payload["pre_entry_no"],
+        Version=str(version), Direction=payload["direction"], Agency=agency,
+    )  # fmt: skip
+    _fill(etree.SubElement(root, ns + "GeneralDeclaration"), ns, CALL_FIELDS, payload["general"])
+    for key in AGENCY_PARTS[agency]:
+        part = BY_KEY[key]
+        group = etree.SubElement(root, ns + part.element)
+        for row in payload.get(key, []):
+            _fill(etree.SubElement(group, ns + part.row_element, No=str(row["no"])), ns, part.fields, row)
+    schema().assertValid(root)
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+
+
+def _fill(parent: etree._Element, ns: str, names: tuple[str, ...], values: dict[str, Any]) -> None:
+    for name in names:
+        value = values.get(name)
+        if value is None or value == "":
+            continue
+        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
+        etree.SubElement(parent, ns + element_name(name)).text = text
+
+
+def _xsd_type(field: models.Field) -> str:
+    if isinstance(field, models.DateTimeField):
+        return DATETIME
+    for field_class, name in XSD_TYPES:
+        if isinstance(field, field_class):
+            return name
+    return "xs:string"
+
+
+def _elements(model: type[models.Model], names: tuple[str, ...], indent: str) -> str:
+    return "\n".join(
+        f'{indent}<xs:element name="{element_name(n)}" type="{_xsd_type(model._meta.get_field(n))}" minOccurs="0"/>'  # type: ignore[arg-type]
+        for n in names
+    )
+
+
+def vessel_schema_text() -> str:
+    lists = []
+    for part in PARTS:
+        lists.append(
+            f'        <xs:element name="{part.element}" minOccurs="0"><xs:complexType><xs:sequence>\n'
+            f'          <xs:element name="{part.row_element}" minOccurs="0" maxOccurs="unbounded">'
+            f"<xs:complexType><xs:sequence>\n{_elements(part.model, part.fields, '            ')}\n"
+            f'          </xs:sequence><xs:attribute name="No" type="xs:positiveInteger" use="required"/>'
+            f"</xs:complexType></xs:element>\n        </xs:sequence></xs:complexType></xs:element>"
+        )
+    agencies = "".join(f'<xs:enumeration value="{a}"/>' for a in AGENCY_PARTS)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<!-- The vessel arrival/departure message every agency at the port receives: FAL 1 and the FAL lists
+     that agency needs (agencies/vessels.py). Written by `python manage.py agency_schemas`; do not edit. -->
+<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="{NAMESPACE}"
+           xmlns="{NAMESPACE}" elementFormDefault="qualified">
+  <xs:element name="{ROOT}">
+    <xs:complexType>
+      <xs:sequence>
+        <xs:element name="GeneralDeclaration"><xs:complexType><xs:sequence>
+{_elements(VesselCall, CALL_FIELDS, "          ")}
+        </xs:sequence></xs:complexType></xs:element>
+{chr(10).join(lists)}
+      </xs:sequence>
+      <xs:attribute name="MessageId" type="xs:string" use="required"/>
+      <xs:attribute name="PreEntryNo" type="xs:string" use="required"/>
+      <xs:attribute name="Version" type="xs:positiveInteger" use="required"/>
+      <xs:attribute name="Direction" use="required"><xs:simpleType><xs:restriction base="xs:string">
+        <xs:enumeration value="import"/><xs:enumeration value="export"/></xs:restriction></xs:simpleType></xs:attribute>
+      <xs:attribute name="Agency" use="required"><xs:simpleType><xs:restriction base="xs:string">{agencies}</xs:restriction></xs:simpleType></xs:attribute>
+    </xs:complexType>
+  </xs:element>
+</xs:schema>
+"""

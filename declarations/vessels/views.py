@@ -1,0 +1,300 @@
+"""Pages of the vessel declaration: the ship agent's list, filing (FAL 1–7, crew and passenger lists
+imported from Excel/CSV), the timeline, the port clearance certificate; officers' view of the vessels
+routed to them; and the public verification page a certificate's QR code opens."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.forms import model_to_dict
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from singlewindow.choices import Agency, OrganisationKind
+
+from .. import codelists, selectors
+from ..choices import Category, CodeList, DeliveryStatus, EventKind
+from ..services import DeclarationError, DeclarationInvalid
+from ..timeline import shared_states, timeline_for
+from . import people, services
+from .choices import CertificateStatus
+from .forms import FORMSETS, NewVesselForm, PeopleUploadForm, VesselCallForm, rows_of
+from .parts import GENERAL_TITLE, PARTS, label
+
+LARGE_LIST = 60  # longer crew or passenger lists are shown, and replaced by importing a file
+
+
+def _own(request: HttpRequest, pk: int) -> Any:
+    return selectors.declaration_get_own(user=request.user, pk=pk, category=Category.VESSEL)  # type: ignore[arg-type]
+
+
+@login_required
+def vessel_list(request: HttpRequest) -> HttpResponse:
+    queryset = selectors.declarations_visible_to(request.user, Category.VESSEL).select_related("vessel")  # type: ignore[arg-type]
+    page = Paginator(queryset, 25).get_page(request.GET.get("page"))
+    states = shared_states(list(page))
+    return render(
+        request,
+        "declarations/vessels/list.html",
+        {
+            "page": page,
+            "rows": [(d, states.get(d.pk, [])) for d in page],
+            "agency_names": dict(Agency.choices),
+            "kind_names": {**dict(DeliveryStatus.choices), **dict(EventKind.choices)},
+            "may_file": getattr(request.user.organisation, "kind", "") == OrganisationKind.SHIP_AGENCY,  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+def vessel_new(request: HttpRequest) -> HttpResponse:
+    form = NewVesselForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            declaration = services.vessel_create(user=request.user, direction=form.cleaned_data["direction"])  # type: ignore[arg-type]
+        except PermissionDenied:
+            raise Http404 from None
+        return redirect("vessels:edit", pk=declaration.pk)
+    return render(request, "declarations/vessels/new.html", {"form": form})
+
+
+def _formsets(declaration: Any, data: Any = None) -> dict[str, Any]:
+    current = services.parts_of(declaration)
+    formsets: dict[str, Any] = {}
+    for part in PARTS:
+        rows = current[part.key]
+        if part.key in ("crew", "passengers") and len(rows) > LARGE_LIST:
+            formsets[part.key] = None  # shown as a table; replaced by importing a file
+            continue
+        formset_class = FORMSETS[part.key]
+        if data is not None:
+            formsets[part.key] = formset_class(data, prefix=part.key)
+        else:
+            initial = [model_to_dict(r, fields=list(part.fields)) for r in rows]
+            formsets[part.key] = formset_class(initial=initial, prefix=part.key)
+    return formsets
+
+
+def _edit(request: HttpRequest, declaration: Any, call: Any, formsets: dict[str, Any], problems: Any = None,
+          status: int = 200, **extra: Any) -> HttpResponse:  # fmt: skip
+    current = services.parts_of(declaration)
+    return render(
+        request,
+        "declarations/vessels/edit.html",
+        {
+            "declaration": declaration,
+            "call": call,
+            "general_title": GENERAL_TITLE,
+            "parts": [(part, formsets[part.key], current[part.key]) for part in PARTS],
+            "problems": problems or [],
+            "upload_form": PeopleUploadForm(),
+            "ports": codelists.choices(CodeList.PORTS),
+            **extra,
+        },
+        status=status,
+    )
+
+
+@login_required
+def vessel_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = _own(request, pk)
+    if not declaration.is_draft:
+        return redirect("vessels:detail", pk=pk)
+    if request.method != "POST":
+        return _edit(request, declaration, VesselCallForm(instance=declaration.vessel), _formsets(declaration))
+    call = VesselCallForm(request.POST, instance=declaration.vessel)
+    formsets = _formsets(declaration, request.POST)
+    if not (call.is_valid() and all(f.is_valid() for f in formsets.values() if f is not None)):
+        messages.error(request, _("Some values could not be read; nothing was saved. See the marked fields."))
+        return _edit(request, declaration, call, formsets, status=400)
+    services.vessel_save(
+        declaration=declaration,
+        user=request.user,  # type: ignore[arg-type]
+        call=call.cleaned_data,
+        parts={key: rows_of(f) for key, f in formsets.items() if f is not None},
+    )
+    action = request.POST.get("action", "save")
+    declaration.refresh_from_db()
+    if action == "submit":
+        try:
+            version = services.vessel_submit(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+        except DeclarationInvalid as invalid:
+            problems = invalid.found
+        else:
+            messages.success(
+                request,
+                _(
+                    "Submitted to customs, inspection and quarantine, border inspection and maritime safety at once. Number %(number)s."
+                )
+                % {"number": version.pre_entry_no},
+            )
+            return redirect("vessels:detail", pk=pk)
+    elif action == "validate":
+        problems = services.vessel_problems_of(declaration)
+    else:
+        messages.success(request, _("Draft saved."))
+        return redirect("vessels:edit", pk=pk)
+    if not problems:
+        messages.success(request, _("Draft saved. No problems found: the declaration is ready to submit."))
+        return redirect("vessels:edit", pk=pk)
+    messages.error(
+        request,
+        ngettext(
+            "Draft saved, but it has %(count)d problem to fix before it can be submitted.",
+            "Draft saved, but it has %(count)d problems to fix before it can be submitted.",
+            len(problems),
+        )
+        % {"count": len(problems)},
+    )
+    return _edit(request, declaration, VesselCallForm(instance=declaration.vessel), _formsets(declaration),
+                 problems=_labelled(problems), status=400)  # fmt: skip
+
+
+def _labelled(problems: list[Any]) -> list[dict[str, str]]:
+    """Each problem with the label of its field, for the summary at the top of the page."""
+    from .models import VesselCall
+    from .parts import BY_KEY
+
+    out = []
+    for problem in problems:
+        where, _sep, name = problem.field.rpartition(".")
+        if where:
+            key, _b, index = where.partition("[")
+            part = BY_KEY[key]
+            text = f"{part.form} · {int(index.rstrip(']')) + 1} · {label(part.model, name)}"
+        elif problem.field in BY_KEY:
+            text = f"{BY_KEY[problem.field].form} · {BY_KEY[problem.field].title}"
+        else:
+            text = f"FAL 1 · {label(VesselCall, problem.field)}"
+        out.append({"where": text, "message": problem.message, "field": problem.field})
+    return out
+
+
+@login_required
+@require_POST
+def people_upload(request: HttpRequest, pk: int, key: str) -> HttpResponse:
+    declaration = _own(request, pk)
+    if key not in ("crew", "passengers"):
+        raise Http404
+    form = PeopleUploadForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the file to import."))
+        return redirect("vessels:edit", pk=pk)
+    try:
+        result = services.vessel_import_people(
+            declaration=declaration,
+            user=request.user,  # type: ignore[arg-type]
+            key=key,
+            upload=form.cleaned_data["file"],
+        )
+    except DeclarationError as error:
+        messages.error(request, str(error))
+        return redirect("vessels:edit", pk=pk)
+    if result.errors:
+        messages.error(request, _("Nothing was imported: the file has problems, listed below."))
+        return _edit(request, declaration, VesselCallForm(instance=declaration.vessel), _formsets(declaration),
+                     status=400, import_errors=result.errors, import_key=key)  # fmt: skip
+    messages.success(request, _("%(n)d rows imported.") % {"n": len(result.rows)})
+    return redirect(f"{reverse('vessels:edit', args=[pk])}#{key}")
+
+
+@login_required
+@require_GET
+def people_template(request: HttpRequest, key: str) -> HttpResponse:
+    if key not in ("crew", "passengers"):
+        raise Http404
+    data = people.crew_template_xlsx() if key == "crew" else people.passenger_template_xlsx()
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="{key}-template.xlsx"'
+    return response
+
+
+@login_required
+def vessel_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get(user=request.user, pk=pk, category=Category.VESSEL)  # type: ignore[arg-type]
+    own = declaration.owner_id == request.user.organisation_id  # type: ignore[union-attr]
+    if own:
+        call, parts = declaration.vessel, services.parts_of(declaration)
+        general = model_to_dict(call)
+        rows = {key: [model_to_dict(r) for r in items] for key, items in parts.items()}
+    else:  # an agency sees what was submitted to it, never the agent's later corrections
+        payload = declaration.versions.get(number=declaration.version_count).payload
+        general, rows = payload["general"], {part.key: payload.get(part.key, []) for part in PARTS}
+    from .models import VesselCall
+
+    fields = [(label(VesselCall, name), general.get(name)) for name in services.CALL_FIELDS]
+    clearance = getattr(declaration, "port_clearance", None)
+    return render(
+        request,
+        "declarations/vessels/detail.html",
+        {
+            "declaration": declaration,
+            "own": own,
+            "general_title": GENERAL_TITLE,
+            "general": fields,
+            "parts": [
+                (
+                    part,
+                    [label(part.model, n) for n in part.fields],
+                    [[row.get(n) for n in part.fields] for row in rows[part.key]],
+                )
+                for part in PARTS
+            ],
+            "timeline": timeline_for(declaration),
+            "agency_names": Agency.choices,
+            "clearance": clearance,
+            "may_revoke": request.user.organisation.agency == Agency.MARITIME,  # type: ignore[union-attr]
+        },
+    )
+
+
+@login_required
+@require_GET
+def clearance_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get(user=request.user, pk=pk, category=Category.VESSEL)  # type: ignore[arg-type]
+    clearance = getattr(declaration, "port_clearance", None)
+    if clearance is None:
+        raise Http404
+    response = HttpResponse(services.clearance_pdf(clearance), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="port-clearance-{clearance.number}.pdf"'
+    return response
+
+
+@login_required
+@require_POST
+def clearance_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get(user=request.user, pk=pk, category=Category.VESSEL)  # type: ignore[arg-type]
+    clearance = getattr(declaration, "port_clearance", None)
+    if clearance is None:
+        raise Http404
+    try:
+        services.clearance_revoke(clearance=clearance, user=request.user, reason=request.POST.get("reason", ""))  # type: ignore[arg-type]
+    except PermissionDenied:
+        raise Http404 from None
+    except DeclarationError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("The certificate is revoked; its verification page says so."))
+    return redirect("vessels:detail", pk=pk)
+
+
+@require_GET
+def clearance_verify(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """Public: what a port state officer scanning the QR code sees."""
+    clearance, status = services.clearance_verify(number=number, token=token)
+    facts = services.clearance_facts(clearance) if clearance and status != CertificateStatus.INVALID else None
+    return render(
+        request,
+        "declarations/vessels/verify.html",
+        {"number": number, "status": status, "status_label": CertificateStatus(status).label, "facts": facts,
+         "clearance": clearance},
+        status=200 if status in (CertificateStatus.VALID, CertificateStatus.EXPIRED, CertificateStatus.REVOKED) else 404,
+    )  # fmt: skip

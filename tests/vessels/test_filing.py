@@ -1,0 +1,123 @@
+"""A ship agent files a vessel's call once; it is frozen for the four agencies, each agency's message
+carries the FAL lists it needs, and a released departure gets its port clearance certificate."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import TestCase
+from lxml import etree
+
+from agencies.adapters import adapter_for
+from agencies.vessels import NAMESPACE
+from declarations.events import AgencyEvent, events_record
+from declarations.models import Delivery, PortClearance
+from declarations.vessels import services
+from singlewindow.models import User
+
+from .. import factories
+from ..clients import api, web
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agent(db: None) -> User:
+    return factories.ship_agent()
+
+
+def test_a_clean_call_goes_to_customs_inspection_border_and_maritime_at_once(agent: User) -> None:
+    declaration = factories.vessel_draft(agent)
+    version = services.vessel_submit(declaration=declaration, user=agent)
+    assert sorted(Delivery.objects.filter(version=version).values_list("agency", flat=True)) == [
+        "border", "customs", "inspection", "maritime",
+    ]  # fmt: skip
+    ns = {"v": NAMESPACE}
+    messages = {
+        agency: etree.fromstring(adapter_for(agency).build_message(version.payload, message_id="m", version=1))
+        for agency in version.agencies
+    }
+    for root in messages.values():
+        assert root.findtext("v:GeneralDeclaration/v:ImoNumber", namespaces=ns) == "9321483"
+    assert (
+        messages["border"].find("v:CrewList", ns) is not None
+        and messages["border"].find("v:CargoDeclaration", ns) is None
+    )
+    assert messages["customs"].findtext("v:CargoDeclaration/v:Bill/v:BillOfLading", namespaces=ns) == "MAEU509W0001"
+    assert messages["customs"].find("v:CrewList", ns) is None
+    assert messages["maritime"].findtext("v:DangerousGoods/v:Item/v:UnNumber", namespaces=ns) == "1263"
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"imo_number": "9321484"}, "imo_number"),  # wrong check digit
+        ({"next_port": "XXAAA"}, "next_port"),
+        ({"next_port": ""}, "next_port"),
+        ({"flag_state": "ZZZ"}, "flag_state"),
+    ],
+)
+def test_a_wrong_identifier_is_named_and_nothing_is_submitted(agent: User, changes: dict, field: str) -> None:
+    declaration = factories.vessel_draft(agent, **changes)
+    with pytest.raises(services.DeclarationInvalid) as refused:
+        services.vessel_submit(declaration=declaration, user=agent)
+    assert field in [p.field for p in refused.value.found]
+    declaration.refresh_from_db()
+    assert declaration.status == "draft" and not Delivery.objects.exists()
+
+
+def test_a_call_without_its_crew_list_cannot_be_submitted(agent: User) -> None:
+    declaration = factories.vessel_draft(agent, crew=0)
+    with pytest.raises(services.DeclarationInvalid) as refused:
+        services.vessel_submit(declaration=declaration, user=agent)
+    assert "crew" in [p.field for p in refused.value.found]
+
+
+def release_everywhere(declaration) -> None:  # type: ignore[no-untyped-def]
+    from django.utils import timezone
+
+    version = declaration.versions.get()
+    events = [
+        AgencyEvent(
+            receipt_id=f"{d.message_id}-r",
+            message_id=d.message_id,
+            agency=d.agency,
+            sequence=1,
+            at=timezone.now(),
+            kind="released",
+            data={},
+        )
+        for d in Delivery.objects.filter(version=version)
+    ]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        events_record(events=events)
+
+
+def test_when_every_agency_has_released_a_departure_the_certificate_is_issued_and_verifies(agent: User) -> None:
+    declaration = factories.vessel_draft(agent)
+    services.vessel_submit(declaration=declaration, user=agent)
+    release_everywhere(declaration)
+    declaration.refresh_from_db()
+    assert declaration.status == "released"
+    clearance = PortClearance.objects.get(declaration=declaration)
+    assert clearance.number.startswith("CNSHA-") and len(clearance.facts["releasing_agencies"]) == 4
+
+    page = web(agent).get(f"/vessels/{declaration.pk}/")
+    assert clearance.number in page.content.decode()
+    pdf = web(agent).get(f"/vessels/{declaration.pk}/port-clearance.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+
+
+def test_an_arrival_released_everywhere_gets_no_certificate(agent: User) -> None:
+    declaration = factories.vessel_draft(agent, direction="import")
+    services.vessel_submit(declaration=declaration, user=agent)
+    release_everywhere(declaration)
+    assert not PortClearance.objects.exists()
+
+
+def test_another_ship_agency_and_a_trade_firm_get_404(agent: User) -> None:
+    declaration = factories.vessel_draft(agent)
+    for stranger in (factories.ship_agent(), factories.clerk()):
+        assert web(stranger).get(f"/vessels/{declaration.pk}/").status_code == 404
+        assert web(stranger).get(f"/vessels/{declaration.pk}/edit/").status_code == 404
+    assert web(agent).get(f"/declarations/{declaration.pk}/").status_code == 404  # not a goods declaration
+    assert api(agent).get("/api/v1/declarations/").json()["count"] == 0
