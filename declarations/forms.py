@@ -54,6 +54,15 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
                     "inputmode": "numeric",
                 }
             )
+        elif spec.name == "bill_of_lading":  # offers the vessel's cargo manifest for this bill
+            attrs.update(
+                {
+                    "hx-get": reverse("declarations:manifest"),
+                    "hx-trigger": "change",
+                    "hx-target": "next .hint",
+                    "hx-swap": "outerHTML",
+                }
+            )
         elif spec.reference or spec.name in ("domestic_party_uscc", "user_unit_uscc", "number"):
             attrs.update(
                 {

@@ -198,6 +198,10 @@ def validate(
         problems += _inspection_rules(d, today)
     problems += _targeting_rules(d, lines)
     problems += _document_rules(d, documents)
+    if d.bill_of_lading:
+        from .vessels.manifest import manifest_problems  # the vessel's manifest, shared (S5)
+
+        problems += manifest_problems(bill_of_lading=d.bill_of_lading, packages=d.packages, gross_weight=d.gross_weight)
     return problems
 
 

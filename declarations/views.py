@@ -3,6 +3,7 @@ and the small HTMX fragments (a new goods line, a field check, HS suggestions)."
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -531,6 +532,26 @@ def check_field(request: HttpRequest) -> HttpResponse:
     problems = check_value(spec, value) if value else []
     hint = codelists.name(spec.reference, str(value)) if (spec.reference and value and not problems) else ""
     return render(request, "declarations/_hint.html", {"problems": problems, "hint": hint, "id": f"hint-id_{name}"})
+
+
+@login_required
+@require_GET
+def manifest_lookup(request: HttpRequest) -> HttpResponse:
+    """HTMX: the cargo manifest line a submitted vessel declaration lists under this bill of lading."""
+    from .vessels.manifest import manifest_line
+
+    _name, raw = _submitted_value(request)
+    line = manifest_line(raw)
+    fill = {}
+    if line is not None:
+        vessel = line.declaration.vessel  # type: ignore[attr-defined]
+        fill = {"packages": line.packages, "gross_weight": line.gross_weight, "package_type": line.package_type,
+                "means_of_transport": vessel.vessel_name, "voyage_no": vessel.voyage_no}  # fmt: skip
+    return render(
+        request,
+        "declarations/_manifest_hint.html",
+        {"line": line, "fill": json.dumps({k: str(v) for k, v in fill.items() if v not in (None, "")})},
+    )
 
 
 @login_required

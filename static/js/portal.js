@@ -12,3 +12,15 @@ document.addEventListener("click", (event) => {
     event.preventDefault();
   }
 });
+// "Use the manifest's figures": copy the values a button carries into the form's fields.
+document.addEventListener("click", (event) => {
+  const el = event.target.closest && event.target.closest("[data-fill]");
+  if (!el) return;
+  for (const [name, value] of Object.entries(JSON.parse(el.dataset.fill))) {
+    const input = document.getElementById(`id_${name}`);
+    if (input) {
+      input.value = value;
+      input.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+  }
+});

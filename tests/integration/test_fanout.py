@@ -126,3 +126,26 @@ def test_duplicate_and_out_of_order_receipts_still_give_the_right_timeline(
         customs = sorted(events.filter(agency="customs").values_list("sequence", "kind"))
         assert customs == [(1, "received"), (2, "accepted"), (3, "duties_assessed"), (4, "payment"), (5, "released")]
     assert simulator.counts() and {simulator.counts()[m] for m in message_ids(declarations)} == {1}
+
+
+def test_a_vessel_departure_is_released_by_four_agencies_and_its_port_clearance_issued(
+    transactional_db: None, simulator: Simulator, worker: Worker
+) -> None:
+    from declarations.models import PortClearance
+    from declarations.vessels import services as vessels
+
+    agent = factories.ship_agent()
+    declaration = factories.vessel_draft(agent)
+    vessels.vessel_submit(declaration=declaration, user=agent)
+    wait_until(lambda: released([declaration]), timeout=60, what="the vessel's release")
+    wait_until(lambda: PortClearance.objects.filter(declaration=declaration).exists(), timeout=10, what="clearance")
+    timeline = timeline_for(declaration)
+    assert timeline is not None and [b.agency for b in timeline.branches] == [
+        "customs",
+        "inspection",
+        "border",
+        "maritime",
+    ]
+    assert timeline.duties is None  # a ship's call pays no goods duties
+    counts = simulator.counts()
+    assert {counts[m] for m in message_ids([declaration])} == {1} and len(message_ids([declaration])) == 4
