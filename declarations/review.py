@@ -105,6 +105,7 @@ def _tell_other_side(declaration: Declaration, user: User, kind: NotificationKin
 def review_comment(*, declaration: Declaration, user: User, field: str, text: str) -> Comment:
     """A remark on a field ("gross_weight", "lines[2].unit_price") or, with no field, on the draft."""
     _require_owner(declaration, user)
+    _require_draft(declaration)  # the exchange is about what can still change
     if not commentable(field) or not text.strip():
         raise ReviewRefused(_("Name a field of the declaration and write the comment."))
     latest = declaration.revisions.order_by("-number").first()

@@ -14,7 +14,7 @@ from singlewindow.models import AuditEntry, User
 
 from .choices import Category
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
-from .models import AttachedDocument, Declaration, Delivery, HSCode
+from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode
 from .snapshot import declaration_snapshot
 
 
@@ -146,6 +146,25 @@ def declaration_content(*, user: User, declaration: Declaration) -> Content:
         containers=payload["containers"],
         documents=list(declaration.documents.filter(sha256__in=shas)),
     )
+
+
+def as_sent_to_agency(*, user: User, declarations: list[Declaration]) -> list[Declaration]:
+    """For an agency's officer, the listed declarations' header values replaced, in memory only, by those
+    of the version it was sent (one query): the firm's later corrections stay the firm's."""
+    if user.organisation is None or user.organisation.kind != OrganisationKind.AGENCY or not declarations:
+        return declarations
+    wanted = Q()
+    for declaration in declarations:
+        wanted |= Q(declaration_id=declaration.pk, number=declaration.version_count)
+    payloads = dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
+    for declaration in declarations:
+        payload = payloads.get(declaration.pk)
+        if payload is None or payload.get("category") == Category.VESSEL:
+            continue
+        declaration.target = payload["target"]
+        for name in HEADER_FIELDS:
+            setattr(declaration, name, payload["header"].get(name))
+    return declarations
 
 
 def declaration_history(*, declaration: Declaration) -> QuerySet[AuditEntry]:

@@ -52,6 +52,7 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
         queryset = queryset.filter(owner_id=client)
     filterset = DeclarationFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
+    page.object_list = selectors.as_sent_to_agency(user=request.user, declarations=list(page.object_list))  # type: ignore[arg-type]
     query = request.GET.copy()
     query.pop("page", None)
     states = shared_states(list(page))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import itertools
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any
 
 import factory
@@ -118,46 +117,13 @@ def ship_agent() -> User:
     return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.SHIP_AGENCY))
 
 
-def vessel_call(**changes: Any) -> dict[str, Any]:
-    """FAL 1 of the container ship EMMA MAERSK (IMO 9321483) leaving Shanghai for Singapore."""
-    return {
-        "vessel_name": "EMMA MAERSK", "vessel_name_cn": "艾玛·马士基", "imo_number": "9321483", "call_sign": "OYGR2",
-        "flag_state": "DNK", "gross_tonnage": Decimal("170794"), "net_tonnage": Decimal("55396"),
-        "master_name": "HANSEN LARS", "port": "CNSHA", "voyage_no": "509W",
-        "expected_at": timezone.now() + timedelta(days=1), "last_port": "KRPUS", "next_port": "SGSIN",
-        "berth": "洋山四期 3号泊位", "purpose_of_call": "Loading containers", "cargo_summary": "Containers", **changes,
-    }  # fmt: skip
-
-
-def vessel_parts(crew: int = 3) -> dict[str, list[dict[str, Any]]]:
-    expiry = timezone.localdate() + timedelta(days=400)
-    return {
-        "crew": [
-            {"family_name": f"CREW{i}", "given_names": "LEI", "rank_or_rating": "Able Seaman", "nationality": "CHN",
-             "date_of_birth": date(1980, 1, 1 + i), "place_of_birth": "Dalian", "document_type": "seafarer_id",
-             "document_number": f"E1000{i:04d}", "document_expiry": expiry}
-            for i in range(crew)
-        ],
-        "manifest_lines": [
-            {"bill_of_lading": "MAEU509W0001", "shipper": "上海远航进出口有限公司", "consignee": "ACME PTE LTD",
-             "description": "Laptops", "hs_code": "8471300000", "packages": 120, "package_type": "22",
-             "gross_weight": Decimal("2450.5"), "containers": "CSQU3054383", "port_of_loading": "CNSHA",
-             "port_of_discharge": "SGSIN"}
-        ],
-        "dangerous_goods": [
-            {"un_number": "1263", "shipping_name": "PAINT", "hazard_class": "3", "packing_group": "II",
-             "quantity": Decimal("800"), "stowage": "030482", "bill_of_lading": "MAEU509W0001"}
-        ],
-        "ship_stores": [{"name": "Fuel oil", "quantity": Decimal("1200"), "unit": "t", "location": "Bunker"}],
-    }  # fmt: skip
-
-
 def vessel_draft(agent: User, *, direction: str = "export", crew: int = 3, **changes: Any) -> Declaration:
     from declarations.vessels import services as vessel_services
+    from declarations.vessels.examples import example_call, example_parts
 
     declaration = vessel_services.vessel_create(user=agent, direction=direction)
     vessel_services.vessel_save(
-        declaration=declaration, user=agent, call=vessel_call(**changes), parts=vessel_parts(crew)
+        declaration=declaration, user=agent, call=example_call(**changes), parts=example_parts(crew)
     )
     declaration.refresh_from_db()
     return declaration

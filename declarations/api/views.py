@@ -20,7 +20,7 @@ from .. import codelists, selectors, services
 from .. import review as draft_exchange
 from ..choices import CodeList
 from ..diff import snapshot_diff
-from ..fields import COUNTRY, CURRENCY
+from ..fields import COUNTRY, CURRENCY, HEADER_FIELDS
 from ..filters import DeclarationFilterSet
 from ..models import Declaration
 from ..timeline import timeline_for
@@ -66,6 +66,21 @@ class DeclarationViewSet(
 
     def get_serializer_class(self) -> type:
         return DeclarationListSerializer if self.action == "list" else DeclarationSerializer
+
+    def paginate_queryset(self, queryset: Any) -> list[Any] | None:
+        page = super().paginate_queryset(queryset)
+        return None if page is None else selectors.as_sent_to_agency(user=self.request.user, declarations=page)  # type: ignore[arg-type]
+
+    def retrieve(self, request: Request, pk: str | None = None) -> Response:
+        """The declaration: the working copy for the firm and its broker; for an agency, what it was sent."""
+        declaration = self.get_object()
+        data = dict(DeclarationSerializer(declaration).data)
+        if not selectors.user_prepares(request.user, declaration):  # type: ignore[arg-type]
+            content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
+            data.update({name: content.header.get(name) for name in HEADER_FIELDS})
+            data.update(target=content.target, lines=content.lines, containers=content.containers,
+                        documents=DocumentSerializer(content.documents, many=True).data)  # fmt: skip
+        return Response(data)
 
     def _own(self) -> Declaration:
         return selectors.declaration_get_own(user=self.request.user, pk=self.kwargs["pk"])  # type: ignore[arg-type]

@@ -5,8 +5,11 @@ from __future__ import annotations
 import csv
 import io
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from typing import Any
 
 import openpyxl
+from django.utils import timezone
 
 from .certificate import Port, PortClearanceFacts, ReleasingAgency, certificate_number
 from .people import CREW_COLUMNS, crew_template_xlsx, header_label
@@ -92,3 +95,37 @@ def example_facts(*, issued_at: datetime | None = None, sequence: int = 123) -> 
             ),
         ),
     )
+
+
+def example_call(**changes: Any) -> dict[str, Any]:
+    """FAL 1 of the container ship EMMA MAERSK (IMO 9321483) leaving Shanghai for Singapore."""
+    return {
+        "vessel_name": "EMMA MAERSK", "vessel_name_cn": "艾玛·马士基", "imo_number": "9321483", "call_sign": "OYGR2",
+        "flag_state": "DNK", "gross_tonnage": Decimal("170794"), "net_tonnage": Decimal("55396"),
+        "master_name": "HANSEN LARS", "port": "CNSHA", "voyage_no": "509W",
+        "expected_at": timezone.now() + timedelta(days=1), "last_port": "KRPUS", "next_port": "SGSIN",
+        "berth": "洋山四期 3号泊位", "purpose_of_call": "Loading containers", "cargo_summary": "Containers", **changes,
+    }  # fmt: skip
+
+
+def example_parts(crew: int = 3) -> dict[str, list[dict[str, Any]]]:
+    expiry = timezone.localdate() + timedelta(days=400)
+    return {
+        "crew": [
+            {"family_name": f"CREW{i}", "given_names": "LEI", "rank_or_rating": "Able Seaman", "nationality": "CHN",
+             "date_of_birth": date(1980, 1, 1 + i), "place_of_birth": "Dalian", "document_type": "seafarer_id",
+             "document_number": f"E1000{i:04d}", "document_expiry": expiry}
+            for i in range(crew)
+        ],
+        "manifest_lines": [
+            {"bill_of_lading": "MAEU509W0001", "shipper": "上海远航进出口有限公司", "consignee": "ACME PTE LTD",
+             "description": "Laptops", "hs_code": "8471300000", "packages": 120, "package_type": "22",
+             "gross_weight": Decimal("2450.5"), "containers": "CSQU3054383", "port_of_loading": "CNSHA",
+             "port_of_discharge": "SGSIN"}
+        ],
+        "dangerous_goods": [
+            {"un_number": "1263", "shipping_name": "PAINT", "hazard_class": "3", "packing_group": "II",
+             "quantity": Decimal("800"), "stowage": "030482", "bill_of_lading": "MAEU509W0001"}
+        ],
+        "ship_stores": [{"name": "Fuel oil", "quantity": Decimal("1200"), "unit": "t", "location": "Bunker"}],
+    }  # fmt: skip

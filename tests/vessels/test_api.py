@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from declarations.vessels.examples import example_crew_csv
+from declarations.vessels.examples import example_call, example_crew_csv
 
 from .. import factories
 from ..clients import api
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 
 def test_a_ship_agent_files_imports_the_crew_and_submits_through_the_api(db: None) -> None:
     agent = factories.ship_agent()
-    call = {k: str(v) for k, v in factories.vessel_call().items()}
+    call = {k: str(v) for k, v in example_call().items()}
     created = api(agent).post("/api/v1/vessels/", {"direction": "export", "general": call}, format="json")
     assert created.status_code == 201, created.content
     url = f"/api/v1/vessels/{created.json()['id']}"

@@ -13,7 +13,7 @@ from .. import factories
 from ..clients import web
 
 pytestmark = pytest.mark.django_db
-BILL = "MAEU509W0001"  # factories.vessel_parts(): 120 packages, 2450.5 kg
+BILL = "MAEU509W0001"  # examples.example_parts(): 120 packages, 2450.5 kg
 
 
 @pytest.fixture

@@ -9,8 +9,10 @@ from django.db import transaction
 from stdnum.cn import uscc
 
 from declarations import review, services
-from declarations.choices import DocumentKind
+from declarations.choices import Direction, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
+from declarations.vessels import services as vessel_services
+from declarations.vessels.examples import example_call, example_parts
 from licensing.models import Qualification, QualificationKind
 from singlewindow.choices import Agency, DelegationStatus, OrganisationKind, Role
 from singlewindow.models import Delegation, Organisation, User
@@ -86,6 +88,16 @@ ORGANISATIONS = [
         "",
     ),
     (
+        "border",
+        OrganisationKind.AGENCY,
+        Agency.BORDER,
+        "上海出入境边防检查总站",
+        "Shanghai General Border Inspection Station",
+        "11310000MB1B2C3D4",
+        "",
+        "",
+    ),
+    (
         "ship",
         OrganisationKind.SHIP_AGENCY,
         "",
@@ -116,6 +128,7 @@ USERS = [
     ("customs_officer", "customs", Role.OFFICER, "刘洋"),
     ("inspection_officer", "inspection", Role.OFFICER, "赵敏"),
     ("maritime_officer", "maritime", Role.OFFICER, "孙涛"),
+    ("border_officer", "border", Role.OFFICER, "吴刚"),
     ("ship_agent", "ship", Role.DECLARANT, "周杰"),
     ("admin", "platform", Role.ADMIN, "系统管理员"),
 ]
@@ -221,5 +234,13 @@ class Command(BaseCommand):
                 containers=example_containers(),
             )
             review.review_send(declaration=brokered, user=broker, note="请核对毛重和单价")
+
+        agent = users["ship_agent"]
+        if not orgs["ship"].declarations.exists():
+            # A departure ready to submit: the simulator releases it and the certificate can be printed.
+            departure = vessel_services.vessel_create(user=agent, direction=Direction.EXPORT)
+            vessel_services.vessel_save(
+                declaration=departure, user=agent, call=example_call(), parts=example_parts(crew=18)
+            )
 
         return orgs
