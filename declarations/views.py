@@ -24,7 +24,7 @@ from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
 from . import codelists, review, selectors, services
-from .choices import DeclarationAction, DeliveryStatus, EventKind, ReviewState
+from .choices import Category, DeclarationAction, DeliveryStatus, EventKind, ReviewState
 from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -36,7 +36,7 @@ from .forms import (
     line_formset_class,
     rows_from,
 )
-from .models import Declaration
+from .models import Declaration, PortClearance
 from .registry import agencies_for, fields_for
 from .timeline import shared_states, timeline_for
 from .validation import Problem, check_value
@@ -358,14 +358,18 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def declaration_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """HTMX: the live timeline fragment (polled until every agency has decided)."""
-    declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
+    """HTMX: the live timeline fragment (polled until every agency has decided), for goods and vessels."""
+    category = Declaration.objects.filter(pk=pk).values_list("category", flat=True).first() or Category.GOODS
+    declaration = selectors.declaration_get(user=request.user, pk=pk, category=category)  # type: ignore[arg-type]
     timeline = timeline_for(declaration)
     if timeline is None:
         return HttpResponse(status=204)
-    return render(
+    response = render(
         request, "declarations/_timeline.html", {"timeline": timeline, "agency_names": Agency.choices, "oob": True}
     )
+    if timeline.final and PortClearance.objects.filter(declaration=declaration).exists():
+        response["HX-Refresh"] = "true"  # the port clearance was issued with the last release: show it
+    return response
 
 
 def _history(declaration: Declaration) -> list[dict[str, Any]]:
