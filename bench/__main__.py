@@ -63,7 +63,7 @@ def _server(port: int) -> subprocess.Popen:
         try:
             requests.get(f"http://127.0.0.1:{port}/healthz", timeout=1)
             return process
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
             time.sleep(0.1)
     process.kill()
     raise RuntimeError("gunicorn did not start")

@@ -83,7 +83,7 @@ def _wait(url: str) -> None:
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not listening yet, or still starting
             time.sleep(0.1)
     raise RuntimeError(f"{url} did not come up")
 

@@ -8,7 +8,7 @@ active language. `check_value()` runs the same per-field checks for one value, f
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -138,8 +138,10 @@ def validate(
     documents: Sequence[AttachedDocument],
     *,
     today: date | None = None,
+    manifests: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
-    """Every problem of the declaration, for the agencies it targets."""
+    """Every problem of the declaration, for the agencies it targets. `manifests` (bill of lading →
+    manifest line or None) spares a query per declaration when the caller checks many at once."""
     today = today or timezone.localdate()
     agencies = agencies_for(declaration.target)
     keys = fields_for(agencies)
@@ -201,7 +203,9 @@ def validate(
     if d.bill_of_lading:
         from .vessels.manifest import manifest_problems  # the vessel's manifest, shared (S5)
 
-        problems += manifest_problems(bill_of_lading=d.bill_of_lading, packages=d.packages, gross_weight=d.gross_weight)
+        problems += manifest_problems(
+            bill_of_lading=d.bill_of_lading, packages=d.packages, gross_weight=d.gross_weight, manifests=manifests
+        )
     return problems
 
 

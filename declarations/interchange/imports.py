@@ -29,6 +29,7 @@ from singlewindow.untrusted import UntrustedFile, sniff
 from ..choices import DeclarationAction, ImportFormat, ImportStatus
 from ..models import Container, Declaration, GoodsLine, ImportJob
 from ..validation import validate
+from ..vessels.manifest import manifest_lines
 from . import excel_format, xml_format
 from .records import FieldError, Record, Typed, convert
 
@@ -184,6 +185,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
     container_rows: list[list[Container]] = []
     problem_counts: list[int] = []
     today = timezone.localdate()
+    manifests = manifest_lines(str(t.header.get("bill_of_lading") or "") for _r, t, _o, _b in ready)
     for _record, typed, owner, broker in ready:
         declaration = Declaration(
             owner=owner, prepared_by=broker, created_by=user, reference=typed.settings["reference"],
@@ -196,7 +198,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
             setattr(declaration, name, value)
         lines = [GoodsLine(line_no=i, **row) for i, row in enumerate(typed.lines, start=1)]
         containers = [Container(**row) for row in typed.containers]
-        problem_counts.append(len(validate(declaration, lines, containers, [], today=today)))
+        problem_counts.append(len(validate(declaration, lines, containers, [], today=today, manifests=manifests)))
         declarations.append(declaration)
         line_rows.append(lines)
         container_rows.append(containers)

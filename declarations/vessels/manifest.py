@@ -4,6 +4,9 @@ flags figures that differ from it."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+from typing import Any
+
 from django.utils.translation import gettext as _
 
 from ..choices import Category, DeclarationStatus
@@ -11,24 +14,32 @@ from ..validation import Problem
 from .models import ManifestLine
 
 
-def manifest_line(bill_of_lading: str) -> ManifestLine | None:
-    """The bill's line in the latest submitted vessel declaration that lists it."""
-    if not bill_of_lading:
-        return None
-    return (
-        ManifestLine.objects.filter(
-            bill_of_lading=bill_of_lading.strip().upper(), declaration__category=Category.VESSEL
-        )
+def manifest_lines(bills: Iterable[str]) -> dict[str, ManifestLine]:
+    """Each bill's line in the latest submitted vessel declaration that lists it (one query)."""
+    wanted = {bill.strip().upper() for bill in bills if bill}
+    if not wanted:
+        return {}
+    found: dict[str, ManifestLine] = {}
+    for line in (
+        ManifestLine.objects.filter(bill_of_lading__in=wanted, declaration__category=Category.VESSEL)
         .exclude(declaration__status=DeclarationStatus.DRAFT)
         .select_related("declaration__vessel")
-        .order_by("-declaration__submitted_at")
-        .first()
-    )
+        .order_by("declaration__submitted_at")
+    ):
+        found[line.bill_of_lading] = line  # the latest submission wins
+    return found
 
 
-def manifest_problems(*, bill_of_lading: str, packages: int | None, gross_weight: object) -> list[Problem]:
+def manifest_line(bill_of_lading: str) -> ManifestLine | None:
+    return manifest_lines([bill_of_lading]).get(bill_of_lading.strip().upper())
+
+
+def manifest_problems(
+    *, bill_of_lading: str, packages: int | None, gross_weight: object, manifests: Mapping[str, Any] | None = None
+) -> list[Problem]:
     """Where the goods declaration's packages or gross weight differ from the manifest's."""
-    line = manifest_line(bill_of_lading)
+    bill = bill_of_lading.strip().upper()
+    line = manifests.get(bill) if manifests is not None else manifest_line(bill)
     if line is None:
         return []
     problems = []
