@@ -29,7 +29,7 @@ from singlewindow.untrusted import UntrustedFile, sniff
 from ..choices import DeclarationAction, ImportFormat, ImportStatus
 from ..models import Container, Declaration, GoodsLine, ImportJob
 from ..validation import validate
-from ..vessels.manifest import manifest_lines
+from ..vessels.manifest import manifest_figures
 from . import excel_format, xml_format
 from .records import FieldError, Record, Typed, convert
 
@@ -185,7 +185,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
     container_rows: list[list[Container]] = []
     problem_counts: list[int] = []
     today = timezone.localdate()
-    manifests = manifest_lines(str(t.header.get("bill_of_lading") or "") for _r, t, _o, _b in ready)
+    manifests = manifest_figures(str(t.header.get("bill_of_lading") or "") for _r, t, _o, _b in ready)
     for _record, typed, owner, broker in ready:
         declaration = Declaration(
             owner=owner, prepared_by=broker, created_by=user, reference=typed.settings["reference"],

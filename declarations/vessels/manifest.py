@@ -5,8 +5,10 @@ flags figures that differ from it."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from ..choices import Category, DeclarationStatus
@@ -14,24 +16,25 @@ from ..validation import Problem
 from .models import ManifestLine
 
 
-def manifest_lines(bills: Iterable[str]) -> dict[str, ManifestLine]:
-    """Each bill's line in the latest submitted vessel declaration that lists it (one query)."""
+def _submitted(bills: Iterable[str]) -> QuerySet[ManifestLine]:
     wanted = {bill.strip().upper() for bill in bills if bill}
-    if not wanted:
-        return {}
-    found: dict[str, ManifestLine] = {}
-    for line in (
+    return (
         ManifestLine.objects.filter(bill_of_lading__in=wanted, declaration__category=Category.VESSEL)
         .exclude(declaration__status=DeclarationStatus.DRAFT)
-        .select_related("declaration__vessel")
-        .order_by("declaration__submitted_at")
-    ):
-        found[line.bill_of_lading] = line  # the latest submission wins
-    return found
+        .order_by("declaration__submitted_at")  # the latest submission comes last and wins
+    )
+
+
+def manifest_figures(bills: Iterable[str]) -> dict[str, tuple[int | None, Decimal | None]]:
+    """Each bill's (packages, gross weight) in the latest submitted vessel declaration listing it; one
+    light query, as validation runs it on every submission."""
+    rows = _submitted(bills).values_list("bill_of_lading", "packages", "gross_weight")
+    return {bill: (packages, weight) for bill, packages, weight in rows}
 
 
 def manifest_line(bill_of_lading: str) -> ManifestLine | None:
-    return manifest_lines([bill_of_lading]).get(bill_of_lading.strip().upper())
+    """The bill's whole manifest line with its vessel, for the goods form's offer."""
+    return _submitted([bill_of_lading]).select_related("declaration__vessel").last()
 
 
 def manifest_problems(
@@ -39,16 +42,17 @@ def manifest_problems(
 ) -> list[Problem]:
     """Where the goods declaration's packages or gross weight differ from the manifest's."""
     bill = bill_of_lading.strip().upper()
-    line = manifests.get(bill) if manifests is not None else manifest_line(bill)
-    if line is None:
+    found = (manifests if manifests is not None else manifest_figures([bill])).get(bill)
+    if found is None:
         return []
+    listed_packages, listed_weight = found
     problems = []
-    if line.packages is not None and packages is not None and packages != line.packages:
+    if listed_packages is not None and packages is not None and packages != listed_packages:
         problems.append(Problem("packages", "manifest_mismatch",
                                 _("The manifest lists %(n)s packages under bill of lading %(bill)s.")
-                                % {"n": line.packages, "bill": line.bill_of_lading}))  # fmt: skip
-    if line.gross_weight is not None and gross_weight is not None and gross_weight != line.gross_weight:
+                                % {"n": listed_packages, "bill": bill}))  # fmt: skip
+    if listed_weight is not None and gross_weight is not None and gross_weight != listed_weight:
         problems.append(Problem("gross_weight", "manifest_mismatch",
                                 _("The manifest lists a gross weight of %(kg)s kg under bill of lading %(bill)s.")
-                                % {"kg": line.gross_weight.normalize(), "bill": line.bill_of_lading}))  # fmt: skip
+                                % {"kg": listed_weight.normalize(), "bill": bill}))  # fmt: skip
     return problems
