@@ -94,9 +94,15 @@ def working_copy(declaration: Declaration) -> dict[str, Any]:
 
 
 def declaration_state(*, declaration: Declaration, version: str) -> dict[str, Any]:
-    """A version's frozen data ("1", "2", …) or the working copy ("draft"), in the canonical form."""
+    """A version's frozen data ("1", "2", …), a revision sent for review ("r1", "r2", …) or the working
+    copy ("draft"), in the canonical form."""
     if version == "draft":
         return working_copy(declaration)
+    if version.startswith("r"):
+        revision = declaration.revisions.filter(number=version[1:]).first() if version[1:].isdigit() else None
+        if revision is None:
+            raise Http404
+        return revision.payload
     try:
         return declaration.versions.get(number=int(version)).payload
     except (ValueError, declaration.versions.model.DoesNotExist):

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -240,7 +240,19 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     own = selectors.user_prepares(request.user, declaration)  # type: ignore[arg-type]
     content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
     header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
-    exchange = _review_context(request, declaration) if own and declaration.is_draft else None
+    revision = None
+    if own and request.GET.get("revision", "").isdigit():  # a revision sent for review, as it was sent
+        revision = declaration.revisions.filter(number=request.GET["revision"]).select_related("sent_by").first()
+        if revision is None:
+            raise Http404
+        payload = revision.payload
+        header, line_rows, container_rows, target = (
+            payload["header"],
+            payload["lines"],
+            payload["containers"],
+            payload["target"],
+        )
+    exchange = _review_context(request, declaration) if own and declaration.is_draft and not revision else None
     notes = exchange["by_field"] if exchange else {}
     keys = fields_for(agencies_for(target))
     groups = []
@@ -271,6 +283,7 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "timeline": timeline_for(declaration),
             "agency_names": Agency.choices,
             "review": exchange,
+            "revision": revision,
         },
     )
 

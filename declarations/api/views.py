@@ -169,8 +169,10 @@ class DeclarationViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, description="A version number, or 'draft'"),
-            OpenApiParameter("to", OpenApiTypes.STR, description="A version number, or 'draft' (default)"),
+            OpenApiParameter("from", OpenApiTypes.STR, description="A version number, a revision ('r1'), or 'draft'"),
+            OpenApiParameter(
+                "to", OpenApiTypes.STR, description="A version number, a revision ('r2'), or 'draft' (default)"
+            ),
         ],
         responses=ChangeSerializer(many=True),
     )

@@ -10,7 +10,7 @@ from declarations.models import Declaration
 from singlewindow.models import Notification, User
 
 from .. import factories
-from ..clients import web
+from ..clients import api, web
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +101,20 @@ def test_choosing_a_language_is_remembered_for_emails() -> None:
     web(clerk).post("/i18n/setlang/", {"language": "en", "next": "/declarations/"})
     clerk.refresh_from_db()
     assert clerk.language == "en"
+
+
+def test_every_revision_is_kept_and_readable_as_it_was_sent(exchange: tuple[User, User, Declaration]) -> None:
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    web(broker).post(f"{page}review/send/")
+    Declaration.objects.filter(pk=draft.pk).update(gross_weight="2460.5")
+    web(broker).post(f"{page}review/send/")
+    Declaration.objects.filter(pk=draft.pk).update(gross_weight="2470.5")
+
+    first = web(clerk).get(f"{page}?revision=1").content.decode()
+    assert 'id="revision-banner"' in first and "2450.5" in first and "2470.5" not in first
+    assert "2460.5" in web(clerk).get(f"{page}?revision=2").content.decode()
+    assert web(clerk).get(f"{page}?revision=9").status_code == 404
+    changes = api(clerk).get(f"/api/v1/declarations/{draft.pk}/diff/?from=r1&to=r2").json()
+    assert [(c["path"], c["before"], c["after"]) for c in changes] == [("gross_weight", "2450.5", "2460.5")]
+    assert web(factories.clerk()).get(f"{page}?revision=1").status_code == 404
