@@ -201,3 +201,25 @@ def test_the_upload_page_says_why_a_file_is_refused_in_chinese() -> None:
 def test_the_entity_is_never_expanded_even_by_the_parser_alone() -> None:
     with pytest.raises(UntrustedFile):
         import_start(user=factories.clerk(), upload=SimpleUploadedFile("x.xml", XXE))
+
+
+def test_the_import_page_shows_a_progress_bar_that_polls_until_the_import_is_done() -> None:
+    clerk = factories.clerk()
+    factories.valid_draft(clerk, documents=False)
+    data = web(clerk).get("/declarations/export/?format=xml").content
+    Declaration.objects.all().delete()
+    response = web(clerk).post("/declarations/imports/", {"file": SimpleUploadedFile("po.xml", data)})
+    job = ImportJob.objects.get()  # queued: on_commit never ran inside the test's transaction
+    assert response.status_code == 302 and response["Location"] == f"/declarations/imports/{job.pk}/"
+    ImportJob.objects.filter(pk=job.pk).update(status="running", total=4, processed=1)
+    page = web(clerk).get(f"/declarations/imports/{job.pk}/").content.decode()
+    assert '<progress max="100" value="25"' in page and 'hx-trigger="every 1s"' in page
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        from declarations.tasks import run_import
+
+        run_import.delay(job.pk)
+    fragment = web(clerk).get(f"/declarations/imports/{job.pk}/", HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith("<section") and 'value="100"' in fragment
+    assert "hx-trigger" not in fragment and 'id="import-created"' in fragment
+    assert web(factories.clerk()).get(f"/declarations/imports/{job.pk}/").status_code == 404
