@@ -49,6 +49,7 @@ class NotificationKind(models.TextChoices):
     COMMENTED = "commented", _("Comment on a draft")
     APPROVED = "approved", _("Draft approved")
     IMPORT_FINISHED = "import_finished", _("Import finished")
+    CLEARANCE_ISSUED = "clearance_issued", _("Port clearance issued")
 
     @classmethod
     def message(cls, kind: str, params: dict) -> str:
@@ -59,6 +60,9 @@ class NotificationKind(models.TextChoices):
             cls.COMMENTED: _("%(by)s commented on declaration %(declaration)s: %(text)s"),
             cls.APPROVED: _("%(by)s approved declaration %(declaration)s; it may be submitted."),
             cls.IMPORT_FINISHED: _("Import of %(file)s finished: %(created)s drafts created, %(failed)s with errors."),
+            cls.CLEARANCE_ISSUED: _(
+                "Every agency has released %(vessel)s: port clearance %(number)s is issued; print it."
+            ),
         }
         template = templates.get(kind)  # type: ignore[call-overload]
         if template is None:

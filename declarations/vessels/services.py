@@ -15,11 +15,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from singlewindow.choices import Agency, OrganisationKind
+from singlewindow.choices import Agency, NotificationKind, OrganisationKind
 from singlewindow.models import User
+from singlewindow.notifications import notify
 from singlewindow.services import audit_record, json_value, sequence_next
 
 from ..choices import Category, DeclarationAction, DeclarationStatus, Direction, EventKind
@@ -237,6 +239,12 @@ def clearance_issue(*, declaration: Declaration) -> PortClearance:
     )  # fmt: skip
     audit_record(
         actor=None, action="vessel.port_clearance_issued", obj=declaration, after={"certificate": clearance.number}
+    )
+    notify(
+        organisation_ids=[declaration.owner_id],
+        kind=NotificationKind.CLEARANCE_ISSUED,
+        url=reverse("vessels:detail", args=[declaration.pk]),
+        params={"vessel": facts.vessel_name, "number": facts.number},
     )
     return clearance
 

@@ -12,7 +12,7 @@ from agencies.vessels import NAMESPACE
 from declarations.events import AgencyEvent, events_record
 from declarations.models import Delivery, PortClearance
 from declarations.vessels import services
-from singlewindow.models import User
+from singlewindow.models import Notification, User
 
 from .. import factories
 from ..clients import api, web
@@ -100,6 +100,8 @@ def test_when_every_agency_has_released_a_departure_the_certificate_is_issued_an
     assert declaration.status == "released"
     clearance = PortClearance.objects.get(declaration=declaration)
     assert clearance.number.startswith("CNSHA-") and len(clearance.facts["releasing_agencies"]) == 4
+    told = Notification.objects.get(recipient=agent)
+    assert clearance.number in told.message and told.url == f"/vessels/{declaration.pk}/"
 
     page = web(agent).get(f"/vessels/{declaration.pk}/")
     assert clearance.number in page.content.decode()
