@@ -69,6 +69,8 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
         declaration.save(update_fields=["prepared_by"])
     if not from_broker and declaration.prepared_by_id is None:
         raise ReviewRefused(_("No customs broker prepares this draft; there is nobody to hand it to."))
+    if not from_broker and not _broker_in_force(declaration):
+        raise ReviewRefused(_("Your delegation to this broker has ended; choose a broker holding one."))
     sent_to = ReviewState.WITH_CLIENT if from_broker else ReviewState.WITH_BROKER
     number = (declaration.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
     revision = Revision.objects.create(
@@ -85,9 +87,17 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     return revision
 
 
+def _broker_in_force(declaration: Declaration) -> bool:
+    """Whether the broker preparing the draft still holds the client's delegation for its kind."""
+    given = delegations_given(client_id=declaration.owner_id, kind=declaration.kind)
+    return any(d.broker_id == declaration.prepared_by_id for d in given)
+
+
 def _tell_other_side(declaration: Declaration, user: User, kind: NotificationKind, **params: str) -> None:
-    other = declaration.prepared_by_id if user.organisation_id == declaration.owner_id else declaration.owner_id
-    if other is None:
+    """Notify the other party; never a broker whose delegation has ended (it would read the client's words)."""
+    client_acts = user.organisation_id == declaration.owner_id
+    other = declaration.prepared_by_id if client_acts else declaration.owner_id
+    if other is None or (client_acts and not _broker_in_force(declaration)):
         return
     notify(
         organisation_ids=[other],

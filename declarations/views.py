@@ -19,7 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from singlewindow import delegations
-from singlewindow.choices import Agency
+from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
@@ -558,6 +558,8 @@ def manifest_lookup(request: HttpRequest) -> HttpResponse:
     """HTMX: the cargo manifest line a submitted vessel declaration lists under this bill of lading."""
     from .vessels.manifest import manifest_line
 
+    if getattr(request.user.organisation, "kind", "") not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):  # type: ignore[union-attr]
+        raise Http404  # offered to those who declare goods, not to every login
     _name, raw = _submitted_value(request)
     line = manifest_line(raw)
     fill = {}

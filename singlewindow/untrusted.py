@@ -87,3 +87,16 @@ def open_workbook(data: bytes, *, max_bytes: int, max_uncompressed: int) -> Any:
         raise UntrustedFile(
             _("The workbook could not be read: %(detail)s") % {"detail": type(error).__name__}, "malformed"
         ) from None
+
+
+def sheet_rows(sheet: Any, *, max_rows: int, max_cols: int) -> list[tuple[Any, ...]]:
+    """A worksheet's rows, the header included, never more than max_rows of max_cols cells: openpyxl would
+    otherwise pad every row to the width, and read every row to the height, the file merely declares."""
+    declared = getattr(sheet, "max_row", None)
+    too_many = UntrustedFile(_("The file holds more than %(n)d rows.") % {"n": max_rows}, "too_many_rows")
+    if isinstance(declared, int) and declared > max_rows:
+        raise too_many
+    rows = list(sheet.iter_rows(max_row=max_rows + 1, max_col=max_cols, values_only=True))
+    if len(rows) > max_rows and any(value not in (None, "") for value in rows[-1]):
+        raise too_many
+    return rows[:max_rows]

@@ -20,7 +20,8 @@ def _submitted(bills: Iterable[str]) -> QuerySet[ManifestLine]:
     wanted = {bill.strip().upper() for bill in bills if bill}
     return (
         ManifestLine.objects.filter(bill_of_lading__in=wanted, declaration__category=Category.VESSEL)
-        .exclude(declaration__status=DeclarationStatus.DRAFT)
+        # Only what was submitted and can no longer change: not drafts, nor rejected calls being corrected.
+        .exclude(declaration__status__in=(DeclarationStatus.DRAFT, DeclarationStatus.REJECTED))
         .order_by("declaration__submitted_at")  # the latest submission comes last and wins
     )
 

@@ -110,12 +110,25 @@ def vessel_save(
 CODES = {"imo_number", "call_sign", "flag_state", "port", "last_port", "next_port"}
 
 
+ROW_CODES = {"bill_of_lading", "hs_code", "un_number", "port_of_loading", "port_of_discharge", "nationality",
+             "port_of_embarkation", "port_of_disembarkation", "document_number"}  # fmt: skip
+
+
+def _row(part_fields: tuple[str, ...], row: Mapping[str, Any]) -> dict[str, Any]:
+    """A list row's known fields, codes and identifiers in capitals as agencies match them."""
+    return {
+        name: row[name].strip().upper() if name in ROW_CODES and isinstance(row[name], str) else row[name]
+        for name in part_fields
+        if name in row
+    }
+
+
 def _replace(declaration: Declaration, key: str, rows: Sequence[Mapping[str, Any]]) -> None:
     part = BY_KEY[key]
     getattr(declaration, key).all().delete()
     part.model._default_manager.bulk_create(
         [
-            part.model(declaration=declaration, position=i, **{n: row[n] for n in part.fields if n in row})
+            part.model(declaration=declaration, position=i, **_row(part.fields, row))
             for i, row in enumerate(rows, start=1)
         ]
     )

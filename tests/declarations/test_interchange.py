@@ -223,3 +223,26 @@ def test_the_import_page_shows_a_progress_bar_that_polls_until_the_import_is_don
     assert fragment.lstrip().startswith("<section") and 'value="100"' in fragment
     assert "hx-trigger" not in fragment and 'id="import-created"' in fragment
     assert web(factories.clerk()).get(f"/declarations/imports/{job.pk}/").status_code == 404
+
+
+def test_a_workbook_declaring_a_million_rows_is_refused_at_once() -> None:
+    """A 5 KB sheet whose dimension says A1:XFD1048576 would have openpyxl pad out a million rows."""
+    clerk = factories.clerk(language="en")
+    template = web(clerk).get("/declarations/interchange/template.xlsx").content
+    source = zipfile.ZipFile(io.BytesIO(template))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name in source.namelist():
+            data = source.read(name)
+            if name == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"<sheetData>", b'<dimension ref="A1:XFD1048576"/><sheetData>', 1)
+                data = data.replace(
+                    b"</sheetData>",
+                    b'<row r="1048576"><c r="A1048576" t="inlineStr"><is><t>x</t></is></c></row></sheetData>',
+                )
+            archive.writestr(name, data)
+    response = api(clerk).post(
+        "/api/v1/imports/", {"file": SimpleUploadedFile("big.xlsx", out.getvalue())}, format="multipart"
+    )
+    assert response.status_code == 400 and response.json()["errors"][0]["code"] == "too_many_rows"
+    assert not ImportJob.objects.exists()

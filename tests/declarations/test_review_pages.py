@@ -118,3 +118,20 @@ def test_every_revision_is_kept_and_readable_as_it_was_sent(exchange: tuple[User
     changes = api(clerk).get(f"/api/v1/declarations/{draft.pk}/diff/?from=r1&to=r2").json()
     assert [(c["path"], c["before"], c["after"]) for c in changes] == [("gross_weight", "2450.5", "2460.5")]
     assert web(factories.clerk()).get(f"{page}?revision=1").status_code == 404
+
+
+def test_a_broker_whose_delegation_ended_hears_nothing_more_and_cannot_be_handed_the_draft(
+    exchange: tuple[User, User, Declaration],
+) -> None:
+    from singlewindow.models import Delegation
+
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    web(broker).post(f"{page}review/send/")
+    Delegation.objects.filter(broker=broker.organisation).update(status="revoked")
+    web(clerk).post(f"{page}review/comment/", {"field": "gross_weight", "text": "我们的真实单价是3.10"})
+    assert not Notification.objects.filter(recipient=broker, kind="commented").exists()
+    handed = web(clerk).post(f"{page}review/send/", follow=True).content.decode()
+    assert "委托已结束" in handed or "delegation to this broker has ended" in handed
+    draft.refresh_from_db()
+    assert draft.review_state == "with_client" and draft.revisions.count() == 1

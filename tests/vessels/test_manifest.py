@@ -50,3 +50,23 @@ def test_a_draft_vessel_declaration_shares_nothing() -> None:
     clerk = factories.clerk()
     draft = factories.valid_draft(clerk, bill_of_lading=BILL, packages=1)
     assert "manifest_mismatch" not in codes(draft).values()
+
+
+def test_a_rejected_call_being_corrected_shares_nothing_and_only_goods_declarants_may_look(db: None) -> None:
+    agent = factories.ship_agent()
+    declaration = factories.vessel_draft(agent)
+    services.vessel_submit(declaration=declaration, user=agent)
+    type(declaration).objects.filter(pk=declaration.pk).update(status="rejected")
+    clerk = factories.clerk()
+    draft = factories.valid_draft(clerk, bill_of_lading=BILL.lower(), packages=1)
+    assert "manifest_mismatch" not in codes(draft).values()
+    assert web(factories.ship_agent()).get("/declarations/manifest/", {"bill_of_lading": BILL}).status_code == 404
+    assert web(factories.officer()).get("/declarations/manifest/", {"bill_of_lading": BILL}).status_code == 404
+
+
+def test_bills_typed_in_lower_case_are_stored_as_agencies_match_them(db: None) -> None:
+    agent = factories.ship_agent()
+    declaration = factories.vessel_draft(agent)
+    parts = {"manifest_lines": [{"bill_of_lading": " maeu509w0002 ", "packages": 3}]}
+    services.vessel_save(declaration=declaration, user=agent, call={}, parts=parts)
+    assert declaration.manifest_lines.get().bill_of_lading == "MAEU509W0002"
