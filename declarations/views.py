@@ -558,7 +558,7 @@ def manifest_lookup(request: HttpRequest) -> HttpResponse:
     """HTMX: the cargo manifest line a submitted vessel declaration lists under this bill of lading."""
     from .vessels.manifest import manifest_line
 
-    if getattr(request.user.organisation, "kind", "") not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):  # type: ignore[union-attr]
+    if getattr(request.user.organisation, "kind", "") not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):  # type: ignore[union-attr,operator]
         raise Http404  # offered to those who declare goods, not to every login
     _name, raw = _submitted_value(request)
     line = manifest_line(raw)
