@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from singlewindow.untrusted import UntrustedFile, open_workbook, sheet_rows
 
 from ..fields import ONE_TABLE
-from .records import SETTINGS, Record, Row
+from .records import SETTINGS, Record, Row, setting_labels
 
 SHEETS = ("Declarations", "Goods lines", "Containers")
 SECTION_OF = {"Declarations": "header", "Goods lines": "line", "Containers": "container"}
@@ -22,19 +22,9 @@ FIRST_DATA_ROW = 3
 MAX_COLUMNS = 120  # the widest sheet has about 50 columns
 
 
-def _setting_labels() -> dict[str, str]:
-    return {
-        "reference": _("Your reference"),
-        "enterprise": _("Enterprise USCC"),
-        "direction": _("Direction (import/export)"),
-        "kind": _("Declaration kind"),
-        "target": _("Declare to (both/customs/inspection)"),
-    }
-
-
 def columns(sheet: str) -> list[tuple[str, str]]:
     """(catalogue name, label) of each column of a sheet."""
-    labels = _setting_labels()
+    labels = setting_labels()
     section = SECTION_OF[sheet]
     lead = [(name, labels[name]) for name in SETTINGS] if section == "header" else [("reference", labels["reference"])]
     return lead + [(spec.name, str(spec.label)) for spec in ONE_TABLE if spec.section == section]
@@ -115,7 +105,7 @@ def read(data: bytes, *, max_bytes: int, max_rows: int) -> list[Record]:
                 if owner is None:
                     orphan = Record(where=where, settings={"reference": reference}, header={})
                     orphan.errors.append(
-                        (_("Your reference"), _("No row of the Declarations sheet has the reference “%(ref)s”.")
+                        (setting_labels()["reference"], _("No row of the Declarations sheet has the reference “%(ref)s”.")
                          % {"ref": reference})
                     )  # fmt: skip
                     order.append(orphan)

@@ -6,13 +6,14 @@ once per reference, so a re-upload or a re-run after a crash creates nothing twi
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.http import Http404
 from django.urls import reverse
@@ -34,6 +35,7 @@ from . import excel_format, xml_format
 from .records import FieldError, Record, Typed, convert
 
 CHUNK = 100
+log = logging.getLogger(__name__)
 
 
 def read_records(data: bytes, file_format: str) -> list[Record]:
@@ -71,20 +73,23 @@ def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
     if earlier is not None and earlier.status != ImportStatus.FAILED:
         return earlier, False
     records = read_records(data, file_format)
-    with transaction.atomic():
-        if earlier is not None:
-            earlier.delete()
-        job = ImportJob.objects.create(
-            organisation=org,
-            created_by=user,
-            file_name=(upload.name or "upload")[:200],
-            file_format=file_format,
-            sha256=digest,
-            content=data,
-            total=len(records),
-        )
-        audit_record(actor=user, action="import.queued", obj=job, after={"file": job.file_name, "total": job.total})
-        transaction.on_commit(lambda: _queue(job.pk))
+    try:
+        with transaction.atomic():
+            if earlier is not None:  # a failed import of this file: start it again
+                earlier.delete()
+            job = ImportJob.objects.create(
+                organisation=org,
+                created_by=user,
+                file_name=(upload.name or "upload")[:200],
+                file_format=file_format,
+                sha256=digest,
+                content=data,
+                total=len(records),
+            )
+            audit_record(actor=user, action="import.queued", obj=job, after={"file": job.file_name, "total": job.total})
+            transaction.on_commit(lambda: _queue(job.pk))
+    except IntegrityError:  # the same file uploaded twice at once: the other upload's job is the one
+        return ImportJob.objects.get(organisation=org, sha256=digest), False
     return job, True
 
 
@@ -95,11 +100,34 @@ def _queue(job_id: int) -> None:
 
 
 def import_run(*, job_id: int) -> ImportJob:
-    """Turn the job's file into drafts; safe to run again (what exists is skipped)."""
+    """Turn the job's file into drafts; safe to run again (what exists is skipped). An import that
+    stops on an unexpected error is marked failed, so uploading the file again starts it afresh."""
     job = ImportJob.objects.select_related("created_by__organisation", "organisation").get(pk=job_id)
     if job.status == ImportStatus.DONE:
         return job
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, processed=0)
+    try:
+        return _run(job)
+    except Exception as error:
+        log.exception("import %s stopped", job.pk)
+        with translation.override(job.created_by.language):
+            message = _("The import stopped on an unexpected error (%(error)s); upload the file again to resume.") % {
+                "error": type(error).__name__
+            }
+        report = {
+            "created": [],
+            "skipped": [],
+            "failed": [],
+            "errors": [{"where": "", "reference": "", "field": "", "message": message}],
+        }
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportStatus.FAILED, report=report, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+
+
+def _run(job: ImportJob) -> ImportJob:
     user = job.created_by
     with translation.override(user.language):
         records = read_records(bytes(job.content), job.file_format)
@@ -107,8 +135,13 @@ def import_run(*, job_id: int) -> ImportJob:
         seen: set[str] = set()
         for start in range(0, len(records), CHUNK):
             chunk = records[start : start + CHUNK]
-            with transaction.atomic():
-                outcome = _import_chunk(user=user, records=chunk, seen=seen, job=job)
+            try:
+                with transaction.atomic():
+                    outcome = _import_chunk(user=user, records=chunk, seen=set(seen), job=job)
+            except IntegrityError:  # another import created one of these references meanwhile: skip it now
+                with transaction.atomic():
+                    outcome = _import_chunk(user=user, records=chunk, seen=set(seen), job=job)
+            seen.update(outcome.pop("seen"))
             for key in report:
                 report[key] += outcome[key]
             ImportJob.objects.filter(pk=job.pk).update(
@@ -145,6 +178,16 @@ def _owners(user: User) -> dict[str, tuple[Organisation, Organisation | None, fr
     return owners
 
 
+def _owner_refusal(user: User, typed: Typed) -> str:
+    if user.organisation is not None and user.organisation.kind == OrganisationKind.ENTERPRISE:
+        return _("This declaration names another enterprise (%(uscc)s); you import only your own.") % {
+            "uscc": typed.settings["enterprise"]
+        }
+    if not typed.settings["enterprise"]:
+        return _("Name the client enterprise's USCC on each declaration you import for a client.")
+    return _("You hold no delegation from this enterprise for this kind of declaration.")
+
+
 def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job: ImportJob) -> dict[str, list[Any]]:
     owners = _owners(user)
     errors: list[FieldError] = []
@@ -158,8 +201,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
             continue
         grant = owners.get(typed.settings["enterprise"])
         if grant is None or (grant[2] is not None and typed.settings["kind"] not in grant[2]):
-            errors.append(FieldError(record.where, record.reference, _("Enterprise USCC"),
-                                     _("You hold no delegation from this enterprise for this kind of declaration.")))  # fmt: skip
+            errors.append(FieldError(record.where, record.reference, _("Enterprise USCC"), _owner_refusal(user, typed)))
             failed.append(record.where)
             continue
         key = f"{grant[0].pk}:{typed.settings['reference']}"
@@ -231,6 +273,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
         "skipped": skipped,
         "errors": [e.as_dict() for e in errors],
         "failed": failed,
+        "seen": sorted(seen),
     }
 
 

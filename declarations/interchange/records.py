@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from ..choices import DeclarationKind, Direction, Target
 from ..fields import BY_KEY, CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS, FieldSpec, normalise
+from ..models import Declaration
 
 # Attributes of a declaration that are not one-table fields.
 SETTINGS = ("reference", "enterprise", "direction", "kind", "target")
@@ -83,6 +84,17 @@ def _convert(spec: FieldSpec, raw: Any) -> Any:
     return value
 
 
+def setting_labels() -> dict[str, str]:
+    """The declaration-level columns and attributes, as the user reads them."""
+    return {
+        "reference": _("Your reference"),
+        "enterprise": _("Enterprise USCC"),
+        "direction": _("Direction (import/export)"),
+        "kind": _("Declaration kind"),
+        "target": _("Declare to (both/customs/inspection)"),
+    }
+
+
 def convert(record: Record) -> tuple[Typed | None, list[FieldError]]:
     """Typed values, or the errors that stop this record from becoming a draft."""
     errors: list[FieldError] = []
@@ -93,8 +105,14 @@ def convert(record: Record) -> tuple[Typed | None, list[FieldError]]:
 
     for name, message in record.errors:
         fail(record.where, name, message)
+    labels = setting_labels()
     if not reference:
-        fail(record.where, _("your reference"), _("Give each declaration its reference from your own system."))
+        fail(record.where, labels["reference"], _("Give each declaration its reference from your own system."))
+    else:
+        try:
+            Declaration._meta.get_field("reference").clean(reference, None)
+        except ValidationError as error:
+            fail(record.where, labels["reference"], " ".join(error.messages))
     settings = {"reference": reference, "enterprise": str(record.settings.get("enterprise") or "").strip().upper()}
     for name, choices in SETTING_CHOICES.items():
         value = str(record.settings.get(name) or "").strip()
@@ -103,7 +121,7 @@ def convert(record: Record) -> tuple[Typed | None, list[FieldError]]:
         if value not in choices.values:
             fail(
                 record.where,
-                name,
+                labels[name],
                 _("“%(value)s” is not one of: %(allowed)s.") % {"value": value, "allowed": ", ".join(choices.values)},
             )
         settings[name] = value

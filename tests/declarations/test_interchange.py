@@ -198,7 +198,13 @@ def test_the_upload_page_says_why_a_file_is_refused_in_chinese() -> None:
     assert not ImportJob.objects.exists()
 
 
-def test_the_entity_is_never_expanded_even_by_the_parser_alone() -> None:
+def test_the_parser_itself_expands_no_entity_should_a_dtd_get_past_the_byte_check() -> None:
+    """Two locks: the byte check refuses any DTD; behind it, the parser resolves no entity and reads no file."""
+    from singlewindow.untrusted import safe_xml_parser
+
+    parsed = etree.tostring(etree.fromstring(XXE, safe_xml_parser())).decode()
+    assert "root:" not in parsed
+    assert "lol" * 10 not in etree.tostring(etree.fromstring(LAUGHS, safe_xml_parser())).decode()
     with pytest.raises(UntrustedFile):
         import_start(user=factories.clerk(), upload=SimpleUploadedFile("x.xml", XXE))
 
@@ -246,3 +252,32 @@ def test_a_workbook_declaring_a_million_rows_is_refused_at_once() -> None:
     )
     assert response.status_code == 400 and response.json()["errors"][0]["code"] == "too_many_rows"
     assert not ImportJob.objects.exists()
+
+
+def test_an_import_that_stops_is_marked_failed_and_the_same_file_starts_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from declarations.interchange import imports
+
+    clerk = factories.clerk()
+    factories.valid_draft(clerk, documents=False)
+    data = web(clerk).get("/declarations/export/?format=xml").content
+    Declaration.objects.all().delete()
+
+    def broken(**kwargs):  # type: ignore[no-untyped-def]
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imports, "_import_chunk", broken)
+    job = upload(clerk, data)
+    assert job["status"] == "failed" and "RuntimeError" in job["report"]["errors"][0]["message"]
+    monkeypatch.undo()
+    again = upload(clerk, data)
+    assert again["status"] == "done" and again["created_count"] == 1
+
+
+def test_a_reference_longer_than_the_field_is_refused_by_row_not_by_a_crash() -> None:
+    clerk = factories.clerk(language="en")
+    data = workbook(rows=[{"reference": "R" * 60, "direction": "import"}], lines=[])
+    job = upload(clerk, data, "long.xlsx")
+    assert job["status"] == "done" and job["failed_count"] == 1
+    assert job["report"]["errors"][0]["field"] == "Your reference"
