@@ -167,7 +167,11 @@ def as_sent_to_agency(*, user: User, declarations: list[Declaration]) -> list[De
         payload = payloads.get(declaration.pk)
         if payload is None or payload.get("category") == Category.VESSEL:
             continue
-        declaration.target = payload["target"]
+        declaration.target, declaration.direction, declaration.kind = (
+            payload["target"],
+            payload["direction"],
+            payload["kind"],
+        )
         for name in HEADER_FIELDS:
             setattr(declaration, name, payload["header"].get(name))
     return declarations

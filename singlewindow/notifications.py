@@ -41,9 +41,10 @@ def notify(
 
 
 def email_notifications(ids: list[int]) -> int:
-    """Send each notification to its recipient, in the recipient's language; returns how many went."""
+    """Send each notification not sent yet to its recipient, in the recipient's language; returns how
+    many went. Each is marked as it goes, so a retry after a failure sends the rest, not all again."""
     sent = 0
-    for notification in Notification.objects.filter(pk__in=ids).select_related("recipient"):
+    for notification in Notification.objects.filter(pk__in=ids, emailed_at__isnull=True).select_related("recipient"):
         user = notification.recipient
         if not user.email:
             continue
@@ -52,6 +53,7 @@ def email_notifications(ids: list[int]) -> int:
             link = f"{settings.PORTAL_BASE_URL.rstrip('/')}{notification.url}" if notification.url else ""
             body = "\n\n".join(part for part in (notification.message, link) if part)
         sent += send_mail(subject, body, None, [user.email], fail_silently=False)
+        Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return sent
 
 

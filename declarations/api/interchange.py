@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -79,7 +80,9 @@ class ExportView(APIView):
         """The declarations the filters select (the same filters as the list), as XML or Excel."""
         file_format = request.query_params.get("format", ImportFormat.XML)
         if file_format not in ImportFormat.values:
-            raise serializers.ValidationError({"format": [f"One of: {', '.join(ImportFormat.values)}"]})
+            raise serializers.ValidationError(
+                {"format": [_("One of: %(formats)s.") % {"formats": ", ".join(ImportFormat.values)}]}
+            )
         queryset = selectors.declarations_visible_to(request.user)  # type: ignore[arg-type]
         declarations = DeclarationFilterSet(request.query_params, queryset=queryset).qs
         data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)  # type: ignore[arg-type]

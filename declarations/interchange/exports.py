@@ -8,12 +8,13 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from singlewindow.models import User
 
 from ..choices import ImportFormat
 from ..models import Declaration
-from ..selectors import declaration_content
+from ..selectors import as_sent_to_agency, declaration_content
 from . import excel_format, xml_format
 
 CONTENT_TYPES = {
@@ -23,10 +24,12 @@ CONTENT_TYPES = {
 
 
 def _rows(user: User, declarations: Iterable[Declaration]) -> Iterator[tuple[dict[str, str], dict, list, list]]:
-    for declaration in declarations:
+    for declaration in as_sent_to_agency(user=user, declarations=list(declarations)):
         content = declaration_content(user=user, declaration=declaration)
+        own = user.organisation_id in (declaration.owner_id, declaration.prepared_by_id)
         declared: dict[str, Any] = {
-            "reference": declaration.reference or declaration.pre_entry_no or f"SW{declaration.pk}",
+            # The firm's own ERP number is the firm's; others know the declaration by its pre-entry number.
+            "reference": (declaration.reference if own else "") or declaration.pre_entry_no or f"SW{declaration.pk}",
             "enterprise": declaration.owner.uscc,
             "direction": declaration.direction,
             "kind": declaration.kind,
@@ -35,11 +38,12 @@ def _rows(user: User, declarations: Iterable[Declaration]) -> Iterator[tuple[dic
         yield declared, content.header, content.lines, content.containers
 
 
-def export_declarations(*, user: User, declarations: Iterable[Declaration], file_format: str) -> bytes:
-    """The file; the caller passes what the user may see (declarations_visible_to + filters)."""
-    limited = list(declarations)[: settings.IMPORT_MAX_DECLARATIONS]
+def export_declarations(*, user: User, declarations: QuerySet[Declaration], file_format: str) -> bytes:
+    """The file, of at most IMPORT_MAX_DECLARATIONS declarations (the newest first); the caller passes
+    what the user may see (declarations_visible_to + filters)."""
+    limited = declarations.select_related("owner").prefetch_related("lines", "containers", "documents")
     writer = xml_format.write if file_format == ImportFormat.XML else excel_format.write
-    return writer(_rows(user, limited))
+    return writer(_rows(user, limited[: settings.IMPORT_MAX_DECLARATIONS]))
 
 
 def template_workbook() -> bytes:

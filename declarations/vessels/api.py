@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -75,8 +76,13 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Start a vessel declaration (ship agencies), with as much as you have."""
         data = VesselSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        declaration = services.vessel_create(user=request.user, direction=data.validated_data["direction"])  # type: ignore[arg-type]
-        self._save(declaration, data.validated_data)
+        values = data.validated_data
+        declaration = services.vessel_create(
+            user=request.user,  # type: ignore[arg-type]
+            direction=values["direction"],
+            call=dict(values.get("vessel", {})),
+            parts={key: [dict(row) for row in values[key]] for key in ROWS if key in values},
+        )
         return Response(VesselSerializer(self._own_by(declaration.pk)).data, status=status.HTTP_201_CREATED)
 
     def partial_update(self, request: Request, pk: str | None = None) -> Response:
@@ -124,7 +130,7 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         """Replace the crew or passenger list with an Excel (.xlsx) or CSV file's rows, if all are valid."""
         upload = request.FILES.get("file")
         if upload is None:
-            raise serializers.ValidationError({"file": ["Attach the file."]})
+            raise serializers.ValidationError({"file": [_("Attach the file.")]})
         result = services.vessel_import_people(declaration=self._own(), user=request.user, key=key, upload=upload)  # type: ignore[arg-type]
         if result.errors:
             errors = [

@@ -92,9 +92,6 @@ class ManifestLine(_Part):
     class Meta(_Part.Meta):
         verbose_name = _("manifest line")
         verbose_name_plural = _("cargo manifest (FAL 2)")
-        constraints = [
-            models.UniqueConstraint(fields=["declaration", "bill_of_lading"], name="manifest_bill_once_per_call")
-        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.bill_of_lading}"

@@ -7,6 +7,7 @@ certificate is issued; maritime safety may revoke it."""
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import timedelta
 from typing import Any
@@ -35,6 +36,7 @@ from .parts import BY_KEY, CALL_FIELDS, PARTS
 from .validation import vessel_problems
 
 CLEARANCE_VALID_HOURS = 72
+log = logging.getLogger(__name__)
 
 
 def _require_agent(declaration: Declaration, user: User) -> None:
@@ -43,8 +45,12 @@ def _require_agent(declaration: Declaration, user: User) -> None:
 
 
 @transaction.atomic
-def vessel_create(*, user: User, direction: str) -> Declaration:
-    """A new vessel declaration (arrival: import, departure: export) of the user's ship agency."""
+def vessel_create(
+    *, user: User, direction: str, call: Mapping[str, Any] | None = None,
+    parts: Mapping[str, Sequence[Mapping[str, Any]]] | None = None,
+) -> Declaration:  # fmt: skip
+    """A new vessel declaration (arrival: import, departure: export) of the user's ship agency, with as
+    much of it as the caller has."""
     org = user.organisation
     if org is None or org.kind != OrganisationKind.SHIP_AGENCY:
         raise PermissionDenied
@@ -59,6 +65,8 @@ def vessel_create(*, user: User, direction: str) -> Declaration:
         obj=declaration,
         after={"category": "vessel", "direction": direction},
     )
+    if call or parts:
+        vessel_save(declaration=declaration, user=user, call=call or {}, parts=parts)
     return declaration
 
 
@@ -132,10 +140,6 @@ def _replace(declaration: Declaration, key: str, rows: Sequence[Mapping[str, Any
             for i, row in enumerate(rows, start=1)
         ]
     )
-
-
-class ListRefused(DeclarationError):
-    pass
 
 
 @transaction.atomic
@@ -212,7 +216,11 @@ def clearances_due(declaration_ids: Sequence[int]) -> None:
         status=DeclarationStatus.RELEASED, port_clearance__isnull=True,
     )  # fmt: skip
     for declaration in due:
-        clearance_issue(declaration=declaration)
+        try:
+            with transaction.atomic():  # a savepoint: a failed issue must not undo the receipts recorded
+                clearance_issue(declaration=declaration)
+        except Exception:
+            log.exception("port clearance for declaration %s could not be issued", declaration.pk)
 
 
 def clearance_issue(*, declaration: Declaration) -> PortClearance:
@@ -227,7 +235,10 @@ def clearance_issue(*, declaration: Declaration) -> PortClearance:
     names = dict(AGENCY_NAMES)
     facts = certificate.PortClearanceFacts(
         number=certificate.certificate_number(
-            port=port, issued_at=issued_at, sequence=sequence_next(name=f"clearance-{port}-{issued_at.year}")
+            port=port,
+            issued_at=issued_at,
+            # per port and year in Beijing time, the year the number shows
+            sequence=sequence_next(name=f"clearance-{port}-{issued_at.astimezone(certificate.SHANGHAI).year}"),
         ),
         vessel_name=general["vessel_name"],
         vessel_name_zh=general["vessel_name_cn"],

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from singlewindow.choices import Agency, OrganisationKind
+from singlewindow.errors import DomainError
 
 from .. import codelists, selectors
 from ..choices import Category, CodeList, DeliveryStatus, EventKind
@@ -195,7 +196,7 @@ def people_upload(request: HttpRequest, pk: int, key: str) -> HttpResponse:
             key=key,
             upload=form.cleaned_data["file"],
         )
-    except DeclarationError as error:
+    except DomainError as error:  # the whole file refused (wrong content, too big, damaged…)
         messages.error(request, str(error))
         return redirect("vessels:edit", pk=pk)
     if result.errors:

@@ -135,3 +135,15 @@ def test_a_broker_whose_delegation_ended_hears_nothing_more_and_cannot_be_handed
     assert "委托已结束" in handed or "delegation to this broker has ended" in handed
     draft.refresh_from_db()
     assert draft.review_state == "with_client" and draft.revisions.count() == 1
+
+
+def test_an_email_retry_sends_only_what_did_not_go(exchange: tuple[User, User, Declaration]) -> None:
+    from singlewindow.notifications import email_notifications
+
+    clerk, broker, draft = exchange
+    colleague = factories.clerk(org=clerk.organisation)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        web(broker).post(f"/declarations/{draft.pk}/review/send/")
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([clerk.email, colleague.email])
+    ids = list(Notification.objects.values_list("pk", flat=True))
+    assert email_notifications(ids) == 0 and len(mail.outbox) == 2

@@ -123,3 +123,38 @@ def test_another_ship_agency_and_a_trade_firm_get_404(agent: User) -> None:
         assert web(stranger).get(f"/vessels/{declaration.pk}/edit/").status_code == 404
     assert web(agent).get(f"/declarations/{declaration.pk}/").status_code == 404  # not a goods declaration
     assert api(agent).get("/api/v1/declarations/").json()["count"] == 0
+
+
+def test_a_refused_crew_file_is_said_on_the_page_and_changes_nothing(agent: User) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    declaration = factories.vessel_draft(agent)
+    response = web(agent).post(
+        f"/vessels/{declaration.pk}/import/crew/", {"file": SimpleUploadedFile("crew.xlsx", b"%PDF-1.7")}, follow=True
+    )
+    assert response.status_code == 200 and "messages" in response.content.decode()
+    assert declaration.crew.count() == 3
+
+
+def test_a_bill_listed_twice_is_kept_in_the_draft_and_named_by_validation(agent: User) -> None:
+    declaration = factories.vessel_draft(agent)
+    twice = [{"bill_of_lading": "MAEU509W0001", "packages": 1}, {"bill_of_lading": "MAEU509W0001", "packages": 2}]
+    services.vessel_save(declaration=declaration, user=agent, call={}, parts={"manifest_lines": twice})
+    problems = services.vessel_problems_of(declaration)
+    assert ("manifest_lines[1].bill_of_lading", "duplicate") in [(p.field, p.code) for p in problems]
+
+
+def test_certificates_are_numbered_by_the_beijing_year_they_show(agent: User) -> None:
+    from datetime import UTC, datetime
+    from unittest import mock
+
+    from singlewindow.models import Sequence
+
+    declaration = factories.vessel_draft(agent)
+    services.vessel_submit(declaration=declaration, user=agent)
+    new_year_morning_in_beijing = datetime(2026, 12, 31, 17, 30, tzinfo=UTC)  # 2027-01-01 01:30 in Beijing
+    with mock.patch("django.utils.timezone.now", return_value=new_year_morning_in_beijing):
+        release_everywhere(declaration)
+    clearance = PortClearance.objects.get(declaration=declaration)
+    assert clearance.number == "CNSHA-2027-000001"
+    assert Sequence.objects.filter(name="clearance-CNSHA-2027").exists()
