@@ -156,3 +156,25 @@ def review_summary(*, declaration: Declaration) -> dict[str, Any]:
         "changes_since_previous": changes,
         "changes_since_latest": snapshot_diff(revisions[-1].payload, working_copy(declaration)) if revisions else [],
     }
+
+
+def review_for(*, declaration: Declaration, user: User) -> dict[str, Any]:
+    """The exchange as this user stands in it: the summary, whose turn it is, whether the user may
+    approve, and (for a client whose draft no broker prepares yet) the brokers it may hand it to."""
+    is_client = user.organisation_id == declaration.owner_id
+    brokers = (
+        [d.broker for d in delegations_given(client_id=declaration.owner_id, kind=declaration.kind)]
+        if is_client and declaration.prepared_by_id is None
+        else []
+    )
+    summary = review_summary(declaration=declaration)
+    state = summary["state"]
+    return {
+        **summary,
+        "is_client": is_client,
+        "brokers": brokers,
+        "can_approve": is_client and state == ReviewState.WITH_CLIENT,
+        "waiting_for_you": (is_client and state == ReviewState.WITH_CLIENT)
+        or (not is_client and state == ReviewState.WITH_BROKER),
+        "by_field": comments_by_field(summary["comments"]),
+    }

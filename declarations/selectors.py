@@ -14,7 +14,7 @@ from singlewindow.models import AuditEntry, User
 
 from .choices import Category
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
-from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode
+from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode, Revision
 from .snapshot import declaration_snapshot
 
 
@@ -99,14 +99,21 @@ def declaration_state(*, declaration: Declaration, version: str) -> dict[str, An
     if version == "draft":
         return working_copy(declaration)
     if version.startswith("r"):
-        revision = declaration.revisions.filter(number=version[1:]).first() if version[1:].isdigit() else None
-        if revision is None:
-            raise Http404
-        return revision.payload
+        return revision_get(declaration=declaration, number=version[1:]).payload
     try:
         return declaration.versions.get(number=int(version)).payload
     except (ValueError, declaration.versions.model.DoesNotExist):
         raise Http404 from None
+
+
+def revision_get(*, declaration: Declaration, number: str) -> Revision:
+    """A revision sent for review, by its number ("2"); 404 for anything else."""
+    revision = (
+        declaration.revisions.select_related("sent_by").filter(number=int(number)).first() if number.isdigit() else None
+    )
+    if revision is None:
+        raise Http404
+    return revision
 
 
 def user_prepares(user: User, declaration: Declaration) -> bool:

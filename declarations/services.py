@@ -141,21 +141,23 @@ def declaration_create(
     elif org.kind != OrganisationKind.ENTERPRISE:
         raise PermissionDenied
     declaration = Declaration.objects.create(
-        owner=org,
-        prepared_by=prepared_by,
-        created_by=user,
-        target=target,
-        direction=direction,
-        kind=kind,
-        domestic_party_name=org.name,
-        domestic_party_uscc=org.uscc,
-        domestic_party_customs_code=org.customs_code,
-        domestic_party_inspection_code=org.inspection_code,
-        user_unit_name=org.name,
-        user_unit_uscc=org.uscc,
-    )
+        owner=org, prepared_by=prepared_by, created_by=user, target=target, direction=direction, kind=kind,
+        **master_record_values(org),
+    )  # fmt: skip
     audit_record(actor=user, action=DeclarationAction.CREATED, obj=declaration, after={"target": target})
     return declaration
+
+
+def master_record_values(org: Organisation) -> dict[str, str]:
+    """What a new draft takes from the enterprise's master record (S7), so firms stop re-typing it."""
+    return {
+        "domestic_party_name": org.name,
+        "domestic_party_uscc": org.uscc,
+        "domestic_party_customs_code": org.customs_code,
+        "domestic_party_inspection_code": org.inspection_code,
+        "user_unit_name": org.name,
+        "user_unit_uscc": org.uscc,
+    }
 
 
 @transaction.atomic

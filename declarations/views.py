@@ -24,7 +24,7 @@ from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
 from . import codelists, review, selectors, services
-from .choices import Category, DeclarationAction, DeliveryStatus, EventKind, ReviewState
+from .choices import Category, DeclarationAction, DeliveryStatus, EventKind
 from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -241,10 +241,8 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
     header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
     revision = None
-    if own and request.GET.get("revision", "").isdigit():  # a revision sent for review, as it was sent
-        revision = declaration.revisions.filter(number=request.GET["revision"]).select_related("sent_by").first()
-        if revision is None:
-            raise Http404
+    if own and "revision" in request.GET:  # a revision sent for review, as it was sent
+        revision = selectors.revision_get(declaration=declaration, number=request.GET["revision"])
         payload = revision.payload
         header, line_rows, container_rows, target = (
             payload["header"],
@@ -290,27 +288,12 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _review_context(request: HttpRequest, declaration: Declaration) -> dict[str, Any] | None:
     """The draft exchange as the page shows it, or None where there is no broker to exchange with."""
-    is_client = request.user.organisation_id == declaration.owner_id  # type: ignore[union-attr]
-    brokers = (
-        [d.broker for d in delegations.delegations_given(client_id=declaration.owner_id, kind=declaration.kind)]
-        if is_client and declaration.prepared_by_id is None
-        else []
-    )
-    if declaration.prepared_by_id is None and not brokers:
+    exchange = review.review_for(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+    if declaration.prepared_by_id is None and not exchange["brokers"]:
         return None
-    summary = review.review_summary(declaration=declaration)
-    waiting_for_me = (is_client and summary["state"] == ReviewState.WITH_CLIENT) or (
-        not is_client and summary["state"] == ReviewState.WITH_BROKER
-    )
-    fields = [(spec.name, spec.label) for spec in ONE_TABLE if spec.section == "header"]
     return {
-        **summary,
-        "is_client": is_client,
-        "brokers": brokers,
-        "can_approve": is_client and summary["state"] == ReviewState.WITH_CLIENT,
-        "waiting_for_me": waiting_for_me,
-        "by_field": review.comments_by_field(summary["comments"]),
-        "field_choices": fields,
+        **exchange,
+        "field_choices": [(spec.name, spec.label) for spec in ONE_TABLE if spec.section == "header"],
         "line_fields": [(spec.name, spec.label) for spec in ONE_TABLE if spec.section == "line"],
     }
 

@@ -216,6 +216,8 @@ class CommentSerializer(serializers.Serializer):
 
 class ReviewSerializer(serializers.Serializer):
     state = serializers.CharField()
+    waiting_for_you = serializers.BooleanField(help_text="Whether the exchange waits for your organisation.")
+    can_approve = serializers.BooleanField(help_text="Whether you, the client, may approve the draft now.")
     revisions = RevisionSerializer(many=True)
     comments = CommentSerializer(many=True)
     changes_since_previous = ChangeSerializer(many=True)

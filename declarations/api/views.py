@@ -189,7 +189,7 @@ class DeclarationViewSet(
     def review(self, request: Request, pk: str | None = None) -> Response:
         """The draft exchange: revisions sent between broker and client, comments, and what changed."""
         declaration = self._own()
-        return Response(ReviewSerializer(draft_exchange.review_summary(declaration=declaration)).data)
+        return Response(ReviewSerializer(draft_exchange.review_for(declaration=declaration, user=request.user)).data)  # type: ignore[arg-type]
 
     @extend_schema(request=ReviewSendSerializer, responses={201: RevisionSerializer})
     @action(detail=True, methods=["post"], url_path="review/send")

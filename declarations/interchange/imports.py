@@ -29,6 +29,7 @@ from singlewindow.untrusted import UntrustedFile, sniff
 
 from ..choices import DeclarationAction, ImportFormat, ImportStatus
 from ..models import Container, Declaration, GoodsLine, ImportJob
+from ..services import master_record_values
 from ..validation import validate
 from ..vessels.manifest import manifest_figures
 from . import excel_format, xml_format
@@ -232,9 +233,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
         declaration = Declaration(
             owner=owner, prepared_by=broker, created_by=user, reference=typed.settings["reference"],
             direction=typed.settings["direction"], kind=typed.settings["kind"], target=typed.settings["target"],
-            domestic_party_name=owner.name, domestic_party_uscc=owner.uscc,
-            domestic_party_customs_code=owner.customs_code, domestic_party_inspection_code=owner.inspection_code,
-            user_unit_name=owner.name, user_unit_uscc=owner.uscc,
+            **master_record_values(owner),
         )  # fmt: skip
         for name, value in typed.header.items():
             setattr(declaration, name, value)
