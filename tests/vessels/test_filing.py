@@ -158,3 +158,34 @@ def test_certificates_are_numbered_by_the_beijing_year_they_show(agent: User) ->
     clearance = PortClearance.objects.get(declaration=declaration)
     assert clearance.number == "CNSHA-2027-000001"
     assert Sequence.objects.filter(name="clearance-CNSHA-2027").exists()
+
+
+@pytest.mark.parametrize(
+    ("party", "detail", "pdf", "api_detail", "listed"),
+    [
+        ("agent", 200, 200, 200, True),
+        ("other_agent", 404, 404, 404, False),
+        ("trade_clerk", 404, 404, 404, False),
+        ("customs_officer", 200, 200, 200, True),  # routed to customs: sees it, and its certificate
+        ("port_officer", 404, 404, 404, False),  # the port authority is not sent vessel calls
+    ],
+)
+def test_who_sees_a_cleared_vessel(
+    agent: User, party: str, detail: int, pdf: int, api_detail: int, listed: bool
+) -> None:
+    declaration = factories.vessel_draft(agent)
+    services.vessel_submit(declaration=declaration, user=agent)
+    release_everywhere(declaration)
+    user = {
+        "agent": agent,
+        "other_agent": factories.ship_agent(),
+        "trade_clerk": factories.clerk(),
+        "customs_officer": factories.officer("customs"),
+        "port_officer": factories.officer("port"),
+    }[party]
+    assert web(user).get(f"/vessels/{declaration.pk}/").status_code == detail
+    assert web(user).get(f"/vessels/{declaration.pk}/port-clearance.pdf").status_code == pdf
+    assert api(user).get(f"/api/v1/vessels/{declaration.pk}/").status_code == api_detail
+    ids = [row["id"] for row in api(user).get("/api/v1/vessels/").json()["results"]]
+    assert (declaration.pk in ids) is listed
+    assert web(user).get(f"/vessels/{declaration.pk}/edit/").status_code in ((302,) if party == "agent" else (404,))

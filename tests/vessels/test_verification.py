@@ -192,3 +192,11 @@ def test_another_ship_agency_gets_404_on_the_vessels_pages_and_certificate(
     assert stranger.post(f"/vessels/{declaration.pk}/port-clearance/revoke/", {"reason": REASON}).status_code == 404
     clearance.refresh_from_db()
     assert clearance.state == "issued"
+
+
+def test_a_revoked_certificate_with_a_wrong_token_shows_neither_its_facts_nor_why_it_was_revoked(
+    declaration: Declaration, facts: certificate.PortClearanceFacts
+) -> None:
+    assert revoke(factories.officer("maritime"), declaration) == 302
+    status, _verdict, card = verify(path_for(facts.number, "A" * 16))
+    assert status == 404 and REASON not in card and not shows_any_fact(card, facts)
