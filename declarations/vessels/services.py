@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from singlewindow.choices import Agency, NotificationKind, OrganisationKind
@@ -232,7 +232,7 @@ def clearance_issue(*, declaration: Declaration) -> PortClearance:
     general = version.payload["general"]
     issued_at = timezone.now()
     port = general["port"]
-    names = dict(AGENCY_NAMES)
+    names = {agency: _both_languages(Agency(agency).label) for agency in (*version.agencies, Agency.MARITIME)}
     facts = certificate.PortClearanceFacts(
         number=certificate.certificate_number(
             port=port,
@@ -273,12 +273,12 @@ def clearance_issue(*, declaration: Declaration) -> PortClearance:
     return clearance
 
 
-AGENCY_NAMES = (
-    (Agency.CUSTOMS, ("海关", "Customs")),
-    (Agency.INSPECTION, ("检验检疫", "Inspection and Quarantine")),
-    (Agency.BORDER, ("边防检查", "Border Inspection")),
-    (Agency.MARITIME, ("海事", "Maritime Safety Administration")),
-)
+def _both_languages(label: Any) -> tuple[str, str]:
+    """A label in Chinese and in English, as the bilingual certificate prints it."""
+    with translation.override("zh-hans"):
+        chinese = str(label)
+    with translation.override("en"):
+        return chinese, str(label)
 
 
 @transaction.atomic
