@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from singlewindow.errors import DomainError
-from singlewindow.untrusted import UntrustedFile, open_workbook
+from singlewindow.untrusted import UntrustedFile, open_workbook, sheet_rows
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +71,7 @@ def read_table(source: bytes | IO[bytes]) -> Iterator[tuple[int, Sequence[Cell]]
         if all(blank(cell) for cell in cells):
             continue
         if number > MAX_ROWS + 1:
-            raise ListRefused(
-                "too_many_rows",
-                _("A list has at most %(max)d rows; split it into several files.") % {"max": MAX_ROWS},
-            )
+            raise ListRefused("too_many_rows", _too_many_rows())
         yield number, cells
 
 
@@ -83,18 +80,27 @@ def _workbook_rows(data: bytes) -> Iterator[Sequence[Cell]]:
     try:
         workbook = open_workbook(data, max_bytes=MAX_BYTES, max_uncompressed=MAX_UNPACKED_BYTES)
     except UntrustedFile as refused:
-        code = {"wrong_type": "not_a_list", "malformed": "damaged"}.get(refused.code, refused.code)
-        message = {"not_a_list": _not_a_list, "damaged": _damaged}.get(code)
-        raise ListRefused(code, message() if message else str(refused)) from None
+        raise _as_list_refusal(refused) from None
     try:
-        sheet = workbook.worksheets[0]
-        rows = list(sheet.iter_rows(max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS, values_only=True))
+        rows = sheet_rows(workbook.worksheets[0], max_rows=MAX_ROWS + 1, max_cols=MAX_COLUMNS)
+    except UntrustedFile as refused:
+        raise _as_list_refusal(refused) from None
     except Exception:  # a damaged workbook makes openpyxl raise whatever its parser meets first
         log.info("unreadable workbook", exc_info=True)
         raise ListRefused("damaged", _damaged()) from None
     finally:
         workbook.close()
     return iter(cast(list[Sequence[Cell]], rows))  # data_only: values, never formulas
+
+
+def _as_list_refusal(refused: UntrustedFile) -> ListRefused:
+    code = {"wrong_type": "not_a_list", "malformed": "damaged"}.get(refused.code, refused.code)
+    messages = {"not_a_list": _not_a_list, "damaged": _damaged, "too_many_rows": _too_many_rows}
+    return ListRefused(code, messages[code]() if code in messages else str(refused))
+
+
+def _too_many_rows() -> str:
+    return _("A list has at most %(max)d rows; split it into several files.") % {"max": MAX_ROWS}
 
 
 def _csv_rows(data: bytes) -> Iterator[Sequence[Cell]]:
