@@ -155,8 +155,30 @@ def vessel_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
         % {"count": len(problems)},
     )
-    return _edit(request, declaration, VesselCallForm(instance=declaration.vessel), _formsets(declaration),
-                 problems=_labelled(problems), status=400)  # fmt: skip
+    call, formsets = VesselCallForm(instance=declaration.vessel), _formsets(declaration)
+    _mark(problems, call, formsets)
+    return _edit(request, declaration, call, formsets, problems=_labelled(problems), status=400)
+
+
+def _mark(problems: list[Any], call: VesselCallForm, formsets: dict[str, Any]) -> None:
+    """Put each problem next to its field too: FAL 1 items, and list cells of the rows shown."""
+    for problem in problems:
+        where, _sep, name = problem.field.rpartition(".")
+        if not where and name in call.fields:
+            _add_error(call, name, problem.message)
+            continue
+        key, _b, index = where.partition("[")
+        formset = formsets.get(key)
+        position = int(index.rstrip("]")) if index.rstrip("]").isdigit() else -1
+        if formset is not None and 0 <= position < len(formset.forms) and name in formset.forms[position].fields:
+            _add_error(formset.forms[position], name, problem.message)
+
+
+def _add_error(form: Any, name: str, message: str) -> None:
+    """Form.add_error for a form showing stored values (unbound: it has no cleaned data to drop)."""
+    if not hasattr(form, "cleaned_data"):
+        form.cleaned_data = {}
+    form.add_error(name, message)
 
 
 def _labelled(problems: list[Any]) -> list[dict[str, str]]:

@@ -189,3 +189,28 @@ def test_who_sees_a_cleared_vessel(
     ids = [row["id"] for row in api(user).get("/api/v1/vessels/").json()["results"]]
     assert (declaration.pk in ids) is listed
     assert web(user).get(f"/vessels/{declaration.pk}/edit/").status_code in ((302,) if party == "agent" else (404,))
+
+
+def test_the_page_puts_each_problem_next_to_its_field(agent: User) -> None:
+    declaration = factories.vessel_draft(agent, imo_number="9321484")
+    declaration.crew.filter(position=2).update(nationality="ZZZ")
+    form = {"action": "validate"}
+    page = web(agent).get(f"/vessels/{declaration.pk}/edit/")
+    for field in page.context["call"]:
+        value = field.value()
+        form[field.html_name] = (
+            "" if value is None else (value.strftime("%Y-%m-%dT%H:%M") if hasattr(value, "strftime") else value)
+        )
+    for _part, formset, _rows in page.context["parts"]:
+        form.update({f"{formset.prefix}-{k}": v for k, v in formset.management_form.initial.items()})
+        for sub in formset.forms:
+            for field in sub:
+                value = field.value()
+                if value not in (None, False):
+                    form[field.html_name] = value.isoformat() if hasattr(value, "isoformat") else value
+    response = web(agent).post(f"/vessels/{declaration.pk}/edit/", form)
+    assert response.status_code == 400
+    call = response.context["call"]
+    assert "IMO" in str(call.errors["imo_number"])
+    crew = dict((part.key, formset) for part, formset, _rows in response.context["parts"])["crew"]
+    assert crew.forms[1].errors["nationality"]
