@@ -8,7 +8,7 @@ SIM_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/singlewindow
 REDIS ?= redis://127.0.0.1:6379/0
 
-.PHONY: simulator run test bench lint typecheck services install system-deps messages check-migrations clean
+.PHONY: simulator run test bench lint typecheck services install pdf-deps system-deps messages check-migrations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,22 +20,30 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 
 install: $(VENV)/.installed
 
-# Debian packages the tests need: Chromium for the browser tests, gettext for the catalogues,
-# CJK fonts for the PDFs and HarfBuzz's subsetter (WeasyPrint subsets fonts with it: without it a
-# certificate takes seconds). Installed only where missing.
-system-deps:
+# Debian packages the port clearance certificate needs: CJK fonts, and HarfBuzz's subsetter (WeasyPrint
+# subsets fonts with it; without it a certificate takes seconds). Installed only where missing.
+pdf-deps:
+	@missing=""; \
+	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
+	    || echo "Could not install$$missing: port clearance certificates will lack their Chinese fonts." >&2; \
+	fi
+
+# Debian packages the tests need besides: Chromium for the browser tests, gettext for the catalogues.
+system-deps: pdf-deps
 	@missing=""; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	ldconfig -p | grep -q libharfbuzz-subset || missing="$$missing libharfbuzz-subset0"; \
 	if [ -n "$$missing" ]; then \
 	  echo "Installing Debian packages:$$missing"; \
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
 # Embedded default: SQLite, tasks in-process; no services needed.
-run: install
+run: install pdf-deps
 	$(BIN)/python manage.py migrate -v0
 	$(BIN)/python manage.py load_reference_data
 	@echo
