@@ -69,7 +69,7 @@ class Adapter:
             Version=str(version),
             Direction=payload["direction"],
         )
-        _fill(
+        fill_elements(
             etree.SubElement(root, ns + self.groups["header"]),
             ns,
             self.elements_by_section["header"],
@@ -77,9 +77,9 @@ class Adapter:
         )
         for line in payload["lines"]:
             element = etree.SubElement(root, ns + self.groups["line"], LineNo=str(line["line_no"]))
-            _fill(element, ns, self.elements_by_section["line"], line)
+            fill_elements(element, ns, self.elements_by_section["line"], line)
         for container in payload["containers"]:
-            _fill(
+            fill_elements(
                 etree.SubElement(root, ns + self.groups["container"]),
                 ns,
                 self.elements_by_section["container"],
@@ -89,7 +89,9 @@ class Adapter:
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _fill(parent: etree._Element, ns: str, elements: list[tuple[str, str]], values: dict[str, Any]) -> None:
+def fill_elements(parent: etree._Element, ns: str, elements: list[tuple[str, str]], values: dict[str, Any]) -> None:
+    """One child element per (field, element) pair with a value; booleans as true/false. Goods and
+    vessel messages alike."""
     for name, element in elements:
         value = values.get(name)
         if value is None or value == "":

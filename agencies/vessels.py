@@ -15,7 +15,7 @@ from declarations.vessels.models import VesselCall
 from declarations.vessels.parts import BY_KEY, CALL_FIELDS, PARTS, element_name
 from singlewindow.choices import Agency
 
-from .adapters import SCHEMAS
+from .adapters import SCHEMAS, fill_elements
 
 NAMESPACE = "urn:singlewindow:vessel:1"
 ROOT = "VesselMessage"
@@ -42,23 +42,22 @@ def build_vessel_message(agency: str, payload: dict[str, Any], *, message_id: st
         ns + ROOT, nsmap={None: NAMESPACE}, MessageId=message_id, PreEntryNo=payload["pre_entry_no"],
         Version=str(version), Direction=payload["direction"], Agency=agency,
     )  # fmt: skip
-    _fill(etree.SubElement(root, ns + "GeneralDeclaration"), ns, CALL_FIELDS, payload["general"])
+    fill_elements(etree.SubElement(root, ns + "GeneralDeclaration"), ns, _elements_of(CALL_FIELDS), payload["general"])
     for key in AGENCY_PARTS[agency]:
         part = BY_KEY[key]
         group = etree.SubElement(root, ns + part.element)
         for row in payload.get(key, []):
-            _fill(etree.SubElement(group, ns + part.row_element, No=str(row["no"])), ns, part.fields, row)
+            fill_elements(
+                etree.SubElement(group, ns + part.row_element, No=str(row["no"])), ns, _elements_of(part.fields), row
+            )
     schema().assertValid(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-def _fill(parent: etree._Element, ns: str, names: tuple[str, ...], values: dict[str, Any]) -> None:
-    for name in names:
-        value = values.get(name)
-        if value is None or value == "":
-            continue
-        text = ("true" if value else "false") if isinstance(value, bool) else str(value)
-        etree.SubElement(parent, ns + element_name(name)).text = text
+@cache
+def _elements_of(names: tuple[str, ...]) -> list[tuple[str, str]]:
+    """(field name, message element) pairs, as the goods adapters' maps give them."""
+    return [(name, element_name(name)) for name in names]
 
 
 def _xsd_type(field: models.Field) -> str:

@@ -18,11 +18,13 @@ from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery,
 from .snapshot import declaration_snapshot
 
 
-def declarations_visible_to(user: User, category: str = Category.GOODS) -> QuerySet[Declaration]:
+def declarations_visible_to(user: User, category: str | None = Category.GOODS) -> QuerySet[Declaration]:
     """An enterprise (or a ship agency, for vessels) sees its own; an agency sees what was submitted to
-    it; nobody sees the rest. Goods and vessel declarations are listed apart."""
+    it; nobody sees the rest. Goods and vessel declarations are listed apart (category None: either)."""
     org = user.organisation
-    queryset = Declaration.objects.select_related("owner").filter(category=category)
+    queryset = Declaration.objects.select_related("owner")
+    if category is not None:
+        queryset = queryset.filter(category=category)
     if org is None:
         return queryset.none()
     if org.kind in (OrganisationKind.ENTERPRISE, OrganisationKind.SHIP_AGENCY):
@@ -37,7 +39,7 @@ def declarations_visible_to(user: User, category: str = Category.GOODS) -> Query
     return queryset.none()
 
 
-def declaration_get(*, user: User, pk: int, category: str = Category.GOODS) -> Declaration:
+def declaration_get(*, user: User, pk: int, category: str | None = Category.GOODS) -> Declaration:
     try:
         return declarations_visible_to(user, category).select_related(None).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):

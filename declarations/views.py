@@ -24,7 +24,7 @@ from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
 from . import codelists, review, selectors, services
-from .choices import Category, DeclarationAction, DeliveryStatus, EventKind
+from .choices import DeclarationAction, DeliveryStatus, EventKind
 from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -355,8 +355,7 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def declaration_timeline(request: HttpRequest, pk: int) -> HttpResponse:
     """HTMX: the live timeline fragment (polled until every agency has decided), for goods and vessels."""
-    category = Declaration.objects.filter(pk=pk).values_list("category", flat=True).first() or Category.GOODS
-    declaration = selectors.declaration_get(user=request.user, pk=pk, category=category)  # type: ignore[arg-type]
+    declaration = selectors.declaration_get(user=request.user, pk=pk, category=None)  # type: ignore[arg-type]
     timeline = timeline_for(declaration)
     if timeline is None:
         return HttpResponse(status=204)

@@ -60,6 +60,11 @@ for _key, _serializer in ROWS.items():
     VesselSerializer._declared_fields[_key] = _serializer(many=True, required=False)  # one field per FAL list
 
 
+def _parts(values: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """The FAL lists the request gave, as rows for the service (a list left out is not touched)."""
+    return {key: [dict(row) for row in values[key]] for key in ROWS if key in values}
+
+
 class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Vessel arrival and departure declarations (IMO FAL 1–7) of the ship agency, or routed to the agency."""
 
@@ -81,7 +86,7 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
             user=request.user,  # type: ignore[arg-type]
             direction=values["direction"],
             call=dict(values.get("vessel", {})),
-            parts={key: [dict(row) for row in values[key]] for key in ROWS if key in values},
+            parts=_parts(values),
         )
         return Response(VesselSerializer(self._own_by(declaration.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -98,7 +103,7 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         return self._own()
 
     def _save(self, declaration: Declaration, data: dict[str, Any]) -> None:
-        parts = {key: [dict(row) for row in data[key]] for key in ROWS if key in data}
+        parts = _parts(data)
         user = self.request.user
         services.vessel_save(declaration=declaration, user=user, call=dict(data.get("vessel", {})), parts=parts)  # type: ignore[arg-type]
 

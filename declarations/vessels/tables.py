@@ -22,7 +22,7 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from singlewindow.errors import DomainError
-from singlewindow.untrusted import UntrustedFile, open_workbook, sheet_rows
+from singlewindow.untrusted import ZIP_SIGNATURE, UntrustedFile, open_workbook, sheet_rows
 
 log = logging.getLogger(__name__)
 
@@ -31,10 +31,8 @@ MAX_ROWS = 2000  # rows below the header
 # A 2,000-row sheet unpacks to about 1 MB; far more than that is a zip bomb, refused before
 # openpyxl inflates anything. zipfile never inflates a deflated member beyond its declared size.
 MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_ZIP_MEMBERS = 500
 MAX_COLUMNS = 50  # cells read per row; a list has a dozen, the rest is ignored
 
-ZIP_SIGNATURE = b"PK\x03\x04"
 OLE2_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # Excel 97-2003 (.xls)
 # Files that may decode as text by chance yet are not lists: PDF, PNG, JPEG, GIF, gzip, 7z, RAR.
 NOT_TEXT = (b"%PDF-", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"\x1f\x8b", b"7z\xbc\xaf", b"Rar!")

@@ -28,7 +28,8 @@ from ..timeline import shared_states, timeline_for
 from . import people, services
 from .choices import CertificateStatus
 from .forms import FORMSETS, NewVesselForm, PeopleUploadForm, VesselCallForm, rows_of
-from .parts import GENERAL_TITLE, PARTS, label
+from .models import VesselCall
+from .parts import BY_KEY, GENERAL_TITLE, PARTS, label
 
 LARGE_LIST = 60  # longer crew or passenger lists are shown, and replaced by importing a file
 
@@ -96,7 +97,6 @@ def _edit(request: HttpRequest, declaration: Any, call: Any, formsets: dict[str,
             "general_title": GENERAL_TITLE,
             "parts": [(part, formsets[part.key], current[part.key]) for part in PARTS],
             "problems": problems or [],
-            "upload_form": PeopleUploadForm(),
             "ports": codelists.choices(CodeList.PORTS),
             **extra,
         },
@@ -183,9 +183,6 @@ def _add_error(form: Any, name: str, message: str) -> None:
 
 def _labelled(problems: list[Any]) -> list[dict[str, str]]:
     """Each problem with the label of its field, for the summary at the top of the page."""
-    from .models import VesselCall
-    from .parts import BY_KEY
-
     out = []
     for problem in problems:
         where, _sep, name = problem.field.rpartition(".")
@@ -251,8 +248,6 @@ def vessel_detail(request: HttpRequest, pk: int) -> HttpResponse:
     else:  # an agency sees what was submitted to it, never the agent's later corrections
         payload = declaration.versions.get(number=declaration.version_count).payload
         general, rows = payload["general"], {part.key: payload.get(part.key, []) for part in PARTS}
-    from .models import VesselCall
-
     fields = [(label(VesselCall, name), general.get(name)) for name in services.CALL_FIELDS]
     clearance = getattr(declaration, "port_clearance", None)
     return render(
