@@ -1,111 +1,78 @@
 """The one small interface every agency adapter offers, and the registry of adapters.
 
-An adapter knows one agency's message: how the frozen declaration becomes that agency's XML, which
-schema checks it, and how the agency's references to its own elements map back to one-table fields.
-Sending and receipt parsing are the same for every agency (agencies/delivery.py, agencies/receipts.py).
+An agency's folder (agencies/<agency>/adapter.py) holds all that agency knows: for goods, its field map
+and message shape (GoodsMessage); for vessels, the FAL lists it receives. How a frozen filing becomes a
+message is one builder per category (goods.py, vessels.py; another app may register its own), so the
+adapter never asks which category it has. Sending and receipt parsing are the same for every agency
+(agencies/delivery.py, agencies/recording.py).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from functools import cached_property
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
+from declarations.choices import GOODS
+from vessels.choices import VESSEL
 
-from declarations.registry import AgencyFieldMap
-
-SCHEMAS = Path(__file__).resolve().parent / "schemas"
+from .goods import GoodsMessage, build_goods_message
+from .vessels import build_vessel_message
 
 
 @dataclass(frozen=True)
 class Adapter:
-    field_map: AgencyFieldMap
-    root: str  # the message's root element
-    namespace: str
-    groups: dict[str, str] = field(default_factory=dict)  # section ("header", "line", "container") → element
+    agency: str
+    goods: GoodsMessage | None = None  # None: the agency takes no goods declarations
+    vessel_parts: tuple[str, ...] = ()  # the FAL lists it receives beside FAL 1; (): it takes no vessels
 
     @property
-    def agency(self) -> str:
-        return self.field_map.agency
+    def categories(self) -> tuple[str, ...]:
+        return (*((GOODS,) if self.goods else ()), *((VESSEL,) if self.vessel_parts else ()))
 
-    @cached_property
-    def schema(self) -> etree.XMLSchema:
-        return etree.XMLSchema(etree.parse(str(SCHEMAS / f"{self.agency}.xsd")))
-
-    @cached_property
-    def elements_by_section(self) -> dict[str, list[tuple[str, str]]]:
-        """section → [(one-table field name, element name)] in the map's order."""
-        out: dict[str, list[tuple[str, str]]] = {"header": [], "line": [], "container": []}
-        for key, path in self.field_map.elements.items():
-            section, name = key.split(".", 1)
-            out[section].append((name, path.split("/", 1)[1]))
-        return out
-
-    @cached_property
+    @property
     def field_for_element(self) -> dict[str, str]:
         """The agency's element path ("DecHead/GrossWet") → the one-table field name ("gross_weight")."""
-        return {path: key.split(".", 1)[1] for key, path in self.field_map.elements.items()}
-
-    @property
-    def goods(self) -> bool:
-        """Whether the agency takes goods declarations (border inspection and maritime safety take
-        vessels only)."""
-        return bool(self.field_map.elements)
+        return self.goods.field_for_element if self.goods else {}
 
     def build_message(self, payload: dict[str, Any], *, message_id: str, version: int) -> bytes:
-        """The agency's XML for a frozen declaration (DeclarationVersion.payload), checked by its XSD."""
-        if payload.get("category") == "vessel":
-            from .vessels import build_vessel_message
-
-            return build_vessel_message(self.agency, payload, message_id=message_id, version=version)
-        ns = f"{{{self.namespace}}}"
-        root = etree.Element(
-            ns + self.root,
-            nsmap={None: self.namespace},
-            MessageId=message_id,
-            PreEntryNo=payload["pre_entry_no"],
-            Version=str(version),
-            Direction=payload["direction"],
-        )
-        fill_elements(
-            etree.SubElement(root, ns + self.groups["header"]),
-            ns,
-            self.elements_by_section["header"],
-            payload["header"],
-        )
-        for line in payload["lines"]:
-            element = etree.SubElement(root, ns + self.groups["line"], LineNo=str(line["line_no"]))
-            fill_elements(element, ns, self.elements_by_section["line"], line)
-        for container in payload["containers"]:
-            fill_elements(
-                etree.SubElement(root, ns + self.groups["container"]),
-                ns,
-                self.elements_by_section["container"],
-                container,
-            )
-        self.schema.assertValid(root)
-        return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+        """The agency's XML for a frozen filing (DeclarationVersion.payload), checked by its XSD. A
+        KeyError when nobody builds this category's messages for this agency."""
+        build = _builders[payload.get("category", GOODS)]
+        return build(self, payload, message_id, version)
 
 
-def fill_elements(parent: etree._Element, ns: str, elements: list[tuple[str, str]], values: dict[str, Any]) -> None:
-    """One child element per (field, element) pair with a value; booleans as true/false. Goods and
-    vessel messages alike."""
-    for name, element in elements:
-        value = values.get(name)
-        if value is None or value == "":
-            continue
-        etree.SubElement(parent, ns + element).text = (
-            ("true" if value else "false") if isinstance(value, bool) else str(value)
-        )
+Builder = Callable[[Adapter, dict[str, Any], str, int], bytes]  # (adapter, payload, message id, version)
+
+
+def _goods(adapter: Adapter, payload: dict[str, Any], message_id: str, version: int) -> bytes:
+    if adapter.goods is None:
+        raise KeyError(f"{adapter.agency} takes no goods declarations")
+    return build_goods_message(adapter.goods, payload, message_id=message_id, version=version)
+
+
+def _vessel(adapter: Adapter, payload: dict[str, Any], message_id: str, version: int) -> bytes:
+    if not adapter.vessel_parts:
+        raise KeyError(f"{adapter.agency} takes no vessel declarations")
+    return build_vessel_message(adapter.agency, adapter.vessel_parts, payload, message_id=message_id, version=version)
 
 
 _adapters: dict[str, Adapter] = {}
+_builders: dict[str, Builder] = {GOODS: _goods, VESSEL: _vessel}
 
 
 def register(adapter: Adapter) -> None:
+    if adapter.agency in _adapters:
+        raise ValueError(f"an adapter for {adapter.agency!r} is already registered")
     _adapters[adapter.agency] = adapter
+
+
+def register_builder(category: str, build: Builder) -> None:
+    """How a category's frozen filing becomes an agency's message (agencies/apps.py, or another app's
+    ready() for a category of its own)."""
+    if category in _builders:
+        raise ValueError(f"a message builder for {category!r} is already registered")
+    _builders[category] = build
 
 
 def adapter_for(agency: str) -> Adapter:
@@ -113,4 +80,4 @@ def adapter_for(agency: str) -> Adapter:
 
 
 def adapters() -> list[Adapter]:
-    return [_adapters[name] for name in sorted(_adapters)]
+    return list(_adapters.values())

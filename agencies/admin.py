@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import DeliveryStatus
 from declarations.models import Delivery
+from singlewindow.requests import AuthenticatedHttpRequest
 
 from . import delivery as deliveries
 from .models import QuarantinedReceipt
@@ -36,9 +37,9 @@ class DeliveryAdmin(admin.ModelAdmin):
     readonly_fields = [f.name for f in Delivery._meta.fields]
 
     @admin.action(description=_("Deliver the failed branches again"))
-    def retry(self, request: HttpRequest, queryset: QuerySet[Delivery]) -> None:
+    def retry(self, request: AuthenticatedHttpRequest, queryset: QuerySet[Delivery]) -> None:
         failed = queryset.filter(status=DeliveryStatus.FAILED).select_related("version__declaration")
-        retried = sum(deliveries.delivery_retry(delivery=item, user=request.user) for item in failed)  # type: ignore[arg-type]
+        retried = sum(deliveries.delivery_retry(delivery=item, user=request.user) for item in failed)
         messages.success(request, _("%(n)d branches queued again.") % {"n": retried})
 
     def has_add_permission(self, request: HttpRequest) -> bool:

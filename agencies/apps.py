@@ -1,5 +1,11 @@
+from importlib import import_module
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
+
+# One line per agency the portal talks to, each with its folder agencies/<agency>/ (adapter.py: what
+# it receives and how its messages look). The order is the order branches are listed in.
+AGENCIES = ("customs", "inspection", "border", "maritime")
 
 
 class AgenciesConfig(AppConfig):
@@ -7,17 +13,19 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
 
     def ready(self) -> None:
-        from declarations.registry import register_dispatcher, register_field_map
+        from declarations.registry import AgencyReceives, register_agency, register_dispatcher
 
         from . import adapters, checks  # noqa: F401 (checks registers itself)
-        from .border.adapter import ADAPTER as border
-        from .customs.adapter import ADAPTER as customs
-        from .inspection.adapter import ADAPTER as inspection
-        from .maritime.adapter import ADAPTER as maritime
-
-        for adapter in (customs, inspection, border, maritime):
-            register_field_map(adapter.field_map)
-            adapters.register(adapter)
         from .tasks import enqueue
 
+        for agency in AGENCIES:
+            adapter = import_module(f"agencies.{agency}.adapter").ADAPTER
+            adapters.register(adapter)
+            register_agency(
+                AgencyReceives(
+                    agency=agency,
+                    categories=adapter.categories,
+                    goods=adapter.goods.field_map if adapter.goods else None,
+                )
+            )
         register_dispatcher(enqueue)

@@ -1,13 +1,13 @@
-"""Receipts from agencies: untrusted XML, verified, parsed safely, turned into events.
+"""Receipts from agencies: untrusted XML, parsed safely, turned into events.
 
-Anything that cannot be read is quarantined with its reason and logged as an error (the alert
-operators watch); nothing is dropped and nothing else changes.
+This is the work behind the task `agencies.record_receipts` (agencies/tasks.py); receiving a batch and
+queueing that task is agencies/receiving.py. Anything that cannot be read is quarantined with its reason
+and logged as an error (the alert operators watch); nothing is dropped and nothing else changes.
 """
 
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
@@ -20,8 +20,9 @@ from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
 from singlewindow.untrusted import safe_xml_parser as safe_parser
 
-from .adapters import SCHEMAS, adapter_for
+from .adapters import adapter_for
 from .models import QuarantinedReceipt, ReceiptBatch
+from .xml import SCHEMAS
 
 log = logging.getLogger(__name__)
 NS = "{urn:singlewindow:receipt:1}"
@@ -99,25 +100,6 @@ def _event(receipt: etree._Element) -> AgencyEvent:
     )
 
 
-@dataclass
-class Outcome:
-    batch: ReceiptBatch | None
-    quarantined: QuarantinedReceipt | None
-
-
-@transaction.atomic
-def receipts_accept(*, body: bytes, remote_addr: str = "") -> Outcome:
-    """Check a batch of receipts and keep it; its events are recorded by receipts_record() after commit
-    (a task in production, at once when tasks run in-process). Unreadable batches are quarantined."""
-    try:
-        parse_receipts(body)
-    except (ReceiptError, ValueError) as error:
-        return Outcome(None, quarantine(body=body, reason=str(error), remote_addr=remote_addr))
-    batch = ReceiptBatch.objects.create(body=body)
-    transaction.on_commit(lambda: record_later(batch.pk))
-    return Outcome(batch, None)
-
-
 COALESCE = 50
 
 
@@ -169,12 +151,6 @@ def batches_due(*, older_than_seconds: int) -> list[int]:
     return list(
         ReceiptBatch.objects.filter(processed_at=None, received_at__lte=cutoff).values_list("pk", flat=True)[:500]
     )
-
-
-def record_later(batch_id: int) -> None:
-    from .tasks import record_receipts
-
-    record_receipts.delay(batch_id)
 
 
 def quarantine(*, body: bytes, reason: str, remote_addr: str) -> QuarantinedReceipt:

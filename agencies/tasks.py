@@ -1,4 +1,5 @@
-"""Celery tasks: thin, idempotent, enqueued on commit. They only call agencies/delivery.py."""
+"""Celery tasks: thin, idempotent, enqueued on commit. They only call the work in agencies/delivery.py and
+agencies/receipts.py; what enqueues them (agencies/receiving.py, the dispatcher below) imports this module."""
 
 from __future__ import annotations
 

@@ -1,9 +1,11 @@
 """Every agency's vessel message: the general declaration (FAL 1) and the FAL lists that agency
-needs, from the frozen vessel declaration. One schema (agencies/schemas/vessel.xsd, written from
-declarations/vessels/parts.py by `manage.py agency_schemas`) checks them all."""
+receives (its adapter's vessel_parts, in its folder), from the frozen vessel declaration. One schema
+(agencies/schemas/vessel.xsd, written from vessels/parts.py by `manage.py agency_schemas`) checks them
+all."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -11,46 +13,33 @@ from django.db import models
 from lxml import etree
 
 from declarations.fields import XSD_TYPES
-from declarations.vessels.models import VesselCall
-from declarations.vessels.parts import BY_KEY, CALL_FIELDS, PARTS, element_name
-from singlewindow.choices import Agency
+from vessels.models import VesselCall
+from vessels.parts import BY_KEY, CALL_FIELDS, PARTS, element_name
 
-from .adapters import SCHEMAS, fill_elements
+from .xml import fill_elements, schema
 
 NAMESPACE = "urn:singlewindow:vessel:1"
 ROOT = "VesselMessage"
-# What each agency receives beside FAL 1 (customs the cargo and what is dutiable, inspection and
-# quarantine cargo, stores and people for health, border inspection the people, maritime safety the
-# people and the dangerous goods).
-AGENCY_PARTS: dict[str, tuple[str, ...]] = {
-    Agency.CUSTOMS: ("manifest_lines", "ship_stores", "crew_effects", "dangerous_goods"),
-    Agency.INSPECTION: ("manifest_lines", "ship_stores", "crew", "passengers"),
-    Agency.BORDER: ("crew", "passengers"),
-    Agency.MARITIME: ("crew", "passengers", "dangerous_goods"),
-}
 DATETIME = "xs:dateTime"
 
 
-@cache
-def schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "vessel.xsd")))
-
-
-def build_vessel_message(agency: str, payload: dict[str, Any], *, message_id: str, version: int) -> bytes:
+def build_vessel_message(
+    agency: str, parts: Iterable[str], payload: dict[str, Any], *, message_id: str, version: int
+) -> bytes:
     ns = f"{{{NAMESPACE}}}"
     root = etree.Element(
         ns + ROOT, nsmap={None: NAMESPACE}, MessageId=message_id, PreEntryNo=payload["pre_entry_no"],
         Version=str(version), Direction=payload["direction"], Agency=agency,
     )  # fmt: skip
     fill_elements(etree.SubElement(root, ns + "GeneralDeclaration"), ns, _elements_of(CALL_FIELDS), payload["general"])
-    for key in AGENCY_PARTS[agency]:
+    for key in parts:
         part = BY_KEY[key]
         group = etree.SubElement(root, ns + part.element)
         for row in payload.get(key, []):
             fill_elements(
                 etree.SubElement(group, ns + part.row_element, No=str(row["no"])), ns, _elements_of(part.fields), row
             )
-    schema().assertValid(root)
+    schema("vessel").assertValid(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
@@ -76,7 +65,7 @@ def _elements(model: type[models.Model], names: tuple[str, ...], indent: str) ->
     )
 
 
-def vessel_schema_text() -> str:
+def vessel_schema_text(agencies: Iterable[str]) -> str:
     lists = []
     for part in PARTS:
         lists.append(
@@ -86,7 +75,7 @@ def vessel_schema_text() -> str:
             f'          </xs:sequence><xs:attribute name="No" type="xs:positiveInteger" use="required"/>'
             f"</xs:complexType></xs:element>\n        </xs:sequence></xs:complexType></xs:element>"
         )
-    agencies = "".join(f'<xs:enumeration value="{a}"/>' for a in AGENCY_PARTS)
+    enumeration = "".join(f'<xs:enumeration value="{a}"/>' for a in agencies)
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <!-- The vessel arrival/departure message every agency at the port receives: FAL 1 and the FAL lists
      that agency needs (agencies/vessels.py). Written by `python manage.py agency_schemas`; do not edit. -->
@@ -105,7 +94,7 @@ def vessel_schema_text() -> str:
       <xs:attribute name="Version" type="xs:positiveInteger" use="required"/>
       <xs:attribute name="Direction" use="required"><xs:simpleType><xs:restriction base="xs:string">
         <xs:enumeration value="import"/><xs:enumeration value="export"/></xs:restriction></xs:simpleType></xs:attribute>
-      <xs:attribute name="Agency" use="required"><xs:simpleType><xs:restriction base="xs:string">{agencies}</xs:restriction></xs:simpleType></xs:attribute>
+      <xs:attribute name="Agency" use="required"><xs:simpleType><xs:restriction base="xs:string">{enumeration}</xs:restriction></xs:simpleType></xs:attribute>
     </xs:complexType>
   </xs:element>
 </xs:schema>

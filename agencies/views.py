@@ -4,7 +4,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
-from .receipts import receipts_accept
+from .receiving import receipts_accept
 from .signing import signature_valid
 
 

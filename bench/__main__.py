@@ -1,6 +1,9 @@
 """`make bench`: one line per figure, `bench: NAME VALUE UNIT`, on the production services.
 
 Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migrated and loaded here.
+BENCH_GROUP picks one group of figures (comma-separated): declarations (validate_ms_p50, items_typed,
+items_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50, certificate_pdf_kb,
+crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio); all by default.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from bench import commands
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 ROOT = Path(__file__).resolve().parent.parent
+GROUPS = ("declarations", "import", "vessels", "submit", "e2e")
 
 
 def report(name: str, value: float, unit: str) -> None:
@@ -31,23 +35,26 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
-    from . import figures
+    from . import e2e, figures, interchange, vessels
 
+    wanted = {g.strip() for g in os.environ.get("BENCH_GROUP", "").split(",") if g.strip()} or set(GROUPS)
+    unknown = wanted - set(GROUPS)
+    if unknown:
+        raise SystemExit(f"BENCH_GROUP: unknown group(s) {', '.join(sorted(unknown))}; choose from {', '.join(GROUPS)}")
     setup = figures.setup()
-    figures.validate_ms_p50(setup, report)
-    figures.items(report)
-    figures.diff_ms_p50(setup, report)
-    from . import interchange
-
-    interchange.import_per_s(setup, report)
-    from . import vessels
-
-    for figure in vessels.certificate_figures() + vessels.crew_import_figures():
-        report(*figure)
-    figures.submit_per_s(setup, report, server=_server)
-    from . import e2e
-
-    e2e.figures(setup, report, figures.draft)
+    if "declarations" in wanted:
+        figures.validate_ms_p50(setup, report)
+        figures.items(report)
+        figures.diff_ms_p50(setup, report)
+    if "import" in wanted:
+        interchange.import_per_s(setup, report)
+    if "vessels" in wanted:
+        for figure in vessels.certificate_figures() + vessels.crew_import_figures():
+            report(*figure)
+    if "submit" in wanted:
+        figures.submit_per_s(setup, report, server=_server)
+    if "e2e" in wanted:
+        e2e.figures(setup, report, figures.draft)
 
 
 def _server(port: int) -> subprocess.Popen:

@@ -12,7 +12,8 @@ from django.db import connection
 
 from declarations.examples import example_containers, example_header, example_line
 from declarations.interchange import xml_format
-from declarations.interchange.imports import import_run, import_start
+from declarations.interchange.imports import import_run
+from declarations.interchange.uploads import import_start
 from declarations.models import Declaration
 
 Report = Callable[[str, Any, str], None]

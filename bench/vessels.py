@@ -11,9 +11,9 @@ import statistics
 import time
 from datetime import date
 
-from declarations.vessels.certificate import render_port_clearance_pdf, verify_url_for
-from declarations.vessels.examples import example_crew_xlsx, example_facts
-from declarations.vessels.people import import_crew
+from vessels.certificate import render_port_clearance_pdf, verify_url_for
+from vessels.examples import example_crew_xlsx, example_facts
+from vessels.people import import_crew
 
 Figure = tuple[str, float, str]
 RENDERS = 20

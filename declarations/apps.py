@@ -5,3 +5,12 @@ from django.utils.translation import gettext_lazy as _
 class DeclarationsConfig(AppConfig):
     name = "declarations"
     verbose_name = _("Declarations")
+
+    def ready(self) -> None:
+        from singlewindow import notification_kinds
+
+        from . import checks, goods, registry  # noqa: F401 (checks registers itself)
+        from .choices import NOTIFICATION_KINDS
+
+        registry.register_category(goods.CATEGORY)
+        notification_kinds.register(*NOTIFICATION_KINDS)

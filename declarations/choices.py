@@ -1,18 +1,18 @@
 """Declaration constants, named once."""
 
 from django.db import models
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from singlewindow.choices import DeclarationKind  # portal-wide: delegations are granted per kind
+from singlewindow.notification_kinds import NotificationKind
 
 __all__ = ["DeclarationKind"]
 
 
-class Category(models.TextChoices):
-    """What is declared: goods (the one table) or a means of transport (a vessel's call)."""
-
-    GOODS = "goods", _("Goods declaration")
-    VESSEL = "vessel", _("Vessel declaration")
+# The spine's own kind of filing, the one table; other apps register theirs (declarations/registry.py).
+GOODS = "goods"
+GOODS_LABEL = _("Goods declaration")
 
 
 class Target(models.TextChoices):
@@ -125,3 +125,44 @@ class ImportStatus(models.TextChoices):
     RUNNING = "running", _("Importing")
     DONE = "done", _("Finished")
     FAILED = "failed", _("Refused")
+
+
+# What this app tells people (registered in apps.py).
+SENT_FOR_REVIEW = NotificationKind(
+    "sent_for_review", _("Draft sent for review"), _("%(by)s sent declaration %(declaration)s for your review.")
+)
+HANDED_TO_BROKER = NotificationKind(
+    "handed_to_broker",
+    _("Draft handed to the broker"),
+    _("%(by)s handed declaration %(declaration)s to you to prepare."),
+)
+COMMENTED = NotificationKind(
+    "commented", _("Comment on a draft"), _("%(by)s commented on declaration %(declaration)s: %(text)s")
+)
+APPROVED = NotificationKind(
+    "approved", _("Draft approved"), _("%(by)s approved declaration %(declaration)s; it may be submitted.")
+)
+IMPORT_FINISHED = NotificationKind(
+    "import_finished",
+    _("Import finished"),
+    _("Import of %(file)s finished: %(created)s drafts created, %(failed)s with errors."),
+)
+NOTIFICATION_KINDS = (SENT_FOR_REVIEW, HANDED_TO_BROKER, COMMENTED, APPROVED, IMPORT_FINISHED)
+
+
+# What the edit pages, goods and vessels alike, say once they have read the form.
+DRAFT_NOT_SAVED = _("Some values could not be read; nothing was saved. See the marked fields.")
+
+
+def draft_saved(problems: int | None = None) -> str:
+    """What an edit page says once it has saved the draft: only that (problems=None: not checked), that it
+    is ready to submit (checked, no problems), or how many problems stand in the way."""
+    if problems is None:
+        return gettext("Draft saved.")
+    if not problems:
+        return gettext("Draft saved. No problems found: the declaration is ready to submit.")
+    return ngettext(
+        "Draft saved, but it has %(count)d problem to fix before it can be submitted.",
+        "Draft saved, but it has %(count)d problems to fix before it can be submitted.",
+        problems,
+    ) % {"count": problems}

@@ -20,7 +20,7 @@ CACHE_SECONDS = 60.0
 _cache: dict[str, tuple[float, object]] = {}
 
 
-def _cached(key: str, load):  # type: ignore[no-untyped-def]
+def _cached(key: str, load):
     now = time.monotonic()
     hit = _cache.get(key)
     if hit and now - hit[0] < CACHE_SECONDS:
@@ -44,7 +44,7 @@ def _entries(list_name: str) -> dict[str, tuple[str, str, dict]]:
         )
         return {code: (zh, en, flags) for code, zh, en, flags in rows}
 
-    return _cached(f"list:{list_name}", load)  # type: ignore[no-any-return]
+    return _cached(f"list:{list_name}", load)
 
 
 def _hs_subheadings() -> dict[str, str]:
@@ -53,7 +53,7 @@ def _hs_subheadings() -> dict[str, str]:
     def load() -> dict[str, str]:
         return dict(HSCode.objects.filter(level=6).values_list("code", "description"))
 
-    return _cached("hs", load)  # type: ignore[no-any-return]
+    return _cached("hs", load)
 
 
 def mandatory_inspection_prefixes() -> tuple[str, ...]:
@@ -62,7 +62,7 @@ def mandatory_inspection_prefixes() -> tuple[str, ...]:
     def load() -> tuple[str, ...]:
         return tuple(MandatoryInspectionRule.objects.filter(active=True).values_list("hs_prefix", flat=True))
 
-    return _cached("mandatory", load)  # type: ignore[no-any-return]
+    return _cached("mandatory", load)
 
 
 @cache

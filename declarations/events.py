@@ -18,8 +18,9 @@ from django.utils import timezone
 
 from singlewindow.models import AuditEntry
 
-from .choices import Category, DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
+from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
+from .registry import StatusChange, listeners
 
 
 @dataclass(frozen=True)
@@ -169,6 +170,7 @@ def _update_statuses(declaration_ids: set[int]) -> None:
     ):
         by_version[event.version_id].append(event)
     changed = []
+    changes: list[StatusChange] = []
     audits: list[AuditEntry] = []
     for declaration in declarations:
         version = versions[(declaration.pk, declaration.version_count)]
@@ -183,15 +185,16 @@ def _update_statuses(declaration_ids: set[int]) -> None:
                     after={"status": status, "version": version.number},
                 )
             )
+            changes.append(StatusChange(declaration.pk, declaration.category, declaration.status, status))
             declaration.status = status
             changed.append(declaration)
     Declaration.objects.bulk_update(changed, ["status"])
     AuditEntry.objects.bulk_create(audits)  # no actor: the agencies' receipts decided
-    released = [d.pk for d in changed if d.status == DeclarationStatus.RELEASED and d.category == Category.VESSEL]
-    if released:
-        from .vessels.services import clearances_due  # maritime safety's port clearance follows the releases
-
-        clearances_due(released)
+    for listener in listeners():
+        if listener.on_status is not None:
+            wanted = [change for change in changes if listener.wants(change.category)]
+            if wanted:
+                listener.on_status(wanted)
 
 
 __all__ = ["AgencyEvent", "DeliveryStatus", "event_record_delivery", "events_record"]

@@ -15,10 +15,12 @@ from django.forms import formset_factory
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import registry
 from .choices import DeclarationKind, Direction, DocumentKind, Target
 from .fields import HS, FieldSpec, Required, specs_for
 from .models import Container, Declaration, GoodsLine
 from .registry import agencies_for, fields_for
+from .selectors import working_rows
 
 REQUIRED_TITLES = {
     Required.ALWAYS: _("Required"),
@@ -54,10 +56,10 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
                     "inputmode": "numeric",
                 }
             )
-        elif spec.name == "bill_of_lading":  # offers the vessel's cargo manifest for this bill
+        elif offer := registry.field_offer(spec.key):  # another app offers data for this field
             attrs.update(
                 {
-                    "hx-get": reverse("declarations:manifest"),
+                    "hx-get": reverse(offer),
                     "hx-trigger": "change",
                     "hx-target": "next .hint",
                     "hx-swap": "outerHTML",
@@ -158,3 +160,21 @@ def rows_from(formset: forms.BaseFormSet) -> list[dict[str, Any]]:
 def kept_forms(formset: forms.BaseFormSet) -> list[forms.BaseForm]:
     """The forms whose rows rows_from() keeps, in the same order (problems refer to these)."""
     return [f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+
+
+def edit_forms(declaration: Declaration, data: Any = None) -> tuple[Any, Any, Any]:
+    """The edit page's header form and goods-line and container formsets: bound to what was posted, or
+    showing the stored working copy."""
+    target = declaration.target
+    if data is not None:
+        return (
+            header_form_class(target)(data, instance=declaration),
+            line_formset_class(target)(data, prefix="lines"),
+            container_formset_class(target)(data, prefix="containers"),
+        )
+    lines, containers = working_rows(declaration)
+    return (
+        header_form_class(target)(instance=declaration),
+        line_formset_class(target)(initial=lines, prefix="lines"),
+        container_formset_class(target)(initial=containers, prefix="containers"),
+    )

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from singlewindow.models import Organisation
 
 from .choices import (
-    Category,
+    GOODS,
     CodeList,
     DeclarationKind,
     DeclarationStatus,
@@ -27,6 +27,7 @@ from .choices import (
     ReviewState,
     Target,
 )
+from .registry import category_choices
 
 NOT_NEGATIVE = [MinValueValidator(0)]
 QTY: dict[str, Any] = {"max_digits": 19, "decimal_places": 5, "null": True, "blank": True, "validators": NOT_NEGATIVE}
@@ -125,9 +126,7 @@ class Declaration(models.Model):
         blank=True,
         related_name="+",
     )
-    category = models.CharField(
-        _("category"), max_length=6, choices=Category.choices, default=Category.GOODS, editable=False
-    )
+    category = models.CharField(_("category"), max_length=6, choices=category_choices, default=GOODS, editable=False)
     status = models.CharField(
         _("status"), max_length=20, choices=DeclarationStatus.choices, default=DeclarationStatus.DRAFT
     )
@@ -495,25 +494,11 @@ class ImportJob(models.Model):
         return 100 if self.status == ImportStatus.DONE else int(100 * self.processed / self.total) if self.total else 0
 
 
-from .vessels.models import (  # noqa: E402  (the vessel declaration's tables live beside their code)
-    CrewEffect,
-    CrewMember,
-    DangerousGood,
-    ManifestLine,
-    Passenger,
-    PortClearance,
-    ShipStore,
-    VesselCall,
-)
-
 __all__ = [
     "AttachedDocument",
     "CodeListEntry",
     "Comment",
     "Container",
-    "CrewEffect",
-    "CrewMember",
-    "DangerousGood",
     "Declaration",
     "DeclarationVersion",
     "Delivery",
@@ -523,10 +508,5 @@ __all__ = [
     "ImportJob",
     "InspectionAppointment",
     "MandatoryInspectionRule",
-    "ManifestLine",
-    "Passenger",
-    "PortClearance",
     "Revision",
-    "ShipStore",
-    "VesselCall",
 ]

@@ -1,32 +1,104 @@
-"""Which one-table fields each agency receives.
+"""Where other apps plug into the spine. Every registration is keyed, raises on a second one with the
+same key, and is made from an `AppConfig.ready()`; `manage.py check` lists and verifies them
+(declarations/checks.py).
 
-Agency adapters (agencies/<agency>/) register the map from one-table fields to their message
-elements when the app starts. The portal never names an agency's elements itself; it asks this
-registry which fields a declaration's targets need, so the form shows exactly those, validation
-checks exactly those, and the frozen snapshot carries exactly those.
+- **Agencies** (the agencies app): which kinds of filing each agency receives, and for goods the map
+  from one-table fields to its message elements. The portal never names an agency's elements itself: it
+  asks which fields a declaration's targets need, so the form shows exactly those, validation checks
+  exactly those, and the frozen snapshot carries exactly those.
+- **Categories**: a kind of filing (goods, a vessel's call…): who gets a branch, how it is numbered,
+  which page shows it.
+- **Rules**: a check another app adds to a category's validation, with an optional batch prefetch so
+  an ERP import of a thousand declarations asks the database once per chunk, not once per declaration.
+- **Listeners**: told on freeze and when statuses change, inside the same transaction.
+- **Field offers**: a page that offers data for a one-table field as it is typed (the manifest for a
+  bill of lading).
+- **Dispatchers**: how outbox rows get delivered once a freeze commits.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
+from typing import TYPE_CHECKING, Any
+
+from django.apps import apps
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.functional import Promise
 
 from singlewindow.choices import Agency
+from singlewindow.problems import Problem
 
-from .choices import Target
+from .choices import GOODS, Target
+
+if TYPE_CHECKING:
+    from .models import Declaration, DeclarationVersion
+
+
+class AlreadyRegistered(ImproperlyConfigured):
+    pass
+
+
+def _add(table: dict[str, Any], key: str, value: Any) -> None:
+    if key in table:
+        raise AlreadyRegistered(f"{key!r} is already registered")
+    if apps.ready:  # every process registers the same things at start-up, or they would disagree
+        raise ImproperlyConfigured(f"register {key!r} from an AppConfig.ready(), not later")
+    table[key] = value
+
+
+# --- agencies ------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class AgencyFieldMap:
-    """One agency's map: one-table field key ("header.bill_of_lading", "line.hs_code",
+    """One agency's goods map: one-table field key ("header.bill_of_lading", "line.hs_code",
     "container.number") to the element path in that agency's message."""
 
     agency: str
     elements: Mapping[str, str]
 
 
-_maps: dict[str, AgencyFieldMap] = {}
+@dataclass(frozen=True)
+class AgencyReceives:
+    """What one agency receives: the categories it takes (in the order they were registered, which is
+    the order branches are listed in) and, for goods, its field map."""
+
+    agency: str
+    categories: tuple[str, ...]
+    goods: AgencyFieldMap | None = None
+
+
+_agencies: dict[str, AgencyReceives] = {}
+
+
+def register_agency(receives: AgencyReceives) -> None:
+    _add(_agencies, receives.agency, receives)
+    fields_for.cache_clear()
+
+
+def registered_agencies() -> list[str]:
+    return list(_agencies)
+
+
+def agencies_receiving_all() -> dict[str, tuple[str, ...]]:
+    """Each registered agency → the categories it takes."""
+    return {a.agency: a.categories for a in _agencies.values()}
+
+
+def agencies_receiving(category: str) -> tuple[str, ...]:
+    """Every registered agency that takes this kind of filing, in registration order."""
+    return tuple(a.agency for a in _agencies.values() if category in a.categories)
+
+
+def field_map(agency: str) -> AgencyFieldMap:
+    goods = _agencies[agency].goods
+    if goods is None:
+        raise KeyError(f"{agency} takes no goods declarations")
+    return goods
+
 
 TARGET_AGENCIES: dict[str, tuple[str, ...]] = {
     Target.BOTH: (Agency.CUSTOMS, Agency.INSPECTION),
@@ -35,36 +107,8 @@ TARGET_AGENCIES: dict[str, tuple[str, ...]] = {
 }
 
 
-# A vessel's arrival or departure goes to every agency at the port at once (S5).
-VESSEL_AGENCIES: tuple[str, ...] = (Agency.CUSTOMS, Agency.INSPECTION, Agency.BORDER, Agency.MARITIME)
-
-_dispatchers: list[Callable[[list[int]], None]] = []
-
-
-def register_dispatcher(dispatch: Callable[[list[int]], None]) -> None:
-    """The agencies app registers how outbox rows (Delivery ids) get delivered."""
-    _dispatchers.append(dispatch)
-
-
-def dispatch(delivery_ids: list[int]) -> None:
-    for send in _dispatchers:
-        send(delivery_ids)
-
-
-def register_field_map(field_map: AgencyFieldMap) -> None:
-    _maps[field_map.agency] = field_map
-    fields_for.cache_clear()
-
-
-def field_map(agency: str) -> AgencyFieldMap:
-    return _maps[agency]
-
-
-def registered_agencies() -> list[str]:
-    return sorted(_maps)
-
-
 def agencies_for(target: str) -> tuple[str, ...]:
+    """The agencies a goods declaration's target sends it to."""
     return TARGET_AGENCIES[target]
 
 
@@ -73,5 +117,190 @@ def fields_for(agencies: Iterable[str]) -> frozenset[str]:
     """The one-table field keys that at least one of these agencies receives (agencies: a tuple)."""
     keys: set[str] = set()
     for agency in agencies:
-        keys.update(_maps[agency].elements)
+        keys.update(field_map(agency).elements)
     return frozenset(keys)
+
+
+# --- categories ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Category:
+    """A kind of filing that takes the spine's path: frozen, numbered, fanned out, merged."""
+
+    key: str  # stored in Declaration.category (at most 6 characters)
+    label: str | Promise
+    agencies: Callable[[Declaration], tuple[str, ...]]  # who gets a branch when it is frozen
+    number: Callable[[Declaration], str]  # its pre-entry number (18 characters), given at the first freeze
+    detail_url: str  # the URL name of its page, taking the declaration's pk
+
+
+_categories: dict[str, Category] = {}
+
+
+def register_category(category: Category) -> None:
+    if len(category.key) > 6:
+        raise ImproperlyConfigured(f"category key {category.key!r} is longer than 6 characters")
+    _add(_categories, category.key, category)
+
+
+def category(key: str) -> Category:
+    return _categories[key]
+
+
+def categories() -> list[Category]:
+    return list(_categories.values())
+
+
+def category_choices() -> list[tuple[str, Any]]:
+    """Declaration.category's choices: what is registered."""
+    return [(c.key, c.label) for c in _categories.values()]
+
+
+# --- validation rules ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleInput:
+    """What a rule looks at: the declaration, its rows by list ("lines", "containers", "documents" for
+    goods; a category's own lists for others), the agencies it goes to, and the day it is checked."""
+
+    declaration: Declaration
+    rows: Mapping[str, Sequence[Any]]
+    agencies: tuple[str, ...]
+    today: date
+
+
+@dataclass(frozen=True)
+class Rule:
+    key: str  # "<app>.<what>", e.g. "vessels.manifest"
+    category: str
+    check: Callable[[RuleInput, Any], list[Problem]]  # (input, what prefetch returned, or None)
+    # Given every declaration about to be checked, what check needs of the database, in one query;
+    # check then gets it instead of asking for itself.
+    prefetch: Callable[[Sequence[Declaration]], Any] | None = None
+
+
+_rules: dict[str, Rule] = {}
+
+
+def register_rule(rule: Rule) -> None:
+    _add(_rules, rule.key, rule)
+
+
+def rules() -> list[Rule]:
+    return list(_rules.values())
+
+
+def rules_for(category: str) -> list[Rule]:
+    return [rule for rule in _rules.values() if rule.category == category]
+
+
+# --- listeners -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusChange:
+    declaration_id: int
+    category: str
+    before: str
+    after: str
+
+
+@dataclass(frozen=True)
+class Listener:
+    """Told, in the same transaction, when a declaration of one of its categories (all when empty) is
+    frozen, or when receipts change statuses. A listener that fails makes the transaction fail, unless
+    it catches its own errors (a savepoint) as it should for work that may wait."""
+
+    key: str
+    categories: frozenset[str] = frozenset()
+    on_freeze: Callable[[Declaration, DeclarationVersion], None] | None = None
+    on_status: Callable[[list[StatusChange]], None] | None = None
+
+    def wants(self, category: str) -> bool:
+        return not self.categories or category in self.categories
+
+
+_listeners: dict[str, Listener] = {}
+
+
+def register_listener(listener: Listener) -> None:
+    _add(_listeners, listener.key, listener)
+
+
+def listeners() -> list[Listener]:
+    return list(_listeners.values())
+
+
+# --- field offers --------------------------------------------------------------------------------
+
+
+_offers: dict[str, str] = {}
+
+
+def register_field_offer(*, field_key: str, url_name: str) -> None:
+    """A page (URL name, answering an HTMX GET with the field's value) that offers data for this
+    one-table field ("header.bill_of_lading") in the goods form."""
+    _add(_offers, field_key, url_name)
+
+
+def field_offer(field_key: str) -> str | None:
+    return _offers.get(field_key)
+
+
+# --- dispatch ------------------------------------------------------------------------------------
+
+
+_dispatchers: dict[str, Callable[[list[int]], None]] = {}
+
+
+def register_dispatcher(send: Callable[[list[int]], None]) -> None:
+    """The agencies app registers how outbox rows (Delivery ids) get delivered; there is one."""
+    _add(_dispatchers, "dispatcher", send)
+
+
+def dispatch(delivery_ids: list[int]) -> None:
+    for send in _dispatchers.values():
+        send(delivery_ids)
+
+
+def registrations() -> dict[str, list[str]]:
+    """Everything registered, by kind, for the system check's listing."""
+    return {
+        "agencies": [f"{a.agency} ({', '.join(a.categories)})" for a in _agencies.values()],
+        "categories": list(_categories),
+        "rules": list(_rules),
+        "listeners": list(_listeners),
+        "field offers": [f"{k} → {v}" for k, v in _offers.items()],
+        "dispatcher": [f"{send.__module__}.{send.__qualname__}" for send in _dispatchers.values()],
+    }
+
+
+__all__ = [
+    "GOODS",
+    "AgencyFieldMap",
+    "AgencyReceives",
+    "Category",
+    "Listener",
+    "Rule",
+    "RuleInput",
+    "StatusChange",
+    "agencies_for",
+    "agencies_receiving",
+    "categories",
+    "category",
+    "dispatch",
+    "field_map",
+    "field_offer",
+    "fields_for",
+    "listeners",
+    "register_agency",
+    "register_category",
+    "register_dispatcher",
+    "register_field_offer",
+    "register_listener",
+    "register_rule",
+    "registered_agencies",
+    "rules_for",
+]

@@ -4,7 +4,6 @@ broker submits a client's draft only once it is approved or the client handed it
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.db import transaction
@@ -12,20 +11,20 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from singlewindow.choices import NotificationKind
 from singlewindow.delegations import delegations_given
 from singlewindow.models import User
+from singlewindow.notification_kinds import NotificationKind
 from singlewindow.notifications import notify
+from singlewindow.problems import parse_path
 from singlewindow.services import audit_record
 
-from .choices import ReviewState
+from .choices import APPROVED, COMMENTED, HANDED_TO_BROKER, SENT_FOR_REVIEW, ReviewState
 from .diff import snapshot_diff
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import Comment, Declaration, Revision
+from .pipeline import DeclarationError, declaration_lock, require_draft, require_preparer
 from .selectors import working_copy
-from .services import DeclarationError, _lock, _require_draft, _require_owner
 
-FIELD_PATH = re.compile(r"^(?:(?P<rows>lines|containers)\[(?P<number>[0-9A-Z]+)\]\.)?(?P<name>[a-z_]+)$")
 SECTION_FIELDS = {None: HEADER_FIELDS, "lines": LINE_FIELDS, "containers": CONTAINER_FIELDS}
 
 
@@ -34,8 +33,8 @@ def commentable(field: str) -> bool:
     ("lines[2].unit_price"), or "" for the whole draft."""
     if not field:
         return True
-    match = FIELD_PATH.match(field)
-    return bool(match) and match["name"] in SECTION_FIELDS[match["rows"]]  # type: ignore[index]
+    path = parse_path(field)
+    return path is not None and path.rows in SECTION_FIELDS and path.name in SECTION_FIELDS[path.rows]
 
 
 def comments_by_field(comments: list[Comment]) -> dict[str, list[Comment]]:
@@ -53,9 +52,9 @@ class ReviewRefused(DeclarationError):
 def review_send(*, declaration: Declaration, user: User, note: str = "", broker_uscc: str = "") -> Revision:
     """Send the draft to the other side: the broker to its client, or the client to its broker (naming
     the broker, one holding its delegation for this kind, when none prepares the draft yet)."""
-    _require_owner(declaration, user)
-    _lock(declaration)
-    _require_draft(declaration)
+    require_preparer(declaration, user)
+    declaration_lock(declaration)
+    require_draft(declaration)
     from_broker = user.organisation_id != declaration.owner_id
     if not from_broker and broker_uscc:
         broker = next(
@@ -82,7 +81,7 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     declaration.save(update_fields=["review_state", "updated_at"])
     audit_record(actor=user, action="declaration.sent_for_review", obj=declaration,
                  before={"review": before}, after={"review": sent_to, "revision": number})  # fmt: skip
-    kind = NotificationKind.SENT_FOR_REVIEW if from_broker else NotificationKind.HANDED_TO_BROKER
+    kind = SENT_FOR_REVIEW if from_broker else HANDED_TO_BROKER
     _tell_other_side(declaration, user, kind)
     return revision
 
@@ -114,14 +113,14 @@ def _tell_other_side(declaration: Declaration, user: User, kind: NotificationKin
 @transaction.atomic
 def review_comment(*, declaration: Declaration, user: User, field: str, text: str) -> Comment:
     """A remark on a field ("gross_weight", "lines[2].unit_price") or, with no field, on the draft."""
-    _require_owner(declaration, user)
-    _require_draft(declaration)  # the exchange is about what can still change
+    require_preparer(declaration, user)
+    require_draft(declaration)  # the exchange is about what can still change
     if not commentable(field) or not text.strip():
         raise ReviewRefused(_("Name a field of the declaration and write the comment."))
     latest = declaration.revisions.order_by("-number").first()
     comment = Comment.objects.create(declaration=declaration, revision=latest, field=field,
                                      text=text.strip()[:4000], author=user)  # fmt: skip
-    _tell_other_side(declaration, user, NotificationKind.COMMENTED, text=comment.text[:200])
+    _tell_other_side(declaration, user, COMMENTED, text=comment.text[:200])
     return comment
 
 
@@ -130,15 +129,15 @@ def review_approve(*, declaration: Declaration, user: User) -> Declaration:
     """The client approves the draft its broker sent; the broker may then submit it."""
     if user.organisation_id != declaration.owner_id:
         raise ReviewRefused(_("Only the client approves its declaration."))
-    _lock(declaration)
-    _require_draft(declaration)
+    declaration_lock(declaration)
+    require_draft(declaration)
     if declaration.review_state != ReviewState.WITH_CLIENT:
         raise ReviewRefused(_("This draft is not waiting for your approval."))
     declaration.review_state = ReviewState.APPROVED
     declaration.save(update_fields=["review_state", "updated_at"])
     audit_record(actor=user, action="declaration.approved", obj=declaration,
                  before={"review": ReviewState.WITH_CLIENT}, after={"review": ReviewState.APPROVED})  # fmt: skip
-    _tell_other_side(declaration, user, NotificationKind.APPROVED)
+    _tell_other_side(declaration, user, APPROVED)
     return declaration
 
 

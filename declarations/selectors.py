@@ -12,13 +12,13 @@ from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import delegated_scope
 from singlewindow.models import AuditEntry, User
 
-from .choices import Category
+from .choices import GOODS
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode, Revision
 from .snapshot import declaration_snapshot
 
 
-def declarations_visible_to(user: User, category: str | None = Category.GOODS) -> QuerySet[Declaration]:
+def declarations_visible_to(user: User, category: str | None = GOODS) -> QuerySet[Declaration]:
     """An enterprise (or a ship agency, for vessels) sees its own; an agency sees what was submitted to
     it; nobody sees the rest. Goods and vessel declarations are listed apart (category None: either)."""
     org = user.organisation
@@ -39,14 +39,14 @@ def declarations_visible_to(user: User, category: str | None = Category.GOODS) -
     return queryset.none()
 
 
-def declaration_get(*, user: User, pk: int, category: str | None = Category.GOODS) -> Declaration:
+def declaration_get(*, user: User, pk: int, category: str | None = GOODS) -> Declaration:
     try:
         return declarations_visible_to(user, category).select_related(None).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
 
 
-def declaration_get_own(*, user: User, pk: int, reference: bool = False, category: str = Category.GOODS) -> Declaration:
+def declaration_get_own(*, user: User, pk: int, reference: bool = False, category: str = GOODS) -> Declaration:
     """A declaration the user's organisation owns, or prepares for a client under a delegation in force
     (may edit, copy or submit); 404 for anyone else. With reference=True only its id and owner are
     loaded: enough for a service that locks and reloads the row itself (declaration_submit)."""
@@ -174,7 +174,7 @@ def as_sent_to_agency(*, user: User, declarations: list[Declaration]) -> list[De
     payloads = dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
     for declaration in declarations:
         payload = payloads.get(declaration.pk)
-        if payload is None or payload.get("category") == Category.VESSEL:
+        if payload is None or payload.get("category", GOODS) != GOODS:
             continue
         declaration.target, declaration.direction, declaration.kind = (
             payload["target"],

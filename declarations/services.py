@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
-from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -17,60 +16,36 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import active_delegations
-from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
-from singlewindow.services import audit_record, changed_values, json_value, sequence_next
+from singlewindow.problems import Problem
+from singlewindow.services import audit_record, changed_values, json_value
 
 from . import documents as sniffing
 from .choices import (
     DeclarationAction,
     DeclarationKind,
-    DeclarationStatus,
-    DeliveryStatus,
     Direction,
     DocumentKind,
-    EventKind,
     ReviewState,
     Target,
 )
 from .fields import BY_KEY, CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS, ONE_TABLE, normalise
-from .models import AttachedDocument, Container, Declaration, DeclarationVersion, Delivery, Event, GoodsLine
-from .registry import dispatch
-from .selectors import preparer_scope
-from .snapshot import declaration_snapshot, digest
-from .validation import Problem, validate
-
-
-class DeclarationError(DomainError):
-    pass
-
-
-class NotEditable(DeclarationError):
-    pass
-
-
-class DeclarationInvalid(DeclarationError):
-    status_code = 400
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(
-            ngettext(
-                "The declaration has %(count)d problem.",
-                "The declaration has %(count)d problems.",
-                len(problems),
-            )
-            % {"count": len(problems)}
-        )
-        self.found = problems
-
-    def problems(self) -> list[dict[str, str]]:
-        return [p.as_dict() for p in self.found]
+from .models import AttachedDocument, Container, Declaration, DeclarationVersion, GoodsLine
+from .pipeline import (
+    DeclarationError,
+    DeclarationInvalid,
+    NotEditable,
+    declaration_freeze,
+    declaration_lock,
+    require_draft,
+    require_preparer,
+)
+from .snapshot import declaration_snapshot
+from .validation import validate
 
 
 class DocumentRejected(DeclarationError):
@@ -80,28 +55,6 @@ class DocumentRejected(DeclarationError):
 
 
 SETTINGS_FIELDS = ("target", "direction", "kind")
-
-
-def _require_owner(declaration: Declaration, user: User, *, submit: bool = False) -> None:
-    """The firm itself, or its broker under a delegation in force (for submitting: one that allows it)."""
-    if user.organisation_id == declaration.owner_id:
-        return
-    if not Declaration.objects.filter(preparer_scope(user, submit=submit), pk=declaration.pk).exists():
-        raise PermissionDenied
-
-
-def _require_draft(declaration: Declaration) -> None:
-    if not declaration.is_draft:
-        raise NotEditable(_("A submitted declaration cannot be changed."))
-
-
-ALL_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
-
-
-def _lock(declaration: Declaration) -> None:
-    """Lock the row for this transaction and load every field of the caller's instance, in one query
-    (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
-    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=Declaration.objects.select_for_update(no_key=True))
 
 
 def _clean(section: str, data: Mapping[str, Any], allowed: Sequence[str]) -> dict[str, Any]:
@@ -171,9 +124,9 @@ def declaration_save_draft(
 ) -> Declaration:
     """Store what the clerk typed. Type errors are the caller's to catch (forms, serializers);
     business rules wait for validation, so a half-filled draft can always be kept."""
-    _require_owner(declaration, user)
-    _lock(declaration)
-    _require_draft(declaration)
+    require_preparer(declaration, user)
+    declaration_lock(declaration)
+    require_draft(declaration)
     before = _header_state(declaration)
     for name, value in {**_settings(header), **_clean("header", header, HEADER_FIELDS)}.items():
         setattr(declaration, name, value)
@@ -224,21 +177,13 @@ def declaration_problems(*, declaration: Declaration) -> list[Problem]:
     )
 
 
-def _pre_entry_number(declaration: Declaration) -> str:
-    """18 digits, as customs numbers are: office (4), year (4), import 1 / export 0, sequence (9)."""
-    year = timezone.localdate().year
-    office = declaration.customs_office or "0000"
-    flag = "1" if declaration.direction == Direction.IMPORT else "0"
-    return f"{office}{year}{flag}{sequence_next(name=f'pre-entry-{year}'):09d}"
-
-
 @transaction.atomic
 def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVersion:
     """Validate once; if clean, freeze a numbered immutable version and queue it for the agencies.
     An invalid declaration raises DeclarationInvalid and changes nothing."""
-    _require_owner(declaration, user, submit=True)
-    _lock(declaration)
-    _require_draft(declaration)
+    require_preparer(declaration, user, submit=True)
+    declaration_lock(declaration)
+    require_draft(declaration)
     if user.organisation_id != declaration.owner_id and declaration.review_state not in (
         ReviewState.APPROVED,
         ReviewState.WITH_BROKER,
@@ -250,82 +195,16 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     problems = validate(declaration, lines, containers, documents)
     if problems:
         raise DeclarationInvalid(problems)
-    return freeze_and_queue(
+    return declaration_freeze(
         declaration=declaration, user=user, payload=declaration_snapshot(declaration, lines, containers, documents)
     )
-
-
-def freeze_and_queue(*, declaration: Declaration, user: User, payload: dict[str, Any]) -> DeclarationVersion:
-    """Number the declaration, freeze this payload as its next version and write the outbox rows for
-    the agencies the payload names — for goods and vessel declarations alike. The caller holds the
-    row lock and has validated; runs in the caller's transaction."""
-    if not declaration.pre_entry_no:
-        declaration.pre_entry_no = _pre_entry_number(declaration)
-    payload["pre_entry_no"] = declaration.pre_entry_no
-    number = declaration.version_count + 1
-    version = DeclarationVersion.objects.create(
-        declaration=declaration,
-        number=number,
-        pre_entry_no=declaration.pre_entry_no,
-        agencies=payload["agencies"],
-        payload=payload,
-        digest=digest(payload),
-        submitted_by=user,
-    )
-    previous_status = declaration.status
-    declaration.status = DeclarationStatus.SUBMITTED
-    declaration.version_count = number
-    declaration.submitted_at = version.submitted_at
-    declaration.save(update_fields=["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
-    deliveries = _queue_for_agencies(version)
-    audit_record(
-        actor=user,
-        action=DeclarationAction.SUBMITTED,
-        obj=declaration,
-        before={"status": previous_status},
-        after={
-            "status": DeclarationStatus.SUBMITTED,
-            "pre_entry_no": declaration.pre_entry_no,
-            "version": number,
-            "digest": version.digest,
-        },
-    )
-    ids = [delivery.pk for delivery in deliveries]
-    # robust: if the broker is down the submission still stands; the sweep delivers it later.
-    transaction.on_commit(lambda: dispatch(ids), robust=True)
-    return version
-
-
-def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
-    """The outbox rows for every targeted agency, in the submission's transaction; an earlier
-    version's branches that have not been delivered yet are superseded."""
-    if version.number > 1:
-        Delivery.objects.filter(version__declaration_id=version.declaration_id, status=DeliveryStatus.PENDING).exclude(
-            version=version
-        ).update(status=DeliveryStatus.CANCELLED)
-    now = timezone.now()
-    deliveries = Delivery.objects.bulk_create(
-        [
-            Delivery(
-                version=version,
-                agency=agency,
-                message_id=f"{version.pre_entry_no}-v{version.number}-{agency}",
-                next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-            )
-            for agency in version.agencies
-        ]
-    )
-    Event.objects.create(
-        declaration_id=version.declaration_id, version=version, kind=EventKind.SUBMITTED, at=version.submitted_at
-    )
-    return deliveries
 
 
 @transaction.atomic
 def declaration_copy(*, source: Declaration, user: User) -> Declaration:
     """A new draft with the source's header, goods lines and containers; the parties are pre-filled
     again from the master record, attached documents are not copied (they belong to one shipment)."""
-    _require_owner(source, user)
+    require_preparer(source, user)
     copy = declaration_create(
         user=user, target=source.target, direction=source.direction, kind=source.kind, client_uscc=source.owner.uscc
     )
@@ -351,8 +230,8 @@ def declaration_copy(*, source: Declaration, user: User) -> Declaration:
 @transaction.atomic
 def document_attach(*, declaration: Declaration, user: User, kind: str, upload: UploadedFile) -> AttachedDocument:
     """Attach a PDF, JPEG or PNG, recognised by its content; anything else is refused."""
-    _require_owner(declaration, user)
-    _require_draft(declaration)
+    require_preparer(declaration, user)
+    require_draft(declaration)
     if kind not in DocumentKind.values:
         raise DocumentRejected(_("Choose the type of document."))
     limit = settings.ATTACHMENT_MAX_BYTES
@@ -386,8 +265,8 @@ def document_attach(*, declaration: Declaration, user: User, kind: str, upload: 
 @transaction.atomic
 def document_remove(*, document: AttachedDocument, user: User) -> None:
     declaration = document.declaration
-    _require_owner(declaration, user)
-    _require_draft(declaration)
+    require_preparer(declaration, user)
+    require_draft(declaration)
     before = {"document": document.pk, "kind": document.kind, "name": document.original_name}
     document.delete()
     audit_record(actor=user, action=DeclarationAction.DOCUMENT_REMOVED, obj=declaration, before=before)
@@ -396,8 +275,8 @@ def document_remove(*, document: AttachedDocument, user: User) -> None:
 @transaction.atomic
 def declaration_discard(*, declaration: Declaration, user: User) -> None:
     """Delete a draft that was never submitted; the audit trail keeps that it existed."""
-    _require_owner(declaration, user)
-    _require_draft(declaration)
+    require_preparer(declaration, user)
+    require_draft(declaration)
     if declaration.version_count:
         raise NotEditable(_("A declaration that has been submitted before cannot be discarded."))
     audit_record(actor=user, action=DeclarationAction.DISCARDED, obj=declaration, before={"status": declaration.status})

@@ -1,10 +1,6 @@
-"""Declarations' background work: ERP imports."""
+"""Declarations' background work, where Celery's autodiscovery looks for it: ERP imports
+(interchange/tasks.py)."""
 
-from celery import shared_task
+from .interchange.tasks import run_import
 
-from .interchange.imports import import_run
-
-
-@shared_task(acks_late=True)
-def run_import(job_id: int) -> int:
-    return import_run(job_id=job_id).created_count
+__all__ = ["run_import"]

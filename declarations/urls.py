@@ -8,7 +8,6 @@ urlpatterns = [
     path("", views.declaration_list, name="list"),
     path("new/", views.declaration_new, name="new"),
     path("check/", views.check_field, name="check_field"),
-    path("manifest/", views.manifest_lookup, name="manifest"),
     path("hs/", views.hs_browse, name="hs"),
     path("imports/", interchange.import_list, name="imports"),
     path("imports/<int:pk>/", interchange.import_detail, name="import"),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -20,24 +19,15 @@ from django.utils.translation import gettext as _
 from stdnum import iso6346
 from stdnum.cn import uscc
 
-from licensing.selectors import has_inspection_registration
 from singlewindow.choices import Agency
+from singlewindow.problems import Problem
 
 from . import codelists
 from .choices import CodeList, Direction, DocumentKind, Target
 from .fields import BY_KEY, HS, FieldSpec, Required, specs_for
 from .models import AttachedDocument, Container, Declaration, GoodsLine
+from .pipeline import rule_problems
 from .registry import agencies_for, fields_for
-
-
-@dataclass(frozen=True)
-class Problem:
-    field: str
-    code: str
-    message: str
-
-    def as_dict(self) -> dict[str, str]:
-        return {"field": self.field, "code": self.code, "message": self.message}
 
 
 def _pattern(regex: str, message: Callable[[], str]) -> Callable[[str], str | None]:
@@ -138,10 +128,11 @@ def validate(
     documents: Sequence[AttachedDocument],
     *,
     today: date | None = None,
-    manifests: Mapping[str, Any] | None = None,
+    prefetched: Mapping[str, Any] | None = None,
 ) -> list[Problem]:
-    """Every problem of the declaration, for the agencies it targets. `manifests` (bill of lading →
-    manifest line or None) spares a query per declaration when the caller checks many at once."""
+    """Every problem of the declaration, for the agencies it targets, the rules other apps registered
+    for goods included. `prefetched` (pipeline.rules_prefetch) spares those rules a query per
+    declaration when the caller checks many at once."""
     today = today or timezone.localdate()
     agencies = agencies_for(declaration.target)
     keys = fields_for(agencies)
@@ -196,16 +187,15 @@ def validate(
 
     if Agency.CUSTOMS in agencies:
         problems += _customs_rules(d, direction)
-    if Agency.INSPECTION in agencies:
-        problems += _inspection_rules(d, today)
     problems += _targeting_rules(d, lines)
     problems += _document_rules(d, documents)
-    if d.bill_of_lading:
-        from .vessels.manifest import manifest_problems  # the vessel's manifest, shared (S5)
-
-        problems += manifest_problems(
-            bill_of_lading=d.bill_of_lading, packages=d.packages, gross_weight=d.gross_weight, manifests=manifests
-        )
+    problems += rule_problems(
+        declaration=d,
+        rows={"lines": lines, "containers": containers, "documents": documents},
+        agencies=agencies,
+        today=today,
+        prefetched=prefetched,
+    )
     return problems
 
 
@@ -268,18 +258,6 @@ def _charges_needed(term: str, direction: str) -> tuple[bool | None, bool | None
     if term in _FREIGHT_PAID:
         return True, False
     return True, True
-
-
-def _inspection_rules(d: Declaration, today: date) -> list[Problem]:
-    if d.domestic_party_uscc and not has_inspection_registration(uscc=d.domestic_party_uscc, on=today):
-        return [
-            Problem(
-                "domestic_party_inspection_code",
-                "no_inspection_registration",
-                _("The domestic consignee/consignor has no valid inspection registration on file."),
-            )
-        ]
-    return []
 
 
 def inspection_required_reasons(d: Declaration, lines: Sequence[GoodsLine]) -> list[tuple[str, str]]:

@@ -3,56 +3,53 @@ and the small HTMX fragments (a new goods line, a field check, HS suggestions)."
 
 from __future__ import annotations
 
-import json
-import re
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from singlewindow import delegations
-from singlewindow.choices import Agency, OrganisationKind
+from singlewindow.choices import Agency
+from singlewindow.problems import Problem, parse_path
+from singlewindow.requests import AuthenticatedHttpRequest
 from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
 from . import codelists, review, selectors, services
-from .choices import DeclarationAction, DeliveryStatus, EventKind
+from .choices import DRAFT_NOT_SAVED, DeclarationAction, DeliveryStatus, EventKind, draft_saved
 from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
     DocumentForm,
     NewDeclarationForm,
     container_formset_class,
-    header_form_class,
+    edit_forms,
     kept_forms,
     line_formset_class,
     rows_from,
 )
-from .models import Declaration, PortClearance
+from .models import Declaration
 from .registry import agencies_for, fields_for
 from .timeline import shared_states, timeline_for
-from .validation import Problem, check_value
-
-PATH = re.compile(r"^(?P<rows>lines|containers)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
+from .validation import check_value
 
 
 @login_required
-def declaration_list(request: HttpRequest) -> HttpResponse:
-    queryset = selectors.declarations_visible_to(request.user)  # type: ignore[arg-type]
+def declaration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    queryset = selectors.declarations_visible_to(request.user)
     client = request.session.get(CLIENT_SESSION_KEY)  # a broker working for one client sees only that one
     if client:
         queryset = queryset.filter(owner_id=client)
     filterset = DeclarationFilterSet(request.GET, queryset=queryset)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
-    page.object_list = selectors.as_sent_to_agency(user=request.user, declarations=list(page.object_list))  # type: ignore[arg-type]
+    page.object_list = selectors.as_sent_to_agency(user=request.user, declarations=list(page.object_list))
     query = request.GET.copy()
     query.pop("page", None)
     states = shared_states(list(page))
@@ -72,8 +69,8 @@ def declaration_list(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def declaration_new(request: HttpRequest) -> HttpResponse:
-    clients = delegations.clients_of(broker_id=request.user.organisation_id)  # type: ignore[union-attr]
+def declaration_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    clients = delegations.clients_of(broker_id=request.user.organisation_id)
     form = NewDeclarationForm(
         request.POST or None, clients=clients, initial={"client": request.session.get(CLIENT_SESSION_KEY)}
     )
@@ -82,7 +79,7 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
         client = data.pop("client", None)
         try:
             declaration = services.declaration_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 client_uscc=next((c.uscc for c in clients if str(c.pk) == client), ""),
                 **data,
             )
@@ -93,34 +90,18 @@ def declaration_new(request: HttpRequest) -> HttpResponse:
     return render(request, "declarations/new.html", {"form": form})
 
 
-def _forms(declaration: Declaration, data: Any = None) -> tuple[Any, Any, Any]:
-    target = declaration.target
-    if data is not None:
-        return (
-            header_form_class(target)(data, instance=declaration),
-            line_formset_class(target)(data, prefix="lines"),
-            container_formset_class(target)(data, prefix="containers"),
-        )
-    lines, containers = selectors.working_rows(declaration)
-    return (
-        header_form_class(target)(instance=declaration),
-        line_formset_class(target)(initial=lines, prefix="lines"),
-        container_formset_class(target)(initial=containers, prefix="containers"),
-    )
-
-
 def _attach(problems: list[Problem], header: Any, lines: Any, containers: Any) -> list[dict[str, str]]:
     """Put each problem next to its field; return the summary list for the top of the page."""
     summary = []
     rows = {"lines": kept_forms(lines), "containers": kept_forms(containers)}
     for problem in problems:
-        match = PATH.match(problem.field)
-        if match:
-            index, name = int(match["index"]), match["field"]
-            section = "line" if match["rows"] == "lines" else "container"
+        path = parse_path(problem.field)
+        if path is not None and path.rows in rows and path.position is not None:
+            index, name = path.position, path.name
+            section = "line" if path.rows == "lines" else "container"
             label = BY_KEY[f"{section}.{name}"].label
             where = (_("Goods line %(n)d") if section == "line" else _("Container %(n)d")) % {"n": index + 1}
-            form = rows[match["rows"]][index]
+            form = rows[path.rows][index]
             form.add_error(name, problem.message)
             summary.append(
                 {
@@ -171,16 +152,16 @@ def _edit_context(declaration: Declaration, header: Any, lines: Any, containers:
 
 
 @login_required
-def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+def declaration_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     if not declaration.is_draft:
         return redirect("declarations:detail", pk=pk)
     if request.method != "POST":
-        return render(request, "declarations/edit.html", _edit_context(declaration, *_forms(declaration)))
+        return render(request, "declarations/edit.html", _edit_context(declaration, *edit_forms(declaration)))
 
-    header, lines, containers = _forms(declaration, request.POST)
+    header, lines, containers = edit_forms(declaration, request.POST)
     if not (header.is_valid() and lines.is_valid() and containers.is_valid()):
-        messages.error(request, _("Some values could not be read; nothing was saved. See the marked fields."))
+        messages.error(request, DRAFT_NOT_SAVED)
         return render(
             request,
             "declarations/edit.html",
@@ -189,19 +170,19 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
         )
     services.declaration_save_draft(
         declaration=declaration,
-        user=request.user,  # type: ignore[arg-type]
+        user=request.user,
         header=header.cleaned_data,
         lines=rows_from(lines),
         containers=rows_from(containers),
     )
     action = request.POST.get("action", "save")
     if action == "save" or header.cleaned_data["target"] != declaration.target:
-        messages.success(request, _("Draft saved."))
+        messages.success(request, draft_saved())
         return redirect("declarations:edit", pk=pk)
     declaration.refresh_from_db()
     if action == "submit":
         try:
-            version = services.declaration_submit(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+            version = services.declaration_submit(declaration=declaration, user=request.user)
         except services.DeclarationInvalid as invalid:
             problems = invalid.found
         else:
@@ -214,18 +195,10 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         problems = services.declaration_problems(declaration=declaration)
     if not problems:
-        messages.success(request, _("Draft saved. No problems found: the declaration is ready to submit."))
+        messages.success(request, draft_saved(0))
         return redirect("declarations:edit", pk=pk)
     summary = _attach(problems, header, lines, containers)
-    messages.error(
-        request,
-        ngettext(
-            "Draft saved, but it has %(count)d problem to fix before it can be submitted.",
-            "Draft saved, but it has %(count)d problems to fix before it can be submitted.",
-            len(problems),
-        )
-        % {"count": len(problems)},
-    )
+    messages.error(request, draft_saved(len(problems)))
     return render(
         request,
         "declarations/edit.html",
@@ -235,10 +208,10 @@ def declaration_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    own = selectors.user_prepares(request.user, declaration)  # type: ignore[arg-type]
-    content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
+def declaration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get(user=request.user, pk=pk)
+    own = selectors.user_prepares(request.user, declaration)
+    content = selectors.declaration_content(user=request.user, declaration=declaration)
     header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
     revision = None
     if own and "revision" in request.GET:  # a revision sent for review, as it was sent
@@ -266,6 +239,14 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "declaration": declaration,
             "own": own,
+            "subtitle": " · ".join(
+                str(value)
+                for value in (
+                    declaration.get_direction_display(),
+                    declaration.get_kind_display(),
+                    declaration.get_target_display(),
+                )
+            ),
             "groups": groups,
             "line_specs": line_specs,
             "lines": [
@@ -286,9 +267,9 @@ def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _review_context(request: HttpRequest, declaration: Declaration) -> dict[str, Any] | None:
+def _review_context(request: AuthenticatedHttpRequest, declaration: Declaration) -> dict[str, Any] | None:
     """The draft exchange as the page shows it, or None where there is no broker to exchange with."""
-    exchange = review.review_for(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+    exchange = review.review_for(declaration=declaration, user=request.user)
     if declaration.prepared_by_id is None and not exchange["brokers"]:
         return None
     return {
@@ -300,12 +281,12 @@ def _review_context(request: HttpRequest, declaration: Declaration) -> dict[str,
 
 @login_required
 @require_POST
-def review_send(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+def review_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     try:
         revision = review.review_send(
             declaration=declaration,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             note=request.POST.get("note", ""),
             broker_uscc=request.POST.get("broker", ""),
         )
@@ -318,8 +299,8 @@ def review_send(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+def review_comment(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     field = request.POST.get("field", "")
     line = request.POST.get("line", "").strip()
     if line and request.POST.get("line_field"):
@@ -327,7 +308,7 @@ def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         review.review_comment(
             declaration=declaration,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             field=field,
             text=request.POST.get("text", ""),
         )
@@ -340,10 +321,10 @@ def review_comment(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+def review_approve(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     try:
-        review.review_approve(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+        review.review_approve(declaration=declaration, user=request.user)
     except services.DeclarationError as error:
         messages.error(request, str(error))
     else:
@@ -353,17 +334,22 @@ def review_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_GET
-def declaration_timeline(request: HttpRequest, pk: int) -> HttpResponse:
-    """HTMX: the live timeline fragment (polled until every agency has decided), for goods and vessels."""
-    declaration = selectors.declaration_get(user=request.user, pk=pk, category=None)  # type: ignore[arg-type]
+def declaration_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    """HTMX: the live timeline fragment (polled until every agency has decided), for every category. A
+    page whose other sections follow the final decision (a certificate issued with the last release)
+    asks for a reload then (?final=reload)."""
+    declaration = selectors.declaration_get(user=request.user, pk=pk, category=None)
     timeline = timeline_for(declaration)
     if timeline is None:
         return HttpResponse(status=204)
+    reload = request.GET.get("final") == "reload"
     response = render(
-        request, "declarations/_timeline.html", {"timeline": timeline, "agency_names": Agency.choices, "oob": True}
+        request,
+        "declarations/_timeline.html",
+        {"timeline": timeline, "agency_names": Agency.choices, "oob": True, "reload_when_final": reload},
     )
-    if timeline.final and PortClearance.objects.filter(declaration=declaration).exists():
-        response["HX-Refresh"] = "true"  # the port clearance was issued with the last release: show it
+    if timeline.final and reload:
+        response["HX-Refresh"] = "true"
     return response
 
 
@@ -414,19 +400,19 @@ def _display(spec: Any, value: Any) -> str:
 
 @login_required
 @require_POST
-def declaration_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    source = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
-    copy = services.declaration_copy(source=source, user=request.user)  # type: ignore[arg-type]
+def declaration_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    source = selectors.declaration_get_own(user=request.user, pk=pk)
+    copy = services.declaration_copy(source=source, user=request.user)
     messages.success(request, _("Copied into a new draft."))
     return redirect("declarations:edit", pk=copy.pk)
 
 
 @login_required
 @require_POST
-def declaration_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+def declaration_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     try:
-        services.declaration_discard(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+        services.declaration_discard(declaration=declaration, user=request.user)
     except services.DeclarationError as error:
         messages.error(request, str(error))
         return redirect("declarations:detail", pk=pk)
@@ -452,20 +438,20 @@ def _documents_fragment(
 
 @login_required
 @require_POST
-def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             services.document_attach(
                 declaration=declaration,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 kind=form.cleaned_data["kind"],
                 upload=form.cleaned_data["file"],
             )
         except services.DeclarationError as error:
             form.add_error("file", str(error))
-    if request.htmx:  # type: ignore[attr-defined]
+    if request.htmx:
         return _documents_fragment(request, declaration, form if form.errors else None, 200)
     if form.errors:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -474,18 +460,18 @@ def document_upload(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def document_remove(request: HttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
-    document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)  # type: ignore[arg-type]
-    services.document_remove(document=document, user=request.user)  # type: ignore[arg-type]
-    if request.htmx:  # type: ignore[attr-defined]
+def document_remove(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> HttpResponse:
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
+    document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)
+    services.document_remove(document=document, user=request.user)
+    if request.htmx:
         return _documents_fragment(request, declaration)
     return redirect("declarations:edit", pk=pk)
 
 
 @login_required
-def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileResponse:
-    document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)  # type: ignore[arg-type]
+def document_download(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> FileResponse:
+    document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)
     return FileResponse(
         document.file.open("rb"),
         content_type=document.content_type,
@@ -496,9 +482,9 @@ def document_download(request: HttpRequest, pk: int, document_pk: int) -> FileRe
 
 @login_required
 @require_GET
-def line_row(request: HttpRequest, pk: int) -> HttpResponse:
+def line_row(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     """HTMX: one more empty goods line (or container) row, and the formset's new total."""
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)  # type: ignore[arg-type]
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
     rows = request.GET.get("rows", "lines")
     formset_class = container_formset_class if rows == "containers" else line_formset_class
     prefix = "containers" if rows == "containers" else "lines"
@@ -522,7 +508,7 @@ def _submitted_value(request: HttpRequest) -> tuple[str, str]:
 
 @login_required
 @require_GET
-def check_field(request: HttpRequest) -> HttpResponse:
+def check_field(request: AuthenticatedHttpRequest) -> HttpResponse:
     """HTMX: check one field's value as validation would, and name the code in the user's language."""
     spec = BY_KEY.get(request.GET.get("field", ""))
     name, raw = _submitted_value(request)
@@ -536,29 +522,7 @@ def check_field(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def manifest_lookup(request: HttpRequest) -> HttpResponse:
-    """HTMX: the cargo manifest line a submitted vessel declaration lists under this bill of lading."""
-    from .vessels.manifest import manifest_line
-
-    if getattr(request.user.organisation, "kind", "") not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):  # type: ignore[union-attr,operator]
-        raise Http404  # offered to those who declare goods, not to every login
-    _name, raw = _submitted_value(request)
-    line = manifest_line(raw)
-    fill = {}
-    if line is not None:
-        vessel = line.declaration.vessel  # type: ignore[attr-defined]
-        fill = {"packages": line.packages, "gross_weight": line.gross_weight, "package_type": line.package_type,
-                "means_of_transport": vessel.vessel_name, "voyage_no": vessel.voyage_no}  # fmt: skip
-    return render(
-        request,
-        "declarations/_manifest_hint.html",
-        {"line": line, "fill": json.dumps({k: str(v) for k, v in fill.items() if v not in (None, "")})},
-    )
-
-
-@login_required
-@require_GET
-def hs_suggest(request: HttpRequest) -> HttpResponse:
+def hs_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
     """HTMX: the HS subheadings matching what is typed, into the shared datalist, and a hint."""
     name, raw = _submitted_value(request)
     value = raw.strip()
@@ -574,7 +538,7 @@ def hs_suggest(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def hs_browse(request: HttpRequest) -> HttpResponse:
+def hs_browse(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     return render(
         request,

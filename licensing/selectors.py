@@ -1,5 +1,6 @@
 """Reads of qualifications, for other apps: they ask here, never query the models themselves."""
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.db.models import Q, QuerySet
@@ -11,8 +12,15 @@ def qualifications_of(*, organisation_id: int) -> QuerySet[Qualification]:
     return Qualification.objects.filter(organisation_id=organisation_id)
 
 
-def has_inspection_registration(*, uscc: str, on: date) -> bool:
-    return has_active_qualification(uscc=uscc, kind=QualificationKind.INSPECTION_REGISTRATION, on=on)
+def inspection_registrations(*, usccs: Iterable[str]) -> dict[str, list[tuple[date, date | None]]]:
+    """Each of these organisations' inspection registrations not revoked, as (valid from, valid until)."""
+    periods: dict[str, list[tuple[date, date | None]]] = {}
+    rows = Qualification.objects.filter(
+        organisation__uscc__in=list(usccs), kind=QualificationKind.INSPECTION_REGISTRATION, revoked=False
+    ).values_list("organisation__uscc", "valid_from", "valid_until")
+    for uscc, start, until in rows:
+        periods.setdefault(uscc, []).append((start, until))
+    return periods
 
 
 def has_active_qualification(*, uscc: str, kind: QualificationKind | str, on: date) -> bool:

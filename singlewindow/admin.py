@@ -37,7 +37,7 @@ class OrganisationAdmin(AuditedAdmin):
 
 
 @admin.register(User)
-class PortalUserAdmin(UserAdmin, AuditedAdmin):  # type: ignore[misc]
+class PortalUserAdmin(UserAdmin, AuditedAdmin):
     list_display = ("username", "first_name", "organisation", "role", "is_active")
     list_filter = ("role", "organisation__kind")
     fieldsets = (*UserAdmin.fieldsets, ("Portal", {"fields": ("organisation", "role")}))  # type: ignore[misc]

@@ -41,33 +41,3 @@ class DeclarationKind(models.TextChoices):
     BONDED = "bonded", _("Special supervision zone (bonded)")
     ECOMMERCE = "ecommerce", _("Cross-border e-commerce")
     EXPRESS = "express", _("Express")
-
-
-class NotificationKind(models.TextChoices):
-    SENT_FOR_REVIEW = "sent_for_review", _("Draft sent for review")
-    HANDED_TO_BROKER = "handed_to_broker", _("Draft handed to the broker")
-    COMMENTED = "commented", _("Comment on a draft")
-    APPROVED = "approved", _("Draft approved")
-    IMPORT_FINISHED = "import_finished", _("Import finished")
-    CLEARANCE_ISSUED = "clearance_issued", _("Port clearance issued")
-
-    @classmethod
-    def message(cls, kind: str, params: dict) -> str:
-        """The sentence shown to the recipient, in the active language."""
-        templates = {
-            cls.SENT_FOR_REVIEW: _("%(by)s sent declaration %(declaration)s for your review."),
-            cls.HANDED_TO_BROKER: _("%(by)s handed declaration %(declaration)s to you to prepare."),
-            cls.COMMENTED: _("%(by)s commented on declaration %(declaration)s: %(text)s"),
-            cls.APPROVED: _("%(by)s approved declaration %(declaration)s; it may be submitted."),
-            cls.IMPORT_FINISHED: _("Import of %(file)s finished: %(created)s drafts created, %(failed)s with errors."),
-            cls.CLEARANCE_ISSUED: _(
-                "Every agency has released %(vessel)s: port clearance %(number)s is issued; print it."
-            ),
-        }
-        template = templates.get(kind)  # type: ignore[call-overload]
-        if template is None:
-            return kind
-        try:
-            return str(template) % params
-        except (KeyError, TypeError, ValueError):
-            return str(cls(kind).label)

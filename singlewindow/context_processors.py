@@ -23,4 +23,4 @@ def broker_clients(request: HttpRequest) -> dict[str, Any]:
 def unread_notifications(request: HttpRequest) -> dict[str, Any]:
     if not request.user.is_authenticated:
         return {}
-    return {"unread_notifications": notifications.unread_count(request.user)}  # type: ignore[arg-type]
+    return {"unread_notifications": notifications.unread_count(request.user)}

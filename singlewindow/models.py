@@ -8,7 +8,8 @@ from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Agency, DelegationStatus, NotificationKind, OrganisationKind, Role
+from .choices import Agency, DelegationStatus, OrganisationKind, Role
+from .notification_kinds import kind_choices, message
 from .validators import validate_uscc
 
 
@@ -176,7 +177,7 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(_("kind"), max_length=30, choices=NotificationKind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=kind_choices)
     params = models.JSONField(_("details"), default=dict, blank=True)
     url = models.CharField(_("link"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -194,4 +195,4 @@ class Notification(models.Model):
 
     @property
     def message(self) -> str:
-        return NotificationKind.message(self.kind, self.params)
+        return message(self.kind, self.params)

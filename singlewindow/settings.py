@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -19,10 +20,19 @@ def env_str(name: str, default: str = "") -> str:
 
 
 def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    """1/true/yes/on or 0/false/no/off, in any case; unset or empty means the default. Anything else
+    is refused rather than read as false (SECURE_COOKIES=ture must not quietly turn security off)."""
+    value = (os.environ.get(name) or "").strip().lower()
+    if not value:
         return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(
+        f"{name}={os.environ[name]!r} is not a yes/no value: "
+        "use 1/0, true/false, yes/no or on/off (any case), or leave it empty for the default."
+    )
 
 
 def env_int(name: str, default: int) -> int:
@@ -38,13 +48,14 @@ DEBUG = env_bool("DEBUG", False)
 SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1],testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 
 INSTALLED_APPS = [
     "singlewindow",
     "licensing",
     "declarations",
+    "vessels",
     "agencies",
+    "demo",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -203,10 +214,17 @@ CELERY_TIMEZONE = TIME_ZONE
 # Agencies: where each agency's system (or the simulator) takes messages, and the shared secret both
 # sides sign with (HMAC-SHA256). docs/AGENCY_PROTOCOL.md.
 SIMULATOR_URL = env_str("SIMULATOR_URL", "http://127.0.0.1:8001")
-AGENCY_ENDPOINTS = {
-    agency: env_str(f"AGENCY_{agency.upper()}_URL", f"{SIMULATOR_URL}/agencies/{agency}/messages")
-    for agency in ("customs", "inspection", "maritime", "border", "port")
-}
+
+
+class AgencyEndpoints(dict[str, str]):
+    """Where each agency's messages go: AGENCY_<AGENCY>_URL, or else the simulator's address for it,
+    for whichever agencies are registered (agencies/apps.py)."""
+
+    def __missing__(self, agency: str) -> str:
+        return env_str(f"AGENCY_{agency.upper()}_URL", f"{SIMULATOR_URL}/agencies/{agency}/messages")
+
+
+AGENCY_ENDPOINTS = AgencyEndpoints()
 AGENCY_SECRET = env_str("AGENCY_SECRET", "insecure-agency-secret")  # agencies.W001 warns on deploy
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_BACKOFF_SECONDS = float(env_str("DELIVERY_BACKOFF_SECONDS", "2"))

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from .notifications import email_notifications
+from .emails import email_notifications
 
 
 @shared_task(acks_late=True, autoretry_for=(OSError,), retry_backoff=True, max_retries=5)

@@ -1,3 +1,6 @@
+"""The portal's URLs: each app's included by name (strings, not imports, so this bottom layer does not
+import the apps above it)."""
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
@@ -6,9 +9,6 @@ from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
-from agencies.views import receipt_gateway
-from declarations.vessels.views import clearance_verify
-from licensing.views import organisation_profile
 from singlewindow import views
 from singlewindow.api.delegations import DelegationViewSet
 
@@ -27,17 +27,18 @@ urlpatterns = [
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
+    path("", include("vessels.urls_root")),  # before declarations/: the manifest offered on the goods form
     path("declarations/", include("declarations.urls")),
-    path("vessels/", include("declarations.vessels.urls")),
-    path("verify/port-clearance/<str:number>/<str:token>/", clearance_verify, name="clearance_verify"),
-    path("organisation/", organisation_profile, name="organisation"),
+    path("vessels/", include("vessels.urls")),
+    path("", include("licensing.urls")),
     path("delegations/", views.delegation_list, name="delegations"),
     path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),
     path("delegations/trust/", views.broker_trust, name="broker_trust"),
     path("delegations/client/", views.choose_client, name="choose_client"),
     path("api/v1/", include("declarations.api.urls")),
     path("api/v1/", include("licensing.api.urls")),
-    path("api/v1/agency-gateway/receipts/", receipt_gateway, name="receipt-gateway"),
+    path("api/v1/", include("vessels.api.urls")),
+    path("", include("agencies.urls")),
     path("api/v1/", include(delegation_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -118,8 +118,8 @@ def ship_agent() -> User:
 
 
 def vessel_draft(agent: User, *, direction: str = "export", crew: int = 3, **changes: Any) -> Declaration:
-    from declarations.vessels import services as vessel_services
-    from declarations.vessels.examples import example_call, example_parts
+    from vessels import services as vessel_services
+    from vessels.examples import example_call, example_parts
 
     declaration = vessel_services.vessel_create(user=agent, direction=direction)
     vessel_services.vessel_save(

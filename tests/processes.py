@@ -21,7 +21,7 @@ from django.db import connection
 from bench import commands
 from singlewindow.celery import app as celery_app
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]  # the project: processes import it from their working directory
 
 
 def free_port() -> int:

@@ -1,5 +1,6 @@
 """Who gets what: five parties against a draft, a submitted declaration, an import job and a comment,
-on every page and API address that shows or changes them.
+on every page and API address that shows or changes them; and eight parties against a ship agency's
+vessel declarations (at the end).
 
 The rules: an enterprise sees its own. A customs broker sees its clients' declarations of the kinds
 delegated while a delegation is in force, and import jobs only of its own organisation. An agency
@@ -12,18 +13,25 @@ Each table below is the spec for one object: a row per surface, a column per par
 
 from __future__ import annotations
 
+import io
+import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import openpyxl
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import HttpResponse
+from django.shortcuts import resolve_url
 from django.test import Client, TestCase
 from django.utils import timezone
-from lxml import etree
+from lxml import etree, html
 from rest_framework.test import APIClient
 
 from declarations.choices import EventKind
@@ -34,9 +42,16 @@ from declarations.models import Comment, Declaration, Delivery, ImportJob
 from singlewindow.choices import Agency, Role
 from singlewindow.delegations import delegation_revoke
 from singlewindow.models import Delegation, Organisation, User
+from vessels import certificate as vessel_certificate
+from vessels import services as vessel_services
+from vessels.choices import CertificateState
+from vessels.examples import example_call, example_crew_xlsx, example_parts
+from vessels.models import PortClearance, VesselCall
+from vessels.people import passenger_template_xlsx
 
 from . import factories
 from .clients import api, web
+from .vessels.test_filing import release_everywhere
 
 pytestmark = pytest.mark.django_db
 
@@ -47,7 +62,8 @@ NOT_SUBMITTED = "404 not submitted yet"  # the draft's timeline: the party may l
 LISTED, UNLISTED = "listed", "not listed"
 SHOWN = "shown"
 ADDED = "added"
-LEAKED = "404 showing A's data"
+LEAKED = "404 showing what it hides"
+TO_LOGIN = "302 to log in"  # an anonymous visitor is sent to the login page, and back here afterwards
 
 # The parties, in the tables' column order.
 A = "A"  # enterprise A's clerk
@@ -112,7 +128,7 @@ ERP_FILE_NAME = "erp-a-0815.xml"
 class Party:
     """One party's page client and API client, logged in once and kept (like a browser session)."""
 
-    user: User
+    user: User | None  # None: an anonymous visitor
     page: Client
     rest: APIClient
 
@@ -125,6 +141,11 @@ class World:
     submitted: Declaration
     job: ImportJob
     comment: Comment
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: A's master data, its comment, its import."""
+        return (self.client_org.uscc, COMMENT_TEXT, ERP_FILE_NAME)
 
     def thing(self, name: str) -> Any:
         return {
@@ -196,16 +217,25 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
 # What each surface gives a party ----------------------------------------------------------------
 
 
-def seen(world: World, response: HttpResponse) -> int | str:
-    """The status; a 404 that still shows A's master data, its comment or its import is a leak."""
-    if response.status_code == 404:
-        body = response.content.decode()
-        if any(mark in body for mark in (world.client_org.uscc, COMMENT_TEXT, ERP_FILE_NAME)):
-            return LEAKED
+def seen(world: World | VesselWorld, response: HttpResponse) -> int | str:
+    """The status; a refusal that still shows any of the world's marks is a leak; a redirect to the login
+    page that brings the visitor back to the address asked for is TO_LOGIN."""
+    if response.status_code >= 400:
+        body = response.content.decode(errors="replace")
+        if any(mark in body for mark in world.marks):
+            return LEAKED if response.status_code == 404 else f"{response.status_code} showing what it hides"
+    if response.status_code == 302 and to_login(response):
+        return TO_LOGIN
     return response.status_code
 
 
-def listed(world: World, response: HttpResponse, found: Callable[[HttpResponse], bool]) -> int | str:
+def to_login(response: HttpResponse) -> bool:
+    location = urlsplit(response["Location"])
+    asked = response.request["PATH_INFO"] + (f"?{query}" if (query := response.request.get("QUERY_STRING")) else "")
+    return location.path == resolve_url(settings.LOGIN_URL) and parse_qs(location.query).get("next") == [asked]
+
+
+def listed(world: World | VesselWorld, response: HttpResponse, found: Callable[[HttpResponse], bool]) -> int | str:
     if response.status_code != 200:
         return seen(world, response)
     return LISTED if found(response) else UNLISTED
@@ -323,9 +353,15 @@ SURFACES: dict[str, dict[str, Any]] = {
 }
 
 
-def observe(world: World, who: Party, obj: str, surfaces: list[str]) -> dict[str, int | str]:
+def observe(world: World | VesselWorld, who: Party, obj: str, surfaces: list[str]) -> dict[str, int | str]:
+    """What the party gets on each surface, in the table's order (a table lists what changes things last)."""
     thing = world.thing(obj)
     return {surface: SURFACES[obj][surface](world, who, thing) for surface in surfaces}
+
+
+def column(table: dict[str, tuple[int | str, ...]], parties: tuple[str, ...], who: str) -> dict[str, int | str]:
+    """One party's column of a table: surface → what it gets."""
+    return {surface: row[parties.index(who)] for surface, row in table.items()}
 
 
 # The matrix ---------------------------------------------------------------------------------
@@ -334,8 +370,7 @@ def observe(world: World, who: Party, obj: str, surfaces: list[str]) -> dict[str
 @pytest.mark.parametrize("who", PARTIES)
 @pytest.mark.parametrize("obj", list(TABLES))
 def test_each_party_gets_exactly_what_it_may_and_404_for_the_rest(world: World, obj: str, who: str) -> None:
-    column = PARTIES.index(who)
-    expected = {surface: row[column] for surface, row in TABLES[obj].items()}
+    expected = column(TABLES[obj], PARTIES, who)
     assert observe(world, world.parties[who], obj, list(expected)) == expected
 
 
@@ -415,3 +450,374 @@ def test_an_officer_sees_what_was_delivered_not_the_corrections_the_firm_is_maki
         "API detail": Decimal("2450.5"),
         "API export": Decimal("2450.5"),
     }
+
+
+# Vessels ------------------------------------------------------------------------------------------
+#
+# A ship agency files a vessel's arrival or departure and alone works on it. Once submitted it is
+# delivered to every agency at the port that takes vessels (customs, inspection, border, maritime):
+# their officers read it but never change it, and only maritime safety may revoke the port clearance
+# certificate. Those who declare goods (an enterprise, a broker) are offered a submitted vessel's
+# manifest line by its bill of lading, nobody else. Anyone may open a certificate's public verification
+# page, which shows the certificate's facts and nothing more. Anonymous visitors are sent to log in on
+# pages and refused by the API. Everyone else gets 404: never 403, never the vessel's name or IMO number.
+
+SHIP_AGENT = "ship agent"  # the ship agency that filed the vessel
+OTHER_AGENT = "other agent"  # another ship agency
+# A (enterprise A's clerk), BROKER (a customs broker holding A's delegation) and OFFICER (customs: the
+# vessel was sent there) as above.
+MARITIME = "maritime"  # a maritime safety officer: the vessel was sent there too; it revokes certificates
+PORT = "port"  # a port authority officer: vessels are not sent there
+ANONYMOUS = "anonymous"
+VESSEL_PARTIES = (SHIP_AGENT, OTHER_AGENT, A, BROKER, OFFICER, MARITIME, PORT, ANONYMOUS)
+
+DENIED = 403  # the API to an anonymous caller
+NO_CONTENT = 204  # the page's live timeline of a vessel not submitted yet: nothing to show
+CONFLICT = 409  # the agent changing a vessel declaration already submitted
+PDF = "PDF"
+XLSX = "xlsx"
+SAVED = "saved"
+IMPORTED = "imported"
+SENT = "201, sent to the agencies"
+REVOKED = "revoked"
+OFFERED = "offered"
+NOT_OFFERED = "200, nothing offered"
+FACTS_ONLY = "the certificate's facts only"
+REFUSED = "302 back to the form, nothing imported"
+
+# The draft's rows run in this order for each party: what only reads first, what changes it last.
+#                           ship agent other agent A          broker     customs    maritime   port       anonymous
+VESSEL_DRAFT = {
+    "list page":            (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  TO_LOGIN),
+    "detail page":          (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "edit page":            (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "certificate page":     (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "manifest offer":       (NOT_FOUND, NOT_FOUND, NOT_OFFERED, NOT_OFFERED, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "timeline fragment":    (NO_CONTENT, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API list":             (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  DENIED),
+    "API detail":           (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API timeline":         (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API certificate":      (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API PATCH":            (SAVED,     NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API validate":         (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API import crew":      (IMPORTED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API import passengers":(IMPORTED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "import upload page":   (IMPORTED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API submit":           (SENT,      NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "revoke page":          (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+}  # fmt: skip
+
+# A departure submitted and released by the four agencies: its port clearance certificate is issued.
+#                           ship agent other agent A          broker     customs    maritime   port       anonymous
+VESSEL_SUBMITTED = {
+    "list page":            (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  LISTED,    LISTED,    UNLISTED,  TO_LOGIN),
+    "detail page":          (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND, TO_LOGIN),
+    "edit page":            (TO_DETAIL, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "certificate page":     (PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, PDF,       PDF,       NOT_FOUND, TO_LOGIN),
+    "verification page":    (FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY),
+    "manifest offer":       (NOT_FOUND, NOT_FOUND, OFFERED,   OFFERED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "timeline fragment":    (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND, TO_LOGIN),
+    "API list":             (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  LISTED,    LISTED,    UNLISTED,  DENIED),
+    "API detail":           (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND, DENIED),
+    "API timeline":         (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND, DENIED),
+    "API certificate":      (PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, PDF,       PDF,       NOT_FOUND, DENIED),
+    "API PATCH":            (CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API validate":         (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API import crew":      (CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API import passengers":(CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "import upload page":   (REFUSED,   NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API submit":           (CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "revoke page":          (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, REVOKED,   NOT_FOUND, TO_LOGIN),
+}  # fmt: skip
+
+# The blank crew and passenger lists to fill in: no vessel's data, for any login.
+#                           ship agent other agent A          broker     customs    maritime   port       anonymous
+PEOPLE_TEMPLATES = {
+    "crew template":        (XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      TO_LOGIN),
+    "passenger template":   (XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      TO_LOGIN),
+}  # fmt: skip
+
+VESSEL_TABLES = {"draft vessel": VESSEL_DRAFT, "submitted vessel": VESSEL_SUBMITTED, "templates": PEOPLE_TEMPLATES}
+
+# The draft is another ship than the submitted EMMA MAERSK, under its own bill of lading, so that what
+# a party is shown of one is never taken for the other.
+DRAFT_CALL = {"vessel_name": "MSC GULSUN", "vessel_name_cn": "地中海古尔松", "imo_number": "9839430"}
+DRAFT_BILL = "MEDU0715GS01"
+REASON = "船舶未按规定完成防污染检查"
+IMPORTED_ROWS = {"API import crew": 5, "API import passengers": 2, "import upload page": 4}  # the draft has 3 crew
+
+
+@dataclass
+class VesselWorld:
+    parties: dict[str, Party]
+    draft: Declaration
+    submitted: Declaration
+    certificate_number: str
+    verify_path: str
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: either vessel's name or IMO number, the certificate's number."""
+        submitted = example_call()
+        return (DRAFT_CALL["vessel_name"], DRAFT_CALL["imo_number"], submitted["vessel_name"],
+                submitted["imo_number"], self.certificate_number)  # fmt: skip
+
+    @property
+    def private(self) -> tuple[str, ...]:
+        """What the agent filed beyond the certificate's facts: master, berth, crew, cargo parties, the draft."""
+        call, parts = example_call(), example_parts()
+        crew, cargo = parts["crew"][0], parts["manifest_lines"][0]
+        return (call["master_name"], call["berth"], crew["family_name"], crew["document_number"],
+                cargo["shipper"], cargo["consignee"], DRAFT_CALL["vessel_name"], DRAFT_CALL["imo_number"])  # fmt: skip
+
+    def thing(self, name: str) -> Declaration | None:
+        return {"draft vessel": self.draft, "submitted vessel": self.submitted, "templates": None}[name]
+
+
+def anonymous() -> Party:
+    return Party(user=None, page=Client(), rest=APIClient())
+
+
+@pytest.fixture
+def vessel_world(db: None, settings) -> VesselWorld:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    org_a = factories.enterprise()
+    agent = factories.ship_agent()
+    parties = {
+        SHIP_AGENT: party(agent),
+        OTHER_AGENT: party(factories.ship_agent()),
+        A: party(factories.clerk(org_a)),
+        BROKER: party(factories.broker(org_a)),
+        OFFICER: party(factories.officer(Agency.CUSTOMS)),
+        MARITIME: party(factories.officer(Agency.MARITIME)),
+        PORT: party(factories.officer(Agency.PORT)),
+        ANONYMOUS: anonymous(),
+    }
+
+    # The agent's draft departure of MSC GULSUN, complete: the agent's own submit can succeed.
+    parts = example_parts()
+    for row in (*parts["manifest_lines"], *parts["dangerous_goods"]):
+        row["bill_of_lading"] = DRAFT_BILL
+    draft = vessel_services.vessel_create(user=agent, direction="export", call=example_call(**DRAFT_CALL), parts=parts)
+    assert vessel_services.vessel_problems_of(draft) == []
+
+    # The agent's departure of EMMA MAERSK, submitted and released everywhere: the certificate is issued.
+    submitted = factories.vessel_draft(agent)
+    version = vessel_services.vessel_submit(declaration=submitted, user=agent)
+    assert {Agency.CUSTOMS, Agency.MARITIME} <= set(version.agencies) and Agency.PORT not in version.agencies
+    release_everywhere(submitted)
+    submitted.refresh_from_db()
+    clearance = PortClearance.objects.get(declaration=submitted)
+    facts = vessel_services.clearance_facts(clearance)
+    return VesselWorld(
+        parties=parties,
+        draft=draft,
+        submitted=submitted,
+        certificate_number=clearance.number,
+        verify_path=urlsplit(vessel_certificate.verify_url_for(facts)).path,
+    )
+
+
+def changed_or_seen(world: VesselWorld, response: HttpResponse, changed: bool, *, done: int, label: str) -> int | str:
+    """label when the request did it; otherwise what the party got, and whether it changed things anyway."""
+    if response.status_code == done and changed:
+        return label
+    outcome = seen(world, response)
+    return f"{outcome} but changed" if changed else outcome
+
+
+def on_vessel_list(pk: int) -> Callable[[HttpResponse], bool]:
+    link = re.compile(rf'href="/vessels/{pk}/(edit/)?"')
+    return lambda response: bool(link.search(response.content.decode()))
+
+
+def vessel_edit_page(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    response = who.page.get(f"/vessels/{declaration.pk}/edit/")
+    if response.status_code == 302 and response["Location"] == f"/vessels/{declaration.pk}/":
+        return TO_DETAIL
+    return seen(world, response)
+
+
+def pdf(world: VesselWorld, response: HttpResponse) -> int | str:
+    if response.status_code != 200:
+        return seen(world, response)
+    return PDF if response["Content-Type"] == "application/pdf" and response.content.startswith(b"%PDF") else 200
+
+
+def verification_page(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    response = who.page.get(world.verify_path)
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    facts = vessel_services.clearance_facts(declaration.port_clearance)  # type: ignore[attr-defined]
+    if not all(fact in body for fact in (facts.number, facts.vessel_name, facts.imo_number, facts.voyage_number)):
+        return "200 without the certificate's facts"
+    shown = [mark for mark in world.private if mark in body]
+    return f"200 showing {shown}" if shown else FACTS_ONLY
+
+
+def manifest_offer(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    """The goods form asks for the manifest line under this vessel's bill of lading."""
+    bill = declaration.manifest_lines.get().bill_of_lading  # type: ignore[attr-defined]
+    response = who.page.get("/declarations/manifest/", {"bill_of_lading": bill})
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    if 'id="use-manifest"' in body and declaration.vessel.vessel_name in body:  # type: ignore[attr-defined]
+        return OFFERED
+    return "200 showing a vessel" if any(mark in body for mark in world.marks) else NOT_OFFERED
+
+
+def api_patch(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    berth = f"{who.user.username if who.user else ANONYMOUS} 泊位"
+    response = who.rest.patch(f"/api/v1/vessels/{declaration.pk}/", {"general": {"berth": berth}}, format="json")
+    changed = VesselCall.objects.get(declaration=declaration).berth == berth
+    return changed_or_seen(world, response, changed, done=200, label=SAVED)
+
+
+def people_file(key: str, rows: int) -> SimpleUploadedFile:
+    """A filled-in crew or passenger template, every document valid on the day of departure."""
+    on = timezone.localdate() + timedelta(days=1)
+    if key == "crew":
+        return SimpleUploadedFile("crew.xlsx", example_crew_xlsx(rows, on=on))
+    workbook = openpyxl.load_workbook(io.BytesIO(passenger_template_xlsx()))
+    for i in range(rows):
+        workbook.worksheets[0].append(["SMITH", f"JOHN {i}", "GBR", date(1970, 1, 2 + i), "London", "passport",
+                                       f"12345678{i}", on + timedelta(days=365), "CNSHA", "SGSIN", None])  # fmt: skip
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile("passengers.xlsx", buffer.getvalue())
+
+
+def api_import(key: str, surface: str) -> VesselSurface:
+    rows = IMPORTED_ROWS[surface]
+
+    def imported(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+        url = f"/api/v1/vessels/{declaration.pk}/import/{key}/"
+        response = who.rest.post(url, {"file": people_file(key, rows)}, format="multipart")
+        changed = getattr(declaration, key).count() == rows
+        if response.status_code == 200 and changed and response.json() != {"imported": rows}:
+            return f"imported, said {response.json()}"
+        return changed_or_seen(world, response, changed, done=200, label=IMPORTED)
+
+    return imported
+
+
+def page_import(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    rows = IMPORTED_ROWS["import upload page"]
+    response = who.page.post(f"/vessels/{declaration.pk}/import/crew/", {"file": people_file("crew", rows)})
+    changed = declaration.crew.count() == rows  # type: ignore[attr-defined]
+    edit = f"/vessels/{declaration.pk}/edit/"
+    if response.status_code == 302 and response["Location"] == edit and not changed:
+        return REFUSED
+    if response.status_code == 302 and response["Location"] == f"{edit}#crew" and changed:
+        return IMPORTED
+    outcome = seen(world, response)
+    return f"{outcome} but imported" if changed else outcome
+
+
+def api_submit(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    response = who.rest.post(f"/api/v1/vessels/{declaration.pk}/submit/")
+    changed = Declaration.objects.get(pk=declaration.pk).version_count != declaration.version_count
+    return changed_or_seen(world, response, changed, done=201, label=SENT)
+
+
+def revoke_page(world: VesselWorld, who: Party, declaration: Declaration) -> int | str:
+    response = who.page.post(f"/vessels/{declaration.pk}/port-clearance/revoke/", {"reason": REASON})
+    revoked = PortClearance.objects.filter(declaration=declaration, state=CertificateState.REVOKED).exists()
+    if response.status_code == 302 and response["Location"] == f"/vessels/{declaration.pk}/" and revoked:
+        return REVOKED
+    outcome = seen(world, response)
+    return f"{outcome} but revoked" if revoked else outcome
+
+
+def people_template(key: str) -> VesselSurface:
+    def template(world: VesselWorld, who: Party, _nothing: None) -> int | str:
+        response = who.page.get(f"/vessels/templates/{key}.xlsx")
+        if response.status_code != 200:
+            return seen(world, response)
+        workbook = response.content.startswith(b"PK") and "spreadsheetml" in response["Content-Type"]
+        return XLSX if workbook else 200
+
+    return template
+
+
+VesselSurface = Callable[[VesselWorld, Party, Any], "int | str"]
+VESSEL_SURFACES: dict[str, VesselSurface] = {
+    "list page": lambda w, p, d: listed(w, p.page.get("/vessels/"), on_vessel_list(d.pk)),
+    "detail page": lambda w, p, d: seen(w, p.page.get(f"/vessels/{d.pk}/")),
+    "edit page": vessel_edit_page,
+    "certificate page": lambda w, p, d: pdf(w, p.page.get(f"/vessels/{d.pk}/port-clearance.pdf")),
+    "verification page": verification_page,
+    "manifest offer": manifest_offer,
+    "timeline fragment": lambda w, p, d: seen(w, p.page.get(f"/declarations/{d.pk}/timeline/")),  # HTMX, polled
+    "API list": lambda w, p, d: listed(w, p.rest.get("/api/v1/vessels/"), in_api_list(d.pk)),
+    "API detail": lambda w, p, d: seen(w, p.rest.get(f"/api/v1/vessels/{d.pk}/")),
+    "API timeline": lambda w, p, d: seen(w, p.rest.get(f"/api/v1/vessels/{d.pk}/timeline/")),
+    "API certificate": lambda w, p, d: pdf(w, p.rest.get(f"/api/v1/vessels/{d.pk}/port-clearance/")),
+    "API PATCH": api_patch,
+    "API validate": lambda w, p, d: seen(w, p.rest.post(f"/api/v1/vessels/{d.pk}/validate/")),
+    "API import crew": api_import("crew", "API import crew"),
+    "API import passengers": api_import("passengers", "API import passengers"),
+    "import upload page": page_import,
+    "API submit": api_submit,
+    "revoke page": revoke_page,
+}
+TEMPLATE_SURFACES: dict[str, VesselSurface] = {
+    "crew template": people_template("crew"),
+    "passenger template": people_template("passengers"),
+}
+SURFACES |= {"draft vessel": VESSEL_SURFACES, "submitted vessel": VESSEL_SURFACES, "templates": TEMPLATE_SURFACES}
+
+
+@pytest.mark.parametrize("who", VESSEL_PARTIES)
+@pytest.mark.parametrize("obj", list(VESSEL_TABLES))
+def test_each_party_gets_exactly_what_it_may_of_a_vessel_and_404_for_the_rest(
+    vessel_world: VesselWorld, obj: str, who: str
+) -> None:
+    expected = column(VESSEL_TABLES[obj], VESSEL_PARTIES, who)
+    assert observe(vessel_world, vessel_world.parties[who], obj, list(expected)) == expected
+
+
+# What the officer sees of a vessel it may see ------------------------------------------------------
+
+CORRECTED = {"vessel_name": "EMMA MÆRSK", "master_name": "JENSEN OLE"}
+CORRECTED_CREW = "KOWALSKI"
+
+
+def test_officers_see_the_delivered_vessel_in_lists_not_the_agents_corrections(vessel_world: VesselWorld) -> None:
+    """Customs rejects a departure; the agent starts correcting the ship's name, its master and the crew
+    list. Until it submits again, the customs officer must see the delivered EMMA MAERSK, HANSEN LARS and
+    crew on every surface: detail page, list page, API detail and API list."""
+    agent = vessel_world.parties[SHIP_AGENT]
+    declaration = factories.vessel_draft(agent.user)  # type: ignore[arg-type]
+    version = vessel_services.vessel_submit(declaration=declaration, user=agent.user)  # type: ignore[arg-type]
+    delivery = Delivery.objects.get(version=version, agency=Agency.CUSTOMS)
+    events_record(
+        events=[
+            AgencyEvent(
+                receipt_id="R-vessel-1", message_id=delivery.message_id, agency=Agency.CUSTOMS, sequence=1,
+                at=timezone.now(), kind=EventKind.REJECTED, data={"reason": "船员名单与证件不符"},
+            )
+        ]
+    )  # fmt: skip
+    crew = [{**row, "family_name": CORRECTED_CREW} for row in example_parts()["crew"]]
+    url = f"/api/v1/vessels/{declaration.pk}/"
+    assert agent.rest.patch(url, {"general": CORRECTED, "crew": crew}, format="json").status_code == 200
+
+    officer = vessel_world.parties[OFFICER]
+    detail = officer.page.get(f"/vessels/{declaration.pk}/").content.decode()
+    listing = html.fromstring(officer.page.get("/vessels/").content.decode())
+    [row] = listing.xpath(f'//a[@href="/vessels/{declaration.pk}/"]/ancestor::tr')
+    [in_api_list] = [r for r in officer.rest.get("/api/v1/vessels/").json()["results"] if r["id"] == declaration.pk]
+    in_api_detail = officer.rest.get(url).json()
+
+    def corrections(text: str) -> list[str]:
+        return [value for value in (*CORRECTED.values(), CORRECTED_CREW) if value in text]
+
+    assert {
+        "detail page": corrections(detail),
+        "list page": corrections(row.text_content()),
+        "API detail": corrections(json.dumps(in_api_detail, ensure_ascii=False)),
+        "API list": corrections(json.dumps(in_api_list, ensure_ascii=False)),
+    } == {"detail page": [], "list page": [], "API detail": [], "API list": []}

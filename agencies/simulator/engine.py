@@ -36,7 +36,9 @@ MAX_MESSAGE_BYTES = 5 * 1024 * 1024
 MAX_BATCH = 1000  # the receipt schema's limit per <Receipts>
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000/api/v1/agency-gateway/receipts/"
 DEFAULT_SECRET = "insecure-agency-secret"  # noqa: S105 - the development default the portal shares
-DEFAULT_AGENCIES = ("customs", "inspection", "maritime", "border", "port")
+# Every agency the portal has a folder for (agencies/<agency>/adapter.py): the simulator imports nothing
+# of the portal, so it reads the folders.
+DEFAULT_AGENCIES = tuple(sorted(p.parent.name for p in Path(__file__).resolve().parents[1].glob("*/adapter.py")))
 DECISIONS = ("release", "reject", "inspect", "hold")
 DUTY_RATE = Decimal("0.13")
 LINE_CODES = ("CodeTS", "HsCode")  # the commodity code of a goods line (customs, inspection)
@@ -436,34 +438,40 @@ def envelope(bodies: Iterable[bytes]) -> bytes:
 
 
 class Schemas:
-    """Message schemas, read the first time an agency's message arrives and then kept: the agency's goods
-    message schema, or vessel.xsd for a vessel message. A message without a file in agencies/schemas/
-    (the port authority's, for now) gets well-formedness checks only; a
-    missing file is looked for again next time, since the schemas are generated while we run.
-    lxml keeps a validator's error log on the object, hence one validation at a time per schema."""
+    """Message schemas, found by the message's namespace among the files in agencies/schemas/ (each
+    file's targetNamespace: an agency's goods message, the vessel message…), read the first time such a
+    message arrives and then kept. A message whose namespace no file declares (a category without a
+    published schema) gets well-formedness checks only; the directory is looked at again next time,
+    since the schemas are generated while we run. lxml keeps a validator's error log on the object,
+    hence one validation at a time per schema."""
 
     def __init__(self, directory: Path) -> None:
         self._directory = directory
         self._lock = threading.Lock()
-        self._loaded: dict[str, tuple[etree.XMLSchema, threading.Lock]] = {}
+        self._loaded: dict[str, tuple[str, etree.XMLSchema, threading.Lock]] = {}
+
+    def _find(self, namespace: str) -> Path | None:
+        for path in sorted(self._directory.glob("*.xsd")):
+            if etree.parse(str(path)).getroot().get("targetNamespace") == namespace:
+                return path
+        return None
 
     def error(self, agency: str, root: etree._Element) -> str | None:
-        """Why the message is invalid, or None if it is valid (or there is no schema)."""
+        """Why the message is invalid, or None if it is valid (or there is no schema for it)."""
+        namespace = etree.QName(root).namespace or ""
         with self._lock:
-            # A vessel's call arrives as the vessel message, whichever agency it goes to.
-            name = "vessel" if _localname(root) == "VesselMessage" else agency
-            entry = self._loaded.get(name)
+            entry = self._loaded.get(namespace)
             if entry is None:
-                path = self._directory / f"{name}.xsd"
-                if not path.is_file():
+                path = self._find(namespace)
+                if path is None:
                     return None
-                entry = (etree.XMLSchema(etree.parse(str(path))), threading.Lock())
-                self._loaded[name] = entry
-        schema, lock = entry
+                entry = (path.name, etree.XMLSchema(etree.parse(str(path))), threading.Lock())
+                self._loaded[namespace] = entry
+        name, schema, lock = entry
         with lock:
             if schema.validate(root):
                 return None
-            return f"not valid against {agency}.xsd: {schema.error_log.last_error}"
+            return f"not valid against {name}: {schema.error_log.last_error}"
 
 
 # --- the shared state ----------------------------------------------------------------------------

@@ -17,10 +17,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from singlewindow.requests import AuthenticatedRequest
+
 from .. import selectors
 from ..choices import ImportFormat
 from ..filters import DeclarationFilterSet
-from ..interchange import exports, imports
+from ..interchange import exports, imports, uploads
 from ..models import ImportJob
 
 
@@ -43,18 +45,19 @@ class ImportUploadSerializer(serializers.Serializer):
 class ImportJobViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """ERP imports of the user's organisation: upload one file, then follow its progress and report."""
 
+    request: AuthenticatedRequest  # IsAuthenticated: the user is signed in
     serializer_class = ImportJobSerializer
     parser_classes = [MultiPartParser]
 
     def get_queryset(self) -> QuerySet[ImportJob]:
-        return imports.imports_visible_to(self.request.user)  # type: ignore[arg-type]
+        return imports.imports_visible_to(self.request.user)
 
     @extend_schema(request={"multipart/form-data": ImportUploadSerializer}, responses={202: ImportJobSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """Queue a file; 202 with the job (the same file again returns the earlier job with 200)."""
         upload = ImportUploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
-        job, new = imports.import_start(user=request.user, upload=upload.validated_data["file"])  # type: ignore[arg-type]
+        job, new = uploads.import_start(user=request.user, upload=upload.validated_data["file"])
         job.refresh_from_db()
         return Response(ImportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED if new else status.HTTP_200_OK)
 
@@ -76,16 +79,16 @@ class ExportView(APIView):
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=ImportFormat.values, default="xml")],
         responses={(200, "application/xml"): OpenApiTypes.BINARY},
     )
-    def get(self, request: Request) -> HttpResponse:
+    def get(self, request: AuthenticatedRequest) -> HttpResponse:
         """The declarations the filters select (the same filters as the list), as XML or Excel."""
         file_format = request.query_params.get("format", ImportFormat.XML)
         if file_format not in ImportFormat.values:
             raise serializers.ValidationError(
                 {"format": [_("One of: %(formats)s.") % {"formats": ", ".join(ImportFormat.values)}]}
             )
-        queryset = selectors.declarations_visible_to(request.user)  # type: ignore[arg-type]
+        queryset = selectors.declarations_visible_to(request.user)
         declarations = DeclarationFilterSet(request.query_params, queryset=queryset).qs
-        data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)  # type: ignore[arg-type]
+        data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)
         response = HttpResponse(data, content_type=exports.CONTENT_TYPES[ImportFormat(file_format)])
         response["Content-Disposition"] = f'attachment; filename="declarations.{file_format}"'
         return response

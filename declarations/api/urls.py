@@ -1,13 +1,11 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
-from ..vessels.api import VesselViewSet
 from . import interchange, views
 
 router = SimpleRouter()
 router.register("declarations", views.DeclarationViewSet, basename="declaration")
 router.register("imports", interchange.ImportJobViewSet, basename="import")
-router.register("vessels", VesselViewSet, basename="vessel")
 
 urlpatterns = [
     path("declarations/export/", interchange.ExportView.as_view(), name="declaration-export"),

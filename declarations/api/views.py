@@ -16,6 +16,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from singlewindow.requests import AuthenticatedRequest
+
 from .. import codelists, selectors, services
 from .. import review as draft_exchange
 from ..choices import CodeList
@@ -55,11 +57,12 @@ class DeclarationViewSet(
 ):
     """Goods declarations (the one table): drafts, validation, submission, copies and documents."""
 
+    request: AuthenticatedRequest  # IsAuthenticated: the user is signed in
     serializer_class = DeclarationSerializer
     filterset_class = DeclarationFilterSet
 
     def get_queryset(self) -> QuerySet[Declaration]:
-        queryset = selectors.declarations_visible_to(self.request.user)  # type: ignore[arg-type]
+        queryset = selectors.declarations_visible_to(self.request.user)
         if self.action == "retrieve":
             queryset = queryset.prefetch_related("lines", "containers", "documents")
         return queryset
@@ -69,28 +72,29 @@ class DeclarationViewSet(
 
     def paginate_queryset(self, queryset: Any) -> list[Any] | None:
         page = super().paginate_queryset(queryset)
-        return None if page is None else selectors.as_sent_to_agency(user=self.request.user, declarations=page)  # type: ignore[arg-type]
+        return None if page is None else selectors.as_sent_to_agency(user=self.request.user, declarations=page)
 
     def retrieve(self, request: Request, pk: str | None = None) -> Response:
         """The declaration: the working copy for the firm and its broker; for an agency, what it was sent."""
+        user = self.request.user  # the same request, typed signed in (the parameter keeps the mixin's type)
         declaration = self.get_object()
         data = dict(DeclarationSerializer(declaration).data)
-        if not selectors.user_prepares(request.user, declaration):  # type: ignore[arg-type]
-            content = selectors.declaration_content(user=request.user, declaration=declaration)  # type: ignore[arg-type]
+        if not selectors.user_prepares(user, declaration):
+            content = selectors.declaration_content(user=user, declaration=declaration)
             data.update({name: content.header.get(name) for name in HEADER_FIELDS})
             data.update(target=content.target, lines=content.lines, containers=content.containers,
                         documents=DocumentSerializer(content.documents, many=True).data)  # fmt: skip
         return Response(data)
 
     def _own(self) -> Declaration:
-        return selectors.declaration_get_own(user=self.request.user, pk=self.kwargs["pk"])  # type: ignore[arg-type]
+        return selectors.declaration_get_own(user=self.request.user, pk=self.kwargs["pk"])
 
     def _full(self, declaration: Declaration) -> Response:
         fresh = self.get_queryset().prefetch_related("lines", "containers", "documents").get(pk=declaration.pk)
         return Response(DeclarationSerializer(fresh).data)
 
     @extend_schema(request=DeclarationSerializer, responses={201: DeclarationSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """Start a draft, with as much of the declaration as you have."""
         serializer = DeclarationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -98,13 +102,13 @@ class DeclarationViewSet(
         header, lines, containers = _rows(serializer)
         with transaction.atomic():
             declaration = services.declaration_create(
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 client_uscc=client_uscc,
                 **{k: header[k] for k in ("target", "direction", "kind") if k in header},
             )
             services.declaration_save_draft(
                 declaration=declaration,
-                user=request.user,  # type: ignore[arg-type]
+                user=request.user,
                 header=header,
                 lines=lines,
                 containers=containers,
@@ -114,7 +118,7 @@ class DeclarationViewSet(
         return response
 
     @extend_schema(request=DeclarationSerializer, responses=DeclarationSerializer)
-    def update(self, request: Request, pk: str | None = None) -> Response:
+    def update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Replace a draft's data; goods lines and containers are replaced when given."""
         declaration = self._own()
         serializer = DeclarationSerializer(declaration, data=request.data, partial=True)
@@ -122,7 +126,7 @@ class DeclarationViewSet(
         header, lines, containers = _rows(serializer)
         services.declaration_save_draft(
             declaration=declaration,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             header=header,
             lines=lines,
             containers=containers,
@@ -133,37 +137,37 @@ class DeclarationViewSet(
 
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         """Discard a draft."""
-        services.declaration_discard(declaration=self._own(), user=request.user)  # type: ignore[arg-type]
+        services.declaration_discard(declaration=self._own(), user=self.request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
     @extend_schema(request=None, responses=ValidationResultSerializer)
     @action(detail=True, methods=["post"])
-    def validate(self, request: Request, pk: str | None = None) -> Response:
+    def validate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Run the full validation without submitting."""
         problems = services.declaration_problems(declaration=self._own())
         return Response({"valid": not problems, "errors": [p.as_dict() for p in problems]})
 
     @extend_schema(request=None, responses={201: VersionSummarySerializer})
     @action(detail=True, methods=["post"])
-    def submit(self, request: Request, pk: str | None = None) -> Response:
+    def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Validate and submit: freezes a numbered version and queues it for the agencies. The frozen
         data itself is at versions/."""
-        declaration = selectors.declaration_get_own(user=request.user, pk=self.kwargs["pk"], reference=True)  # type: ignore[arg-type]
-        version = services.declaration_submit(declaration=declaration, user=request.user)  # type: ignore[arg-type]
+        declaration = selectors.declaration_get_own(user=request.user, pk=self.kwargs["pk"], reference=True)
+        version = services.declaration_submit(declaration=declaration, user=request.user)
         return Response(VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses={201: DeclarationSerializer})
     @action(detail=True, methods=["post"])
-    def copy(self, request: Request, pk: str | None = None) -> Response:
+    def copy(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """A new draft from this declaration."""
-        copy = services.declaration_copy(source=self._own(), user=request.user)  # type: ignore[arg-type]
+        copy = services.declaration_copy(source=self._own(), user=request.user)
         response = self._full(copy)
         response.status_code = status.HTTP_201_CREATED
         return response
 
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
-    def versions(self, request: Request, pk: str | None = None) -> Response:
+    def versions(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         declaration = self.get_object()
         return Response(VersionSerializer(declaration.versions.select_related("submitted_by"), many=True).data)
 
@@ -177,49 +181,49 @@ class DeclarationViewSet(
         responses=ChangeSerializer(many=True),
     )
     @action(detail=True, methods=["get"])
-    def diff(self, request: Request, pk: str | None = None) -> Response:
+    def diff(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """What changed between two versions, or a version and the working copy, field by field."""
-        declaration = selectors.declaration_get_own(user=request.user, pk=int(pk or 0))  # type: ignore[arg-type]
+        declaration = selectors.declaration_get_own(user=request.user, pk=int(pk or 0))
         old = selectors.declaration_state(declaration=declaration, version=request.query_params.get("from", "1"))
         new = selectors.declaration_state(declaration=declaration, version=request.query_params.get("to", "draft"))
         return Response(ChangeSerializer(snapshot_diff(old, new), many=True).data)
 
     @extend_schema(responses=ReviewSerializer)
     @action(detail=True, methods=["get"])
-    def review(self, request: Request, pk: str | None = None) -> Response:
+    def review(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The draft exchange: revisions sent between broker and client, comments, and what changed."""
         declaration = self._own()
-        return Response(ReviewSerializer(draft_exchange.review_for(declaration=declaration, user=request.user)).data)  # type: ignore[arg-type]
+        return Response(ReviewSerializer(draft_exchange.review_for(declaration=declaration, user=request.user)).data)
 
     @extend_schema(request=ReviewSendSerializer, responses={201: RevisionSerializer})
     @action(detail=True, methods=["post"], url_path="review/send")
-    def review_send(self, request: Request, pk: str | None = None) -> Response:
+    def review_send(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Send the draft to the other side (broker → client for review, client → broker)."""
         declaration = self._own()
         data = ReviewSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        revision = draft_exchange.review_send(declaration=declaration, user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        revision = draft_exchange.review_send(declaration=declaration, user=request.user, **data.validated_data)
         return Response(RevisionSerializer(revision).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["post"], url_path="review/comments")
-    def review_comment(self, request: Request, pk: str | None = None) -> Response:
+    def review_comment(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         declaration = self._own()
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        comment = draft_exchange.review_comment(declaration=declaration, user=request.user, **data.validated_data)  # type: ignore[arg-type]
+        comment = draft_exchange.review_comment(declaration=declaration, user=request.user, **data.validated_data)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=DeclarationListSerializer)
     @action(detail=True, methods=["post"], url_path="review/approve")
-    def review_approve(self, request: Request, pk: str | None = None) -> Response:
+    def review_approve(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The client approves the draft its broker sent."""
-        declaration = draft_exchange.review_approve(declaration=self._own(), user=request.user)  # type: ignore[arg-type]
+        declaration = draft_exchange.review_approve(declaration=self._own(), user=request.user)
         return Response(DeclarationListSerializer(declaration).data)
 
     @extend_schema(responses=TimelineSerializer)
     @action(detail=True, methods=["get"])
-    def timeline(self, request: Request, pk: str | None = None) -> Response:
+    def timeline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The shipment's status timeline: every agency's branch, who is waiting for whom, the joint
         inspection, duties and payment, and all events in time order."""
         found = timeline_for(self.get_object())
@@ -232,21 +236,21 @@ class DeclarationViewSet(
 
     @extend_schema(responses=AuditEntrySerializer(many=True))
     @action(detail=True, methods=["get"])
-    def history(self, request: Request, pk: str | None = None) -> Response:
+    def history(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The audit trail of this declaration: who changed what, when, before and after."""
         declaration = self._own()
         return Response(AuditEntrySerializer(selectors.declaration_history(declaration=declaration), many=True).data)
 
     @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
-    def documents(self, request: Request, pk: str | None = None) -> Response:
+    def documents(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Attach a PDF, JPEG or PNG document."""
         declaration = self._own()
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         document = services.document_attach(
             declaration=declaration,
-            user=request.user,  # type: ignore[arg-type]
+            user=request.user,
             kind=serializer.validated_data["kind"],
             upload=serializer.validated_data["file"],
         )
@@ -254,10 +258,12 @@ class DeclarationViewSet(
 
     @extend_schema(request=None, responses={204: None})
     @action(detail=True, methods=["delete"], url_path=r"documents/(?P<document_pk>\d+)")
-    def remove_document(self, request: Request, pk: str | None = None, document_pk: str | None = None) -> Response:
+    def remove_document(
+        self, request: AuthenticatedRequest, pk: str | None = None, document_pk: str | None = None
+    ) -> Response:
         self._own()
-        document = selectors.document_get(user=request.user, declaration_pk=int(pk or 0), pk=int(document_pk or 0))  # type: ignore[arg-type]
-        services.document_remove(document=document, user=request.user)  # type: ignore[arg-type]
+        document = selectors.document_get(user=request.user, declaration_pk=int(pk or 0), pk=int(document_pk or 0))
+        services.document_remove(document=document, user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

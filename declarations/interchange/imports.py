@@ -1,18 +1,15 @@
-"""ERP import: a file is checked and read when it is uploaded (a hostile or unreadable one is refused
-then, and nothing is stored), then turned into drafts in the background, a chunk per transaction,
-with its progress on the job. The same file is imported once per organisation, each declaration
-once per reference, so a re-upload or a re-run after a crash creates nothing twice."""
+"""ERP import: an uploaded file (checked and read on upload, uploads.py) is turned into drafts in the
+background by import_run(), the work of the task `run_import` (tasks.py): a chunk per
+transaction, with its progress on the job. The same file is imported once per organisation, each
+declaration once per reference, so a re-upload or a re-run after a crash creates nothing twice."""
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Sequence
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
 from django.http import Http404
@@ -20,18 +17,18 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from singlewindow.choices import NotificationKind, OrganisationKind
+from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import active_delegations
 from singlewindow.models import AuditEntry, Organisation, User
 from singlewindow.notifications import notify
 from singlewindow.services import audit_record
-from singlewindow.untrusted import UntrustedFile, sniff
+from singlewindow.untrusted import UntrustedFile
 
-from ..choices import DeclarationAction, ImportFormat, ImportStatus
+from ..choices import GOODS, IMPORT_FINISHED, DeclarationAction, ImportFormat, ImportStatus
 from ..models import Container, Declaration, GoodsLine, ImportJob
+from ..pipeline import rules_prefetch
 from ..services import master_record_values
 from ..validation import validate
-from ..vessels.manifest import manifest_figures
 from . import excel_format, xml_format
 from .records import FieldError, Record, Typed, convert
 
@@ -50,54 +47,6 @@ def read_records(data: bytes, file_format: str) -> list[Record]:
     if not records:
         raise UntrustedFile(_("The file holds no declarations."), "empty")
     return records
-
-
-def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
-    """Check and read the upload now; queue the import. Returns the job and whether it is new (the
-    same file uploaded again by the same organisation returns the earlier job)."""
-    org = user.organisation
-    if org is None or org.kind not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):
-        raise PermissionDenied
-    data = upload.read(settings.IMPORT_MAX_BYTES + 1)
-    if len(data) > settings.IMPORT_MAX_BYTES:
-        raise UntrustedFile(
-            _("The file is larger than %(mb)d MB.") % {"mb": settings.IMPORT_MAX_BYTES // 2**20}, "too_large"
-        )
-    file_format = sniff(data)
-    if not file_format:
-        raise UntrustedFile(
-            _("Upload the declarations as XML or as an Excel workbook (.xlsx) made from the portal's template."),
-            "wrong_type",
-        )
-    digest = hashlib.sha256(data).hexdigest()
-    earlier = ImportJob.objects.filter(organisation=org, sha256=digest).first()
-    if earlier is not None and earlier.status != ImportStatus.FAILED:
-        return earlier, False
-    records = read_records(data, file_format)
-    try:
-        with transaction.atomic():
-            if earlier is not None:  # a failed import of this file: start it again
-                earlier.delete()
-            job = ImportJob.objects.create(
-                organisation=org,
-                created_by=user,
-                file_name=(upload.name or "upload")[:200],
-                file_format=file_format,
-                sha256=digest,
-                content=data,
-                total=len(records),
-            )
-            audit_record(actor=user, action="import.queued", obj=job, after={"file": job.file_name, "total": job.total})
-            transaction.on_commit(lambda: _queue(job.pk))
-    except IntegrityError:  # the same file uploaded twice at once: the other upload's job is the one
-        return ImportJob.objects.get(organisation=org, sha256=digest), False
-    return job, True
-
-
-def _queue(job_id: int) -> None:
-    from ..tasks import run_import
-
-    run_import.delay(job_id)
 
 
 def import_run(*, job_id: int) -> ImportJob:
@@ -157,7 +106,7 @@ def _run(job: ImportJob) -> ImportJob:
                  after={"created": job.created_count, "skipped": job.skipped_count, "failed": job.failed_count})  # fmt: skip
     notify(
         users=[user],
-        kind=NotificationKind.IMPORT_FINISHED,
+        kind=IMPORT_FINISHED,
         url=reverse("declarations:import", args=[job.pk]),
         params={"file": job.file_name, "created": job.created_count, "failed": job.failed_count},
     )
@@ -228,7 +177,6 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
     container_rows: list[list[Container]] = []
     problem_counts: list[int] = []
     today = timezone.localdate()
-    manifests = manifest_figures(str(t.header.get("bill_of_lading") or "") for _r, t, _o, _b in ready)
     for _record, typed, owner, broker in ready:
         declaration = Declaration(
             owner=owner, prepared_by=broker, created_by=user, reference=typed.settings["reference"],
@@ -237,12 +185,13 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
         )  # fmt: skip
         for name, value in typed.header.items():
             setattr(declaration, name, value)
-        lines = [GoodsLine(line_no=i, **row) for i, row in enumerate(typed.lines, start=1)]
-        containers = [Container(**row) for row in typed.containers]
-        problem_counts.append(len(validate(declaration, lines, containers, [], today=today, manifests=manifests)))
         declarations.append(declaration)
-        line_rows.append(lines)
-        container_rows.append(containers)
+        line_rows.append([GoodsLine(line_no=i, **row) for i, row in enumerate(typed.lines, start=1)])
+        container_rows.append([Container(**row) for row in typed.containers])
+    # What other apps' rules need of the database, for the whole chunk in one go.
+    prefetched = rules_prefetch(GOODS, declarations)
+    for declaration, lines, containers in zip(declarations, line_rows, container_rows, strict=True):
+        problem_counts.append(len(validate(declaration, lines, containers, [], today=today, prefetched=prefetched)))
     Declaration.objects.bulk_create(declarations)
     for declaration, lines, containers in zip(declarations, line_rows, container_rows, strict=True):
         for line in lines:

@@ -15,12 +15,13 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from singlewindow.errors import DomainError
+from singlewindow.requests import AuthenticatedHttpRequest
 from singlewindow.views import CLIENT_SESSION_KEY
 
 from .. import selectors
 from ..choices import ImportFormat, ImportStatus
 from ..filters import DeclarationFilterSet
-from . import exports, imports
+from . import exports, imports, uploads
 from .xml_format import SCHEMA_PATH
 
 
@@ -32,11 +33,11 @@ class UploadForm(forms.Form):
 
 
 @login_required
-def import_list(request: HttpRequest) -> HttpResponse:
+def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
-            job, new = imports.import_start(user=request.user, upload=form.cleaned_data["file"])  # type: ignore[arg-type]
+            job, new = uploads.import_start(user=request.user, upload=form.cleaned_data["file"])
         except PermissionDenied:
             form.add_error("file", _("Only enterprises and customs brokers import declarations."))
         except DomainError as error:
@@ -45,22 +46,22 @@ def import_list(request: HttpRequest) -> HttpResponse:
             if not new:
                 messages.info(request, _("This file was already imported; nothing new was created."))
             return redirect("declarations:import", pk=job.pk)
-    jobs = Paginator(imports.imports_visible_to(request.user), 20).get_page(request.GET.get("page"))  # type: ignore[arg-type]
+    jobs = Paginator(imports.imports_visible_to(request.user), 20).get_page(request.GET.get("page"))
     status = 400 if form.errors else 200
     return render(request, "declarations/imports.html", {"form": form, "jobs": jobs}, status=status)
 
 
 @login_required
-def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    job = imports.import_get(user=request.user, pk=pk)  # type: ignore[arg-type]
-    template = "declarations/_import_progress.html" if request.htmx else "declarations/import.html"  # type: ignore[attr-defined]
+def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    job = imports.import_get(user=request.user, pk=pk)
+    template = "declarations/_import_progress.html" if request.htmx else "declarations/import.html"
     finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED)
     return render(request, template, {"job": job, "finished": finished})
 
 
 @login_required
 @require_GET
-def template_download(request: HttpRequest) -> HttpResponse:
+def template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(exports.template_workbook(), content_type=exports.CONTENT_TYPES[ImportFormat.XLSX])
     response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
     return response
@@ -74,16 +75,16 @@ def schema_download(request: HttpRequest) -> FileResponse:
 
 @login_required
 @require_GET
-def export_download(request: HttpRequest) -> HttpResponse:
+def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     file_format = request.GET.get("format", ImportFormat.XML)
     if file_format not in ImportFormat.values:
         file_format = ImportFormat.XML
-    queryset = selectors.declarations_visible_to(request.user)  # type: ignore[arg-type]
+    queryset = selectors.declarations_visible_to(request.user)
     client = request.session.get(CLIENT_SESSION_KEY)
     if client:
         queryset = queryset.filter(owner_id=client)
     declarations = DeclarationFilterSet(request.GET, queryset=queryset).qs
-    data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)  # type: ignore[arg-type]
+    data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[ImportFormat(file_format)])
     name = f"declarations-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{name}"'

@@ -5,11 +5,11 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from singlewindow.models import Organisation
+from singlewindow.requests import AuthenticatedRequest
 from singlewindow.services import MASTER_RECORD_FIELDS, organisation_update
 
 from ..selectors import qualifications_of
@@ -32,9 +32,9 @@ class OrganisationSerializer(serializers.ModelSerializer):
 
 class OrganisationView(APIView):
     @extend_schema(responses=OrganisationSerializer)
-    def get(self, request: Request) -> Response:
+    def get(self, request: AuthenticatedRequest) -> Response:
         """The master record of the organisation you act for, with its qualifications."""
-        org = request.user.organisation  # type: ignore[union-attr]
+        org = request.user.organisation
         if org is None:
             raise PermissionDenied
         data = OrganisationSerializer(org).data
@@ -42,9 +42,9 @@ class OrganisationView(APIView):
         return Response(data)
 
     @extend_schema(request=OrganisationSerializer, responses=OrganisationSerializer)
-    def patch(self, request: Request) -> Response:
+    def patch(self, request: AuthenticatedRequest) -> Response:
         """Update the master record (organisation managers only)."""
-        org = request.user.organisation  # type: ignore[union-attr]
+        org = request.user.organisation
         serializer = OrganisationSerializer(org, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         org = organisation_update(organisation=org, user=request.user, data=serializer.validated_data)  # type: ignore[arg-type]

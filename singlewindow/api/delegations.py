@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.request import Request
 from rest_framework.response import Response
 
 from .. import delegations
 from ..models import Delegation
+from ..requests import AuthenticatedRequest
 
 
 class DelegationSerializer(serializers.ModelSerializer):
@@ -36,32 +37,33 @@ class ProposalSerializer(serializers.Serializer):
 class DelegationViewSet(viewsets.ReadOnlyModelViewSet):
     """Delegations between client enterprises and customs brokers (electronic entrustment)."""
 
+    request: AuthenticatedRequest  # IsAuthenticated: the user is signed in
     serializer_class = DelegationSerializer
 
-    def get_queryset(self):  # type: ignore[no-untyped-def]
-        return delegations.delegations_of(user=self.request.user)  # type: ignore[arg-type]
+    def get_queryset(self) -> QuerySet[Delegation]:
+        return delegations.delegations_of(user=self.request.user)
 
     @extend_schema(request=ProposalSerializer, responses={201: DelegationSerializer})
-    def create(self, request: Request) -> Response:
+    def create(self, request: AuthenticatedRequest) -> Response:
         """Propose a delegation; the other party confirms it."""
         proposal = ProposalSerializer(data=request.data)
         proposal.is_valid(raise_exception=True)
-        delegation = delegations.delegation_propose(user=request.user, **proposal.validated_data)  # type: ignore[arg-type]
+        delegation = delegations.delegation_propose(user=request.user, **proposal.validated_data)
         return Response(DelegationSerializer(delegation).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
-    def confirm(self, request: Request, pk: str | None = None) -> Response:
+    def confirm(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         user = request.user
-        delegation = delegations.delegation_get(user=user, pk=int(pk or 0))  # type: ignore[arg-type]
-        confirmed = delegations.delegation_confirm(user=user, delegation=delegation)  # type: ignore[arg-type]
+        delegation = delegations.delegation_get(user=user, pk=int(pk or 0))
+        confirmed = delegations.delegation_confirm(user=user, delegation=delegation)
         return Response(DelegationSerializer(confirmed).data)
 
     @extend_schema(request=None, responses=DelegationSerializer)
     @action(detail=True, methods=["post"])
-    def revoke(self, request: Request, pk: str | None = None) -> Response:
+    def revoke(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """End the delegation at once (either party)."""
         user = request.user
-        delegation = delegations.delegation_get(user=user, pk=int(pk or 0))  # type: ignore[arg-type]
-        revoked = delegations.delegation_revoke(user=user, delegation=delegation)  # type: ignore[arg-type]
+        delegation = delegations.delegation_get(user=user, pk=int(pk or 0))
+        revoked = delegations.delegation_revoke(user=user, delegation=delegation)
         return Response(DelegationSerializer(revoked).data)

@@ -21,9 +21,10 @@ from pypdf import PdfReader
 from pytest_django.live_server_helper import LiveServer
 
 from declarations.models import Declaration
-from declarations.registry import VESSEL_AGENCIES
-from declarations.vessels.examples import example_crew_xlsx
-from declarations.vessels.models import PortClearance
+from declarations.registry import agencies_receiving
+from vessels.choices import VESSEL
+from vessels.examples import example_crew_xlsx
+from vessels.models import PortClearance
 
 from .. import factories
 from ..processes import Simulator, Worker
@@ -56,9 +57,10 @@ def test_ship_agent_files_a_departure_and_prints_a_port_clearance_that_verifies(
     tmp_path: Path,
     settings,  # type: ignore[no-untyped-def]
 ) -> None:
-    settings.AGENCY_ENDPOINTS = {a: f"{simulator.url}/agencies/{a}/messages" for a in VESSEL_AGENCIES}
+    agencies = agencies_receiving(VESSEL)
+    settings.AGENCY_ENDPOINTS = {a: f"{simulator.url}/agencies/{a}/messages" for a in agencies}
     settings.PORTAL_BASE_URL = live_server.url  # the QR code points at this portal
-    simulator.configure(**{a: {"delay_ms": 300} for a in VESSEL_AGENCIES})  # time to see 办理中 first
+    simulator.configure(**{a: {"delay_ms": 300} for a in agencies})  # time to see 办理中 first
     agent = factories.ship_agent()
     sailing = timezone.localtime(timezone.now() + timedelta(days=1)).replace(hour=10, minute=0)
 
@@ -112,7 +114,7 @@ def test_ship_agent_files_a_departure_and_prints_a_port_clearance_that_verifies(
         pass
     assert polled.value.status == 200, f"the timeline poll {poll_url} answered {polled.value.status}"
     expect(timeline).to_contain_text("各监管部门均已放行", timeout=RELEASE_TIMEOUT_MS)  # polled
-    expect(timeline.locator(".branch.released")).to_have_count(len(VESSEL_AGENCIES))
+    expect(timeline.locator(".branch.released")).to_have_count(len(agencies))
     assert Declaration.objects.get(pk=pk).status == "released"
 
     # 7. The port clearance certificate, issued by maritime safety with the last release: the page

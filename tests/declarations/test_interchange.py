@@ -13,7 +13,7 @@ from django.test import TestCase
 from lxml import etree
 
 from declarations.interchange import xml_format
-from declarations.interchange.imports import import_start
+from declarations.interchange.uploads import import_start
 from declarations.models import Declaration, ImportJob
 from declarations.selectors import working_copy
 from singlewindow.models import AuditEntry, Notification

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def form_data(declaration: Declaration, **changes: str) -> dict[str, str]:
     """What the edit page posts for a stored declaration."""
-    from declarations.views import _forms
+    from declarations.forms import edit_forms
 
-    header, lines, containers = _forms(declaration)
+    header, lines, containers = edit_forms(declaration)
     data: dict[str, str] = {}
     for form in (header, *lines.forms, *containers.forms):
         for field in form:

@@ -82,10 +82,10 @@ def test_a_comment_on_no_field_of_the_declaration_is_refused_and_nothing_is_kept
 
 def test_notifications_are_read_one_by_one_or_all_and_only_ones_own() -> None:
     clerk, other = factories.clerk(), factories.clerk()
-    from singlewindow.choices import NotificationKind
+    from declarations.choices import APPROVED
     from singlewindow.notifications import notify
 
-    notify(users=[clerk], kind=NotificationKind.APPROVED, url="/declarations/", params={"by": "X", "declaration": "#1"})
+    notify(users=[clerk], kind=APPROVED, url="/declarations/", params={"by": "X", "declaration": "#1"})
     [mine] = Notification.objects.filter(recipient=clerk)
     assert web(other).post("/notifications/read/", {"notification": mine.pk}).status_code == 404
     assert web(clerk).get("/declarations/").content.decode().count('id="unread-count"') == 1
@@ -138,7 +138,7 @@ def test_a_broker_whose_delegation_ended_hears_nothing_more_and_cannot_be_handed
 
 
 def test_an_email_retry_sends_only_what_did_not_go(exchange: tuple[User, User, Declaration]) -> None:
-    from singlewindow.notifications import email_notifications
+    from singlewindow.emails import email_notifications
 
     clerk, broker, draft = exchange
     colleague = factories.clerk(org=clerk.organisation)

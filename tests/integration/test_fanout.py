@@ -131,8 +131,8 @@ def test_duplicate_and_out_of_order_receipts_still_give_the_right_timeline(
 def test_a_vessel_departure_is_released_by_four_agencies_and_its_port_clearance_issued(
     transactional_db: None, simulator: Simulator, worker: Worker
 ) -> None:
-    from declarations.models import PortClearance
-    from declarations.vessels import services as vessels
+    from vessels import services as vessels
+    from vessels.models import PortClearance
 
     agent = factories.ship_agent()
     declaration = factories.vessel_draft(agent)

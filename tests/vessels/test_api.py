@@ -6,7 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from declarations.vessels.examples import example_call, example_crew_csv
+from vessels.examples import example_call, example_crew_csv
 
 from .. import factories
 from ..clients import api

@@ -15,7 +15,7 @@ import zxingcpp
 from fontTools.cffLib import CFFFontSet
 from pypdf import PdfReader
 
-from declarations.vessels.certificate import (
+from vessels.certificate import (
     Port,
     certificate_number,
     certificate_status,
@@ -27,8 +27,8 @@ from declarations.vessels.certificate import (
     token_valid,
     verify_url_for,
 )
-from declarations.vessels.choices import CertificateStatus
-from declarations.vessels.examples import example_facts
+from vessels.choices import CertificateStatus
+from vessels.examples import example_facts
 
 FACTS = example_facts()
 

@@ -10,9 +10,10 @@ from lxml import etree
 from agencies.adapters import adapter_for
 from agencies.vessels import NAMESPACE
 from declarations.events import AgencyEvent, events_record
-from declarations.models import Delivery, PortClearance
-from declarations.vessels import services
+from declarations.models import Delivery
 from singlewindow.models import Notification, User
+from vessels import services
+from vessels.models import PortClearance
 
 from .. import factories
 from ..clients import api, web

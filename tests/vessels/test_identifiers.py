@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.utils import translation
 
-from declarations.vessels.identifiers import call_sign_problem, imo_problem, mmsi_problem, normalise_imo, port_problem
+from vessels.identifiers import call_sign_problem, imo_problem, mmsi_problem, normalise_imo, port_problem
 
 # Real ships: Emma Maersk, Ever Given, MSC Oscar, and the brief's 9074729.
 REAL_IMO_NUMBERS = ["9321483", "9811000", "9703291", "9074729"]

@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from declarations import services as goods
-from declarations.vessels import services
+from vessels import services
 
 from .. import factories
 from ..clients import web

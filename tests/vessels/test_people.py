@@ -15,9 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from declarations.examples import blank_pdf
-from declarations.vessels import tables
-from declarations.vessels.examples import example_crew_csv, example_crew_rows, example_crew_xlsx
-from declarations.vessels.people import (
+from vessels import tables
+from vessels.examples import example_crew_csv, example_crew_rows, example_crew_xlsx
+from vessels.people import (
     CREW_COLUMNS,
     PASSENGER_COLUMNS,
     CrewRow,

@@ -17,9 +17,10 @@ from django.test import Client
 from lxml import html
 from pypdf import PdfReader
 
-from declarations.models import Declaration, PortClearance
-from declarations.vessels import certificate, services
+from declarations.models import Declaration
 from singlewindow.models import User
+from vessels import certificate, services
+from vessels.models import PortClearance
 
 from .. import factories
 from ..clients import web

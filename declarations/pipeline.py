@@ -1,0 +1,200 @@
+"""The spine's public surface for writing: what every kind of filing calls on its way to the agencies.
+
+A client app's service (vessels, licensing…) checks who may act and validates its own data, then, in
+its transaction:
+
+    declaration_lock(declaration)            # row lock, every field fresh
+    require_draft(declaration)               # only a draft changes
+    problems = rule_problems(...)            # the rules other apps registered for its category
+    declaration_freeze(declaration=..., user=..., payload=...)   # number, version, outbox, listeners
+
+and the agencies app delivers the outbox rows once the transaction commits. Nothing here knows a
+category by name: what differs between them is registered (declarations/registry.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from singlewindow.errors import DomainError
+from singlewindow.models import User
+from singlewindow.problems import Problem
+from singlewindow.services import audit_record
+
+from . import registry
+from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
+from .models import Declaration, DeclarationVersion, Delivery, Event
+from .selectors import preparer_scope
+from .snapshot import digest
+
+
+class DeclarationError(DomainError):
+    pass
+
+
+class NotEditable(DeclarationError):
+    pass
+
+
+class DeclarationInvalid(DeclarationError):
+    status_code = 400
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(
+            ngettext(
+                "The declaration has %(count)d problem.",
+                "The declaration has %(count)d problems.",
+                len(problems),
+            )
+            % {"count": len(problems)}
+        )
+        self.found = problems
+
+    def problems(self) -> list[dict[str, str]]:
+        return [p.as_dict() for p in self.found]
+
+
+def require_preparer(declaration: Declaration, user: User, *, submit: bool = False) -> None:
+    """The firm itself, or its broker under a delegation in force (for submitting: one that allows
+    it); PermissionDenied for anyone else."""
+    if user.organisation_id == declaration.owner_id:
+        return
+    if not Declaration.objects.filter(preparer_scope(user, submit=submit), pk=declaration.pk).exists():
+        raise PermissionDenied
+
+
+def require_draft(declaration: Declaration) -> None:
+    """NotEditable unless the declaration is a draft (never submitted, or returned by an agency)."""
+    if not declaration.is_draft:
+        raise NotEditable(_("A submitted declaration cannot be changed."))
+
+
+ALL_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
+
+
+def declaration_lock(declaration: Declaration) -> None:
+    """Lock the row for this transaction and load every field of the caller's instance, in one query
+    (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
+    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=Declaration.objects.select_for_update(no_key=True))
+
+
+def rules_prefetch(category: str, declarations: Sequence[Declaration]) -> dict[str, Any]:
+    """What the category's registered rules need of the database for all these declarations at once
+    (rule key → its prefetch's answer); pass it to rule_problems for each of them."""
+    return {rule.key: rule.prefetch(declarations) for rule in registry.rules_for(category) if rule.prefetch}
+
+
+def rule_problems(
+    *,
+    declaration: Declaration,
+    rows: Mapping[str, Sequence[Any]],
+    agencies: Sequence[str],
+    today: date | None = None,
+    prefetched: Mapping[str, Any] | None = None,
+) -> list[Problem]:
+    """The problems the rules other apps registered for this declaration's category find."""
+    subject = registry.RuleInput(
+        declaration=declaration, rows=rows, agencies=tuple(agencies), today=today or timezone.localdate()
+    )
+    problems: list[Problem] = []
+    for rule in registry.rules_for(declaration.category):
+        if prefetched is not None and rule.key in prefetched:
+            found = prefetched[rule.key]
+        else:
+            found = rule.prefetch([declaration]) if rule.prefetch else None
+        problems += rule.check(subject, found)
+    return problems
+
+
+def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[str, Any]) -> DeclarationVersion:
+    """Number the declaration (its category's rule, the first time), freeze this payload as its next
+    version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
+    the listeners; after commit the rows go to the dispatcher. The caller holds the row lock
+    (declaration_lock) and has validated; runs in the caller's transaction."""
+    category = registry.category(declaration.category)
+    if not declaration.pre_entry_no:
+        declaration.pre_entry_no = category.number(declaration)
+    payload["pre_entry_no"] = declaration.pre_entry_no
+    payload["agencies"] = list(category.agencies(declaration))
+    number = declaration.version_count + 1
+    version = DeclarationVersion.objects.create(
+        declaration=declaration,
+        number=number,
+        pre_entry_no=declaration.pre_entry_no,
+        agencies=payload["agencies"],
+        payload=payload,
+        digest=digest(payload),
+        submitted_by=user,
+    )
+    previous_status = declaration.status
+    declaration.status = DeclarationStatus.SUBMITTED
+    declaration.version_count = number
+    declaration.submitted_at = version.submitted_at
+    declaration.save(update_fields=["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
+    deliveries = _queue_for_agencies(version)
+    audit_record(
+        actor=user,
+        action=DeclarationAction.SUBMITTED,
+        obj=declaration,
+        before={"status": previous_status},
+        after={
+            "status": DeclarationStatus.SUBMITTED,
+            "pre_entry_no": declaration.pre_entry_no,
+            "version": number,
+            "digest": version.digest,
+        },
+    )
+    for listener in registry.listeners():
+        if listener.on_freeze is not None and listener.wants(declaration.category):
+            listener.on_freeze(declaration, version)
+    ids = [delivery.pk for delivery in deliveries]
+    # robust: if the broker is down the submission still stands; the sweep delivers it later.
+    transaction.on_commit(lambda: registry.dispatch(ids), robust=True)
+    return version
+
+
+def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
+    """The outbox rows for every targeted agency, in the submission's transaction; an earlier
+    version's branches that have not been delivered yet are superseded."""
+    if version.number > 1:
+        Delivery.objects.filter(version__declaration_id=version.declaration_id, status=DeliveryStatus.PENDING).exclude(
+            version=version
+        ).update(status=DeliveryStatus.CANCELLED)
+    now = timezone.now()
+    deliveries = Delivery.objects.bulk_create(
+        [
+            Delivery(
+                version=version,
+                agency=agency,
+                message_id=f"{version.pre_entry_no}-v{version.number}-{agency}",
+                next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+            )
+            for agency in version.agencies
+        ]
+    )
+    Event.objects.create(
+        declaration_id=version.declaration_id, version=version, kind=EventKind.SUBMITTED, at=version.submitted_at
+    )
+    return deliveries
+
+
+__all__ = [
+    "DeclarationError",
+    "DeclarationInvalid",
+    "NotEditable",
+    "declaration_freeze",
+    "declaration_lock",
+    "require_draft",
+    "require_preparer",
+    "rule_problems",
+    "rules_prefetch",
+]

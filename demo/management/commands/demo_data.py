@@ -1,0 +1,246 @@
+"""Demo organisations, users and declarations for `make run`. Safe to run again."""
+
+from datetime import date
+from typing import Any
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from stdnum.cn import uscc
+
+from declarations import review, services
+from declarations.choices import Direction, DocumentKind
+from declarations.examples import blank_pdf, example_containers, example_header, example_line
+from licensing.models import Qualification, QualificationKind
+from singlewindow.choices import Agency, DelegationStatus, OrganisationKind, Role
+from singlewindow.models import Delegation, Organisation, User
+from vessels import services as vessel_services
+from vessels.examples import example_call, example_parts
+
+PASSWORD = "demo-pass-2026"  # noqa: S105 (published demo logins)
+
+
+def make_uscc(body: str) -> str:
+    """A USCC with a correct check character from its first 17 characters."""
+    return body + uscc.calc_check_digit(body)
+
+
+ORGANISATIONS = [
+    # key, kind, agency, name, English name, USCC body, customs code, inspection code
+    (
+        "a",
+        OrganisationKind.ENTERPRISE,
+        "",
+        "上海远航进出口有限公司",
+        "Shanghai Yuanhang Import & Export Co., Ltd.",
+        "91310115MA1H7KQ2X",
+        "3122460A7B",
+        "3100612345",
+    ),
+    (
+        "b",
+        OrganisationKind.ENTERPRISE,
+        "",
+        "福建海峡贸易有限公司",
+        "Fujian Strait Trading Co., Ltd.",
+        "91350100MA2Y3PN8K",
+        "3501960C1D",
+        "",
+    ),
+    (
+        "broker",
+        OrganisationKind.BROKER,
+        "",
+        "上海通达报关有限公司",
+        "Shanghai Tongda Customs Brokerage Co., Ltd.",
+        "91310000MA1K4RT6W",
+        "3122980E2F",
+        "3100698765",
+    ),
+    (
+        "customs",
+        OrganisationKind.AGENCY,
+        Agency.CUSTOMS,
+        "上海海关",
+        "Shanghai Customs",
+        "11100000000013427",
+        "",
+        "",
+    ),
+    (
+        "inspection",
+        OrganisationKind.AGENCY,
+        Agency.INSPECTION,
+        "上海检验检疫局",
+        "Shanghai Entry-Exit Inspection and Quarantine Bureau",
+        "11310000425021391",
+        "",
+        "",
+    ),
+    (
+        "maritime",
+        OrganisationKind.AGENCY,
+        Agency.MARITIME,
+        "上海海事局",
+        "Shanghai Maritime Safety Administration",
+        "11310000425006573",
+        "",
+        "",
+    ),
+    (
+        "border",
+        OrganisationKind.AGENCY,
+        Agency.BORDER,
+        "上海出入境边防检查总站",
+        "Shanghai General Border Inspection Station",
+        "11310000MB1B2C3D4",
+        "",
+        "",
+    ),
+    (
+        "ship",
+        OrganisationKind.SHIP_AGENCY,
+        "",
+        "中联船务代理(上海)有限公司",
+        "Sinolink Shipping Agency (Shanghai) Co., Ltd.",
+        "91310115MA1G8UWX3",
+        "",
+        "",
+    ),
+    (
+        "platform",
+        OrganisationKind.PLATFORM,
+        "",
+        "国际贸易单一窗口运营中心",
+        "Single Window Operations Centre",
+        "12310000MB2C4D6E8",
+        "",
+        "",
+    ),
+]
+
+USERS = [
+    # username, organisation key, role, display name
+    ("clerk_a", "a", Role.DECLARANT, "王芳"),
+    ("manager_a", "a", Role.MANAGER, "李强"),
+    ("clerk_b", "b", Role.DECLARANT, "陈静"),
+    ("broker", "broker", Role.DECLARANT, "张伟"),
+    ("customs_officer", "customs", Role.OFFICER, "刘洋"),
+    ("inspection_officer", "inspection", Role.OFFICER, "赵敏"),
+    ("maritime_officer", "maritime", Role.OFFICER, "孙涛"),
+    ("border_officer", "border", Role.OFFICER, "吴刚"),
+    ("ship_agent", "ship", Role.DECLARANT, "周杰"),
+    ("admin", "platform", Role.ADMIN, "系统管理员"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create demo organisations, users and declarations (idempotent)."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        orgs = self.create()
+        self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
+        for username, key, role, _display in USERS:
+            self.stdout.write(f"  {username:<20} {orgs[key].name} · {role.label}")
+
+    @transaction.atomic
+    def create(self) -> dict[str, Organisation]:
+        orgs = {}
+        for key, kind, agency, name, name_en, body, customs_code, inspection_code in ORGANISATIONS:
+            orgs[key], _ = Organisation.objects.get_or_create(
+                uscc=make_uscc(body),
+                defaults={
+                    "kind": kind,
+                    "agency": agency,
+                    "name": name,
+                    "name_en": name_en,
+                    "customs_code": customs_code,
+                    "inspection_code": inspection_code,
+                    "address": "上海市浦东新区" if key != "b" else "福建省福州市马尾区",
+                    "contact_name": "业务部",
+                    "phone": "021-6888 0000",
+                },
+            )
+        for key, number in (("a", "3100612345"), ("broker", "3100698765")):
+            Qualification.objects.get_or_create(
+                kind=QualificationKind.INSPECTION_REGISTRATION,
+                number=number,
+                defaults={"organisation": orgs[key], "valid_from": date(2020, 1, 1)},
+            )
+        for key, number in (("a", "FTO-310000-01234"), ("b", "FTO-350000-05678")):
+            Qualification.objects.get_or_create(
+                kind=QualificationKind.FOREIGN_TRADE_OPERATOR,
+                number=number,
+                defaults={"organisation": orgs[key], "valid_from": date(2019, 6, 1)},
+            )
+        users = {}
+        for username, key, role, display in USERS:
+            user = User.objects.filter(username=username).first()
+            if user is None:
+                user = User(
+                    username=username, organisation=orgs[key], role=role, first_name=display,
+                    email=f"{username}@demo.singlewindow.example",
+                )  # fmt: skip
+                user.is_staff = user.is_superuser = role == Role.ADMIN
+                user.set_password(PASSWORD)
+                user.save()
+            users[username] = user
+
+        Delegation.objects.get_or_create(
+            client=orgs["a"],
+            broker=orgs["broker"],
+            defaults={
+                "status": DelegationStatus.ACTIVE,
+                "may_submit": True,
+                "valid_from": date(2026, 1, 1),
+                "valid_until": date(2027, 12, 31),
+                "proposed_by": orgs["a"],
+            },
+        )
+
+        clerk = users["clerk_a"]
+        if not orgs["a"].declarations.exists():
+            submitted = services.declaration_create(user=clerk)
+            services.declaration_save_draft(
+                declaration=submitted,
+                user=clerk,
+                header=example_header(),
+                lines=[example_line(i) for i in range(3)],
+                containers=example_containers(),
+            )
+            for document_kind, title in (
+                (DocumentKind.INVOICE, "invoice"),
+                (DocumentKind.PACKING_LIST, "packing-list"),
+            ):
+                services.document_attach(
+                    declaration=submitted,
+                    user=clerk,
+                    kind=document_kind,
+                    upload=SimpleUploadedFile(f"{title}.pdf", blank_pdf(title), "application/pdf"),
+                )
+            services.declaration_submit(declaration=submitted, user=clerk)
+            draft = services.declaration_create(user=clerk)
+            services.declaration_save_draft(
+                declaration=draft, user=clerk, header=example_header(), lines=[example_line(3)]
+            )
+            # The broker prepared one for enterprise A and sent it for review: clerk_a has a notification.
+            broker = users["broker"]
+            brokered = services.declaration_create(user=broker, client_uscc=orgs["a"].uscc)
+            services.declaration_save_draft(
+                declaration=brokered,
+                user=broker,
+                header={**example_header(), "contract_no": "SH-2026-0877"},
+                lines=[example_line(i) for i in range(2)],
+                containers=example_containers(),
+            )
+            review.review_send(declaration=brokered, user=broker, note="请核对毛重和单价")
+
+        agent = users["ship_agent"]
+        if not orgs["ship"].declarations.exists():
+            # A departure ready to submit: the simulator releases it and the certificate can be printed.
+            departure = vessel_services.vessel_create(user=agent, direction=Direction.EXPORT)
+            vessel_services.vessel_save(
+                declaration=departure, user=agent, call=example_call(), parts=example_parts(crew=18)
+            )
+
+        return orgs

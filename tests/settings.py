@@ -1,0 +1,7 @@
+"""The portal's settings with the test-only client of the spine (tests/plugin) installed; pytest and
+the processes the integration tests start use these."""
+
+from singlewindow.settings import *  # noqa: F403
+from singlewindow.settings import INSTALLED_APPS
+
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.plugin"]

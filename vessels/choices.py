@@ -1,0 +1,42 @@
+"""Vessel clearance constants, named once."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from singlewindow.notification_kinds import NotificationKind
+
+# This app's kind of filing (declarations.registry): a vessel's arrival or departure.
+VESSEL = "vessel"
+VESSEL_LABEL = _("Vessel declaration")
+
+
+class IdentityDocument(models.TextChoices):
+    """The identity documents FAL5 and FAL6 lists name (IMO FAL Convention, standard 2.1)."""
+
+    PASSPORT = "passport", _("Passport")
+    SEAFARER_ID = "seafarer_id", _("Seafarer's identity document")
+    OTHER = "other", _("Other identity document")
+
+
+class CertificateStatus(models.TextChoices):
+    """What the public verification page says about a port clearance certificate."""
+
+    VALID = "valid", _("Genuine and in force")
+    EXPIRED = "expired", _("Genuine but expired")
+    REVOKED = "revoked", _("Revoked by the issuing authority")
+    INVALID = "invalid", _("Not genuine: it does not match the certificate on record")
+    UNKNOWN = "unknown", _("Unknown certificate number")
+
+
+class CertificateState(models.TextChoices):
+    """A port clearance certificate on record: in force, or revoked by maritime safety."""
+
+    ISSUED = "issued", _("Issued")
+    REVOKED = "revoked", _("Revoked")
+
+
+CLEARANCE_ISSUED = NotificationKind(
+    "clearance_issued",
+    _("Port clearance issued"),
+    _("Every agency has released %(vessel)s: port clearance %(number)s is issued; print it."),
+)

@@ -1,0 +1,41 @@
+"""Reads of vessel declarations beyond the spine's scoping: what an agency was sent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Field, Q
+
+from declarations.models import Declaration, DeclarationVersion
+from singlewindow.models import User
+
+from .models import VesselCall
+from .parts import CALL_FIELDS
+
+
+def delivered_payloads(*, user: User, declarations: Sequence[Declaration]) -> dict[int, dict[str, Any]]:
+    """For everyone but the ship agency that owns them, the latest submitted version of each of these
+    calls (id → frozen payload), in one query: the agent's corrections to a returned call stay its own."""
+    others = [d for d in declarations if d.owner_id != user.organisation_id and d.version_count]
+    if not others:
+        return {}
+    wanted = Q()
+    for declaration in others:
+        wanted |= Q(declaration_id=declaration.pk, number=declaration.version_count)
+    return dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
+
+
+def as_sent(*, user: User, declarations: Sequence[Declaration]) -> list[Declaration]:
+    """The listed calls with FAL 1 replaced, in memory only, by what was delivered (for officers)."""
+    payloads = delivered_payloads(user=user, declarations=declarations)
+    for declaration in declarations:
+        payload = payloads.get(declaration.pk)
+        if payload is None:
+            continue
+        call: VesselCall = declaration.vessel
+        for name in CALL_FIELDS:
+            field = VesselCall._meta.get_field(name)
+            assert isinstance(field, Field)
+            setattr(call, name, field.to_python(payload["general"].get(name)))
+    return list(declarations)
