@@ -63,13 +63,19 @@ def build_goods_message(message: GoodsMessage, payload: dict[str, Any], *, messa
         fill_elements(element, ns, sections["line"], line)
     for container in payload["containers"]:
         fill_elements(etree.SubElement(root, ns + message.groups["container"]), ns, sections["container"], container)
+    risk = payload.get("risk")
+    if risk:  # the risk lane chosen at freeze (credit/lanes.py): every agency receiving the goods sees it
+        element = etree.SubElement(root, ns + "Risk")
+        etree.SubElement(element, ns + "CreditClass").text = risk["credit_class"]
+        etree.SubElement(element, ns + "ReleaseMode").text = risk["release_mode"]
+        etree.SubElement(element, ns + "Inspect").text = "true" if risk["inspect"] else "false"
     message.schema.assertValid(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def goods_schema_text(message: GoodsMessage) -> str:
     sections: dict[str, list[str]] = {"header": [], "line": [], "container": []}
-    lengths = set()
+    lengths = {30}  # the risk lane's codes
     for key, path in message.field_map.elements.items():
         element_type = xsd_type(BY_KEY[key])
         if element_type.startswith("Text"):
@@ -105,6 +111,15 @@ def goods_schema_text(message: GoodsMessage) -> str:
 {group("header", "")}
 {group("line", ' minOccurs="1" maxOccurs="999"', line_no=True)}
 {group("container", ' minOccurs="0" maxOccurs="999"')}
+      <xs:element name="Risk" minOccurs="0">
+        <xs:complexType>
+          <xs:sequence>
+            <xs:element name="CreditClass" type="Text30"/>
+            <xs:element name="ReleaseMode" type="Text30"/>
+            <xs:element name="Inspect" type="xs:boolean"/>
+          </xs:sequence>
+        </xs:complexType>
+      </xs:element>
       </xs:sequence>
       <xs:attribute name="MessageId" type="xs:string" use="required"/>
       <xs:attribute name="PreEntryNo" type="xs:string" use="required"/>

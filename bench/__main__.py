@@ -3,7 +3,8 @@
 Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migrated and loaded here.
 BENCH_GROUP picks one group of figures (comma-separated): declarations (validate_ms_p50, items_typed,
 items_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50, certificate_pdf_kb,
-crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio); all by default.
+crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio), credit
+(lane_ms_p50, inspection_rate_<class>_pct, reclassify_per_s over BENCH_CREDIT_FIRMS firms); all by default.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from bench import commands
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = ("declarations", "import", "vessels", "submit", "e2e")
+GROUPS = ("declarations", "import", "vessels", "submit", "e2e", "credit")
 
 
 def report(name: str, value: float, unit: str) -> None:
@@ -35,7 +36,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
-    from . import e2e, figures, interchange, vessels
+    from . import credit, e2e, figures, interchange, vessels
 
     wanted = {g.strip() for g in os.environ.get("BENCH_GROUP", "").split(",") if g.strip()} or set(GROUPS)
     unknown = wanted - set(GROUPS)
@@ -55,6 +56,12 @@ def main() -> None:
         figures.submit_per_s(setup, report, server=_server)
     if "e2e" in wanted:
         e2e.figures(setup, report, figures.draft)
+    if "credit" in wanted:
+        from declarations.selectors import working_copy
+
+        payload = {**working_copy(figures.draft(setup["user"], 3)), "pre_entry_no": "220020261000000001"}
+        credit.lanes(report, payload)
+        credit.reclassify_per_s(report)
 
 
 def _server(port: int) -> subprocess.Popen:

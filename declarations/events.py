@@ -6,6 +6,7 @@ read in the agency's own sequence, not in arrival order. Nothing here edits an e
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,11 +17,16 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from credit.choices import Channel, Outcome, RecordKind
+from credit.services import record_add
+from singlewindow.errors import DomainError
 from singlewindow.models import AuditEntry
 
 from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
 from .registry import StatusChange, listeners
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -78,8 +84,38 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
     Event.objects.bulk_create(new, ignore_conflicts=True)
     result.stored = len(new)
     _match_inspections([e for e in new if e.kind == EventKind.INSPECTION_ORDERED])
+    _credit_from_inspections([e for e in new if e.kind == EventKind.INSPECTION_RESULT])
     _update_statuses({e.declaration_id for e in new})
     return result
+
+
+def _credit_from_inspections(results: list[Event]) -> None:
+    """An inspection that found the goods nonconforming becomes an adverse credit record of the firm, from
+    the agency that inspected (S9: records also come from the declaration path). In a savepoint: a record
+    credit refuses never undoes the receipts."""
+    failed = [e for e in results if e.data.get("result", "passed") not in ("passed", "")]
+    if not failed:
+        return
+    owners = dict(
+        Declaration.objects.filter(pk__in={e.declaration_id for e in failed}).values_list("pk", "owner__uscc")
+    )
+    for event in failed:
+        try:
+            with transaction.atomic():
+                record_add(
+                    agency=event.agency,
+                    channel=Channel.DECLARATION,
+                    values={
+                        "uscc": owners[event.declaration_id],
+                        "record_id": event.receipt_id,
+                        "kind": RecordKind.INSPECTION_RESULT,
+                        "outcome": Outcome.ADVERSE,
+                        "summary": f"{event.data.get('result')}: {event.data.get('goods', '')}"[:500],
+                        "decided_at": timezone.localtime(event.at).date(),
+                    },
+                )
+        except DomainError:
+            log.exception("inspection result %s could not become a credit record", event.receipt_id)
 
 
 def event_record_delivery(

@@ -26,5 +26,10 @@ def goods_agencies(declaration: Declaration) -> tuple[str, ...]:
 
 
 CATEGORY = Category(
-    key=GOODS, label=GOODS_LABEL, agencies=goods_agencies, number=goods_number, detail_url="declarations:detail"
+    key=GOODS,
+    label=GOODS_LABEL,
+    agencies=goods_agencies,
+    number=goods_number,
+    detail_url="declarations:detail",
+    risk_lane=True,
 )

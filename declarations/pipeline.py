@@ -25,8 +25,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from credit.lanes import lane_for
 from singlewindow.errors import DomainError
-from singlewindow.models import User
+from singlewindow.models import Organisation, User
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record
 
@@ -116,8 +117,8 @@ def rule_problems(
 
 
 def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[str, Any]) -> DeclarationVersion:
-    """Number the declaration (its category's rule, the first time), freeze this payload as its next
-    version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
+    """Number the declaration (its category's rule, the first time), choose its risk lane (categories
+    that ask for one), freeze this payload as its next version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
     the listeners; after commit the rows go to the dispatcher. The caller holds the row lock
     (declaration_lock) and has validated; runs in the caller's transaction."""
     category = registry.category(declaration.category)
@@ -126,6 +127,10 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     payload["pre_entry_no"] = declaration.pre_entry_no
     payload["agencies"] = list(category.agencies(declaration))
     number = declaration.version_count + 1
+    if category.risk_lane and settings.RISK_LANES:
+        # The firm's credit decides the release mode and whether this version is selected for inspection.
+        uscc = Organisation.objects.values_list("uscc", flat=True).get(pk=declaration.owner_id)
+        payload["risk"] = lane_for(uscc=uscc, key=f"{declaration.pre_entry_no}-v{number}").as_payload()
     version = DeclarationVersion.objects.create(
         declaration=declaration,
         number=number,

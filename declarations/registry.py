@@ -133,6 +133,7 @@ class Category:
     agencies: Callable[[Declaration], tuple[str, ...]]  # who gets a branch when it is frozen
     number: Callable[[Declaration], str]  # its pre-entry number (18 characters), given at the first freeze
     detail_url: str  # the URL name of its page, taking the declaration's pk
+    risk_lane: bool = False  # whether freezing chooses a risk lane from the firm's credit (credit/lanes.py)
 
 
 _categories: dict[str, Category] = {}

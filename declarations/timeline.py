@@ -9,6 +9,8 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from credit.choices import ReleaseMode
+from credit.selectors import class_label
 from singlewindow.choices import Agency
 
 from .choices import DeclarationStatus, DeliveryStatus, EventKind, PaymentStatus
@@ -38,6 +40,7 @@ class Timeline:
     inspection: InspectionAppointment | None = None
     duties: dict[str, Any] | None = None
     waiting_for: list[str] = field(default_factory=list)
+    risk: dict[str, Any] | None = None  # the risk lane chosen at freeze (credit/lanes.py), with its labels
 
     @property
     def released(self) -> bool:
@@ -94,7 +97,23 @@ def timeline_for(declaration: Declaration) -> Timeline | None:
         inspection=InspectionAppointment.objects.filter(version=version).first(),
         duties=_duties(latest),
         waiting_for=[str(AGENCY_LABELS.get(b.agency, b.agency)) for b in branches if b.waiting],
+        risk=_risk(version.payload.get("risk")),
     )
+
+
+def _risk(risk: dict[str, Any] | None) -> dict[str, Any] | None:
+    """The lane as people read it: the release mode, the credit class, and why it was or was not selected."""
+    if not risk:
+        return None
+    criteria = {c["criterion"]: c for c in risk.get("criteria", [])}
+    rate = criteria.get("credit_class", {}).get("inspection_rate")
+    return {
+        **risk,
+        "release_mode_label": str(dict(ReleaseMode.choices).get(risk["release_mode"], risk["release_mode"])),
+        "class_label": class_label(scheme_key="customs", klass=risk["credit_class"]),
+        "rate_pct": f"{float(rate) * 100:g}" if rate is not None else "",
+        "draw": criteria.get("random", {}).get("draw"),
+    }
 
 
 def _delivery_note(delivery: Delivery | None) -> str:

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from credit.selectors import classes_of
 from singlewindow.choices import Role
 from singlewindow.requests import AuthenticatedHttpRequest
 from singlewindow.services import organisation_update
@@ -33,5 +34,10 @@ def organisation_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "licensing/organisation.html",
-        {"org": org, "form": form, "qualifications": qualifications_of(organisation_id=org.pk)},
+        {
+            "org": org,
+            "form": form,
+            "qualifications": qualifications_of(organisation_id=org.pk),
+            "credit_classes": classes_of(uscc=org.uscc) if org.uscc else [],
+        },
     )

@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -51,6 +52,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
     "singlewindow",
+    "credit",
     "licensing",
     "declarations",
     "vessels",
@@ -225,6 +227,9 @@ class AgencyEndpoints(dict[str, str]):
 
 
 AGENCY_ENDPOINTS = AgencyEndpoints()
+# Risk lanes (credit/lanes.py): each declaration's inspection draw is seeded, so anyone can re-draw it.
+RISK_LANES = env_bool("RISK_LANES", True)
+RISK_SEED = env_str("RISK_SEED", "single-window")
 AGENCY_SECRET = env_str("AGENCY_SECRET", "insecure-agency-secret")  # agencies.W001 warns on deploy
 DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
 DELIVERY_BACKOFF_SECONDS = float(env_str("DELIVERY_BACKOFF_SECONDS", "2"))
@@ -233,6 +238,8 @@ DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
 JOINT_INSPECTION_DELAY_HOURS = env_int("JOINT_INSPECTION_DELAY_HOURS", 20)
 CELERY_BEAT_SCHEDULE = {
     "deliveries-sweep": {"task": "agencies.sweep", "schedule": float(env_str("DELIVERY_SWEEP_SECONDS", "5"))},
+    # Every firm's credit class, each night at 02:00 (CELERY_TIMEZONE: Beijing time).
+    "credit-nightly": {"task": "credit.reclassify_all", "schedule": crontab(hour=2, minute=0)},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -38,6 +38,7 @@ urlpatterns = [
     path("api/v1/", include("declarations.api.urls")),
     path("api/v1/", include("licensing.api.urls")),
     path("api/v1/", include("vessels.api.urls")),
+    path("api/v1/", include("credit.api.urls")),
     path("", include("agencies.urls")),
     path("api/v1/", include(delegation_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,3 +5,7 @@ from singlewindow.settings import *  # noqa: F403
 from singlewindow.settings import INSTALLED_APPS
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.plugin"]
+
+# Selection for inspection by risk lane is switched on by the tests about it (credit), so other tests'
+# agencies decide as each test configures them.
+RISK_LANES = False

@@ -336,7 +336,8 @@ class Decision:
 
 def decide(agency: dict[str, Any], root: etree._Element, lines: list[GoodsLine], rng: random.Random) -> Decision:
     """The first rule whose conditions all hold decides; a ratio is drawn only when the rule's other
-    conditions hold, so adding a ratio rule does not shift the random draws of unrelated messages."""
+    conditions hold, so adding a ratio rule does not shift the random draws of unrelated messages. No rule
+    holds: a declaration the portal's risk lane selected is inspected, anything else gets the default."""
     all_goods = goods_text([line.line_no for line in lines])
     for rule in agency["rules"]:
         goods, field_name, reasons = all_goods, "", []
@@ -363,6 +364,12 @@ def decide(agency: dict[str, Any], root: etree._Element, lines: list[GoodsLine],
             reason=rule.get("reason") or f"{rule['decision']}: {'; '.join(reasons)}"[:500],
             field=rule.get("report_field") or field_name,
             goods=goods,
+        )
+    # The portal's risk lane (credit/lanes.py) selected the declaration for inspection: the agency honours it.
+    if "true" in [(element.text or "").strip() for element in elements_at(root, "Risk/Inspect")]:
+        klass = "".join((element.text or "").strip() for element in elements_at(root, "Risk/CreditClass"))
+        return Decision(
+            kind="inspect", reason=f"inspect: selected by risk lane (credit class {klass})", goods=all_goods
         )
     return Decision(
         kind=agency["default"], reason=f"{agency['default']}: the agency's default decision", goods=all_goods

@@ -8,6 +8,9 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from stdnum.cn import uscc
 
+from credit import services as credit_services
+from credit.choices import Channel
+from credit.models import CreditRecord
 from declarations import review, services
 from declarations.choices import Direction, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
@@ -167,6 +170,19 @@ class Command(BaseCommand):
                 number=number,
                 defaults={"organisation": orgs[key], "valid_from": date(2020, 1, 1)},
             )
+        # Credit (S9): enterprise A is an advanced certified AEO; B was fined by customs, so it is dishonest in
+        # public credit and its declarations are released after sampling more often.
+        for key, agency, record in (
+            ("a", Agency.CUSTOMS, {"record_id": "AEO-2025-0001", "kind": "aeo_advanced", "outcome": "favourable",
+                                   "legal_basis": "海关总署令第282号", "decided_at": date(2025, 3, 1)}),
+            ("b", Agency.CUSTOMS, {"record_id": "PEN-2026-0042", "kind": "penalty", "penalty_type": "fine",
+                                   "amount": "20000", "legal_basis": "《海关行政处罚实施条例》第十五条",
+                                   "decided_at": date(2026, 9, 14)}),
+        ):  # fmt: skip
+            if not CreditRecord.objects.filter(source_agency=agency, record_id=record["record_id"]).exists():
+                credit_services.record_add(
+                    agency=agency, channel=Channel.API, values={"uscc": orgs[key].uscc, **record}
+                )
         for key, number in (("a", "FTO-310000-01234"), ("b", "FTO-350000-05678")):
             Qualification.objects.get_or_create(
                 kind=QualificationKind.FOREIGN_TRADE_OPERATOR,

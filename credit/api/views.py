@@ -1,0 +1,122 @@
+"""Credit over the API: agencies send records (one, or a CSV file); firms read their own classes,
+agencies anyone's. The agency a record comes from is the officer's organisation, never a field."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.http import Http404
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from singlewindow.choices import OrganisationKind
+from singlewindow.models import Organisation, User
+from singlewindow.requests import AuthenticatedRequest
+
+from .. import selectors, services
+from ..choices import Channel, Outcome, PenaltyType, RecordKind, Severity
+
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def _agency_of(user: User) -> str:
+    org = user.organisation
+    if org is None or org.kind != OrganisationKind.AGENCY or not org.agency:
+        raise Http404  # only agencies send records
+    return org.agency
+
+
+class RecordSerializer(serializers.Serializer):
+    """What an agency sends: checked by the service, which names the field it refuses."""
+
+    uscc = serializers.CharField(max_length=18)
+    record_id = serializers.CharField(max_length=64)
+    kind = serializers.ChoiceField(choices=RecordKind.choices)
+    penalty_type = serializers.ChoiceField(choices=PenaltyType.choices, required=False, allow_blank=True)
+    severity = serializers.ChoiceField(choices=Severity.choices, required=False)
+    outcome = serializers.ChoiceField(choices=Outcome.choices, required=False)
+    amount = serializers.DecimalField(max_digits=16, decimal_places=2, required=False, allow_null=True)
+    legal_basis = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    summary = serializers.CharField(max_length=500, required=False, allow_blank=True)
+    decided_at = serializers.DateField()
+    publish_until = serializers.DateField(required=False, allow_null=True)
+    public = serializers.BooleanField(required=False, default=True)
+
+
+class StoredSerializer(RecordSerializer):
+    id = serializers.IntegerField()
+    source_agency = serializers.CharField()
+    state = serializers.CharField()
+
+
+class RecordsView(APIView):
+    parser_classes = [JSONParser]
+
+    @extend_schema(request=RecordSerializer, responses={201: StoredSerializer})
+    def post(self, request: AuthenticatedRequest) -> Response:
+        """Send one credit record about an enterprise (agency officers); the firm is reclassified at once."""
+        agency = _agency_of(request.user)
+        data = RecordSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        record = services.record_add(agency=agency, values=data.validated_data, channel=Channel.API, user=request.user)
+        return Response(StoredSerializer(record).data, status=status.HTTP_201_CREATED)
+
+
+class RecordFileSerializer(serializers.Serializer):
+    file = serializers.FileField(help_text="CSV, UTF-8, a header row naming the record's fields")
+
+
+class RecordFileView(APIView):
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(request=RecordFileSerializer, responses={201: None})
+    def post(self, request: AuthenticatedRequest) -> Response:
+        """Send a CSV file of records (agency officers): all or nothing, errors per row and field."""
+        agency = _agency_of(request.user)
+        upload = request.FILES.get("file")
+        if upload is None or (upload.size or 0) > MAX_FILE_BYTES:
+            return Response({"errors": [{"field": "file", "code": "invalid",
+                                         "message": _("Send a CSV file of at most 5 MB.")}]}, status=400)  # fmt: skip
+        try:
+            text = upload.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Response({"errors": [{"field": "file", "code": "invalid",
+                                         "message": _("The file must be UTF-8 text.")}]}, status=400)  # fmt: skip
+        rows = list(csv.DictReader(io.StringIO(text)))
+        stored, errors = services.records_add(agency=agency, rows=rows, user=request.user)
+        if errors:
+            return Response({"errors": [{"field": f"rows[{int(e['row']) - 1}].{e['field']}", "code": "invalid",
+                                         "message": e["message"]} for e in errors]}, status=400)  # fmt: skip
+        return Response({"stored": stored}, status=status.HTTP_201_CREATED)
+
+
+class ClassesView(APIView):
+    @extend_schema(responses={200: None})
+    def get(self, request: AuthenticatedRequest, uscc: str) -> Response:
+        """An enterprise's current classes, each with its rule and the records that put it there: a firm
+        its own, an agency any registered firm's."""
+        org = request.user.organisation
+        is_agency = org is not None and org.kind == OrganisationKind.AGENCY
+        if not (is_agency or (org is not None and org.uscc == uscc)):
+            raise Http404
+        if not Organisation.objects.filter(uscc=uscc).exists():
+            raise Http404
+        return Response(
+            {
+                "uscc": uscc,
+                "classes": [
+                    {
+                        "scheme": c.scheme, "version": c.version, "class": c.klass, "label": c.label,
+                        "colour": c.colour, "rule": c.rule, "rule_label": c.rule_label,
+                        "decided_at": c.decided_at,
+                        "records": [StoredSerializer(r).data for r in c.records],
+                    }
+                    for c in selectors.classes_of(uscc=uscc)
+                ],
+            }
+        )  # fmt: skip

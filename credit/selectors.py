@@ -1,0 +1,93 @@
+"""Reads of credit for other apps: they ask here with plain values (a USCC), never query the models."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from .classify import in_force, rule_filter
+from .models import Classification, CreditRecord, Scheme
+
+
+@dataclass(frozen=True)
+class ClassShown:
+    """A firm's class under one scheme, with what put it there."""
+
+    scheme: str
+    scheme_name: str
+    version: int
+    klass: str
+    label: str
+    colour: str
+    rule: str
+    rule_label: str
+    records: list[CreditRecord]
+    decided_at: Any
+
+
+def _label(labels: dict[str, str]) -> str:
+    language = (get_language() or "zh-hans").lower()
+    return labels.get(language) or labels.get("zh-hans") or next(iter(labels.values()), "")
+
+
+def class_spec(scheme: Scheme, klass: str) -> dict[str, Any]:
+    return next(c for c in scheme.rules["classes"] if c["key"] == klass)
+
+
+def rule_label(scheme: Scheme, klass: str, rule: str) -> str:
+    found = [r for r in class_spec(scheme, klass)["rules"] if r["key"] == rule]
+    return _label(found[0]["label"]) if found else ""
+
+
+def classes_of(*, uscc: str) -> list[ClassShown]:
+    """The firm's current class under each scheme, in the active language, with the rule and the records in
+    force that it counts now (the class row keeps the ones it counted when it was decided)."""
+    shown = []
+    today = timezone.localdate()
+    for c in Classification.objects.filter(uscc=uscc, current=True).select_related("scheme").order_by("scheme_key"):
+        spec = class_spec(c.scheme, c.klass)
+        rules = [r for r in spec["rules"] if r["key"] == c.rule]
+        records = (
+            CreditRecord.objects.filter(in_force(today), rule_filter(rules[0], today), uscc=uscc)
+            if rules
+            else CreditRecord.objects.none()
+        )
+        shown.append(
+            ClassShown(
+                scheme=c.scheme_key, scheme_name=c.scheme.name, version=c.scheme.version, klass=c.klass,
+                label=_label(spec["label"]), colour=spec["colour"], rule=c.rule,
+                rule_label=rule_label(c.scheme, c.klass, c.rule),
+                records=list(records), decided_at=c.decided_at,
+            )
+        )  # fmt: skip
+    return shown
+
+
+def class_history(*, uscc: str, scheme_key: str) -> list[Classification]:
+    return list(Classification.objects.filter(uscc=uscc, scheme_key=scheme_key).select_related("scheme"))
+
+
+def customs_class(*, uscc: str) -> tuple[str, Scheme | None]:
+    """The firm's current customs class key and its scheme (the default class when never classed)."""
+    current = (
+        Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True)
+        .select_related("scheme")
+        .only("klass", "scheme__rules", "scheme__version", "scheme__key")
+        .first()
+    )
+    if current is not None:
+        return current.klass, current.scheme
+    scheme = Scheme.objects.filter(key="customs").order_by("-version").first()
+    return (scheme.rules["default"] if scheme else "regular"), scheme
+
+
+def class_label(*, scheme_key: str, klass: str) -> str:
+    """A class's name in the active language, from the latest version of the scheme that has it."""
+    for scheme in Scheme.objects.filter(key=scheme_key).order_by("-version").only("rules"):
+        found = [c for c in scheme.rules["classes"] if c["key"] == klass]
+        if found:
+            return _label(found[0]["label"])
+    return klass

@@ -1,0 +1,158 @@
+"""Writes to credit: records from agencies (one at a time or a batch), and classification. Every change
+is audited; a record is never edited, only its state changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+from stdnum.cn import uscc as uscc_check
+
+from singlewindow.errors import DomainError
+from singlewindow.models import Organisation, User
+from singlewindow.services import audit_record
+
+from . import classify
+from .choices import Channel, Outcome, PenaltyType, RecordKind, Severity
+from .models import CreditRecord
+
+
+class RecordRefused(DomainError):
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str = "", code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
+def _choice(values: Mapping[str, Any], name: str, choices: Any, default: str = "") -> str:
+    value = str(values.get(name) or default)
+    if value and value not in choices.values:
+        raise RecordRefused(
+            _("%(value)s is not one of: %(allowed)s.") % {"value": value, "allowed": ", ".join(choices.values)},
+            field=name,
+        )
+    return value
+
+
+def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's fields from what an agency sent, or RecordRefused naming the field."""
+    uscc = str(values.get("uscc") or "").strip().upper()
+    if not uscc_check.is_valid(uscc):
+        raise RecordRefused(_("Not a valid unified social credit code (check character)."), field="uscc")
+    if not Organisation.objects.filter(uscc=uscc).exists():
+        raise RecordRefused(_("No enterprise with this unified social credit code is registered."), field="uscc")
+    record_id = str(values.get("record_id") or "").strip()
+    if not record_id or len(record_id) > 64:
+        raise RecordRefused(_("Give the record's id in your system (1 to 64 characters)."), field="record_id")
+    decided = values.get("decided_at")
+    decided_at = decided if isinstance(decided, date) else parse_date(str(decided or ""))
+    if decided_at is None or decided_at > timezone.localdate():
+        raise RecordRefused(_("Give the decision date (YYYY-MM-DD), not in the future."), field="decided_at")
+    until = values.get("publish_until")
+    publish_until = until if isinstance(until, date) or until in (None, "") else parse_date(str(until))
+    if until not in (None, "") and publish_until is None:
+        raise RecordRefused(_("Give the end of publication as YYYY-MM-DD."), field="publish_until")
+    amount = values.get("amount")
+    try:
+        amount = None if amount in (None, "") else Decimal(str(amount))
+    except InvalidOperation:
+        raise RecordRefused(_("The amount must be a number of yuan."), field="amount") from None
+    if amount is not None and (amount < 0 or amount >= Decimal("1e14")):
+        raise RecordRefused(_("The amount must be a number of yuan."), field="amount")
+    kind = _choice(values, "kind", RecordKind)
+    if not kind:
+        raise RecordRefused(_("Give the kind of record."), field="kind")
+    return {
+        "uscc": uscc,
+        "record_id": record_id,
+        "kind": kind,
+        "penalty_type": _choice(values, "penalty_type", PenaltyType),
+        "severity": _choice(values, "severity", Severity, Severity.MINOR),
+        "outcome": _choice(values, "outcome", Outcome, Outcome.ADVERSE),
+        "amount": amount,
+        "legal_basis": str(values.get("legal_basis") or "")[:300],
+        "summary": str(values.get("summary") or "")[:500],
+        "decided_at": decided_at,
+        "publish_until": publish_until,
+        "public": bool(values.get("public", True)),
+    }
+
+
+@transaction.atomic
+def record_add(*, agency: str, values: Mapping[str, Any], channel: str, user: User | None = None) -> CreditRecord:
+    """Store one record an agency sent (the agency is who sent it, never a field of the body), then
+    reclassify that firm at once. RecordRefused names the field; nothing is stored then."""
+    fields = _cleaned(values)
+    try:
+        with transaction.atomic():
+            record = CreditRecord.objects.create(source_agency=agency, channel=channel, **fields)
+    except IntegrityError:
+        raise RecordRefused(
+            _("Record %(id)s was already received from this agency.") % {"id": fields["record_id"]},
+            field="record_id",
+            code="duplicate",
+        ) from None
+    audit_record(actor=user, action="credit.record_received", obj=record,
+                 after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": channel})  # fmt: skip
+    reclassify(usccs=[record.uscc])
+    return record
+
+
+@transaction.atomic
+def records_add(
+    *, agency: str, rows: Iterable[Mapping[str, Any]], user: User | None = None
+) -> tuple[int, list[dict[str, str]]]:
+    """A batch file's rows: every row is checked first; if any is refused, none is stored (row, field and
+    message for each). Returns (stored, errors)."""
+    cleaned: list[tuple[int, dict[str, Any]]] = []
+    errors: list[dict[str, str]] = []
+    seen: set[str] = set()
+    for number, values in enumerate(rows, start=1):
+        try:
+            fields = _cleaned(values)
+        except RecordRefused as refused:
+            errors.append({"row": str(number), "field": refused.field, "message": str(refused)})
+            continue
+        if fields["record_id"] in seen:
+            errors.append(
+                {"row": str(number), "field": "record_id", "message": _("This record id is in the file twice.")}
+            )
+        seen.add(fields["record_id"])
+        cleaned.append((number, fields))
+    known = set(
+        CreditRecord.objects.filter(source_agency=agency, record_id__in=seen).values_list("record_id", flat=True)
+    )
+    errors += [
+        {"row": str(number), "field": "record_id",
+         "message": _("Record %(id)s was already received from this agency.") % {"id": fields["record_id"]}}
+        for number, fields in cleaned
+        if fields["record_id"] in known
+    ]  # fmt: skip
+    if errors or not cleaned:
+        return 0, sorted(errors, key=lambda e: int(e["row"]))
+    created = CreditRecord.objects.bulk_create(
+        [CreditRecord(source_agency=agency, channel=Channel.FILE, **fields) for _n, fields in cleaned]
+    )
+    for record in created:
+        audit_record(actor=user, action="credit.record_received", obj=record,
+                     after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": Channel.FILE})  # fmt: skip
+    reclassify(usccs={record.uscc for record in created})
+    return len(created), []
+
+
+def reclassify(*, usccs: Iterable[str] | None = None, today: date | None = None) -> int:
+    """These firms (or everyone: the nightly run) under every scheme in force; only changes are stored."""
+    changes = 0
+    for scheme in classify.current_schemes(today):
+        if usccs is None:
+            changes += classify.nightly(scheme, today)
+        else:
+            changes += classify.apply(scheme, classify.evaluate(scheme, usccs=usccs, today=today))
+    return changes

@@ -1,0 +1,149 @@
+"""Classes from records: each boundary of both shipped schemes, the worst class wins, evidence names the
+rule and the records, repaired records stop counting, a scheme change reclassifies with history kept."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from credit import selectors, services
+from credit.choices import RecordState
+from credit.models import Classification, CreditRecord, Scheme
+from singlewindow.models import Organisation
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+counter = iter(range(1, 1_000_000))
+
+
+def record(firm: Organisation, agency: str = "customs", days_ago: int = 10, **values: Any) -> CreditRecord:
+    values.setdefault("kind", "penalty")
+    return services.record_add(
+        agency=agency,
+        channel="api",
+        values={"uscc": firm.uscc, "record_id": f"R{next(counter)}",
+                "decided_at": timezone.localdate() - timedelta(days=days_ago), **values},
+    )  # fmt: skip
+
+
+def current(firm: Organisation, scheme: str = "public") -> Classification:
+    return Classification.objects.get(uscc=firm.uscc, scheme_key=scheme, current=True)
+
+
+def fines(firm: Organisation, count: int, amount: str = "1000", penalty_type: str = "fine") -> list[CreditRecord]:
+    return [record(firm, penalty_type=penalty_type, amount=amount) for _ in range(count)]
+
+
+@pytest.fixture
+def firm() -> Organisation:
+    return factories.enterprise()
+
+
+def test_a_firm_with_no_records_is_good_and_regular(firm: Organisation) -> None:
+    services.reclassify(usccs=[firm.uscc])
+    assert (current(firm).klass, current(firm).rule, current(firm).evidence) == ("green", "", [])
+    assert current(firm, "customs").klass == "regular"
+
+
+@pytest.mark.parametrize(
+    ("records", "klass", "rule"),
+    [
+        ([{"penalty_type": "warning"}], "yellow", "warnings"),
+        ([{"kind": "performance", "outcome": "adverse"}], "yellow", "adverse_information"),
+        ([{"kind": "performance", "outcome": "favourable"}], "green", ""),
+        ([{"penalty_type": "fine", "amount": "20000"}], "red", "penalties_not_warnings"),
+        ([{"kind": "abnormal_list"}], "red", "abnormal_list"),
+        ([{"penalty_type": "fine", "amount": "100000"}] * 5, "red", "penalties_not_warnings"),
+        ([{"penalty_type": "fine", "amount": "1000"}] * 6, "black", "more_than_5_penalties"),
+        ([{"penalty_type": "fine", "amount": "250000"}] * 2, "red", "penalties_not_warnings"),
+        (
+            [{"penalty_type": "fine", "amount": "250000"}, {"penalty_type": "confiscation", "amount": "250000.01"}],
+            "black",
+            "fines_over_500000",
+        ),
+        ([{"kind": "serious_list"}], "black", "serious_list"),
+        ([{"penalty_type": "licence_revoked"}], "black", "stopped_or_revoked"),
+    ],
+)
+def test_public_credit_boundaries(firm: Organisation, records: list[dict[str, Any]], klass: str, rule: str) -> None:
+    stored = [record(firm, **values) for values in records]
+    shown = current(firm)
+    assert (shown.klass, shown.rule) == (klass, rule)
+    [public] = [c for c in selectors.classes_of(uscc=firm.uscc) if c.scheme == "public"]
+    assert (public.klass, public.rule) == (klass, rule)
+    assert {r.pk for r in public.records} == ({r.pk for r in stored} if rule else set())  # what put it there
+
+
+def test_the_worst_class_wins_and_names_its_own_records(firm: Organisation) -> None:
+    warning = record(firm, penalty_type="warning")
+    assert current(firm).klass == "yellow"
+    listed = record(firm, kind="serious_list", agency="inspection")
+    shown = current(firm)
+    assert (shown.klass, shown.rule, shown.evidence) == ("black", "serious_list", [listed.pk])
+    assert warning.pk not in shown.evidence
+    assert [c.klass for c in selectors.class_history(uscc=firm.uscc, scheme_key="public")] == ["black", "yellow"]
+
+
+@pytest.mark.parametrize(
+    ("records", "klass"),
+    [
+        ([{"kind": "aeo_advanced", "outcome": "favourable"}], "advanced"),
+        ([{"kind": "aeo_certified", "outcome": "favourable"}], "certified"),
+        (
+            [{"kind": "aeo_advanced", "outcome": "favourable"}, {"amount": "1000000.01", "penalty_type": "fine"}],
+            "dishonest",
+        ),
+        (
+            [{"kind": "aeo_advanced", "outcome": "favourable"}, {"amount": "1000000", "penalty_type": "fine"}],
+            "advanced",
+        ),
+        ([{"amount": "1000000.01", "penalty_type": "fine", "agency": "inspection"}], "regular"),
+        ([{"amount": "1000000.01", "penalty_type": "fine", "days_ago": 366}], "regular"),
+        ([{"kind": "tax_arrears", "days_ago": 91}], "dishonest"),
+        ([{"kind": "tax_arrears", "days_ago": 89}], "regular"),
+        ([{"severity": "serious", "penalty_type": "fine", "amount": "5000"}], "dishonest"),
+        ([{"kind": "serious_list"}], "seriously_dishonest"),
+    ],
+)
+def test_customs_credit_boundaries(firm: Organisation, records: list[dict[str, Any]], klass: str) -> None:
+    for values in records:
+        record(firm, **values)
+    services.reclassify(usccs=[firm.uscc])
+    assert current(firm, "customs").klass == klass
+
+
+def test_a_repaired_record_stops_counting_and_the_class_history_stays(firm: Organisation) -> None:
+    [fine] = fines(firm, 1)
+    assert current(firm).klass == "red"
+    CreditRecord.objects.filter(pk=fine.pk).update(state=RecordState.REPAIRED)
+    services.reclassify()  # the nightly run, over everyone
+    assert current(firm).klass == "green"
+    assert [c.klass for c in selectors.class_history(uscc=firm.uscc, scheme_key="public")] == ["green", "red"]
+
+
+def test_a_new_scheme_version_reclassifies_everyone_with_history_kept(firm: Organisation) -> None:
+    fines(firm, 3)
+    first = current(firm)
+    assert (first.klass, first.scheme.version) == ("red", 1)
+    rules = Scheme.objects.get(key="public", version=1).rules
+    stricter = {**rules, "classes": [dict(c) for c in rules["classes"]]}
+    stricter["classes"][0]["rules"] = [{**r, "count_at_least": 3} if r["key"] == "more_than_5_penalties" else r
+                                       for r in stricter["classes"][0]["rules"]]  # fmt: skip
+    Scheme.objects.create(key="public", version=2, name="stricter", effective_from=timezone.localdate(), rules=stricter)
+    services.reclassify()
+    now = current(firm)
+    assert (now.klass, now.rule, now.scheme.version) == ("black", "more_than_5_penalties", 2)
+    assert Classification.objects.get(pk=first.pk).current is False
+    assert len(selectors.class_history(uscc=firm.uscc, scheme_key="public")) == 2
+
+
+def test_the_nightly_run_changes_nothing_twice(firm: Organisation) -> None:
+    fines(firm, 1)
+    other = factories.enterprise()
+    services.reclassify()
+    assert services.reclassify() == 0
+    assert Classification.objects.filter(uscc=other.uscc, current=True).count() == 0  # no records: nothing stored
