@@ -115,3 +115,12 @@ def test_the_firm_reads_its_classes_with_the_rule_and_records_on_its_organisatio
     html = page.get("/organisation/").content.decode()
     assert 'id="credit-public"' in html and "失信" in html
     assert "受到非警告类行政处罚" in html and "《海关行政处罚实施条例》第十五条" in html
+
+
+def test_the_admin_shows_credit_but_cannot_alter_it(firm: Organisation, admin_client: Any) -> None:
+    api(factories.officer()).post("/api/v1/credit/records/", penalty(firm), format="json")
+    record = CreditRecord.objects.get()
+    assert admin_client.get("/admin/credit/creditrecord/").status_code == 200
+    assert admin_client.get("/admin/credit/creditrecord/add/").status_code == 403
+    assert admin_client.post(f"/admin/credit/creditrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert CreditRecord.objects.filter(pk=record.pk).exists()
