@@ -8,6 +8,9 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from singlewindow.choices import OrganisationKind
+from singlewindow.models import Organisation
+
 from .classify import in_force, rule_filter
 from .models import Classification, CreditRecord, Scheme
 
@@ -91,3 +94,39 @@ def class_label(*, scheme_key: str, klass: str) -> str:
         if found:
             return _label(found[0]["label"])
     return klass
+
+
+@dataclass(frozen=True)
+class PublicEntry:
+    """What the public page shows of one enterprise: its public class and its published records."""
+
+    name: str
+    uscc: str
+    shown: ClassShown | None
+    records: list[CreditRecord]
+
+
+PUBLIC_HITS = 50
+
+
+def public_lookup(*, query: str) -> list[PublicEntry]:
+    """Enterprises by exact USCC or by a part of their name (at most 50), with their public-credit class
+    and the records published now: public, in force or under objection, within their publication window.
+    Never a non-public record, never a natural person (only registered enterprises are searched)."""
+    query = query.strip()
+    if len(query) < 2 or "\x00" in query:
+        return []
+    firms = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    firms = (
+        firms.filter(uscc=query.upper())
+        if len(query) == 18 and query.isalnum()
+        else firms.filter(name__icontains=query)
+    )
+    today = timezone.localdate()
+    entries = []
+    for org in firms.order_by("name")[:PUBLIC_HITS]:
+        public = [c for c in classes_of(uscc=org.uscc) if c.scheme == "public"]
+        records = CreditRecord.objects.filter(in_force(today), uscc=org.uscc, public=True).order_by("-decided_at")
+        entries.append(PublicEntry(name=org.name, uscc=org.uscc, shown=public[0] if public else None,
+                                   records=list(records)))  # fmt: skip
+    return entries

@@ -31,6 +31,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("vessels/", include("vessels.urls")),
     path("", include("licensing.urls")),
+    path("credit/", include("credit.urls")),  # public: no login
     path("delegations/", views.delegation_list, name="delegations"),
     path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),
     path("delegations/trust/", views.broker_trust, name="broker_trust"),
