@@ -81,8 +81,22 @@ def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
         "summary": str(values.get("summary") or "")[:500],
         "decided_at": decided_at,
         "publish_until": publish_until,
-        "public": bool(values.get("public", True)),
+        "public": _yes_no(values.get("public"), field="public", default=True),
     }
+
+
+def _yes_no(value: Any, *, field: str, default: bool) -> bool:
+    """A boolean from JSON (true/false) or a file's cell (true/false, 1/0, yes/no, 是/否); empty: default."""
+    if value is None or value == "":
+        return default
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "y", "是"):
+        return True
+    if text in ("false", "0", "no", "n", "否"):
+        return False
+    raise RecordRefused(_("Use true or false."), field=field)
 
 
 @transaction.atomic

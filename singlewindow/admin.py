@@ -43,11 +43,9 @@ class PortalUserAdmin(UserAdmin, AuditedAdmin):
     fieldsets = (*UserAdmin.fieldsets, ("Portal", {"fields": ("organisation", "role")}))  # type: ignore[misc]
 
 
-@admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
-    list_display = ("at", "actor", "action", "object_type", "object_id")
-    list_filter = ("action", "object_type")
-    search_fields = ("object_id", "actor__username")
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Shown, never added, changed or deleted in the admin: rows that only services write (the audit trail,
+    credit records) keep their trace."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
@@ -57,3 +55,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(ReadOnlyAdmin):
+    list_display = ("at", "actor", "action", "object_type", "object_id")
+    list_filter = ("action", "object_type")
+    search_fields = ("object_id", "actor__username")

@@ -8,6 +8,8 @@ from django.test import Client
 from django.utils import translation
 from rest_framework.test import APIClient
 
+from credit.models import Scheme
+from credit.schemes import load_shipped
 from declarations import codelists
 from declarations.models import HSCode
 from declarations.reference_data import load_reference_data
@@ -26,12 +28,15 @@ def _media_root(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
 
 @pytest.fixture(autouse=True)
 def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Reference data in every database a test uses (transactional tests flush it, so check)."""
+    """Reference data and the shipped credit schemes in every database a test uses (transactional tests
+    flush them, so check)."""
     if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
         return
     request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames else "db")
     if not HSCode.objects.exists():
         load_reference_data()
+    if not Scheme.objects.exists():
+        load_shipped(Scheme)  # the credit schemes a data migration stores
     codelists.invalidate()
 
 

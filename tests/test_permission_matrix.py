@@ -34,12 +34,13 @@ from django.utils import timezone
 from lxml import etree, html
 from rest_framework.test import APIClient
 
+from credit.models import CreditRecord
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, events_record
 from declarations.examples import example_header, example_line
 from declarations.interchange import xml_format
 from declarations.models import Comment, Declaration, Delivery, ImportJob
-from singlewindow.choices import Agency, Role
+from singlewindow.choices import Agency, OrganisationKind, Role
 from singlewindow.delegations import delegation_revoke
 from singlewindow.models import Delegation, Organisation, User
 from vessels import certificate as vessel_certificate
@@ -217,7 +218,7 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
 # What each surface gives a party ----------------------------------------------------------------
 
 
-def seen(world: World | VesselWorld, response: HttpResponse) -> int | str:
+def seen(world: World | VesselWorld | CreditWorld, response: HttpResponse) -> int | str:
     """The status; a refusal that still shows any of the world's marks is a leak; a redirect to the login
     page that brings the visitor back to the address asked for is TO_LOGIN."""
     if response.status_code >= 400:
@@ -235,7 +236,9 @@ def to_login(response: HttpResponse) -> bool:
     return location.path == resolve_url(settings.LOGIN_URL) and parse_qs(location.query).get("next") == [asked]
 
 
-def listed(world: World | VesselWorld, response: HttpResponse, found: Callable[[HttpResponse], bool]) -> int | str:
+def listed(
+    world: World | VesselWorld | CreditWorld, response: HttpResponse, found: Callable[[HttpResponse], bool]
+) -> int | str:
     if response.status_code != 200:
         return seen(world, response)
     return LISTED if found(response) else UNLISTED
@@ -353,7 +356,9 @@ SURFACES: dict[str, dict[str, Any]] = {
 }
 
 
-def observe(world: World | VesselWorld, who: Party, obj: str, surfaces: list[str]) -> dict[str, int | str]:
+def observe(
+    world: World | VesselWorld | CreditWorld, who: Party, obj: str, surfaces: list[str]
+) -> dict[str, int | str]:
     """What the party gets on each surface, in the table's order (a table lists what changes things last)."""
     thing = world.thing(obj)
     return {surface: SURFACES[obj][surface](world, who, thing) for surface in surfaces}
@@ -821,3 +826,278 @@ def test_officers_see_the_delivered_vessel_in_lists_not_the_agents_corrections(v
         "API detail": corrections(json.dumps(in_api_detail, ensure_ascii=False)),
         "API list": corrections(json.dumps(in_api_list, ensure_ascii=False)),
     } == {"detail page": [], "list page": [], "API detail": [], "API list": []}
+
+
+# Credit -------------------------------------------------------------------------------------------
+#
+# Agencies send credit records about enterprises (one by the API, or a CSV file): only an agency's
+# officer, and the record is its own agency's whatever the body claims. A firm reads its own classes and
+# the records behind them, an agency officer any firm's; nobody else, and a broker holding the firm's
+# delegation is nobody else. The organisation page shows each user its own organisation's credit and
+# no other. The public credit page needs no login and shows the public records, the same to everyone:
+# a record sent as not public is on it for nobody. The admin shows records to the platform's
+# administrator, and nobody adds or deletes one there. Everyone else gets 404 from the API, 403 when
+# anonymous; anyone but the administrator is sent to the admin's login.
+
+INSPECTION = "inspection"  # an inspection officer: another agency than customs, which sent A's records
+ADMIN = "admin"  # the platform's administrator: staff and superuser, in the platform's organisation
+# A (owns the records), B (has one record of its own), BROKER (holds A's delegation), SHIP_AGENT,
+# OFFICER (customs) and ANONYMOUS as above.
+CREDIT_PARTIES = (A, B, BROKER, SHIP_AGENT, OFFICER, INSPECTION, ANONYMOUS, ADMIN)
+
+FORBIDDEN = 403  # the administrator adding or deleting a record in the admin
+PUBLIC_ONLY = "A's public record only"
+OWN_CREDIT = "its own credit only"
+NO_CREDIT = "200, nobody's credit"
+CLASSES = "A's classes with all its records"
+FROM_ITS_AGENCY = "201, from its own agency"
+TO_ADMIN_LOGIN = "302 to the admin's login"
+
+# Reads first, what would change A's records last.
+#                           A          B          broker     ship agent customs    inspection anonymous  admin
+CREDIT = {
+    "public page by USCC":  (PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "public page by name":  (PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY, PUBLIC_ONLY),
+    "organisation page":    (OWN_CREDIT, OWN_CREDIT, NO_CREDIT, NO_CREDIT, NO_CREDIT, NO_CREDIT, TO_LOGIN,  NO_CREDIT),
+    "API classes":          (CLASSES,   NOT_FOUND, NOT_FOUND, NOT_FOUND, CLASSES,   CLASSES,   DENIED,    NOT_FOUND),
+    "admin list":           (TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, LISTED),
+    "admin add":            (TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, FORBIDDEN),
+    "admin delete":         (TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, FORBIDDEN),
+    "API record":           (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FROM_ITS_AGENCY, FROM_ITS_AGENCY, DENIED, NOT_FOUND),
+    "API record file":      (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FROM_ITS_AGENCY, FROM_ITS_AGENCY, DENIED, NOT_FOUND),
+}  # fmt: skip
+
+CREDIT_TABLES = {"credit": CREDIT}
+
+FIRM_A_NAME = "上海星河信用贸易有限公司"
+# A's two records from customs, one public and one not; B's one public record from inspection. Each
+# field a page could show is its own mark.
+A_PUBLIC = {
+    "record_id": "CUS-A-PUBLIC",
+    "legal_basis": "《海关行政处罚实施条例》第十五条",
+    "summary": "申报不实，少缴税款",
+}
+A_SECRET = {"record_id": "CUS-A-SECRET", "legal_basis": "《海关稽查条例》第三十条（不公开）", "summary": "稽查线索，尚未结案",
+            "public": False}  # fmt: skip
+B_PUBLIC = {"record_id": "CIQ-B-PUBLIC", "legal_basis": "《进出口商品检验法》第三十五条", "summary": "报检不实"}
+CLAIMED_AGENCY = Agency.PORT  # what a posted body claims to come from: neither officer's agency
+
+
+def credit_body(firm: Organisation, **values: Any) -> dict[str, Any]:
+    decided = timezone.localdate() - timedelta(days=30)
+    return {"uscc": firm.uscc, "kind": "penalty", "penalty_type": "fine", "amount": "20000.00",
+            "decided_at": decided.isoformat(), **values}  # fmt: skip
+
+
+def record_marks(*records: dict[str, Any]) -> tuple[str, ...]:
+    return tuple(record[field] for record in records for field in ("record_id", "legal_basis", "summary"))
+
+
+@dataclass
+class CreditWorld:
+    parties: dict[str, Party]
+    firm_a: Organisation
+    firm_b: Organisation
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: A's USCC, and anything of its records."""
+        return (self.firm_a.uscc, *record_marks(A_PUBLIC, A_SECRET))
+
+    @property
+    def records_of(self) -> dict[str, tuple[dict[str, Any], ...]]:
+        """Each firm's USCC → its records."""
+        return {self.firm_a.uscc: (A_PUBLIC, A_SECRET), self.firm_b.uscc: (B_PUBLIC,)}
+
+    def thing(self, name: str) -> Organisation:
+        return {"credit": self.firm_a}[name]
+
+
+def platform_admin() -> User:
+    org = factories.OrganisationFactory(kind=OrganisationKind.PLATFORM, customs_code="", inspection_code="")
+    return factories.UserFactory(organisation=org, role=Role.ADMIN, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def credit_world(db: None, settings) -> CreditWorld:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    firm_a = factories.enterprise(name=FIRM_A_NAME)
+    firm_b = factories.enterprise()
+    parties = {
+        A: party(factories.clerk(firm_a)),
+        B: party(factories.clerk(firm_b)),
+        BROKER: party(factories.broker(firm_a)),
+        SHIP_AGENT: party(factories.ship_agent()),
+        OFFICER: party(factories.officer(Agency.CUSTOMS)),
+        INSPECTION: party(factories.officer(Agency.INSPECTION)),
+        ANONYMOUS: anonymous(),
+        ADMIN: party(platform_admin()),
+    }
+    for sender, firm, record in (
+        (OFFICER, firm_a, A_PUBLIC),
+        (OFFICER, firm_a, A_SECRET),
+        (INSPECTION, firm_b, B_PUBLIC),
+    ):
+        posted = parties[sender].rest.post("/api/v1/credit/records/", credit_body(firm, **record), format="json")
+        assert posted.status_code == 201, posted.content
+    assert CreditRecord.objects.get(record_id=A_SECRET["record_id"]).public is False
+    return CreditWorld(parties=parties, firm_a=firm_a, firm_b=firm_b)
+
+
+def public_page(query: Callable[[Organisation], str]) -> CreditSurface:
+    def page(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+        response = who.page.get("/credit/", {"q": query(firm)})
+        if response.status_code != 200:
+            return seen(world, response)
+        body = response.content.decode()
+        if f'id="firm-{firm.uscc}"' not in body or A_PUBLIC["legal_basis"] not in body:
+            return "200 without A's public record"
+        shown = [mark for mark in record_marks(A_SECRET) if mark in body]
+        return f"200 showing the non-public record: {shown}" if shown else PUBLIC_ONLY
+
+    return page
+
+
+def organisation_page(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    """Whose records the party's organisation page shows: its own organisation's, all of them, or none."""
+    response = who.page.get("/organisation/")
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    shown = [uscc for uscc, records in world.records_of.items() if any(m in body for m in record_marks(*records))]
+    own = who.user.organisation.uscc  # type: ignore[union-attr]
+    if own not in world.records_of:
+        return NO_CREDIT if not shown else f"200 showing the credit of {shown}"
+    if shown == [own] and all(record["legal_basis"] in body for record in world.records_of[own]):
+        return OWN_CREDIT  # the page lists each record's legal basis, public or not: the firm's own
+    return f"200 showing the credit of {shown}"
+
+
+def api_classes(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    response = who.rest.get(f"/api/v1/credit/classes/{firm.uscc}/")
+    if response.status_code != 200:
+        return seen(world, response)
+    answer = response.json()
+    ids = {record["record_id"] for c in answer["classes"] for record in c["records"]}
+    if answer["uscc"] == firm.uscc and ids == {A_PUBLIC["record_id"], A_SECRET["record_id"]}:
+        return CLASSES
+    return f"200 with {answer['uscc']}'s records {sorted(ids)}"
+
+
+def to_admin_login(response: HttpResponse) -> bool:
+    if response.status_code != 302:
+        return False
+    location = urlsplit(response["Location"])
+    return location.path == "/admin/login/" and parse_qs(location.query).get("next") == [response.request["PATH_INFO"]]
+
+
+def admin_list(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    response = who.page.get("/admin/credit/creditrecord/")
+    if to_admin_login(response):
+        return TO_ADMIN_LOGIN
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    listed = all(record["record_id"] in body for record in (A_PUBLIC, A_SECRET, B_PUBLIC))
+    return LISTED if listed else "200 without the records"
+
+
+def admin_add(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    before = CreditRecord.objects.count()
+    values = credit_body(firm, record_id=f"ADMIN-{who.user.username if who.user else ANONYMOUS}")
+    response = who.page.post("/admin/credit/creditrecord/add/", {**values, "source_agency": Agency.CUSTOMS,
+                                                                   "state": "published", "channel": "api"})  # fmt: skip
+    added = CreditRecord.objects.count() != before
+    outcome = TO_ADMIN_LOGIN if to_admin_login(response) else seen(world, response)
+    return f"{outcome} but added" if added else outcome
+
+
+def admin_delete(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    record = CreditRecord.objects.get(record_id=A_PUBLIC["record_id"])
+    response = who.page.post(f"/admin/credit/creditrecord/{record.pk}/delete/", {"post": "yes"})
+    deleted = not CreditRecord.objects.filter(pk=record.pk).exists()
+    outcome = TO_ADMIN_LOGIN if to_admin_login(response) else seen(world, response)
+    return f"{outcome} but deleted" if deleted else outcome
+
+
+def stored_from_its_agency(world: CreditWorld, who: Party, response: HttpResponse, record_id: str) -> int | str:
+    """FROM_ITS_AGENCY when the record is stored once, as the officer's agency's; else what the party got,
+    and whether a record was stored anyway."""
+    stored = list(CreditRecord.objects.filter(record_id=record_id).values_list("source_agency", flat=True))
+    if response.status_code == 201 and who.user is not None and stored == [who.user.agency]:
+        return FROM_ITS_AGENCY
+    outcome = seen(world, response)
+    return f"{outcome} but stored as {stored}" if stored else outcome
+
+
+def api_record(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    record_id = f"POST-{who.user.username if who.user else ANONYMOUS}"
+    body = credit_body(firm, record_id=record_id, source_agency=CLAIMED_AGENCY)
+    response = who.rest.post("/api/v1/credit/records/", body, format="json")
+    if response.status_code == 201 and response.json()["source_agency"] != who.user.agency:  # type: ignore[union-attr]
+        return f"201, said {response.json()['source_agency']}"
+    return stored_from_its_agency(world, who, response, record_id)
+
+
+def api_record_file(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    record_id = f"FILE-{who.user.username if who.user else ANONYMOUS}"
+    decided = (timezone.localdate() - timedelta(days=10)).isoformat()
+    rows = ["uscc,record_id,kind,penalty_type,amount,decided_at,source_agency",
+            f"{firm.uscc},{record_id},penalty,warning,,{decided},{CLAIMED_AGENCY}"]  # fmt: skip
+    upload = SimpleUploadedFile("records.csv", "\n".join(rows).encode("utf-8-sig"), "text/csv")
+    response = who.rest.post("/api/v1/credit/records/file/", {"file": upload}, format="multipart")
+    if response.status_code == 201 and response.json() != {"stored": 1}:
+        return f"201, said {response.json()}"
+    return stored_from_its_agency(world, who, response, record_id)
+
+
+CreditSurface = Callable[[CreditWorld, Party, Organisation], "int | str"]
+CREDIT_SURFACES: dict[str, CreditSurface] = {
+    "public page by USCC": public_page(lambda firm: firm.uscc),
+    "public page by name": public_page(lambda firm: "星河信用"),
+    "organisation page": organisation_page,
+    "API classes": api_classes,
+    "admin list": admin_list,
+    "admin add": admin_add,
+    "admin delete": admin_delete,
+    "API record": api_record,
+    "API record file": api_record_file,
+}
+SURFACES |= {"credit": CREDIT_SURFACES}
+
+
+@pytest.mark.parametrize("who", CREDIT_PARTIES)
+@pytest.mark.parametrize("obj", list(CREDIT_TABLES))
+def test_each_party_gets_exactly_what_it_may_of_credit_and_404_for_the_rest(
+    credit_world: CreditWorld, obj: str, who: str
+) -> None:
+    expected = column(CREDIT_TABLES[obj], CREDIT_PARTIES, who)
+    assert observe(credit_world, credit_world.parties[who], obj, list(expected)) == expected
+
+
+SECRET_IN_FILE = "《进出口商品检验法实施条例》第四十六条（不公开）"
+
+
+@pytest.mark.parametrize("public", ["false", "0", "False"])
+def test_a_record_sent_as_not_public_in_a_file_is_on_the_public_page_for_nobody(
+    credit_world: CreditWorld, public: str
+) -> None:
+    """A CSV file's record names its fields in the header, public among them: a row sent as not public is
+    stored as not public, and nobody (anonymous, A itself, an officer) finds it on the public page."""
+    decided = (timezone.localdate() - timedelta(days=10)).isoformat()
+    rows = ["uscc,record_id,kind,penalty_type,amount,legal_basis,decided_at,public",
+            f"{credit_world.firm_a.uscc},CIQ-A-SECRET,penalty,fine,8000,{SECRET_IN_FILE},{decided},{public}"]  # fmt: skip
+    upload = SimpleUploadedFile("records.csv", "\n".join(rows).encode("utf-8-sig"), "text/csv")
+    response = credit_world.parties[INSPECTION].rest.post(
+        "/api/v1/credit/records/file/", {"file": upload}, format="multipart"
+    )
+    assert response.status_code == 201, response.content
+    pages = {
+        who: credit_world.parties[who].page.get("/credit/", {"q": credit_world.firm_a.uscc}).content.decode()
+        for who in (ANONYMOUS, A, OFFICER)
+    }
+    assert {
+        "stored as public": CreditRecord.objects.get(record_id="CIQ-A-SECRET").public,
+        **{f"public page of {who}": SECRET_IN_FILE in page for who, page in pages.items()},
+    } == {"stored as public": False, "public page of anonymous": False, "public page of A": False,
+          "public page of officer": False}  # fmt: skip

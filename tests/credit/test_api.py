@@ -124,3 +124,15 @@ def test_the_admin_shows_credit_but_cannot_alter_it(firm: Organisation, admin_cl
     assert admin_client.get("/admin/credit/creditrecord/add/").status_code == 403
     assert admin_client.post(f"/admin/credit/creditrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
     assert CreditRecord.objects.filter(pk=record.pk).exists()
+
+
+def test_a_file_says_public_as_a_cell_empty_meaning_public(firm: Organisation) -> None:
+    officer = api(factories.officer())
+    header = "uscc,record_id,kind,decided_at,public"
+    rows = [f"{firm.uscc},P-1,performance,2026-10-01,", f"{firm.uscc},P-2,performance,2026-10-01,否"]
+    upload = SimpleUploadedFile("r.csv", "\n".join([header, *rows]).encode(), "text/csv")
+    assert officer.post("/api/v1/credit/records/file/", {"file": upload}, format="multipart").status_code == 201
+    assert dict(CreditRecord.objects.values_list("record_id", "public")) == {"P-1": True, "P-2": False}
+    bad = SimpleUploadedFile("r.csv", f"{header}\n{firm.uscc},P-3,performance,2026-10-01,maybe".encode(), "text/csv")
+    answer = officer.post("/api/v1/credit/records/file/", {"file": bad}, format="multipart")
+    assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "rows[0].public"
