@@ -60,7 +60,7 @@ def classes_of(*, uscc: str) -> list[ClassShown]:
         )
         shown.append(
             ClassShown(
-                scheme=c.scheme_key, scheme_name=c.scheme.name, version=c.scheme.version, klass=c.klass,
+                scheme=c.scheme_key, scheme_name=_label(c.scheme.rules.get("title", {})) or c.scheme.name, version=c.scheme.version, klass=c.klass,
                 label=_label(spec["label"]), colour=spec["colour"], rule=c.rule,
                 rule_label=rule_label(c.scheme, c.klass, c.rule),
                 records=list(records), decided_at=c.decided_at,

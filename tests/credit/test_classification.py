@@ -147,3 +147,18 @@ def test_the_nightly_run_changes_nothing_twice(firm: Organisation) -> None:
     services.reclassify()
     assert services.reclassify() == 0
     assert Classification.objects.filter(uscc=other.uscc, current=True).count() == 0  # no records: nothing stored
+
+
+def test_classes_are_named_in_the_reader_s_language(firm: Organisation) -> None:
+    from django.utils import translation
+
+    fines(firm, 1)
+    with translation.override("zh-hans"):
+        public = next(c for c in selectors.classes_of(uscc=firm.uscc) if c.scheme == "public")
+        assert (public.scheme_name, public.label) == ("公共信用（天津案例6：四色分类）", "失信")
+    with translation.override("en"):
+        public = next(c for c in selectors.classes_of(uscc=firm.uscc) if c.scheme == "public")
+        assert (public.label, public.rule_label) == (
+            "Dishonest",
+            "Penalties other than warnings (up to 5, under 500,000 yuan)",
+        )
