@@ -51,40 +51,27 @@ def classes_of(*, uscc: str) -> list[ClassShown]:
     shown = []
     today = timezone.localdate()
     for c in Classification.objects.filter(uscc=uscc, current=True).select_related("scheme").order_by("scheme_key"):
-        spec = class_spec(c.scheme, c.klass)
-        rules = [r for r in spec["rules"] if r["key"] == c.rule]
+        rules = [r for r in class_spec(c.scheme, c.klass)["rules"] if r["key"] == c.rule]
         records = (
             CreditRecord.objects.filter(in_force(today), rule_filter(rules[0], today), uscc=uscc)
             if rules
             else CreditRecord.objects.none()
         )
-        shown.append(
-            ClassShown(
-                scheme=c.scheme_key, scheme_name=_label(c.scheme.rules.get("title", {})) or c.scheme.name, version=c.scheme.version, klass=c.klass,
-                label=_label(spec["label"]), colour=spec["colour"], rule=c.rule,
-                rule_label=rule_label(c.scheme, c.klass, c.rule),
-                records=list(records), decided_at=c.decided_at,
-            )
-        )  # fmt: skip
+        shown.append(_shown(c, list(records)))
     return shown
+
+
+def _shown(c: Classification, records: list[CreditRecord]) -> ClassShown:
+    spec = class_spec(c.scheme, c.klass)
+    return ClassShown(
+        scheme=c.scheme_key, scheme_name=_label(c.scheme.rules.get("title", {})) or c.scheme.name,
+        version=c.scheme.version, klass=c.klass, label=_label(spec["label"]), colour=spec["colour"], rule=c.rule,
+        rule_label=rule_label(c.scheme, c.klass, c.rule), records=records, decided_at=c.decided_at,
+    )  # fmt: skip
 
 
 def class_history(*, uscc: str, scheme_key: str) -> list[Classification]:
     return list(Classification.objects.filter(uscc=uscc, scheme_key=scheme_key).select_related("scheme"))
-
-
-def customs_class(*, uscc: str) -> tuple[str, Scheme | None]:
-    """The firm's current customs class key and its scheme (the default class when never classed)."""
-    current = (
-        Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True)
-        .select_related("scheme")
-        .only("klass", "scheme__rules", "scheme__version", "scheme__key")
-        .first()
-    )
-    if current is not None:
-        return current.klass, current.scheme
-    scheme = Scheme.objects.filter(key="customs").order_by("-version").first()
-    return (scheme.rules["default"] if scheme else "regular"), scheme
 
 
 def class_label(*, scheme_key: str, klass: str) -> str:
@@ -122,11 +109,21 @@ def public_lookup(*, query: str) -> list[PublicEntry]:
         if len(query) == 18 and query.isalnum()
         else firms.filter(name__icontains=query)
     )
-    today = timezone.localdate()
-    entries = []
-    for org in firms.order_by("name")[:PUBLIC_HITS]:
-        public = [c for c in classes_of(uscc=org.uscc) if c.scheme == "public"]
-        records = CreditRecord.objects.filter(in_force(today), uscc=org.uscc, public=True).order_by("-decided_at")
-        entries.append(PublicEntry(name=org.name, uscc=org.uscc, shown=public[0] if public else None,
-                                   records=list(records)))  # fmt: skip
-    return entries
+    hits = list(firms.order_by("name").values_list("name", "uscc")[:PUBLIC_HITS])
+    usccs = [uscc for _name, uscc in hits]
+    # Three queries for up to fifty firms: the hits, their public classes, their published records.
+    classes = {
+        c.uscc: _shown(c, [])
+        for c in Classification.objects.filter(uscc__in=usccs, scheme_key="public", current=True).select_related(
+            "scheme"
+        )
+    }
+    published: dict[str, list[CreditRecord]] = {}
+    for record in CreditRecord.objects.filter(in_force(timezone.localdate()), uscc__in=usccs, public=True).order_by(
+        "-decided_at", "-id"
+    ):
+        published.setdefault(record.uscc, []).append(record)
+    return [
+        PublicEntry(name=name, uscc=uscc, shown=classes.get(uscc), records=published.get(uscc, []))
+        for name, uscc in hits
+    ]

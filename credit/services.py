@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from stdnum.cn import uscc as uscc_check
 
 from singlewindow.errors import DomainError
-from singlewindow.models import Organisation, User
+from singlewindow.models import AuditEntry, Organisation, User
 from singlewindow.services import audit_record
 
 from . import classify
@@ -154,9 +154,16 @@ def records_add(
     created = CreditRecord.objects.bulk_create(
         [CreditRecord(source_agency=agency, channel=Channel.FILE, **fields) for _n, fields in cleaned]
     )
-    for record in created:
-        audit_record(actor=user, action="credit.record_received", obj=record,
-                     after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": Channel.FILE})  # fmt: skip
+    AuditEntry.objects.bulk_create(  # one entry per record, as record_add writes, in one statement
+        [
+            AuditEntry(
+                actor=user, organisation_id=user.organisation_id if user else None, action="credit.record_received",
+                object_type=CreditRecord._meta.label_lower, object_id=str(record.pk),
+                after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": Channel.FILE},
+            )
+            for record in created
+        ]
+    )  # fmt: skip
     reclassify(usccs={record.uscc for record in created})
     return len(created), []
 

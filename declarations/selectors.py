@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -163,15 +164,23 @@ def declaration_content(*, user: User, declaration: Declaration) -> Content:
     )
 
 
+def latest_payloads(declarations: Sequence[Declaration]) -> dict[int, dict[str, Any]]:
+    """Each submitted declaration's latest frozen payload (id → payload), in one query."""
+    wanted = Q()
+    for declaration in declarations:
+        if declaration.version_count:
+            wanted |= Q(declaration_id=declaration.pk, number=declaration.version_count)
+    if not wanted:
+        return {}
+    return dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
+
+
 def as_sent_to_agency(*, user: User, declarations: list[Declaration]) -> list[Declaration]:
     """For an agency's officer, the listed declarations' header values replaced, in memory only, by those
     of the version it was sent (one query): the firm's later corrections stay the firm's."""
     if user.organisation is None or user.organisation.kind != OrganisationKind.AGENCY or not declarations:
         return declarations
-    wanted = Q()
-    for declaration in declarations:
-        wanted |= Q(declaration_id=declaration.pk, number=declaration.version_count)
-    payloads = dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
+    payloads = latest_payloads(declarations)
     for declaration in declarations:
         payload = payloads.get(declaration.pk)
         if payload is None or payload.get("category", GOODS) != GOODS:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from django.db.models import Field, Q
+from django.db.models import Field
 
-from declarations.models import Declaration, DeclarationVersion
+from declarations.models import Declaration
+from declarations.selectors import latest_payloads
 from singlewindow.models import User
 
 from .models import VesselCall
@@ -17,13 +18,7 @@ from .parts import CALL_FIELDS
 def delivered_payloads(*, user: User, declarations: Sequence[Declaration]) -> dict[int, dict[str, Any]]:
     """For everyone but the ship agency that owns them, the latest submitted version of each of these
     calls (id → frozen payload), in one query: the agent's corrections to a returned call stay its own."""
-    others = [d for d in declarations if d.owner_id != user.organisation_id and d.version_count]
-    if not others:
-        return {}
-    wanted = Q()
-    for declaration in others:
-        wanted |= Q(declaration_id=declaration.pk, number=declaration.version_count)
-    return dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
+    return latest_payloads([d for d in declarations if d.owner_id != user.organisation_id])
 
 
 def as_sent(*, user: User, declarations: Sequence[Declaration]) -> list[Declaration]:
