@@ -19,6 +19,7 @@ from . import registry
 from .choices import DeclarationKind, Direction, DocumentKind, Target
 from .fields import HS, FieldSpec, Required, specs_for
 from .models import Container, Declaration, GoodsLine
+from .parties import DOMESTIC_PARTY_FIELDS
 from .registry import agencies_for, fields_for
 from .selectors import working_rows
 
@@ -35,6 +36,7 @@ def datalist_id(reference: str) -> str:
 
 def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
     check_url = reverse("declarations:check_field")
+    declaration = getattr(getattr(form, "instance", None), "pk", None)
     for spec in specs:
         field = form.fields[spec.name]
         attrs = field.widget.attrs
@@ -65,6 +67,8 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
                     "hx-swap": "outerHTML",
                 }
             )
+            if declaration:  # offered for this declaration: the offer checks whom it concerns
+                attrs["hx-vals"] = json.dumps({"declaration": declaration})
         elif spec.reference or spec.name in ("domestic_party_uscc", "user_unit_uscc", "number"):
             attrs.update(
                 {
@@ -119,6 +123,12 @@ def header_form_class(target: str) -> type[forms.ModelForm]:
                 "import_export_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                 "marks_and_remarks": forms.Textarea(attrs={"rows": 2}),
             }
+
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            for name in DOMESTIC_PARTY_FIELDS:  # shown, never typed: the owner's record (parties.py)
+                if name in self.fields:
+                    self.fields[name].disabled = True
 
     HeaderForm.specs = specs
     return HeaderForm

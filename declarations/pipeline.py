@@ -120,7 +120,13 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     """Number the declaration (its category's rule, the first time), choose its risk lane (categories
     that ask for one), freeze this payload as its next version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
     the listeners; after commit the rows go to the dispatcher. The caller holds the row lock
-    (declaration_lock) and has validated; runs in the caller's transaction."""
+    (declaration_lock) and has validated; runs in the caller's transaction. A declaration naming another
+    domestic party than its owner is refused here whatever its category (DeclarationInvalid)."""
+    owner = Organisation.objects.only("uscc").get(pk=declaration.owner_id)
+    if declaration.domestic_party_uscc not in ("", owner.uscc):
+        # Every kind of filing goes out in the name of the organisation filing it, never another's.
+        raise DeclarationInvalid([Problem("domestic_party_uscc", "not_the_declarant", _(
+            "A declaration goes out only in the name of the organisation filing it."))])  # fmt: skip
     category = registry.category(declaration.category)
     if not declaration.pre_entry_no:
         declaration.pre_entry_no = category.number(declaration)
@@ -129,8 +135,7 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     number = declaration.version_count + 1
     if category.risk_lane and settings.RISK_LANES:
         # The firm's credit decides the release mode and whether this version is selected for inspection.
-        uscc = Organisation.objects.values_list("uscc", flat=True).get(pk=declaration.owner_id)
-        payload["risk"] = lane_for(uscc=uscc, key=f"{declaration.pre_entry_no}-v{number}").as_payload()
+        payload["risk"] = lane_for(uscc=owner.uscc, key=f"{declaration.pre_entry_no}-v{number}").as_payload()
     version = DeclarationVersion.objects.create(
         declaration=declaration,
         number=number,

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from singlewindow.delegations import delegations_given
-from singlewindow.models import User
+from singlewindow.models import AuditEntry, User
 from singlewindow.notification_kinds import NotificationKind
 from singlewindow.notifications import notify
 from singlewindow.problems import parse_path
@@ -24,6 +24,7 @@ from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import Comment, Declaration, Revision
 from .pipeline import DeclarationError, declaration_lock, require_draft, require_preparer
 from .selectors import working_copy
+from .snapshot import digest
 
 SECTION_FIELDS = {None: HEADER_FIELDS, "lines": LINE_FIELDS, "containers": CONTAINER_FIELDS}
 
@@ -46,6 +47,9 @@ def comments_by_field(comments: list[Comment]) -> dict[str, list[Comment]]:
 
 class ReviewRefused(DeclarationError):
     pass
+
+
+APPROVED_ACTION = "declaration.approved"
 
 
 @transaction.atomic
@@ -135,10 +139,36 @@ def review_approve(*, declaration: Declaration, user: User) -> Declaration:
         raise ReviewRefused(_("This draft is not waiting for your approval."))
     declaration.review_state = ReviewState.APPROVED
     declaration.save(update_fields=["review_state", "updated_at"])
-    audit_record(actor=user, action="declaration.approved", obj=declaration,
-                 before={"review": ReviewState.WITH_CLIENT}, after={"review": ReviewState.APPROVED})  # fmt: skip
+    audit_record(actor=user, action=APPROVED_ACTION, obj=declaration, before={"review": ReviewState.WITH_CLIENT},
+                 after={"review": ReviewState.APPROVED, "digest": digest(working_copy(declaration))})  # fmt: skip
     _tell_other_side(declaration, user, APPROVED)
     return declaration
+
+
+def approval_stands(declaration: Declaration) -> bool:
+    """Whether the draft, its goods lines, containers and attached documents are still exactly what the
+    client approved: the approval is bound to the digest of the working copy it saw (recorded with it)."""
+    if declaration.review_state != ReviewState.APPROVED:
+        return False
+    approval = (
+        AuditEntry.objects.filter(
+            object_type=Declaration._meta.label_lower, object_id=str(declaration.pk), action=APPROVED_ACTION
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    approved = (approval.after or {}).get("digest") if approval else None
+    return approved is not None and approved == digest(working_copy(declaration))
+
+
+def approval_withdraw(declaration: Declaration) -> bool:
+    """What the client approved is not what is there now: the approval no longer stands. True when
+    there was one to withdraw (the caller records it in its audit entry)."""
+    if declaration.review_state != ReviewState.APPROVED:
+        return False
+    declaration.review_state = ReviewState.NONE
+    declaration.save(update_fields=["review_state"])
+    return True
 
 
 def review_summary(*, declaration: Declaration) -> dict[str, Any]:

@@ -35,6 +35,7 @@ from .choices import (
 )
 from .fields import BY_KEY, CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS, ONE_TABLE, normalise
 from .models import AttachedDocument, Container, Declaration, DeclarationVersion, GoodsLine
+from .parties import DOMESTIC_PARTY_FIELDS, master_record_values, parties_fill
 from .pipeline import (
     DeclarationError,
     DeclarationInvalid,
@@ -44,6 +45,7 @@ from .pipeline import (
     require_draft,
     require_preparer,
 )
+from .review import approval_stands, approval_withdraw
 from .snapshot import declaration_snapshot
 from .validation import validate
 
@@ -101,18 +103,6 @@ def declaration_create(
     return declaration
 
 
-def master_record_values(org: Organisation) -> dict[str, str]:
-    """What a new draft takes from the enterprise's master record (S7), so firms stop re-typing it."""
-    return {
-        "domestic_party_name": org.name,
-        "domestic_party_uscc": org.uscc,
-        "domestic_party_customs_code": org.customs_code,
-        "domestic_party_inspection_code": org.inspection_code,
-        "user_unit_name": org.name,
-        "user_unit_uscc": org.uscc,
-    }
-
-
 @transaction.atomic
 def declaration_save_draft(
     *,
@@ -123,13 +113,16 @@ def declaration_save_draft(
     containers: Sequence[Mapping[str, Any]] | None = None,
 ) -> Declaration:
     """Store what the clerk typed. Type errors are the caller's to catch (forms, serializers);
-    business rules wait for validation, so a half-filled draft can always be kept."""
+    business rules wait for validation, so a half-filled draft can always be kept. Who declares is not
+    typed: the domestic party comes from the owner's master record (parties.py), whatever was sent."""
     require_preparer(declaration, user)
     declaration_lock(declaration)
     require_draft(declaration)
     before = _header_state(declaration)
-    for name, value in {**_settings(header), **_clean("header", header, HEADER_FIELDS)}.items():
+    typed = [name for name in HEADER_FIELDS if name not in DOMESTIC_PARTY_FIELDS]
+    for name, value in {**_settings(header), **_clean("header", header, typed)}.items():
         setattr(declaration, name, value)
+    parties_fill(declaration, declaration.owner)
     declaration.save()
     old, new = changed_values(before, _header_state(declaration))
 
@@ -152,11 +145,8 @@ def declaration_save_draft(
         current = _rows_state(created, fields)
         if current != previous:
             old[related], new[related] = previous, current
-    if new and declaration.review_state == ReviewState.APPROVED:
-        # What the client approved is not what is there now: the approval no longer stands.
+    if new and approval_withdraw(declaration):
         old["review"], new["review"] = ReviewState.APPROVED, ReviewState.NONE
-        declaration.review_state = ReviewState.NONE
-        declaration.save(update_fields=["review_state"])
     if new:
         audit_record(actor=user, action=DeclarationAction.DRAFT_SAVED, obj=declaration, before=old, after=new)
     return declaration
@@ -184,11 +174,13 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     require_preparer(declaration, user, submit=True)
     declaration_lock(declaration)
     require_draft(declaration)
-    if user.organisation_id != declaration.owner_id and declaration.review_state not in (
-        ReviewState.APPROVED,
-        ReviewState.WITH_BROKER,
-    ):
-        raise NotEditable(_("The client has not approved this draft (or handed it to you) yet."))
+    if changed := parties_fill(declaration, declaration.owner):  # the record may have changed since
+        declaration.save(update_fields=changed)
+    if user.organisation_id != declaration.owner_id:
+        if declaration.review_state not in (ReviewState.APPROVED, ReviewState.WITH_BROKER):
+            raise NotEditable(_("The client has not approved this draft (or handed it to you) yet."))
+        if declaration.review_state == ReviewState.APPROVED and not approval_stands(declaration):
+            raise NotEditable(_("The draft or its documents changed after the client approved it; send it again."))
     lines = list(declaration.lines.all())
     containers = list(declaration.containers.all())
     documents = list(declaration.documents.all())
@@ -229,8 +221,10 @@ def declaration_copy(*, source: Declaration, user: User) -> Declaration:
 
 @transaction.atomic
 def document_attach(*, declaration: Declaration, user: User, kind: str, upload: UploadedFile) -> AttachedDocument:
-    """Attach a PDF, JPEG or PNG, recognised by its content; anything else is refused."""
+    """Attach a PDF, JPEG or PNG, recognised by its content; anything else is refused. An approval
+    the client gave no longer stands: it did not see this document."""
     require_preparer(declaration, user)
+    declaration_lock(declaration)
     require_draft(declaration)
     if kind not in DocumentKind.values:
         raise DocumentRejected(_("Choose the type of document."))
@@ -253,12 +247,10 @@ def document_attach(*, declaration: Declaration, user: User, kind: str, upload: 
     )
     document.file.save(sha[:16], ContentFile(data), save=False)
     document.save()
-    audit_record(
-        actor=user,
-        action=DeclarationAction.DOCUMENT_ATTACHED,
-        obj=declaration,
-        after={"document": document.pk, "kind": kind, "name": document.original_name, "sha256": sha},
-    )
+    after = {"document": document.pk, "kind": kind, "name": document.original_name, "sha256": sha}
+    if approval_withdraw(declaration):
+        after["review"] = ReviewState.NONE
+    audit_record(actor=user, action=DeclarationAction.DOCUMENT_ATTACHED, obj=declaration, after=after)
     return document
 
 
@@ -266,10 +258,12 @@ def document_attach(*, declaration: Declaration, user: User, kind: str, upload: 
 def document_remove(*, document: AttachedDocument, user: User) -> None:
     declaration = document.declaration
     require_preparer(declaration, user)
+    declaration_lock(declaration)
     require_draft(declaration)
     before = {"document": document.pk, "kind": document.kind, "name": document.original_name}
     document.delete()
-    audit_record(actor=user, action=DeclarationAction.DOCUMENT_REMOVED, obj=declaration, before=before)
+    after = {"review": ReviewState.NONE} if approval_withdraw(declaration) else None
+    audit_record(actor=user, action=DeclarationAction.DOCUMENT_REMOVED, obj=declaration, before=before, after=after)
 
 
 @transaction.atomic

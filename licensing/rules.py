@@ -13,23 +13,24 @@ from declarations.registry import Rule, RuleInput
 from singlewindow.choices import Agency
 from singlewindow.problems import Problem
 
-from .selectors import inspection_registrations
+from .selectors import inspection_registrations_of
 
-Periods = dict[str, list[tuple[date, date | None]]]
+Periods = dict[int, list[tuple[date, date | None]]]
 
 
 def _registrations(declarations: Sequence[Declaration]) -> Periods:
-    """Every inspection registration (from, until) of the declarations' consignees, in one query."""
-    return inspection_registrations(usccs={d.domestic_party_uscc for d in declarations if d.domestic_party_uscc})
+    """Every inspection registration (from, until) of the enterprises declaring, in one query."""
+    return inspection_registrations_of(organisation_ids={d.owner_id for d in declarations})
 
 
 def _registered(subject: RuleInput, periods: Periods | None) -> list[Problem]:
-    """Goods declared to inspection and quarantine need a consignee registered with it on the day."""
-    uscc = subject.declaration.domestic_party_uscc
-    if Agency.INSPECTION not in subject.agencies or not uscc:
+    """Goods declared to inspection and quarantine need a consignee registered with it on the day: the
+    enterprise actually declaring (the declaration's owner), not whichever firm its header names."""
+    if Agency.INSPECTION not in subject.agencies:
         return []
     on = subject.today
-    if any(start <= on and (until is None or on <= until) for start, until in (periods or {}).get(uscc, [])):
+    owner = subject.declaration.owner_id
+    if any(start <= on and (until is None or on <= until) for start, until in (periods or {}).get(owner, [])):
         return []
     return [
         Problem(

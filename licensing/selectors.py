@@ -12,14 +12,15 @@ def qualifications_of(*, organisation_id: int) -> QuerySet[Qualification]:
     return Qualification.objects.filter(organisation_id=organisation_id)
 
 
-def inspection_registrations(*, usccs: Iterable[str]) -> dict[str, list[tuple[date, date | None]]]:
-    """Each of these organisations' inspection registrations not revoked, as (valid from, valid until)."""
-    periods: dict[str, list[tuple[date, date | None]]] = {}
+def inspection_registrations_of(*, organisation_ids: Iterable[int]) -> dict[int, list[tuple[date, date | None]]]:
+    """Each of these organisations' inspection registrations not revoked, as (valid from, valid until), by
+    organisation id (the enterprise declaring, whatever a declaration's header says)."""
+    periods: dict[int, list[tuple[date, date | None]]] = {}
     rows = Qualification.objects.filter(
-        organisation__uscc__in=list(usccs), kind=QualificationKind.INSPECTION_REGISTRATION, revoked=False
-    ).values_list("organisation__uscc", "valid_from", "valid_until")
-    for uscc, start, until in rows:
-        periods.setdefault(uscc, []).append((start, until))
+        organisation_id__in=list(organisation_ids), kind=QualificationKind.INSPECTION_REGISTRATION, revoked=False
+    ).values_list("organisation_id", "valid_from", "valid_until")
+    for organisation_id, start, until in rows:
+        periods.setdefault(organisation_id, []).append((start, until))
     return periods
 
 

@@ -8,19 +8,35 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from .choices import DelegationStatus, OrganisationKind, Role
-from .errors import DomainError
+from .choices import OrganisationKind, Role
+from .entrustments import (
+    EntrustmentRefused,
+    Wording,
+    entrustment_confirm,
+    entrustment_get,
+    entrustment_open,
+    entrustment_revoke,
+    entrustments_of,
+    in_force,
+)
 from .models import Delegation, Organisation, TrustedBroker, User
 from .services import audit_record
 
 
-class DelegationRefused(DomainError):
-    status_code = 400
+class DelegationRefused(EntrustmentRefused):
     code = "delegation_refused"
+
+
+WORDING = Wording(
+    refused=DelegationRefused,
+    bad_period=gettext_lazy("The validity period has to end today or later, after it starts."),
+    not_waiting=gettext_lazy("This delegation is not waiting for your confirmation."),
+    own_proposal=gettext_lazy("The other party confirms a delegation you proposed."),
+    audit="delegation",
+)
 
 
 def _party(user: User) -> Organisation:
@@ -43,80 +59,36 @@ def delegation_propose(
     wanted = OrganisationKind.BROKER if own.kind == OrganisationKind.ENTERPRISE else OrganisationKind.ENTERPRISE
     if other is None or other.kind != wanted:
         raise DelegationRefused(_("No %(kind)s with this unified social credit code.") % {"kind": wanted.label})
-    if valid_until < valid_from or valid_until < timezone.localdate():
-        raise DelegationRefused(_("The validity period has to end today or later, after it starts."))
     client, broker = (own, other) if own.kind == OrganisationKind.ENTERPRISE else (other, own)
     trusted = own == broker and TrustedBroker.objects.filter(client=client, broker=broker).exists()
-    delegation = Delegation.objects.create(
-        client=client,
-        broker=broker,
-        kinds=sorted(set(kinds)),
-        may_submit=may_submit,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        proposed_by=own,
-        status=DelegationStatus.ACTIVE if trusted else DelegationStatus.PROPOSED,
-        decided_at=timezone.now() if trusted else None,
-    )
-    audit_record(
-        actor=user,
-        action="delegation.proposed",
-        obj=delegation,
-        after={"status": delegation.status, "kinds": delegation.kinds, "may_submit": may_submit},
-    )
-    return delegation
+    return entrustment_open(
+        model=Delegation, user=user, own=own, wording=WORDING, confirmed=trusted, client=client, broker=broker,
+        kinds=sorted(set(kinds)), may_submit=may_submit, valid_from=valid_from, valid_until=valid_until,
+    )  # fmt: skip
 
 
 @transaction.atomic
 def delegation_confirm(*, user: User, delegation: Delegation) -> Delegation:
-    own = _party(user)
-    if delegation.status != DelegationStatus.PROPOSED or own.pk not in (delegation.client_id, delegation.broker_id):
-        raise DelegationRefused(_("This delegation is not waiting for your confirmation."))
-    if own.pk == delegation.proposed_by_id:
-        raise DelegationRefused(_("The other party confirms a delegation you proposed."))
-    delegation.status, delegation.decided_at = DelegationStatus.ACTIVE, timezone.now()
-    delegation.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=user,
-        action="delegation.confirmed",
-        obj=delegation,
-        before={"status": "proposed"},
-        after={"status": "active"},
-    )
-    return delegation
+    return entrustment_confirm(entrustment=delegation, user=user, own=_party(user), wording=WORDING)
 
 
 @transaction.atomic
 def delegation_revoke(*, user: User, delegation: Delegation) -> Delegation:
     """Either party ends a delegation, at once."""
-    own = _party(user)
-    if own.pk not in (delegation.client_id, delegation.broker_id):
-        raise PermissionDenied
-    before = delegation.status
-    delegation.status, delegation.decided_at = DelegationStatus.REVOKED, timezone.now()
-    delegation.save(update_fields=["status", "decided_at"])
-    audit_record(
-        actor=user, action="delegation.revoked", obj=delegation, before={"status": before}, after={"status": "revoked"}
-    )
-    return delegation
+    return entrustment_revoke(entrustment=delegation, user=user, own=_party(user), wording=WORDING)
 
 
 def delegations_of(*, user: User) -> QuerySet[Delegation]:
-    org_id = user.organisation_id
-    return Delegation.objects.filter(Q(client_id=org_id) | Q(broker_id=org_id)).select_related("client", "broker")
+    return entrustments_of(Delegation, organisation_id=user.organisation_id).select_related("client", "broker")
 
 
 def delegation_get(*, user: User, pk: int) -> Delegation:
-    try:
-        return delegations_of(user=user).get(pk=pk)
-    except (Delegation.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
+    return entrustment_get(Delegation, organisation_id=user.organisation_id, pk=pk)
 
 
 def _in_force(on: date | None = None) -> QuerySet[Delegation]:
     """Delegations confirmed, not revoked, and within their period on this day (today by default)."""
-    on = on or timezone.localdate()
-    return Delegation.objects.filter(status=DelegationStatus.ACTIVE, valid_from__lte=on, valid_until__gte=on)
+    return in_force(Delegation, on)
 
 
 def active_delegations(*, broker_id: int | None, on: date | None = None) -> list[Delegation]:

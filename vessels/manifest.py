@@ -1,17 +1,20 @@
 """The cargo manifest shared with goods declarations (舱单共享): a goods declaration citing a bill of
 lading that a submitted vessel declaration lists is offered the manifest's figures, and validation
-flags figures that differ from it."""
+flags figures that differ from it. Only for those the bill concerns: the enterprise declaring must be
+the bill's consignee or shipper on the manifest (a customs broker declares for such a client, under a
+delegation in force); to anyone else a guessed bill number shows nothing, and citing it is refused."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import NamedTuple
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from declarations.choices import DeclarationStatus
+from singlewindow.models import Organisation
 from singlewindow.problems import Problem
 
 from .choices import VESSEL
@@ -28,34 +31,64 @@ def _submitted(bills: Iterable[str]) -> QuerySet[ManifestLine]:
     )
 
 
-def manifest_figures(bills: Iterable[str]) -> dict[str, tuple[int | None, Decimal | None]]:
-    """Each bill's (packages, gross weight) in the latest submitted vessel declaration listing it; one
+class Listed(NamedTuple):
+    """What the manifest says of one bill: its figures and its parties."""
+
+    packages: int | None
+    gross_weight: Decimal | None
+    shipper: str
+    consignee: str
+
+
+def manifest_figures(bills: Iterable[str]) -> dict[str, Listed]:
+    """Each bill's figures and parties in the latest submitted vessel declaration listing it; one
     light query, as validation runs it on every submission."""
-    rows = _submitted(bills).values_list("bill_of_lading", "packages", "gross_weight")
-    return {bill: (packages, weight) for bill, packages, weight in rows}
+    rows = _submitted(bills).values_list("bill_of_lading", "packages", "gross_weight", "shipper", "consignee")
+    return {bill: Listed(packages, weight, shipper, consignee) for bill, packages, weight, shipper, consignee in rows}
 
 
-def manifest_line(bill_of_lading: str) -> ManifestLine | None:
-    """The bill's whole manifest line with its vessel, for the goods form's offer."""
-    return _submitted([bill_of_lading]).select_related("declaration__vessel").last()
+def _plain(name: str) -> str:
+    return " ".join(name.split()).casefold()
+
+
+def concerns(listed: Listed | ManifestLine, firm: Organisation) -> bool:
+    """Whether the bill is the firm's: the manifest names it (its name, English name or USCC) as the
+    consignee or the shipper."""
+    names = {_plain(n) for n in (firm.name, firm.name_en, firm.uscc) if n}
+    return bool(names & {_plain(listed.consignee), _plain(listed.shipper)})
+
+
+def manifest_line(bill_of_lading: str, *, firms: Iterable[Organisation]) -> ManifestLine | None:
+    """The bill's whole manifest line with its vessel, for the goods form's offer, if it concerns one of
+    these firms (those the user declares for); None otherwise, as for a bill no manifest lists."""
+    line = _submitted([bill_of_lading]).select_related("declaration__vessel").last()
+    if line is None or not any(concerns(line, firm) for firm in firms):
+        return None
+    return line
 
 
 def manifest_problems(
-    *, bill_of_lading: str, packages: int | None, gross_weight: object, manifests: Mapping[str, Any] | None = None
-) -> list[Problem]:
-    """Where the goods declaration's packages or gross weight differ from the manifest's."""
+    *, bill_of_lading: str, firm: Organisation, packages: int | None, gross_weight: object,
+    manifests: Mapping[str, Listed] | None = None,
+) -> list[Problem]:  # fmt: skip
+    """A bill the manifest lists for someone else; or where the goods declaration's packages or gross
+    weight differ from the manifest's."""
     bill = bill_of_lading.strip().upper()
     found = (manifests if manifests is not None else manifest_figures([bill])).get(bill)
     if found is None:
         return []
-    listed_packages, listed_weight = found
+    if not concerns(found, firm):  # nothing of the manifest is said: the bill is not this firm's
+        return [Problem("bill_of_lading", "manifest_not_yours",
+                        _("The cargo manifest does not list %(firm)s as consignee or shipper of bill of lading "
+                          "%(bill)s; declare only goods consigned to or shipped by the enterprise declaring.")
+                        % {"firm": firm.name, "bill": bill})]  # fmt: skip
     problems = []
-    if listed_packages is not None and packages is not None and packages != listed_packages:
+    if found.packages is not None and packages is not None and packages != found.packages:
         problems.append(Problem("packages", "manifest_mismatch",
                                 _("The manifest lists %(n)s packages under bill of lading %(bill)s.")
-                                % {"n": listed_packages, "bill": bill}))  # fmt: skip
-    if listed_weight is not None and gross_weight is not None and gross_weight != listed_weight:
+                                % {"n": found.packages, "bill": bill}))  # fmt: skip
+    if found.gross_weight is not None and gross_weight is not None and gross_weight != found.gross_weight:
         problems.append(Problem("gross_weight", "manifest_mismatch",
                                 _("The manifest lists a gross weight of %(kg)s kg under bill of lading %(bill)s.")
-                                % {"kg": listed_weight.normalize(), "bill": bill}))  # fmt: skip
+                                % {"kg": found.gross_weight.normalize(), "bill": bill}))  # fmt: skip
     return problems

@@ -197,11 +197,15 @@ def vessel_submit(*, declaration: Declaration, user: User) -> DeclarationVersion
     _require_agent(declaration, user)
     declaration_lock(declaration)
     require_draft(declaration)
+    agency = declaration.owner  # the ship agency filing: its record, never a typed name
+    declaration.domestic_party_name, declaration.domestic_party_uscc = agency.name, agency.uscc
+    declaration.save(update_fields=["domestic_party_name", "domestic_party_uscc"])
     call, parts = declaration.vessel, parts_of(declaration)
     problems = vessel_problems(declaration, call, parts)
     if problems:
         raise DeclarationInvalid(problems)
-    return declaration_freeze(declaration=declaration, user=user, payload=vessel_snapshot(declaration, call, parts))
+    payload = {**vessel_snapshot(declaration, call, parts), "ship_agency": {"name": agency.name, "uscc": agency.uscc}}
+    return declaration_freeze(declaration=declaration, user=user, payload=payload)
 
 
 # --- the port clearance certificate ---------------------------------------------------------------
@@ -294,15 +298,39 @@ def clearance_revoke(*, clearance: PortClearance, user: User, reason: str) -> Po
         raise PermissionDenied
     if not reason.strip():
         raise DeclarationError(_("Give the reason for revoking the certificate."))
+    return _revoke(clearance=clearance, actor=user, reason=reason)
+
+
+def _revoke(*, clearance: PortClearance, actor: User | None, reason: str) -> PortClearance:
+    """The one way a certificate is revoked: by maritime safety's officer, or by an agency's receipt
+    revoking its release (actor None)."""
     clearance = PortClearance.objects.select_for_update().get(pk=clearance.pk)
     if clearance.state == CertificateState.REVOKED:
         return clearance
-    clearance.state, clearance.revoked_at, clearance.revoked_by = CertificateState.REVOKED, timezone.now(), user
+    clearance.state, clearance.revoked_at, clearance.revoked_by = CertificateState.REVOKED, timezone.now(), actor
     clearance.revocation_reason = reason.strip()[:300]
     clearance.save()
-    audit_record(actor=user, action="vessel.port_clearance_revoked", obj=clearance.declaration,
+    audit_record(actor=actor, action="vessel.port_clearance_revoked", obj=clearance.declaration,
                  after={"certificate": clearance.number, "reason": clearance.revocation_reason})  # fmt: skip
     return clearance
+
+
+def clearances_withdrawn(declaration_ids: Sequence[int]) -> None:
+    """Called when receipts change statuses: a vessel whose release an agency revoked loses its port
+    clearance certificate, with that agency's reason; the public verification page says so at once."""
+    for clearance in PortClearance.objects.filter(declaration_id__in=declaration_ids).exclude(
+        state=CertificateState.REVOKED
+    ):
+        revocation = (
+            Event.objects.filter(declaration_id=clearance.declaration_id, kind=EventKind.RELEASE_REVOKED)
+            .order_by("-at", "-id")
+            .first()
+        )
+        agency = _both_languages(Agency(revocation.agency).label) if revocation else ("", "")
+        reason = str(revocation.data.get("reason", "")) if revocation else ""
+        # Printed as the certificate is: in Chinese and in English, whoever reads it.
+        said = f"{agency[0]} / {agency[1]}: {reason}" if reason else f"{agency[0]} / {agency[1]}"
+        _revoke(clearance=clearance, actor=None, reason=said)
 
 
 def clearance_facts(clearance: PortClearance) -> certificate.PortClearanceFacts:

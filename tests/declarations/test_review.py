@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import timedelta
 
 import pytest
-from django.utils import timezone
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
-from declarations.examples import example_header
+from declarations.choices import DocumentKind, ReviewState
+from declarations.examples import blank_pdf, example_header
+from declarations.models import AttachedDocument, Declaration
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import Delegation, User
 
@@ -93,3 +98,67 @@ def test_only_the_client_approves_and_strangers_get_404(brokered: tuple[User, Us
         ("post", "review/approve/"),
     ):
         assert getattr(stranger, method)(f"{url}/{path}", {}, format="json").status_code == 404
+
+
+# The approval binds the content and its attached documents -----------------------------------------
+
+
+def approved(brokered: tuple[User, User, str]) -> tuple[User, User, str, Declaration]:
+    clerk, broker, url = brokered
+    assert api(broker).post(f"{url}/review/send/", {}, format="json").status_code == 201
+    assert api(clerk).post(f"{url}/review/approve/").status_code == 200
+    return clerk, broker, url, Declaration.objects.get(pk=int(url.rsplit("/", 1)[1]))
+
+
+def test_replacing_a_document_after_approval_withdraws_it(brokered: tuple[User, User, str]) -> None:
+    _clerk, broker, url, declaration = approved(brokered)
+    invoice = declaration.documents.get(kind=DocumentKind.INVOICE)
+    assert api(broker).delete(f"{url}/documents/{invoice.pk}/").status_code == 204
+    upload = SimpleUploadedFile("invoice-2.pdf", blank_pdf("another invoice"), "application/pdf")
+    assert (
+        api(broker).post(f"{url}/documents/", {"kind": "invoice", "file": upload}, format="multipart").status_code
+        == 201
+    )
+    assert api(broker).get(f"{url}/review/").json()["state"] == ""
+    assert api(broker).post(f"{url}/submit/").status_code == 409
+
+
+def test_adding_a_document_after_approval_withdraws_it(brokered: tuple[User, User, str]) -> None:
+    _clerk, broker, url, declaration = approved(brokered)
+    upload = SimpleUploadedFile("contract.pdf", blank_pdf("contract"), "application/pdf")
+    assert (
+        api(broker).post(f"{url}/documents/", {"kind": "contract", "file": upload}, format="multipart").status_code
+        == 201
+    )
+    declaration.refresh_from_db()
+    assert declaration.review_state == ReviewState.NONE
+    assert api(broker).post(f"{url}/submit/").status_code == 409
+
+
+def test_removing_a_document_after_approval_withdraws_it(brokered: tuple[User, User, str]) -> None:
+    _clerk, broker, url, declaration = approved(brokered)
+    packing_list = declaration.documents.get(kind=DocumentKind.PACKING_LIST)
+    assert api(broker).delete(f"{url}/documents/{packing_list.pk}/").status_code == 204
+    assert api(broker).get(f"{url}/review/").json()["state"] == ""
+    assert api(broker).post(f"{url}/submit/").status_code == 409
+
+
+def test_the_approval_is_bound_to_the_digest_of_what_the_client_saw(brokered: tuple[User, User, str]) -> None:
+    """A document changed by any path that skips the services still voids the approval: the broker
+    submits only the content and documents whose digest the client approved."""
+    _clerk, broker, url, declaration = approved(brokered)
+    AttachedDocument.objects.filter(declaration=declaration, kind=DocumentKind.INVOICE).update(sha256="0" * 64)
+    refused = api(broker).post(f"{url}/submit/")
+    with translation.override(broker.language):
+        changed = gettext("The draft or its documents changed after the client approved it; send it again.")
+    assert refused.status_code == 409 and refused.json()["errors"][0]["message"] == changed
+    AttachedDocument.objects.filter(declaration=declaration, kind=DocumentKind.INVOICE).update(
+        sha256=_sha_of(declaration)
+    )
+    assert api(broker).post(f"{url}/submit/").status_code == 201
+
+
+def _sha_of(declaration: Declaration) -> str:
+    """The invoice's real digest, read from its file."""
+    document = declaration.documents.get(kind=DocumentKind.INVOICE)
+    return hashlib.sha256(document.file.read()).hexdigest()

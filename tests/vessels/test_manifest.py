@@ -7,7 +7,9 @@ from decimal import Decimal
 import pytest
 
 from declarations import services as goods
+from singlewindow.models import Organisation
 from vessels import services
+from vessels.examples import example_parts
 
 from .. import factories
 from ..clients import web
@@ -17,17 +19,23 @@ BILL = "MAEU509W0001"  # examples.example_parts(): 120 packages, 2450.5 kg
 
 
 @pytest.fixture
-def manifested(db: None) -> None:
+def consignee(db: None) -> Organisation:
+    """The enterprise the manifest's bill is consigned to."""
+    return factories.enterprise()
+
+
+@pytest.fixture
+def manifested(consignee: Organisation) -> None:
     agent = factories.ship_agent()
-    services.vessel_submit(declaration=factories.vessel_draft(agent), user=agent)
+    services.vessel_submit(declaration=factories.vessel_draft(agent, consignee=consignee), user=agent)
 
 
 def codes(declaration) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {p.field: p.code for p in goods.declaration_problems(declaration=declaration)}
 
 
-def test_the_goods_form_offers_the_manifest_of_the_bill(manifested: None) -> None:
-    clerk = factories.clerk()
+def test_the_goods_form_offers_the_manifest_of_the_bill(consignee: Organisation, manifested: None) -> None:
+    clerk = factories.clerk(consignee)
     hint = web(clerk).get("/declarations/manifest/", {"bill_of_lading": BILL.lower()}).content.decode()
     assert "EMMA MAERSK" in hint and "120" in hint and 'id="use-manifest"' in hint
     assert (
@@ -36,8 +44,10 @@ def test_the_goods_form_offers_the_manifest_of_the_bill(manifested: None) -> Non
     )
 
 
-def test_figures_that_differ_from_the_manifest_are_flagged_and_matching_ones_pass(manifested: None) -> None:
-    clerk = factories.clerk()
+def test_figures_that_differ_from_the_manifest_are_flagged_and_matching_ones_pass(
+    consignee: Organisation, manifested: None
+) -> None:
+    clerk = factories.clerk(consignee)
     differing = factories.valid_draft(clerk, bill_of_lading=BILL, packages=100, gross_weight=Decimal("2450.5"))
     assert codes(differing).get("packages") == "manifest_mismatch" and "gross_weight" not in codes(differing)
     matching = factories.valid_draft(clerk, bill_of_lading=BILL, packages=120, gross_weight=Decimal("2450.500"))
@@ -70,3 +80,63 @@ def test_bills_typed_in_lower_case_are_stored_as_agencies_match_them(db: None) -
     parts = {"manifest_lines": [{"bill_of_lading": " maeu509w0002 ", "packages": 3}]}
     services.vessel_save(declaration=declaration, user=agent, call={}, parts=parts)
     assert declaration.manifest_lines.get().bill_of_lading == "MAEU509W0002"
+
+
+# Only those the bill concerns -----------------------------------------------------------------------
+
+
+def test_a_guessed_bill_shows_nothing_to_a_firm_it_does_not_concern(manifested: None) -> None:
+    hint = web(factories.clerk()).get("/declarations/manifest/", {"bill_of_lading": BILL}).content.decode()
+    assert "use-manifest" not in hint and "EMMA MAERSK" not in hint and "120" not in hint
+
+
+def test_citing_another_firms_bill_is_refused_and_says_nothing_of_its_manifest(manifested: None) -> None:
+    guesser = factories.clerk()
+    draft = factories.valid_draft(guesser, bill_of_lading=BILL, packages=100)
+    problems = {p.field: p for p in goods.declaration_problems(declaration=draft)}
+    assert problems["bill_of_lading"].code == "manifest_not_yours"
+    assert "packages" not in problems and "120" not in problems["bill_of_lading"].message
+
+
+def test_a_broker_is_offered_its_clients_bill_under_a_delegation_in_force_only(
+    consignee: Organisation, manifested: None
+) -> None:
+    broker = factories.broker(consignee)
+    assert 'id="use-manifest"' in web(broker).get("/declarations/manifest/", {"bill_of_lading": BILL}).content.decode()
+    draft = goods.declaration_create(user=broker, client_uscc=consignee.uscc)
+    offer = {"bill_of_lading": BILL, "declaration": draft.pk}
+    assert 'id="use-manifest"' in web(broker).get("/declarations/manifest/", offer).content.decode()
+
+    other_client = factories.enterprise()
+    both = factories.broker(other_client, consignee)
+    for_other = goods.declaration_create(user=both, client_uscc=other_client.uscc)
+    offer = {"bill_of_lading": BILL, "declaration": for_other.pk}
+    assert "use-manifest" not in web(both).get("/declarations/manifest/", offer).content.decode()
+    assert web(factories.broker()).get("/declarations/manifest/", offer).status_code == 404  # not its draft
+    assert (
+        "use-manifest"
+        not in web(factories.broker()).get("/declarations/manifest/", {"bill_of_lading": BILL}).content.decode()
+    )
+
+
+def test_the_goods_form_asks_the_offer_for_the_declaration_being_edited(
+    consignee: Organisation, manifested: None
+) -> None:
+    clerk = factories.clerk(consignee)
+    draft = goods.declaration_create(user=clerk)
+    form = web(clerk).get(f"/declarations/{draft.pk}/edit/").content.decode()
+    field = form.split('name="bill_of_lading"')[0].rsplit("<input", 1)[1] + form.split('name="bill_of_lading"')[1][:400]
+    assert "/declarations/manifest/" in field and f"&quot;declaration&quot;: {draft.pk}" in field
+
+
+def test_an_exporter_is_the_shipper_the_manifest_names(db: None) -> None:
+    exporter = factories.enterprise()
+    agent = factories.ship_agent()
+    declaration = factories.vessel_draft(agent)
+    line = {**example_parts()["manifest_lines"][0], "shipper": f"  {exporter.name_en.upper()} "}
+    services.vessel_save(declaration=declaration, user=agent, call={}, parts={"manifest_lines": [line]})
+    services.vessel_submit(declaration=declaration, user=agent)
+    clerk = factories.clerk(exporter)
+    assert 'id="use-manifest"' in web(clerk).get("/declarations/manifest/", {"bill_of_lading": BILL}).content.decode()
+    draft = factories.valid_draft(clerk, bill_of_lading=BILL, packages=120, gross_weight=Decimal("2450.5"))
+    assert "bill_of_lading" not in codes(draft)
