@@ -1,4 +1,5 @@
 from datetime import timedelta
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -7,13 +8,10 @@ from django.utils.translation import gettext_lazy as _
 from .choices import DeclarationKind
 
 
-class ProposalForm(forms.Form):
+class _EntrustmentForm(forms.Form):
+    """What proposing any relation to another firm asks: who, and for how long."""
+
     counterparty_uscc = forms.CharField(label=_("The other party's unified social credit code"), max_length=18)
-    kinds = forms.MultipleChoiceField(
-        label=_("Declaration kinds"), required=False, widget=forms.CheckboxSelectMultiple, choices=DeclarationKind.choices,
-        help_text=_("None ticked: every kind."),
-    )  # fmt: skip
-    may_submit = forms.BooleanField(label=_("The broker may submit"), required=False)
     valid_from = forms.DateField(
         label=_("Valid from"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
@@ -21,8 +19,44 @@ class ProposalForm(forms.Form):
         label=_("Valid until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         today = timezone.localdate()
         self.fields["valid_from"].initial = today
         self.fields["valid_until"].initial = today + timedelta(days=365)
+
+
+class ProposalForm(_EntrustmentForm):
+    field_order = ["counterparty_uscc", "kinds", "may_submit", "valid_from", "valid_until"]
+
+    kinds = forms.MultipleChoiceField(
+        label=_("Declaration kinds"), required=False, widget=forms.CheckboxSelectMultiple, choices=DeclarationKind.choices,
+        help_text=_("None ticked: every kind."),
+    )  # fmt: skip
+    may_submit = forms.BooleanField(label=_("The broker may submit"), required=False)
+
+
+class AgentRelationForm(_EntrustmentForm):
+    field_order = ["counterparty_uscc", "as_agent", "valid_from", "valid_until"]
+
+    as_agent = forms.TypedChoiceField(
+        label=_("Your enterprise is"),
+        choices=[
+            ("1", _("the foreign-trade agent, importing or exporting for the other firm")),
+            ("0", _("the consumer/producer unit the other firm imports or exports for")),
+        ],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+
+
+class OneTimeCodeForm(forms.Form):
+    """The current code of the user's authenticator app (second factor)."""
+
+    token = forms.CharField(
+        label=_("One-time code"),
+        max_length=8,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
+        help_text=_("The 6 digits your authenticator app shows now."),
+    )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -10,6 +9,8 @@ from typing import Any
 
 import openpyxl
 from django.utils import timezone
+
+from singlewindow.spreadsheets import SafeCSVWriter, xlsx_row
 
 from .certificate import Port, PortClearanceFacts, ReleasingAgency, certificate_number
 from .people import CREW_COLUMNS, crew_template_xlsx, header_label
@@ -47,7 +48,7 @@ def example_crew_xlsx(count: int, *, on: date) -> bytes:
     workbook = openpyxl.load_workbook(io.BytesIO(crew_template_xlsx()))
     sheet = workbook.worksheets[0]
     for row in example_crew_rows(count, on=on):
-        sheet.append(row)
+        sheet.append(xlsx_row(sheet, row))
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -56,7 +57,7 @@ def example_crew_xlsx(count: int, *, on: date) -> bytes:
 def example_crew_csv(count: int, *, on: date, encoding: str = "utf-8-sig") -> bytes:
     """The same list as Excel would save it as CSV (UTF-8 with BOM, or GB18030 on Chinese Windows)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    writer = SafeCSVWriter(buffer)
     writer.writerow([header_label(column) for column in CREW_COLUMNS])
     for row in example_crew_rows(count, on=on):
         writer.writerow([value.isoformat() if isinstance(value, date) else value for value in row])

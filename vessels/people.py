@@ -31,6 +31,8 @@ from django.utils.translation import gettext_lazy
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from singlewindow.spreadsheets import xlsx_row
+
 from .choices import IdentityDocument
 from .identifiers import port_problem
 from .tables import MAX_BYTES, MAX_ROWS, Cell, ListRefused, blank, read_table
@@ -385,7 +387,7 @@ def _template(columns: Sequence[Column], title: str) -> bytes:
     sheet = workbook.active
     assert sheet is not None
     sheet.title = title
-    sheet.append([header_label(column) for column in columns])
+    sheet.append(xlsx_row(sheet, [header_label(column) for column in columns]))
     for index, column in enumerate(columns, start=1):
         sheet.cell(row=1, column=index).font = Font(bold=True)
         letter = get_column_letter(index)

@@ -3,18 +3,17 @@ from typing import Any
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions
 from rest_framework.authentication import TokenAuthentication
-from rest_framework.authtoken.models import Token
+
+from ..tokens import token_user
 
 
 class OrganisationTokenAuthentication(TokenAuthentication):
-    """DRF's token authentication, loading the user's organisation in the same query: every API
-    request needs it for scoping."""
+    """`Authorization: Token <key>` with the portal's API tokens (singlewindow/tokens.py): unknown, expired
+    and revoked keys are refused. The user's organisation comes in the same query: every API request
+    needs it for scoping."""
 
-    def authenticate_credentials(self, key: str) -> tuple[Any, Token]:
-        try:
-            token = Token.objects.select_related("user__organisation").get(key=key)
-        except Token.DoesNotExist:
-            raise exceptions.AuthenticationFailed(_("Invalid token.")) from None
-        if not token.user.is_active:
-            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
-        return token.user, token
+    def authenticate_credentials(self, key: str) -> tuple[Any, None]:
+        user = token_user(key=key)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid, expired or revoked token."))
+        return user, None

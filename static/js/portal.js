@@ -1,9 +1,13 @@
 // The few behaviours HTMX does not cover: autosave when the targets change (the form then shows the
-// fields those agencies need), and a confirmation before destructive buttons.
+// fields those agencies need), a form sent as soon as its choice changes (the broker's client), and a
+// confirmation before destructive buttons. No inline handlers: the Content-Security-Policy refuses them.
 document.addEventListener("change", (event) => {
   const el = event.target;
   if (el.matches && el.matches("[data-autosave]") && el.form) {
     el.form.requestSubmit(document.getElementById("save"));
+  }
+  if (el.matches && el.matches("[data-autosubmit]") && el.form) {
+    el.form.submit();
   }
 });
 document.addEventListener("click", (event) => {

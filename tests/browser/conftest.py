@@ -72,5 +72,13 @@ def context(browser: Browser, request: pytest.FixtureRequest) -> Iterator[Browse
 
 
 @pytest.fixture
-def page(context: BrowserContext) -> Page:
-    return context.new_page()
+def page(context: BrowserContext) -> Iterator[Page]:
+    """A page that fails its test if the Content-Security-Policy refused anything on it (an inline
+    handler or script, an inline style element, eval): the portal must work under its own policy."""
+    page = context.new_page()
+    refused: list[str] = []
+    page.on(
+        "console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text else None
+    )
+    yield page
+    assert not refused, "the Content-Security-Policy refused: " + "\n".join(refused)
