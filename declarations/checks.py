@@ -1,5 +1,5 @@
 """`manage.py check` verifies what other apps plugged into the spine: every category can be numbered and
-has a page, every category an agency takes is registered, every rule and listener names a registered
+has a page, every category an agency takes is registered (with the parts it is sent), every rule and listener names a registered
 category, a dispatcher delivers the outbox. `manage.py check --deploy` also lists it all."""
 
 from __future__ import annotations
@@ -31,6 +31,14 @@ def registry_check(app_configs: Any, **kwargs: Any) -> list[CheckMessage]:
             if key not in categories:
                 messages.append(
                     Error(f"agency {agency!r} takes category {key!r}, which nobody registered", id="declarations.E003")
+                )
+            elif unknown := set(registry.parts_for(agency, key)) - set(registry.category(key).parts):
+                # an officer is shown only its agency's parts of a category's declared parts
+                messages.append(
+                    Error(
+                        f"agency {agency!r} is sent parts {sorted(unknown)} of {key!r} the category does not declare",
+                        id="declarations.E007",
+                    )
                 )
     for rule in registry.rules():
         if rule.category not in categories:

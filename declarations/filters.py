@@ -1,21 +1,33 @@
-"""One filter definition for the declaration list page and the API (NetBox filtersets)."""
+"""One filter definition for the declaration list page and the API (NetBox filtersets). What a
+declaration says is searched and filtered by the selectors: the working copy for the firm and its
+broker, the version delivered for an agency's officer (so the filterset needs the request)."""
+
+from typing import Any
 
 import django_filters
 from django import forms
-from django.db.models import Q, QuerySet
+from django.core.exceptions import ImproperlyConfigured
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+
+from singlewindow.models import User
 
 from .choices import DeclarationKind, DeclarationStatus, Direction, Target
 from .models import Declaration
+from .selectors import declarations_search, declarations_where
 
 
 class DeclarationFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Search"))
     status = django_filters.ChoiceFilter(choices=DeclarationStatus.choices, empty_label=_("All"), label=_("Status"))
-    target = django_filters.ChoiceFilter(choices=Target.choices, empty_label=_("All"), label=_("Declare to"))
-    direction = django_filters.ChoiceFilter(choices=Direction.choices, empty_label=_("All"), label=_("Direction"))
+    target = django_filters.ChoiceFilter(
+        choices=Target.choices, empty_label=_("All"), label=_("Declare to"), method="where"
+    )
+    direction = django_filters.ChoiceFilter(
+        choices=Direction.choices, empty_label=_("All"), label=_("Direction"), method="where"
+    )
     kind = django_filters.ChoiceFilter(
-        choices=DeclarationKind.choices, empty_label=_("All"), label=_("Declaration kind")
+        choices=DeclarationKind.choices, empty_label=_("All"), label=_("Declaration kind"), method="where"
     )
     submitted_from = django_filters.DateFilter(
         field_name="submitted_at",
@@ -34,12 +46,17 @@ class DeclarationFilterSet(django_filters.FilterSet):
         model = Declaration
         fields = ["q", "status", "target", "direction", "kind", "submitted_from", "submitted_to"]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if self.request is None:  # whose filters these are decides what they read
+            raise ImproperlyConfigured("DeclarationFilterSet needs the request")
+
+    @property
+    def user(self) -> User:
+        return self.request.user
+
     def search(self, queryset: QuerySet[Declaration], name: str, value: str) -> QuerySet[Declaration]:
-        value = value.strip()
-        return queryset.filter(
-            Q(pre_entry_no__icontains=value)
-            | Q(bill_of_lading__icontains=value)
-            | Q(contract_no__icontains=value)
-            | Q(domestic_party_name__icontains=value)
-            | Q(overseas_party_name__icontains=value)
-        )
+        return declarations_search(queryset=queryset, user=self.user, text=value)
+
+    def where(self, queryset: QuerySet[Declaration], name: str, value: str) -> QuerySet[Declaration]:
+        return declarations_where(queryset=queryset, user=self.user, name=name, value=value)

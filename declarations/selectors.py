@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 
 from singlewindow.choices import OrganisationKind
@@ -16,7 +16,10 @@ from singlewindow.models import AuditEntry, User
 from .choices import GOODS
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode, Revision
+from .registry import agencies_for, fields_for, parts_for
+from .registry import category as category_of
 from .snapshot import declaration_snapshot
+from .timeline import Timeline, timeline_for
 
 
 def declarations_visible_to(user: User, category: str | None = GOODS) -> QuerySet[Declaration]:
@@ -34,10 +37,118 @@ def declarations_visible_to(user: User, category: str | None = GOODS) -> QuerySe
         # Its clients' declarations of the kinds delegated, while a delegation is in force.
         return queryset.filter(delegated_scope(broker_id=org.pk))
     if org.kind == OrganisationKind.AGENCY:
-        # What was actually sent to this agency, whatever the firm changed since.
-        sent = Delivery.objects.filter(version__declaration=OuterRef("pk"), agency=org.agency)
-        return queryset.filter(Exists(sent))
+        # What was actually delivered to this agency, whatever the firm changed since: each declaration
+        # with the latest version its agency's system took (seen_version), which searches and filters
+        # read (declarations_search, declarations_where) instead of the firm's working copy.
+        delivered = _delivered_to(org.agency).filter(version__declaration=OuterRef("pk")).order_by("-version__number")
+        return queryset.annotate(seen_version=Subquery(delivered.values("version_id")[:1])).filter(
+            seen_version__isnull=False
+        )
     return queryset.none()
+
+
+def officer_agency(user: User) -> str | None:
+    """The agency whose officer the user is, or None for anyone else."""
+    org = user.organisation
+    return org.agency if org is not None and org.kind == OrganisationKind.AGENCY and org.agency else None
+
+
+def _delivered_to(agency: str) -> QuerySet[Delivery]:
+    """The branches an agency has: delivered (its system took the message), whatever came after. A
+    branch still being delivered, failed, or superseded before delivery was never the agency's."""
+    return Delivery.objects.filter(agency=agency, delivered_at__isnull=False)
+
+
+def delivered_versions(*, user: User, declarations: Sequence[Declaration]) -> dict[int, DeclarationVersion]:
+    """For an agency's officer, the latest version of each declaration delivered to its agency (id →
+    version), in one query; {} for anyone else."""
+    agency = officer_agency(user)
+    if agency is None or not declarations:
+        return {}
+    versions = (
+        DeclarationVersion.objects.filter(
+            declaration_id__in=[d.pk for d in declarations],
+            pk__in=_delivered_to(agency).values("version_id"),
+        )
+        .order_by("declaration_id", "-number")
+        .distinct("declaration_id")
+    )
+    return {version.declaration_id: version for version in versions}
+
+
+def delivered_version(*, user: User, declaration: Declaration) -> DeclarationVersion:
+    """The latest version of the declaration delivered to the officer's agency; 404 if none."""
+    found = delivered_versions(user=user, declarations=[declaration]).get(declaration.pk)
+    if found is None:
+        raise Http404
+    return found
+
+
+def as_received(payload: dict[str, Any], agency: str) -> dict[str, Any]:
+    """What of a frozen payload one agency receives: of a goods declaration the one-table fields of its
+    field map (header, goods lines, containers); of another category every list but the category's
+    parts the agency is not sent (a vessel's crew list goes to border inspection, not to customs)."""
+    kind = payload.get("category", GOODS)
+    if kind == GOODS:
+        keys = fields_for((agency,))
+        return {
+            **payload,
+            "header": {n: v for n, v in payload["header"].items() if f"header.{n}" in keys},
+            "lines": [
+                {n: v for n, v in line.items() if n == "line_no" or f"line.{n}" in keys} for line in payload["lines"]
+            ],
+            "containers": [{n: v for n, v in c.items() if f"container.{n}" in keys} for c in payload["containers"]],
+        }
+    received = set(parts_for(agency, kind))
+    return {key: value for key, value in payload.items() if key not in category_of(kind).parts or key in received}
+
+
+def delivered_payloads(*, user: User, declarations: Sequence[Declaration]) -> dict[int, dict[str, Any]]:
+    """For an agency's officer, each declaration as its agency received it: the latest version delivered
+    to it, restricted to what its agency is sent (id → payload, with "version": its number); {} for
+    anyone else."""
+    agency = officer_agency(user)
+    if agency is None:
+        return {}
+    return {
+        pk: {**as_received(version.payload, agency), "version": version.number}
+        for pk, version in delivered_versions(user=user, declarations=declarations).items()
+    }
+
+
+SEARCHED = ("bill_of_lading", "contract_no", "domestic_party_name", "overseas_party_name", "licence_no", "record_no")
+
+
+def declarations_search(*, queryset: QuerySet[Declaration], user: User, text: str) -> QuerySet[Declaration]:
+    """The list's search: the pre-entry number and the searched header fields. The firm and its broker
+    search their working copies; an officer what its agency was delivered, and only the fields its
+    agency receives (a value of another agency's field finds nothing)."""
+    text = text.strip()
+    agency = officer_agency(user)
+    if agency is None:
+        condition = Q(pre_entry_no__icontains=text)
+        for name in SEARCHED:
+            condition |= Q(**{f"{name}__icontains": text})
+        return queryset.filter(condition)
+    keys = fields_for((agency,))
+    received = [Q(**{f"payload__header__{n}__icontains": text}) for n in SEARCHED if f"header.{n}" in keys]
+    if not received:
+        return queryset.filter(pre_entry_no__icontains=text)
+    any_received = received[0]
+    for other in received[1:]:
+        any_received |= other
+    seen = DeclarationVersion.objects.filter(any_received, pk=OuterRef("seen_version"))
+    return queryset.filter(Q(pre_entry_no__icontains=text) | Q(Exists(seen)))
+
+
+def declarations_where(*, queryset: QuerySet[Declaration], user: User, name: str, value: str) -> QuerySet[Declaration]:
+    """The list's filters on what a declaration says (target, direction, kind): the working copy for the
+    firm and its broker, the version delivered for an officer."""
+    if officer_agency(user) is None:
+        return queryset.filter(**{name: value})
+    return queryset.filter(
+        Exists(DeclarationVersion.objects.filter(pk=OuterRef("seen_version"), **{f"payload__{name}": value}))
+    )
 
 
 def declaration_get(*, user: User, pk: int, category: str | None = GOODS) -> Declaration:
@@ -72,7 +183,8 @@ def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocumen
     declaration = declaration_get(user=user, pk=declaration_pk)
     documents = declaration.documents.all()
     if not user_prepares(user, declaration):
-        documents = documents.filter(sha256__in=[d["sha256"] for d in _submitted(declaration)["documents"]])
+        delivered = delivered_version(user=user, declaration=declaration).payload
+        documents = documents.filter(sha256__in=[d["sha256"] for d in delivered["documents"]])
     try:
         return documents.get(pk=pk)
     except AttachedDocument.DoesNotExist:
@@ -112,7 +224,9 @@ def declaration_state(*, declaration: Declaration, version: str) -> dict[str, An
 def revision_get(*, declaration: Declaration, number: str) -> Revision:
     """A revision sent for review, by its number ("2"); 404 for anything else."""
     revision = (
-        declaration.revisions.select_related("sent_by").filter(number=int(number)).first() if number.isdigit() else None
+        declaration.revisions.select_related("sent_by").filter(number=int(number)).first()
+        if number.isascii() and number.isdigit()  # "²" is a digit to isdigit() and not to int()
+        else None
     )
     if revision is None:
         raise Http404
@@ -126,72 +240,100 @@ def user_prepares(user: User, declaration: Declaration) -> bool:
     return Declaration.objects.filter(preparer_scope(user), pk=declaration.pk).exists()
 
 
-def _submitted(declaration: Declaration) -> dict[str, Any]:
-    return declaration.versions.get(number=declaration.version_count).payload
-
-
 @dataclass
 class Content:
-    """What a user is shown of a declaration's data."""
+    """What a user is shown of a declaration's data: `keys`, the one-table fields shown (for an officer,
+    those its agency receives); `version`, the frozen version shown (None: the working copy)."""
 
     target: str
+    direction: str
+    kind: str
     header: dict[str, Any]
     lines: list[dict[str, Any]]
     containers: list[dict[str, Any]]
     documents: list[AttachedDocument]
+    keys: frozenset[str]
+    version: DeclarationVersion | None = None
 
 
 def declaration_content(*, user: User, declaration: Declaration) -> Content:
-    """The firm sees its working copy; everyone else sees only the latest submitted (frozen) version,
-    never corrections the firm is still making, nor documents attached since."""
+    """The firm (and its broker) sees its working copy. An agency's officer sees the latest version
+    delivered to its agency and of it only the fields its agency receives: never corrections the firm is
+    still making, a version its agency was not sent, documents attached since, or another agency's data."""
     if user_prepares(user, declaration):
         lines, containers = working_rows(declaration)
         return Content(
             target=declaration.target,
+            direction=declaration.direction,
+            kind=declaration.kind,
             header={name: getattr(declaration, name) for name in HEADER_FIELDS},
             lines=lines,
             containers=containers,
             documents=list(declaration.documents.all()),
+            keys=fields_for(agencies_for(declaration.target)),
         )
-    payload = _submitted(declaration)
+    agency = officer_agency(user)
+    if agency is None:
+        raise Http404
+    version = delivered_version(user=user, declaration=declaration)
+    payload = as_received(version.payload, agency)
     shas = [d["sha256"] for d in payload["documents"]]
     return Content(
         target=payload["target"],
+        direction=payload["direction"],
+        kind=payload["kind"],
         header=payload["header"],
         lines=payload["lines"],
         containers=payload["containers"],
         documents=list(declaration.documents.filter(sha256__in=shas)),
+        keys=fields_for((agency,)),
+        version=version,
     )
 
 
-def latest_payloads(declarations: Sequence[Declaration]) -> dict[int, dict[str, Any]]:
-    """Each submitted declaration's latest frozen payload (id → payload), in one query."""
-    wanted = Q()
-    for declaration in declarations:
-        if declaration.version_count:
-            wanted |= Q(declaration_id=declaration.pk, number=declaration.version_count)
-    if not wanted:
-        return {}
-    return dict(DeclarationVersion.objects.filter(wanted).values_list("declaration_id", "payload"))
+def timeline_seen(*, user: User, declaration: Declaration) -> Timeline | None:
+    """The timeline a user may read: of the latest version for the firm and its broker; for an officer, of
+    the latest version delivered to its agency (never of one it was not sent)."""
+    if officer_agency(user) is None or user_prepares(user, declaration):
+        return timeline_for(declaration)
+    return timeline_for(declaration, up_to=delivered_version(user=user, declaration=declaration).number)
+
+
+def versions_seen(*, user: User, declaration: Declaration) -> QuerySet[DeclarationVersion]:
+    """The versions a user may read: all for the firm and its broker, for an officer those delivered to
+    its agency."""
+    versions = declaration.versions.select_related("submitted_by")
+    if user_prepares(user, declaration):
+        return versions
+    agency = officer_agency(user)
+    if agency is None:
+        return versions.none()
+    return versions.filter(pk__in=_delivered_to(agency).values("version_id"))
 
 
 def as_sent_to_agency(*, user: User, declarations: list[Declaration]) -> list[Declaration]:
-    """For an agency's officer, the listed declarations' header values replaced, in memory only, by those
-    of the version it was sent (one query): the firm's later corrections stay the firm's."""
-    if user.organisation is None or user.organisation.kind != OrganisationKind.AGENCY or not declarations:
+    """For an agency's officer, the listed goods declarations as its agency received them, in memory only
+    (one query): what they say from the latest version delivered to it, a field its agency does not
+    receive blank, and the version's number and time; the firm's later corrections stay the firm's."""
+    agency = officer_agency(user)
+    versions = delivered_versions(user=user, declarations=declarations)
+    if agency is None or not versions:
         return declarations
-    payloads = latest_payloads(declarations)
     for declaration in declarations:
-        payload = payloads.get(declaration.pk)
-        if payload is None or payload.get("category", GOODS) != GOODS:
+        version = versions.get(declaration.pk)
+        if version is None or version.payload.get("category", GOODS) != GOODS:
             continue
+        payload = as_received(version.payload, agency)
         declaration.target, declaration.direction, declaration.kind = (
             payload["target"],
             payload["direction"],
             payload["kind"],
         )
+        declaration.version_count, declaration.submitted_at = version.number, version.submitted_at
+        declaration.reference, declaration.review_state = "", ""  # the firm's own, never sent
         for name in HEADER_FIELDS:
-            setattr(declaration, name, payload["header"].get(name))
+            blank = None if Declaration._meta.get_field(name).null else ""
+            setattr(declaration, name, payload["header"].get(name, blank))
     return declarations
 
 

@@ -4,30 +4,51 @@ waiting for whom, the joint inspection, duties and payment, and every event in t
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from credit.choices import ReleaseMode
 from credit.selectors import class_label
 from singlewindow.choices import Agency
 
-from .choices import DeclarationStatus, DeliveryStatus, EventKind, PaymentStatus
-from .events import branch_states, overall_status
+from .choices import FINAL_KINDS, DeclarationStatus, DeliveryStatus, EventKind, PaymentStatus
+from .events import branch_states, branch_walk, overall_status
 from .fields import BY_KEY
-from .models import Declaration, Delivery, Event, InspectionAppointment
+from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
+from .registry import agencies_unreachable
 
 
 @dataclass
 class Branch:
     agency: str
-    state: str  # an EventKind of the latest receipt, or the delivery status before any receipt
+    state: str  # an EventKind of the latest receipt, the delivery status before any receipt, or UNREACHABLE
     label: str
     waiting: bool
     reason: str = ""
     field: str = ""
     delivery: str = ""
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    """One event as the timeline shows it. ignored: a receipt that came after its agency's branch was
+    final (released, rejected, release revoked): kept for the record, it changed nothing."""
+
+    at: datetime
+    agency: str
+    kind: str
+    version: DeclarationVersion
+    data: dict[str, Any]
+    ignored: bool = False
+
+    @property
+    def label(self) -> str:
+        return str(KIND_LABELS.get(self.kind, self.kind))
 
 
 @dataclass
@@ -36,7 +57,7 @@ class Timeline:
     version: int
     status: str
     branches: list[Branch]
-    events: list[Event]
+    events: list[TimelineEvent]
     inspection: InspectionAppointment | None = None
     duties: dict[str, Any] | None = None
     waiting_for: list[str] = field(default_factory=list)
@@ -48,31 +69,44 @@ class Timeline:
 
     @property
     def final(self) -> bool:
-        return self.status in (DeclarationStatus.RELEASED, DeclarationStatus.REJECTED)
+        return self.status in (DeclarationStatus.RELEASED, DeclarationStatus.REJECTED, DeclarationStatus.REVOKED)
 
 
+# A branch still being delivered while its agency is not answering (declarations/registry.py: outages).
+UNREACHABLE = "unreachable"
+UNREACHABLE_LABEL = gettext_lazy("Agency unreachable: waiting to deliver")
 AGENCY_LABELS = dict(Agency.choices)
 KIND_LABELS = dict(EventKind.choices)
 DELIVERY_LABELS = dict(DeliveryStatus.choices)
 
 
-def timeline_for(declaration: Declaration) -> Timeline | None:
-    """The shipment's timeline, or None for a declaration never submitted."""
-    if not declaration.version_count:
+def timeline_for(declaration: Declaration, *, up_to: int | None = None) -> Timeline | None:
+    """The shipment's timeline, or None for a declaration never submitted; up_to: of that version (and
+    the ones before it) instead of the latest (an officer's: the latest delivered to its agency)."""
+    number = up_to or declaration.version_count
+    if not number:
         return None
-    events = list(
-        Event.objects.filter(declaration=declaration).select_related("version").order_by("at", "sequence", "id")
-    )
-    latest = [e for e in events if e.version.number == declaration.version_count]
-    version = latest[0].version if latest else declaration.versions.get(number=declaration.version_count)
+    events = [
+        e
+        for e in Event.objects.filter(declaration=declaration)
+        .select_related("version")
+        .order_by("at", "sequence", "id")
+        if e.version.number <= number
+    ]
+    latest = [e for e in events if e.version.number == number]
+    version = latest[0].version if latest else declaration.versions.get(number=number)
     deliveries = {d.agency: d for d in Delivery.objects.filter(version=version)}
     states = branch_states(latest, version.agencies)
+    down = _unreachable(states, deliveries)
+    late = {key for number in {e.version.number for e in events} for key in _late(events, number)}
     branches = []
     for agency in version.agencies:
         event = states[agency]
         delivery = deliveries.get(agency)
         if event is not None:
             state, label = event.kind, KIND_LABELS[event.kind]
+        elif agency in down:
+            state, label = UNREACHABLE, UNREACHABLE_LABEL
         else:
             state = delivery.status if delivery else DeliveryStatus.PENDING
             label = DELIVERY_LABELS[state]
@@ -81,9 +115,9 @@ def timeline_for(declaration: Declaration) -> Timeline | None:
                 agency=agency,
                 state=state,
                 label=str(label),
-                # A rejection waits for the firm, not for the agency.
-                waiting=state not in (EventKind.RELEASED, EventKind.REJECTED),
-                reason=event.data.get("reason", "") if event else _delivery_note(delivery),
+                # A rejection waits for the firm, not for the agency; a final state waits for nobody.
+                waiting=state not in FINAL_KINDS,
+                reason=event.data.get("reason", "") if event else _delivery_note(delivery, down.get(agency)),
                 field=_field_label(event.data.get("field", "")) if event else "",
                 delivery=delivery.status if delivery else "",
             )
@@ -93,12 +127,28 @@ def timeline_for(declaration: Declaration) -> Timeline | None:
         version=version.number,
         status=overall_status(states),
         branches=branches,
-        events=events,
+        events=[
+            TimelineEvent(
+                at=e.at,
+                agency=e.agency,
+                kind=e.kind,
+                version=e.version,
+                data=e.data,
+                ignored=(e.agency, e.receipt_id or "") in late,
+            )
+            for e in events
+        ],
         inspection=InspectionAppointment.objects.filter(version=version).first(),
-        duties=_duties(latest),
+        duties=_duties([e for e in latest if (e.agency, e.receipt_id or "") not in late]),
         waiting_for=[str(AGENCY_LABELS.get(b.agency, b.agency)) for b in branches if b.waiting],
         risk=_risk(version.payload.get("risk")),
     )
+
+
+def _late(events: list[Event], number: int) -> set[tuple[str, str]]:
+    """The receipts of one version that came after their branch was final."""
+    of_version = [e for e in events if e.version.number == number]
+    return branch_walk(of_version, {e.agency for e in of_version})[1]
 
 
 def _risk(risk: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -116,8 +166,26 @@ def _risk(risk: dict[str, Any] | None) -> dict[str, Any] | None:
     }
 
 
-def _delivery_note(delivery: Delivery | None) -> str:
+def _unreachable(states: dict[str, Event | None], deliveries: dict[str, Delivery]) -> dict[str, datetime]:
+    """The agencies (with since when) not answering now that a branch without receipts is waiting for;
+    asked only when such a branch is still being delivered."""
+    waiting = {
+        agency
+        for agency, event in states.items()
+        if event is None and agency in deliveries and deliveries[agency].status == DeliveryStatus.PENDING
+    }
+    if not waiting:
+        return {}
+    return {agency: since for agency, since in agencies_unreachable().items() if agency in waiting}
+
+
+def _delivery_note(delivery: Delivery | None, unreachable_since: datetime | None = None) -> str:
     """What the firm is told about a branch not yet received (operators see the technical error)."""
+    if unreachable_since is not None:
+        return _(
+            "The agency's system has not been answering since %(since)s. Your declaration is kept and will be "
+            "delivered as soon as the agency answers again; there is nothing you need to do."
+        ) % {"since": formats.date_format(timezone.localtime(unreachable_since), "DATETIME_FORMAT")}
     if delivery is None or not delivery.last_error:
         return ""
     if delivery.status == DeliveryStatus.FAILED:
@@ -138,11 +206,26 @@ def _duties(events: list[Event]) -> dict[str, Any] | None:
     payments = sorted((e for e in events if e.kind == EventKind.PAYMENT), key=lambda e: e.sequence)
     payment = payments[-1].data.get("payment", PaymentStatus.UNPAID) if payments else PaymentStatus.UNPAID
     return {
-        "amount": Decimal(str(latest.data.get("amount", "0"))),
-        "currency": latest.data.get("currency", "CNY"),
+        "amount": _amount(latest.data.get("amount")),
+        "currency": str(latest.data.get("currency", "CNY"))[:3],
         "payment": payment,
         "payment_label": str(dict(PaymentStatus.choices).get(payment, payment)),
     }
+
+
+MAX_AMOUNT = Decimal(10) ** 16  # receipt.xsd: at most 18 digits, 2 of them after the point
+
+
+def _amount(value: Any) -> str:
+    """An amount as text with two decimals ("1234.50"); "" for anything that is not a plain amount the
+    receipt schema allows (an event stored some other way must not break the timeline or its API)."""
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return ""
+    if not amount.is_finite() or not 0 <= amount < MAX_AMOUNT:
+        return ""
+    return str(amount.quantize(Decimal("0.01")))
 
 
 def _kind(event: Event | None) -> str:

@@ -23,7 +23,16 @@ from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
 from . import codelists, review, selectors, services
-from .choices import DRAFT_NOT_SAVED, DeclarationAction, DeliveryStatus, EventKind, draft_saved
+from .choices import (
+    DRAFT_NOT_SAVED,
+    DeclarationAction,
+    DeclarationKind,
+    DeliveryStatus,
+    Direction,
+    EventKind,
+    Target,
+    draft_saved,
+)
 from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -37,7 +46,7 @@ from .forms import (
 )
 from .models import Declaration
 from .registry import agencies_for, fields_for
-from .timeline import shared_states, timeline_for
+from .timeline import shared_states
 from .validation import check_value
 
 
@@ -47,7 +56,7 @@ def declaration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = request.session.get(CLIENT_SESSION_KEY)  # a broker working for one client sees only that one
     if client:
         queryset = queryset.filter(owner_id=client)
-    filterset = DeclarationFilterSet(request.GET, queryset=queryset)
+    filterset = DeclarationFilterSet(request.GET, queryset=queryset, request=request)
     page = Paginator(filterset.qs, 25).get_page(request.GET.get("page"))
     page.object_list = selectors.as_sent_to_agency(user=request.user, declarations=list(page.object_list))
     query = request.GET.copy()
@@ -213,6 +222,7 @@ def declaration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
     own = selectors.user_prepares(request.user, declaration)
     content = selectors.declaration_content(user=request.user, declaration=declaration)
     header, line_rows, container_rows, target = content.header, content.lines, content.containers, content.target
+    keys = content.keys  # an officer: only the fields its agency receives, as delivered to it
     revision = None
     if own and "revision" in request.GET:  # a revision sent for review, as it was sent
         revision = selectors.revision_get(declaration=declaration, number=request.GET["revision"])
@@ -223,9 +233,9 @@ def declaration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             payload["containers"],
             payload["target"],
         )
+        keys = fields_for(agencies_for(target))
     exchange = _review_context(request, declaration) if own and declaration.is_draft and not revision else None
     notes = exchange["by_field"] if exchange else {}
-    keys = fields_for(agencies_for(target))
     groups = []
     for group, title in GROUPS.items():
         specs = [s for s in specs_for(keys, "header") if s.group == group]
@@ -240,11 +250,11 @@ def declaration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "declaration": declaration,
             "own": own,
             "subtitle": " · ".join(
-                str(value)
-                for value in (
-                    declaration.get_direction_display(),
-                    declaration.get_kind_display(),
-                    declaration.get_target_display(),
+                str(choices.get(value, value))
+                for choices, value in (
+                    (dict(Direction.choices), content.direction),
+                    (dict(DeclarationKind.choices), content.kind),
+                    (dict(Target.choices), content.target),
                 )
             ),
             "groups": groups,
@@ -256,10 +266,11 @@ def declaration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "container_specs": container_specs,
             "containers": [[_display(s, row.get(s.name)) for s in container_specs] for row in container_rows],
             "documents": content.documents,
-            "versions": declaration.versions.select_related("submitted_by"),
+            "submitted_at": content.version.submitted_at if content.version else declaration.submitted_at,
+            "versions": selectors.versions_seen(user=request.user, declaration=declaration),
             "history": _history(declaration) if own else [],
-            "agencies": agencies_for(declaration.target),
-            "timeline": timeline_for(declaration),
+            "agencies": agencies_for(content.target),
+            "timeline": selectors.timeline_seen(user=request.user, declaration=declaration),
             "agency_names": Agency.choices,
             "review": exchange,
             "revision": revision,
@@ -339,7 +350,7 @@ def declaration_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     page whose other sections follow the final decision (a certificate issued with the last release)
     asks for a reload then (?final=reload)."""
     declaration = selectors.declaration_get(user=request.user, pk=pk, category=None)
-    timeline = timeline_for(declaration)
+    timeline = selectors.timeline_seen(user=request.user, declaration=declaration)
     if timeline is None:
         return HttpResponse(status=204)
     reload = request.GET.get("final") == "reload"

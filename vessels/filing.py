@@ -11,12 +11,14 @@ from django.utils import timezone
 from declarations.choices import GOODS, DeclarationStatus, Direction
 from declarations.models import Declaration
 from declarations.registry import Category, Listener, Rule, RuleInput, StatusChange, agencies_receiving
+from singlewindow.models import Organisation
 from singlewindow.problems import Problem
 from singlewindow.services import sequence_next
 
 from .choices import VESSEL, VESSEL_LABEL
 from .manifest import manifest_figures, manifest_problems
-from .services import clearances_due
+from .parts import PARTS
+from .services import clearances_due, clearances_withdrawn
 
 
 def vessel_number(declaration: Declaration) -> str:
@@ -34,21 +36,30 @@ def vessel_agencies(declaration: Declaration) -> tuple[str, ...]:
 
 
 CATEGORY = Category(
-    key=VESSEL, label=VESSEL_LABEL, agencies=vessel_agencies, number=vessel_number, detail_url="vessels:detail"
-)
+    key=VESSEL, label=VESSEL_LABEL, agencies=vessel_agencies, number=vessel_number, detail_url="vessels:detail",
+    parts=tuple(part.key for part in PARTS),  # each FAL list goes only to the agencies that take it
+)  # fmt: skip
 
 
 def _manifest_prefetch(declarations: Sequence[Declaration]) -> dict[str, Any]:
-    return manifest_figures(d.bill_of_lading for d in declarations if d.bill_of_lading)
+    """The manifests' lines under the bills cited, and the enterprises declaring (whom a bill must
+    concern), in two queries."""
+    citing = [d for d in declarations if d.bill_of_lading]
+    return {
+        "manifests": manifest_figures(d.bill_of_lading for d in citing),
+        "firms": Organisation.objects.in_bulk({d.owner_id for d in citing}),
+    }
 
 
-def _manifest_check(subject: RuleInput, manifests: dict[str, Any] | None) -> list[Problem]:
+def _manifest_check(subject: RuleInput, found: dict[str, Any] | None) -> list[Problem]:
     d = subject.declaration
     if not d.bill_of_lading:
         return []
+    found = found or _manifest_prefetch([d])
     return manifest_problems(
-        bill_of_lading=d.bill_of_lading, packages=d.packages, gross_weight=d.gross_weight, manifests=manifests
-    )
+        bill_of_lading=d.bill_of_lading, firm=found["firms"][d.owner_id], packages=d.packages,
+        gross_weight=d.gross_weight, manifests=found["manifests"],
+    )  # fmt: skip
 
 
 MANIFEST_RULE = Rule(key="vessels.manifest", category=GOODS, check=_manifest_check, prefetch=_manifest_prefetch)
@@ -58,6 +69,9 @@ def _clearances(changes: list[StatusChange]) -> None:
     released = [c.declaration_id for c in changes if c.after == DeclarationStatus.RELEASED]
     if released:
         clearances_due(released)
+    revoked = [c.declaration_id for c in changes if c.after == DeclarationStatus.REVOKED]
+    if revoked:
+        clearances_withdrawn(revoked)
 
 
 CLEARANCE_LISTENER = Listener(key="vessels.port_clearance", categories=frozenset({VESSEL}), on_status=_clearances)

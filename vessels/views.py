@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from declarations import codelists, selectors
 from declarations.choices import DRAFT_NOT_SAVED, CodeList, DeliveryStatus, Direction, EventKind, draft_saved
 from declarations.pipeline import DeclarationError, DeclarationInvalid
-from declarations.timeline import shared_states, timeline_for
+from declarations.timeline import shared_states
 from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.errors import DomainError
 from singlewindow.problems import parse_path
@@ -33,7 +33,7 @@ from .forms import FORMSETS, NewVesselForm, PeopleUploadForm, VesselCallForm, ro
 from .manifest import manifest_line
 from .models import VesselCall
 from .parts import BY_KEY, GENERAL_TITLE, PARTS, label
-from .selectors import as_sent
+from .selectors import as_sent, declaring_for, delivered_payloads
 
 LARGE_LIST = 60  # longer crew or passenger lists are shown, and replaced by importing a file
 
@@ -248,9 +248,11 @@ def vessel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         call, parts = declaration.vessel, services.parts_of(declaration)
         general = model_to_dict(call)
         rows = {key: [model_to_dict(r) for r in items] for key, items in parts.items()}
-    else:  # an agency sees what was submitted to it, never the agent's later corrections
-        payload = declaration.versions.get(number=declaration.version_count).payload
-        general, rows = payload["general"], {part.key: payload.get(part.key, []) for part in PARTS}
+    else:  # an officer sees what was delivered to its agency, and only the FAL lists its agency is sent
+        payload = delivered_payloads(user=request.user, declarations=[declaration]).get(declaration.pk)
+        if payload is None:
+            raise Http404
+        general, rows = payload["general"], {part.key: payload[part.key] for part in PARTS if part.key in payload}
     fields = [(label(VesselCall, name), general.get(name)) for name in services.CALL_FIELDS]
     clearance = getattr(declaration, "port_clearance", None)
     return render(
@@ -269,8 +271,9 @@ def vessel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                     [[row.get(n) for n in part.fields] for row in rows[part.key]],
                 )
                 for part in PARTS
+                if part.key in rows
             ],
-            "timeline": timeline_for(declaration),
+            "timeline": selectors.timeline_seen(user=request.user, declaration=declaration),
             "agency_names": Agency.choices,
             "clearance": clearance,
             "may_revoke": request.user.organisation.agency == Agency.MARITIME,  # type: ignore[union-attr]
@@ -326,10 +329,12 @@ def clearance_verify(request: HttpRequest, number: str, token: str) -> HttpRespo
 @require_GET
 def manifest_offer(request: AuthenticatedHttpRequest) -> HttpResponse:
     """HTMX, offered on the goods form's bill of lading (declarations.registry field offer): the cargo
-    manifest line a submitted vessel declaration lists under the bill typed."""
+    manifest line a submitted vessel declaration lists under the bill typed, if the bill is consigned to
+    (or shipped by) the enterprise the declaration is for; nothing otherwise."""
     if getattr(request.user.organisation, "kind", "") not in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER):
         raise Http404  # offered to those who declare goods, not to every login
-    line = manifest_line(request.GET.get("bill_of_lading", ""))
+    firms = declaring_for(user=request.user, declaration_pk=request.GET.get("declaration"))
+    line = manifest_line(request.GET.get("bill_of_lading", ""), firms=firms)
     fill = {}
     if line is not None:
         vessel = line.declaration.vessel

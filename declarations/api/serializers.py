@@ -7,6 +7,7 @@ from rest_framework import serializers
 
 from ..fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
+from ..parties import DOMESTIC_PARTY_FIELDS
 
 
 class GoodsLineSerializer(serializers.ModelSerializer):
@@ -95,6 +96,7 @@ class DeclarationSerializer(serializers.ModelSerializer):
             "created_at",
             "updated_at",
             "submitted_at",
+            *DOMESTIC_PARTY_FIELDS,  # who declares comes from the owner's record, never from the request
         )
         extra_kwargs = {"direction": {"required": True}}
 
@@ -164,6 +166,17 @@ class EventSerializer(serializers.Serializer):
     kind = serializers.CharField()
     version = serializers.IntegerField(source="version.number")
     details = serializers.JSONField(source="data")
+    ignored = serializers.BooleanField(
+        help_text="A receipt that came after its agency's branch was final (released, rejected, release revoked): "
+        "kept for the record, it changed nothing."
+    )
+
+
+class DutiesSerializer(serializers.Serializer):
+    amount = serializers.CharField(help_text='A decimal as text, two places ("1234.50"); empty if unreadable.')
+    currency = serializers.CharField()
+    payment = serializers.CharField()
+    payment_label = serializers.CharField()
 
 
 class InspectionSerializer(serializers.Serializer):
@@ -180,7 +193,7 @@ class TimelineSerializer(serializers.Serializer):
     waiting_for = serializers.ListField(child=serializers.CharField())
     branches = BranchSerializer(many=True)
     inspection = InspectionSerializer(allow_null=True)
-    duties = serializers.DictField(allow_null=True)
+    duties = DutiesSerializer(allow_null=True)
     events = EventSerializer(many=True)
 
 

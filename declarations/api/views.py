@@ -9,13 +9,14 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import mixins, status, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from singlewindow.idempotency import IDEMPOTENCY_KEY, idempotent
 from singlewindow.requests import AuthenticatedRequest
 
 from .. import codelists, selectors, services
@@ -25,7 +26,6 @@ from ..diff import snapshot_diff
 from ..fields import COUNTRY, CURRENCY, HEADER_FIELDS
 from ..filters import DeclarationFilterSet
 from ..models import Declaration
-from ..timeline import timeline_for
 from .serializers import (
     AuditEntrySerializer,
     ChangeSerializer,
@@ -78,13 +78,29 @@ class DeclarationViewSet(
         """The declaration: the working copy for the firm and its broker; for an agency, what it was sent."""
         user = self.request.user  # the same request, typed signed in (the parameter keeps the mixin's type)
         declaration = self.get_object()
-        data = dict(DeclarationSerializer(declaration).data)
-        if not selectors.user_prepares(user, declaration):
-            content = selectors.declaration_content(user=user, declaration=declaration)
-            data.update({name: content.header.get(name) for name in HEADER_FIELDS})
-            data.update(target=content.target, lines=content.lines, containers=content.containers,
-                        documents=DocumentSerializer(content.documents, many=True).data)  # fmt: skip
-        return Response(data)
+        if selectors.user_prepares(user, declaration):
+            return Response(DeclarationSerializer(declaration).data)
+        # An officer: built from the version delivered to its agency alone, never from the working copy.
+        content = selectors.declaration_content(user=user, declaration=declaration)
+        version = content.version
+        assert version is not None  # an officer always reads a delivered version
+        return Response(
+            {
+                "id": declaration.pk,
+                "status": declaration.status,
+                "pre_entry_no": version.pre_entry_no,
+                "version_count": version.number,
+                "owner_name": declaration.owner.name,
+                "submitted_at": serializers.DateTimeField().to_representation(version.submitted_at),
+                "target": content.target,
+                "direction": content.direction,
+                "kind": content.kind,
+                **{name: content.header[name] for name in HEADER_FIELDS if name in content.header},
+                "lines": content.lines,
+                "containers": content.containers,
+                "documents": DocumentSerializer(content.documents, many=True).data,
+            }
+        )
 
     def _own(self) -> Declaration:
         return selectors.declaration_get_own(user=self.request.user, pk=self.kwargs["pk"])
@@ -93,7 +109,8 @@ class DeclarationViewSet(
         fresh = self.get_queryset().prefetch_related("lines", "containers", "documents").get(pk=declaration.pk)
         return Response(DeclarationSerializer(fresh).data)
 
-    @extend_schema(request=DeclarationSerializer, responses={201: DeclarationSerializer})
+    @extend_schema(request=DeclarationSerializer, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def create(self, request: AuthenticatedRequest) -> Response:
         """Start a draft, with as much of the declaration as you have."""
         serializer = DeclarationSerializer(data=request.data)
@@ -147,8 +164,9 @@ class DeclarationViewSet(
         problems = services.declaration_problems(declaration=self._own())
         return Response({"valid": not problems, "errors": [p.as_dict() for p in problems]})
 
-    @extend_schema(request=None, responses={201: VersionSummarySerializer})
+    @extend_schema(request=None, responses={201: VersionSummarySerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
+    @idempotent
     def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Validate and submit: freezes a numbered version and queues it for the agencies. The frozen
         data itself is at versions/."""
@@ -156,8 +174,9 @@ class DeclarationViewSet(
         version = services.declaration_submit(declaration=declaration, user=request.user)
         return Response(VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=None, responses={201: DeclarationSerializer})
+    @extend_schema(request=None, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
+    @idempotent
     def copy(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """A new draft from this declaration."""
         copy = services.declaration_copy(source=self._own(), user=request.user)
@@ -168,8 +187,16 @@ class DeclarationViewSet(
     @extend_schema(responses=VersionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def versions(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """The frozen versions: all for the firm and its broker; for an officer those delivered to its agency,
+        each as its agency received it."""
         declaration = self.get_object()
-        return Response(VersionSerializer(declaration.versions.select_related("submitted_by"), many=True).data)
+        versions = selectors.versions_seen(user=request.user, declaration=declaration)
+        data = VersionSerializer(versions, many=True).data
+        agency = selectors.officer_agency(request.user)
+        if agency is not None and not selectors.user_prepares(request.user, declaration):
+            for row in data:
+                row["payload"] = selectors.as_received(row["payload"], agency)
+        return Response(data)
 
     @extend_schema(
         parameters=[
@@ -226,7 +253,7 @@ class DeclarationViewSet(
     def timeline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The shipment's status timeline: every agency's branch, who is waiting for whom, the joint
         inspection, duties and payment, and all events in time order."""
-        found = timeline_for(self.get_object())
+        found = selectors.timeline_seen(user=self.request.user, declaration=self.get_object())
         if found is None:
             return Response(
                 {"errors": [{"field": "", "code": "not_submitted", "message": _("Not submitted yet.")}]},

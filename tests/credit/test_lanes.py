@@ -19,6 +19,7 @@ from singlewindow.choices import Agency
 from singlewindow.models import Organisation
 
 from .. import factories
+from ..clients import web
 
 pytestmark = pytest.mark.django_db
 
@@ -71,8 +72,8 @@ def test_a_frozen_declaration_carries_its_lane_to_the_agencies_and_the_simulator
     firm_page.force_login(clerk)
     page = firm_page.get(f"/declarations/{declaration.pk}/").content.decode()
     assert "监管放行" in page and "严重失信企业" in page and "risk-reason" not in page
-    officer_page = Client(headers={"accept-language": "zh-hans"})
-    officer_page.force_login(factories.officer(Agency.CUSTOMS))
+    factories.delivered(declaration)  # an officer sees what was delivered to its agency
+    officer_page = web(factories.officer(Agency.CUSTOMS), headers={"accept-language": "zh-hans"})
     page = officer_page.get(f"/declarations/{declaration.pk}/").content.decode()
     assert 'id="risk-reason"' in page and "100 %" in page
 

@@ -105,6 +105,7 @@ def test_officers_see_submitted_declarations_routed_to_their_agency_only(api_a: 
     customs_only = api_a.post("/api/v1/declarations/", {**payload(), "target": "customs"}, format="json").json()["id"]
     attach_documents(api_a, customs_only)
     assert api_a.post(f"/api/v1/declarations/{customs_only}/submit/").status_code == 201
+    factories.delivered(Declaration.objects.get(pk=customs_only))  # officers see what was delivered to them
 
     for agency, expected in ((Agency.CUSTOMS, [customs_only]), (Agency.INSPECTION, [])):
         api = APIClient()

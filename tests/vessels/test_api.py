@@ -6,6 +6,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from declarations.models import Declaration
 from vessels.examples import example_call, example_crew_csv
 
 from .. import factories
@@ -29,6 +30,7 @@ def test_a_ship_agent_files_imports_the_crew_and_submits_through_the_api(db: Non
     assert submitted.status_code == 201
     assert len(api(agent).get(f"{url}/").json()["crew"]) == 12
 
+    factories.delivered(Declaration.objects.get(pk=created.json()["id"]))
     officer = factories.officer("border")
     seen = api(officer).get(f"{url}/").json()
     assert seen["general"]["imo_number"] == "9321483" and len(seen["crew"]) == 12

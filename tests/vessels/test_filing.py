@@ -10,7 +10,7 @@ from lxml import etree
 from agencies.adapters import adapter_for
 from agencies.vessels import NAMESPACE
 from declarations.events import AgencyEvent, events_record
-from declarations.models import Delivery
+from declarations.models import Declaration, Delivery
 from singlewindow.models import Notification, User
 from vessels import services
 from vessels.models import PortClearance
@@ -77,6 +77,7 @@ def release_everywhere(declaration) -> None:  # type: ignore[no-untyped-def]
     from django.utils import timezone
 
     version = declaration.versions.get()
+    factories.delivered(declaration)  # an agency releases what it was delivered
     events = [
         AgencyEvent(
             receipt_id=f"{d.message_id}-r",
@@ -215,3 +216,23 @@ def test_the_page_puts_each_problem_next_to_its_field(agent: User) -> None:
     assert "IMO" in str(call.errors["imo_number"])
     crew = dict((part.key, formset) for part, formset, _rows in response.context["parts"])["crew"]
     assert crew.forms[1].errors["nationality"]
+
+
+def test_a_vessel_is_filed_in_the_ship_agencys_own_name_whatever_is_sent(agent: User) -> None:
+    """The ship agency is the organisation filing: an identity sent with the call is not taken, and a row
+    naming another agency goes out in the filer's name, from its record."""
+    other = factories.ship_agent().organisation
+    assert other is not None and agent.organisation is not None
+    body = {"direction": "export", "domestic_party_uscc": other.uscc, "domestic_party_name": other.name,
+            "ship_agency": {"uscc": other.uscc}}  # fmt: skip
+    created = api(agent).post("/api/v1/vessels/", body, format="json")
+    assert created.status_code == 201, created.content
+    declaration = Declaration.objects.get(pk=created.json()["id"])
+    assert declaration.domestic_party_uscc == agent.organisation.uscc
+
+    filed = factories.vessel_draft(agent)
+    Declaration.objects.filter(pk=filed.pk).update(domestic_party_uscc=other.uscc, domestic_party_name=other.name)
+    version = services.vessel_submit(declaration=filed, user=agent)
+    assert version.payload["ship_agency"] == {"name": agent.organisation.name, "uscc": agent.organisation.uscc}
+    filed.refresh_from_db()
+    assert (filed.domestic_party_uscc, filed.domestic_party_name) == (agent.organisation.uscc, agent.organisation.name)

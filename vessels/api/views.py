@@ -15,7 +15,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -23,7 +23,8 @@ from declarations import selectors
 from declarations.api.serializers import TimelineSerializer, VersionSummarySerializer
 from declarations.choices import Direction
 from declarations.models import Declaration
-from declarations.timeline import timeline_for
+from singlewindow.api.parsers import BoundedJSONParser
+from singlewindow.idempotency import IDEMPOTENCY_KEY, idempotent
 from singlewindow.requests import AuthenticatedRequest
 
 from .. import services
@@ -76,7 +77,7 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
 
     request: AuthenticatedRequest  # IsAuthenticated: the user is signed in
     serializer_class = VesselSerializer
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
 
     def get_queryset(self) -> QuerySet[Declaration]:
         return selectors.declarations_visible_to(self.request.user, VESSEL).select_related("vessel")
@@ -84,6 +85,8 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     def _own(self) -> Declaration:
         return selectors.declaration_get_own(user=self.request.user, pk=self.kwargs["pk"], category=VESSEL)
 
+    @extend_schema(request=VesselSerializer, responses={201: VesselSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @idempotent
     def create(self, request: AuthenticatedRequest) -> Response:
         """Start a vessel declaration (ship agencies), with as much as you have."""
         data = VesselSerializer(data=request.data)
@@ -140,8 +143,9 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
         problems = services.vessel_problems_of(self._own())
         return Response({"valid": not problems, "errors": [p.as_dict() for p in problems]})
 
-    @extend_schema(request=None, responses={201: VersionSummarySerializer})
+    @extend_schema(request=None, responses={201: VersionSummarySerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
+    @idempotent
     def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Validate and send to customs, inspection and quarantine, border inspection and maritime safety."""
         version = services.vessel_submit(declaration=self._own(), user=request.user)
@@ -165,7 +169,7 @@ class VesselViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.G
     @extend_schema(responses=TimelineSerializer)
     @action(detail=True, methods=["get"])
     def timeline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
-        found = timeline_for(self.get_object())
+        found = selectors.timeline_seen(user=self.request.user, declaration=self.get_object())
         if found is None:
             raise NotFound
         return Response(TimelineSerializer(found).data)
