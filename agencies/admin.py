@@ -1,7 +1,8 @@
 from typing import Any
 
 from django.contrib import admin, messages
-from django.db.models import QuerySet
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
@@ -10,7 +11,7 @@ from declarations.models import Delivery
 from singlewindow.requests import AuthenticatedHttpRequest
 
 from . import delivery as deliveries
-from .models import QuarantinedReceipt
+from .models import AgencyHealth, QuarantinedReceipt
 
 
 @admin.register(QuarantinedReceipt)
@@ -43,6 +44,45 @@ class DeliveryAdmin(admin.ModelAdmin):
         messages.success(request, _("%(n)d branches queued again.") % {"n": retried})
 
     def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(AgencyHealth)
+class AgencyHealthAdmin(admin.ModelAdmin):
+    """Whether each agency is answering, read-only: the circuit (agencies/circuit.py) changes by itself."""
+
+    list_display = (
+        "agency",
+        "state",
+        "failing_since",
+        "consecutive_failures",
+        "last_probe_at",
+        "waiting",
+        "alerted_at",
+        "last_error",
+    )
+    list_filter = ("state",)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AgencyHealth]:
+        waiting = (
+            Delivery.objects.filter(agency=OuterRef("agency"), status=DeliveryStatus.PENDING)
+            .values("agency")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(waiting_count=Coalesce(Subquery(waiting), 0))
+
+    @admin.display(description=_("branches waiting"), ordering="waiting_count")
+    def waiting(self, obj: AgencyHealth) -> int:
+        return int(getattr(obj, "waiting_count", 0))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:

@@ -4,12 +4,18 @@ notifications.notify() queues after the change commits. Each email is in the rec
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.conf import settings
 from django.core.mail import send_mail
+from django.db.models import Q
 from django.utils import timezone, translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from .models import Notification
+from .choices import Role
+from .models import Notification, User
 
 
 def email_notifications(ids: list[int]) -> int:
@@ -26,4 +32,25 @@ def email_notifications(ids: list[int]) -> int:
             body = "\n\n".join(part for part in (notification.message, link) if part)
         sent += send_mail(subject, body, None, [user.email], fail_silently=False)
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+    return sent
+
+
+def email_operators(*, subject: str | Promise, message: str | Promise, values: Callable[[], dict[str, Any]]) -> int:
+    """One email to each platform operator: the addresses in ADMINS (in the portal's language) and every
+    active staff user or platform administrator with an address (in their own). `subject` and `message`
+    are lazy translations with %(name)s placeholders; `values` gives what fills them, called in each
+    recipient's language. Returns how many went."""
+    recipients: dict[str, str] = dict(
+        User.objects.filter(Q(is_staff=True) | Q(role=Role.ADMIN), is_active=True)
+        .exclude(email="")
+        .values_list("email", "language")
+    )
+    for _name, address in settings.ADMINS:
+        recipients.setdefault(address, settings.LANGUAGE_CODE)
+    sent = 0
+    for address, language in recipients.items():
+        with translation.override(language):
+            filled = values()
+            text = _("[Single Window] %(what)s") % {"what": str(subject) % filled}
+            sent += send_mail(text, str(message) % filled, None, [address], fail_silently=False)
     return sent

@@ -1,8 +1,12 @@
-"""Delivering a branch: one claim per attempt, unrecoverable messages fail at once, scoping by delivery."""
+"""Delivering a branch: one claim per attempt, unrecoverable messages fail at once, a branch still failing
+after the retry horizon fails, scoping by delivery."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.db.models import F
 from django.test import Client
 
 from agencies.delivery import Attempt, delivery_attempt
@@ -12,6 +16,7 @@ from singlewindow.choices import Agency
 from singlewindow.models import User
 
 from .. import factories
+from ..clients import web
 from .receipts import branch, envelope, post, receipt
 
 pytestmark = pytest.mark.django_db
@@ -38,12 +43,16 @@ def test_an_attempt_is_claimed_once_even_when_asked_for_twice(submitted: Declara
     assert customs.last_error
 
 
-def test_the_retry_budget_ends_in_delivery_failed(submitted: Declaration, settings) -> None:  # type: ignore[no-untyped-def]
+def test_the_retry_horizon_ends_in_delivery_failed(submitted: Declaration, settings) -> None:  # type: ignore[no-untyped-def]
     settings.AGENCY_ENDPOINTS = UNREACHABLE
-    settings.DELIVERY_MAX_ATTEMPTS = 2
+    settings.DELIVERY_RETRY_HOURS = 1
+    settings.AGENCY_CIRCUIT_FAILURES = 100  # not an agency down (tests/agencies/test_outage.py): this branch fails
     customs = branch(submitted, "customs")
     assert delivery_attempt(delivery_id=customs.pk, attempts=0)[0] is Attempt.RETRY
-    assert delivery_attempt(delivery_id=customs.pk, attempts=1)[0] is Attempt.FAILED
+    Delivery.objects.filter(pk=customs.pk).update(trying_since=F("trying_since") - timedelta(minutes=59))
+    assert delivery_attempt(delivery_id=customs.pk, attempts=1)[0] is Attempt.RETRY
+    Delivery.objects.filter(pk=customs.pk).update(trying_since=F("trying_since") - timedelta(minutes=2))
+    assert delivery_attempt(delivery_id=customs.pk, attempts=2)[0] is Attempt.FAILED
     assert Event.objects.filter(declaration=submitted, agency="customs", kind="delivery_failed").count() == 1
     assert branch(submitted, "inspection").status == "pending"  # the other branch is not held up
 
@@ -63,7 +72,7 @@ def test_agencies_see_what_was_sent_to_them_not_what_the_firm_retargeted(
 
     declaration = factories.valid_draft(user_a, target="customs")
     services.declaration_submit(declaration=declaration, user=user_a)
-    declaration.refresh_from_db()
+    factories.delivered(declaration)
     post(client, envelope(receipt(branch(declaration, "customs"), "rejected", 1, reason="请补充检验检疫")))
     declaration.refresh_from_db()
     services.declaration_save_draft(declaration=declaration, user=user_a, header={"target": "both"})
@@ -76,7 +85,7 @@ def test_agencies_see_what_was_sent_to_them_not_what_the_firm_retargeted(
     assert Delivery.objects.filter(version__declaration=declaration, agency="inspection").count() == 0
 
 
-def test_the_list_shows_a_failed_branch_as_failed_to_the_firm_and_the_officer(
+def test_the_list_shows_a_failed_branch_as_failed_to_the_firm_and_nothing_to_the_agencies(
     submitted: Declaration,
     user_a: User,
     settings,  # type: ignore[no-untyped-def]
@@ -85,9 +94,10 @@ def test_the_list_shows_a_failed_branch_as_failed_to_the_firm_and_the_officer(
     delivery_attempt(delivery_id=branch(submitted, "customs").pk, attempts=0)  # cannot be built: failed
     firm = Client()
     firm.force_login(user_a)
-    officer = Client()
-    officer.force_login(factories.officer(Agency.CUSTOMS))
-    for client in (firm, officer):
-        page = client.get("/declarations/").content.decode()
-        assert "海关 · 发送失败" in page
-        assert "检验检疫 · 发送中" in page
+    page = firm.get("/declarations/").content.decode()
+    assert "海关 · 发送失败" in page
+    assert "检验检疫 · 发送中" in page
+    # An agency sees only what was delivered to it: customs never got it, inspection not yet.
+    for agency in (Agency.CUSTOMS, Agency.INSPECTION):
+        officer = web(factories.officer(agency))  # with the second factor verified
+        assert submitted.pre_entry_no not in officer.get("/declarations/").content.decode()

@@ -1,0 +1,192 @@
+"""Idempotent API requests (IETF draft "The Idempotency-Key HTTP Header Field"): an ERP whose connection
+dropped after it submitted sends the same request again with the same key, and gets the first answer
+again instead of a second declaration or a 409.
+
+- The same organisation, key and request (method, path and body) → the first answer again (its status
+  and body), with `Idempotent-Replayed: true`; nothing is done twice.
+- The same key with another request → 422; while the first request with that key is still being
+  answered → 409. Both in the API's error shape, with the header as the field.
+- Only a successful (2xx) answer is kept: a refused request changed nothing (its transaction was rolled
+  back), so a retry simply runs it again.
+- Keys are the organisation's own (another organisation using the same key is a different request) and
+  kept IDEMPOTENCY_KEY_HOURS.
+
+Put `@idempotent` on an API handler (innermost, under `@action`) and `IDEMPOTENCY_KEY` in its
+`@extend_schema(parameters=…)`, which documents the header.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any, TypeVar
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.http.request import RawPostDataException
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from .errors import DomainError
+from .models import IdempotentRequest
+
+HEADER = "Idempotency-Key"
+REPLAYED = "Idempotent-Replayed"
+MAX_KEY_LENGTH = 255
+# A request still "in progress" after this long was abandoned (its worker died, its transaction was
+# rolled back): its key may be used again.
+ABANDONED_AFTER = timedelta(minutes=5)
+
+IDEMPOTENCY_KEY = OpenApiParameter(
+    HEADER,
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=False,
+    description=gettext_lazy(
+        "A unique value the client makes for this request (e.g. a UUID), at most 255 characters. Sent again "
+        "with the same request, it gets the first answer again (header Idempotent-Replayed: true) instead of "
+        "doing it twice; with a different request, 422; while the first is still being answered, 409. Only "
+        "successful answers are kept, for 24 hours, per organisation."
+    ),
+)
+
+
+class IdempotencyError(DomainError):
+    field = HEADER
+
+
+class KeyInvalid(IdempotencyError):
+    status_code = 400
+    code = "invalid"
+
+
+class KeyReused(IdempotencyError):
+    status_code = 422
+    code = "idempotency_key_reused"
+
+
+class KeyInProgress(IdempotencyError):
+    status_code = 409
+    code = "idempotency_key_in_progress"
+
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def idempotent(handler: Handler) -> Handler:
+    """An API handler `(self, request, …)` answering a request with an Idempotency-Key once per key."""
+
+    @functools.wraps(handler)
+    def answer(view: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        raw = request.headers.get(HEADER)
+        organisation_id = getattr(request.user, "organisation_id", None)
+        if raw is None or organisation_id is None:
+            return handler(view, request, *args, **kwargs)
+        claim = request_claim(
+            organisation_id=organisation_id,
+            key=_key(raw),
+            method=request.method or "",
+            path=request.path,
+            digest=_digest(request),
+        )
+        if isinstance(claim, Response):
+            return claim
+        try:
+            with transaction.atomic():  # the work and its kept answer commit together
+                response = handler(view, request, *args, **kwargs)
+                if 200 <= response.status_code < 300:
+                    IdempotentRequest.objects.filter(pk=claim).update(
+                        status=response.status_code, response=response.data
+                    )
+                    return response
+        except BaseException:
+            _release(claim)
+            raise
+        _release(claim)  # not a success: nothing kept, the key may be used again
+        return response
+
+    return answer  # type: ignore[return-value]
+
+
+def request_claim(*, organisation_id: int, key: str, method: str, path: str, digest: str) -> int | Response:
+    """Claim the key for this request (returns the claim's id), or the earlier request's answer to give
+    again; raises when the key is in use by another request or by this one still being answered."""
+    now = timezone.now()
+    for _attempt in range(3):  # an earlier claim expired or was released between two steps: claim again
+        try:
+            with transaction.atomic():
+                return IdempotentRequest.objects.create(
+                    organisation_id=organisation_id,
+                    key=key,
+                    method=method,
+                    path=path[:500],
+                    body_digest=digest,
+                    created_at=now,
+                ).pk
+        except IntegrityError:
+            pass
+        earlier = IdempotentRequest.objects.filter(organisation_id=organisation_id, key=key).first()
+        if earlier is None:
+            continue
+        expired = earlier.created_at <= now - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+        abandoned = earlier.status is None and earlier.created_at <= now - ABANDONED_AFTER
+        if expired or abandoned:
+            IdempotentRequest.objects.filter(pk=earlier.pk, created_at=earlier.created_at).delete()
+            continue
+        if earlier.status is None:
+            raise KeyInProgress(
+                _("A request with this Idempotency-Key is still being answered. Try again in a moment.")
+            )
+        if earlier.body_digest != digest:
+            raise KeyReused(
+                _(
+                    "This Idempotency-Key was already used for a different request. Use a new key for a new "
+                    "request; send the same key only with exactly the same request."
+                )
+            )
+        return Response(earlier.response, status=earlier.status, headers={REPLAYED: "true"})
+    raise KeyInProgress(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+
+
+def requests_expire() -> int:
+    """Forget keys older than IDEMPOTENCY_KEY_HOURS; returns how many."""
+    cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    deleted, _by_model = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
+    return deleted
+
+
+def _release(claim: int) -> None:
+    IdempotentRequest.objects.filter(pk=claim, status__isnull=True).delete()
+
+
+def _key(raw: str) -> str:
+    """The key as sent: a structured-field string ("…") as the draft has it, or bare."""
+    key = raw.strip()
+    if len(key) >= 2 and key[0] == key[-1] == '"':
+        key = key[1:-1]
+    if not key or len(key) > MAX_KEY_LENGTH or not key.isprintable():
+        raise KeyInvalid(
+            _("The Idempotency-Key header must be 1 to %(max)d printable characters.") % {"max": MAX_KEY_LENGTH}
+        )
+    return key
+
+
+def _digest(request: Request) -> str:
+    """What makes two requests the same: method, path and body (JSON compared by value, not by spacing or
+    key order)."""
+    try:
+        body = request._request.body
+    except RawPostDataException:  # a multipart body already read: its parsed values stand for it
+        body = json.dumps(request.data, sort_keys=True, default=str).encode()
+    with contextlib.suppress(ValueError):  # not JSON: compared byte for byte
+        body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
+    return hashlib.sha256(f"{request.method} {request.path}\n".encode() + body).hexdigest()
