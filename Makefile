@@ -8,7 +8,7 @@ SIM_PORT ?= 8001
 PG_URL ?= postgres://postgres@127.0.0.1:5432/singlewindow
 REDIS ?= redis://127.0.0.1:6379/0
 
-.PHONY: simulator run test bench lint typecheck services install pdf-deps system-deps messages check-migrations clean
+.PHONY: keys simulator run test bench lint typecheck services install pdf-deps system-deps messages check-migrations clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -79,8 +79,15 @@ check-migrations: install
 	$(BIN)/python manage.py makemigrations --check --dry-run
 	$(BIN)/python scripts/check_migrations_reversible.py
 
+# A fresh set of secrets in .env for `docker compose up` (never overwrites one).
+keys: install
+	@if [ -e .env ]; then echo ".env exists; remove it first to make new keys" >&2; exit 1; fi
+	@umask 077 && $(BIN)/python manage.py keys > .env && echo "Wrote .env (SECRET_KEY, the portal's and each agency's keys)."
+
 test: install system-deps services lint typecheck check-migrations
-	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/python manage.py check --deploy --fail-level ERROR
+	@# The deploy checks at the level production runs them, with a fresh set of keys (the defaults fail).
+	@set -a && source <($(BIN)/python manage.py keys) && set +a && \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/python manage.py check --deploy --fail-level ERROR
 	DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS) $(BIN)/pytest -p no:cacheprovider
 
 bench: install services

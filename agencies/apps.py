@@ -13,9 +13,11 @@ class AgenciesConfig(AppConfig):
     verbose_name = _("Agencies")
 
     def ready(self) -> None:
-        from declarations.registry import AgencyReceives, register_agency, register_dispatcher
+        from declarations.registry import AgencyReceives, register_agency, register_dispatcher, register_outages
+        from vessels.choices import VESSEL
 
         from . import adapters, checks  # noqa: F401 (checks registers itself)
+        from .circuit import outages
         from .tasks import enqueue
 
         for agency in AGENCIES:
@@ -26,6 +28,8 @@ class AgenciesConfig(AppConfig):
                     agency=agency,
                     categories=adapter.categories,
                     goods=adapter.goods.field_map if adapter.goods else None,
+                    parts={VESSEL: adapter.vessel_parts} if adapter.vessel_parts else {},
                 )
             )
         register_dispatcher(enqueue)
+        register_outages(outages)

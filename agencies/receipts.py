@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from functools import cache
 
+from django.conf import settings
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from lxml import etree
@@ -38,7 +39,9 @@ def _schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMAS / "receipt.xsd")))
 
 
-def parse_receipts(body: bytes) -> list[AgencyEvent]:
+def parse_receipts(body: bytes, *, signer: str) -> list[AgencyEvent]:
+    """The events in a batch `signer` signed; a receipt naming another agency refuses the whole batch
+    (only the key decides whom a receipt speaks for)."""
     if len(body) > MAX_BYTES:
         raise ReceiptError("body larger than 5 MiB")
     try:
@@ -50,7 +53,11 @@ def parse_receipts(body: bytes) -> list[AgencyEvent]:
     if not _schema().validate(root):
         raise ReceiptError(f"not valid against receipt.xsd: {_schema().error_log.last_error}")
     receipts = [root] if root.tag == NS + "Receipt" else list(root)
-    return [_event(receipt) for receipt in receipts]
+    events = [_event(receipt) for receipt in receipts]
+    # A batch kept before agencies had keys (signer "") was checked under the shared secret then.
+    if signer and (others := sorted({event.agency for event in events} - {signer})):
+        raise ReceiptError(f"signed by {signer} but speaks for {', '.join(others)}")
+    return events
 
 
 def _text(element: etree._Element, name: str) -> str:
@@ -79,10 +86,13 @@ def _event(receipt: etree._Element) -> AgencyEvent:
             data["result"] = result
     duties = receipt.find(NS + "Duties")
     if duties is not None:
-        try:
-            data["amount"] = str(Decimal((duties.text or "").strip()))
+        try:  # receipt.xsd bounds it (18 digits, 2 decimals, not negative); stored as text, never a float
+            amount = Decimal((duties.text or "").strip())
         except InvalidOperation:
             raise ReceiptError("duties amount is not a number") from None
+        if not (amount.is_finite() and 0 <= amount < Decimal(10) ** 16):
+            raise ReceiptError("duties amount out of bounds")
+        data["amount"] = str(amount.quantize(Decimal("0.01")))
         data["currency"] = duties.get("currency", "CNY")
     if payment := _text(receipt, "Payment"):
         data["payment"] = payment
@@ -115,30 +125,34 @@ def receipts_record(*, batch_id: int) -> Recorded | None:
         if own is None:
             return None  # recorded already, or another task is recording it now
         batches = [own, *waiting.exclude(pk=batch_id).order_by("pk")[: COALESCE - 1]]
-        bodies = [bytes(batch.body) for batch in batches]
+        signed = [(bytes(batch.body), batch.agency) for batch in batches]
         try:
             with transaction.atomic():
-                recorded = events_record(events=[event for body in bodies for event in parse_receipts(body)])
+                recorded = events_record(
+                    events=[event for body, agency in signed for event in parse_receipts(body, signer=agency)]
+                )
         except (DatabaseError, ReceiptError, ValueError):
             # One batch must not hold up the others: record them one by one, quarantining what fails.
-            recorded = _record_one_by_one(bodies)
+            recorded = _record_one_by_one(signed)
         if recorded.unknown_messages:
             unknown = ", ".join(sorted(set(recorded.unknown_messages))[:5])
-            for body in bodies:
+            for body, agency in signed:
                 if any(message_id in body.decode("utf-8", "replace") for message_id in recorded.unknown_messages):
-                    quarantine(body=body, reason=f"receipts for unknown messages: {unknown}", remote_addr="")
+                    quarantine(
+                        body=body, reason=f"receipts for unknown messages: {unknown}", remote_addr="", agency=agency
+                    )
         ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
         return recorded
 
 
-def _record_one_by_one(bodies: list[bytes]) -> Recorded:
+def _record_one_by_one(signed: list[tuple[bytes, str]]) -> Recorded:
     total = Recorded()
-    for body in bodies:
+    for body, agency in signed:
         try:
             with transaction.atomic():
-                recorded = events_record(events=parse_receipts(body))
+                recorded = events_record(events=parse_receipts(body, signer=agency))
         except (DatabaseError, ReceiptError, ValueError) as error:
-            quarantine(body=body, reason=f"could not be recorded: {error}"[:500], remote_addr="")
+            quarantine(body=body, reason=f"could not be recorded: {error}"[:500], remote_addr="", agency=agency)
             continue
         total.stored += recorded.stored
         total.duplicates += recorded.duplicates
@@ -146,14 +160,30 @@ def _record_one_by_one(bodies: list[bytes]) -> Recorded:
     return total
 
 
-def batches_due(*, older_than_seconds: int) -> list[int]:
-    cutoff = timezone.now() - timedelta(seconds=older_than_seconds)
-    return list(
-        ReceiptBatch.objects.filter(processed_at=None, received_at__lte=cutoff).values_list("pk", flat=True)[:500]
+def batches_due(*, limit: int = 500) -> list[int]:
+    """Batches not recorded whose lease is over (their task lost with a broker or a worker), oldest first;
+    leased again, so a batch whose task is still queued is not queued twice."""
+    now = timezone.now()
+    with transaction.atomic():
+        due = list(
+            ReceiptBatch.objects.select_for_update(skip_locked=True)
+            .filter(processed_at=None, lease_until__lte=now)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        ReceiptBatch.objects.filter(pk__in=due).update(lease_until=lease_end())
+    return due
+
+
+def lease_end() -> datetime:
+    """Until when queued work is left to its task before the sweep queues it again."""
+    return timezone.now() + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+
+
+def quarantine(*, body: bytes, reason: str, remote_addr: str, agency: str) -> QuarantinedReceipt:
+    """Keep a batch that cannot be recorded, with its reason and the agency whose key signed it."""
+    item = QuarantinedReceipt.objects.create(
+        body=body, reason=reason[:500], remote_addr=remote_addr[:64], agency=agency
     )
-
-
-def quarantine(*, body: bytes, reason: str, remote_addr: str) -> QuarantinedReceipt:
-    item = QuarantinedReceipt.objects.create(body=body, reason=reason[:500], remote_addr=remote_addr[:64])
-    log.error("receipt quarantined (#%s from %s): %s", item.pk, remote_addr or "?", reason)
+    log.error("receipt quarantined (#%s signed by %s from %s): %s", item.pk, agency or "?", remote_addr or "?", reason)
     return item

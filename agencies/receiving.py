@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from .models import QuarantinedReceipt, ReceiptBatch
-from .receipts import ReceiptError, parse_receipts, quarantine
+from .receipts import ReceiptError, lease_end, parse_receipts, quarantine
 from .tasks import record_receipts
 
 
@@ -21,13 +21,16 @@ class Outcome:
 
 
 @transaction.atomic
-def receipts_accept(*, body: bytes, remote_addr: str = "") -> Outcome:
-    """Check a batch of receipts and keep it; its events are recorded by receipts_record() after commit
-    (a task in production, at once when tasks run in-process). Unreadable batches are quarantined."""
+def receipts_accept(*, body: bytes, agency: str, remote_addr: str = "") -> Outcome:
+    """Check a batch of receipts `agency` signed and keep it; its events are recorded by receipts_record()
+    after commit (a task in production, at once when tasks run in-process). Unreadable batches, and
+    batches with a receipt speaking for another agency, are quarantined."""
     try:
-        parse_receipts(body)
+        parse_receipts(body, signer=agency)
     except (ReceiptError, ValueError) as error:
-        return Outcome(None, quarantine(body=body, reason=str(error), remote_addr=remote_addr))
-    batch = ReceiptBatch.objects.create(body=body)
-    transaction.on_commit(lambda: record_receipts.delay(batch.pk))
+        return Outcome(None, quarantine(body=body, reason=str(error), remote_addr=remote_addr, agency=agency))
+    batch = ReceiptBatch.objects.create(body=body, agency=agency, lease_until=lease_end())
+    # The batch is kept: if the broker is down now, the agency still gets its 202 (it must not send the
+    # batch again) and the sweep records the batch later.
+    transaction.on_commit(lambda: record_receipts.delay(batch.pk), robust=True)
     return Outcome(batch, None)

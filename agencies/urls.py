@@ -2,8 +2,9 @@
 
 from django.urls import path
 
-from .views import receipt_gateway
+from .views import credit_gateway, receipt_gateway
 
 urlpatterns = [
     path("api/v1/agency-gateway/receipts/", receipt_gateway, name="receipt-gateway"),
+    path("api/v1/agency-gateway/credit-records/", credit_gateway, name="credit-gateway"),
 ]

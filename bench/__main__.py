@@ -1,10 +1,14 @@
 """`make bench`: one line per figure, `bench: NAME VALUE UNIT`, on the production services.
 
 Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migrated and loaded here.
+Every run opens with two yardsticks of the machine (calib_python_ms, calib_pg_tps: bench/calibration.py).
 BENCH_GROUP picks one group of figures (comma-separated): declarations (validate_ms_p50, items_typed,
 items_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50, certificate_pdf_kb,
-crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio), credit
-(lane_ms_p50, inspection_rate_<class>_pct, reclassify_per_s over BENCH_CREDIT_FIRMS firms); all by default.
+crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio), chaos
+(chaos_p95_s, chaos_queue_peak_per_branch, chaos_doubled_releases: bench/chaos.py), credit
+(lane_ms_p50, inspection_rate_<class>_pct, reclassify_per_s over BENCH_CREDIT_FIRMS firms), outage
+(outage_recovery_s: BENCH_OUTAGE_BRANCHES branches delivered after their agency returns, bench/outage.py);
+all by default.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from bench import commands
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = ("declarations", "import", "vessels", "submit", "e2e", "credit")
+GROUPS = ("declarations", "import", "vessels", "submit", "e2e", "chaos", "credit", "outage")
 
 
 def report(name: str, value: float, unit: str) -> None:
@@ -36,7 +40,10 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     call_command("load_reference_data", verbosity=0)
-    from . import credit, e2e, figures, interchange, vessels
+    from . import calibration, credit, e2e, figures, interchange, vessels
+
+    calibration.python_ms(report)
+    calibration.pg_tps(report)
 
     wanted = {g.strip() for g in os.environ.get("BENCH_GROUP", "").split(",") if g.strip()} or set(GROUPS)
     unknown = wanted - set(GROUPS)
@@ -56,6 +63,14 @@ def main() -> None:
         figures.submit_per_s(setup, report, server=_server)
     if "e2e" in wanted:
         e2e.figures(setup, report, figures.draft)
+    if "chaos" in wanted:
+        from . import chaos
+
+        chaos.figures(setup, report, figures.draft)
+    if "outage" in wanted:
+        from . import outage
+
+        outage.outage_recovery_s(setup, report, figures.draft)
     if "credit" in wanted:
         from declarations.selectors import working_copy
 

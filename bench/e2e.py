@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import statistics
 import subprocess
 import time
@@ -15,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from django.conf import settings
 from django.db.models import Max
 
 from agencies.models import ReceiptBatch
@@ -33,49 +33,70 @@ OFFERED_PER_S = float(os.environ.get("BENCH_E2E_OFFERED_PER_S", "55"))
 AGENCY_ANSWER_MS = 300
 
 
+class Shape:
+    """The running processes of the production shape, by name; a fault run kills and restarts them."""
+
+    def __init__(self, env: dict[str, str]) -> None:
+        self.env = env
+        self.processes: dict[str, subprocess.Popen] = {}
+
+    def start(self, name: str) -> None:
+        quiet = subprocess.DEVNULL
+        # Each in its own process group, so a kill takes a worker's pool children with it.
+        if name == "simulator":
+            process = subprocess.Popen(
+                commands.simulator(SIM_PORT), cwd=ROOT, env=self.env, start_new_session=True, stdout=quiet
+            )
+        elif name == "web":
+            process = subprocess.Popen(commands.web(WEB_PORT), cwd=ROOT, env=self.env, start_new_session=True)
+        else:
+            schedule = str(ROOT / "var" / "bench-beat-schedule")
+            process = subprocess.Popen(
+                commands.worker(schedule), cwd=ROOT, env=self.env, start_new_session=True, stderr=quiet
+            )
+        self.processes[name] = process
+
+    def kill(self, name: str, sig: int = signal.SIGTERM) -> None:
+        process = self.processes[name]
+        if process.poll() is None:
+            os.killpg(process.pid, sig)
+        try:
+            process.wait(20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(10)
+
+    def restart(self, name: str) -> None:
+        self.kill(name)
+        self.start(name)
+
+
 @contextmanager
-def production_shape() -> Iterator[None]:
+def production_shape(**overrides: str) -> Iterator[Shape]:
+    """The processes, with `overrides` added to their environment."""
     env = {
         **os.environ,
         "DEBUG": "0",
         "LOG_LEVEL": "WARNING",
         "SIMULATOR_URL": f"http://127.0.0.1:{SIM_PORT}",
         "PORTAL_RECEIPTS_URL": f"http://127.0.0.1:{WEB_PORT}/api/v1/agency-gateway/receipts/",
-        "AGENCY_SECRET": settings.AGENCY_SECRET,
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        **overrides,
     }
     from singlewindow.celery import app
 
     app.control.purge()
-    processes = [
-        subprocess.Popen(
-            commands.simulator(SIM_PORT),
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(
-            commands.web(WEB_PORT),
-            cwd=ROOT,
-            env=env,
-        ),
-        subprocess.Popen(
-            commands.worker(str(ROOT / "var" / "bench-beat-schedule")),
-            cwd=ROOT,
-            env=env,
-            stderr=subprocess.DEVNULL,
-        ),
-    ]
+    shape = Shape(env)
+    for name in ("simulator", "web", "worker"):
+        shape.start(name)
     try:
         _wait(f"http://127.0.0.1:{SIM_PORT}/_sim/health")
         _wait(f"http://127.0.0.1:{WEB_PORT}/healthz")
         time.sleep(2)  # the worker
-        yield
+        yield shape
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(20)
+        for name in list(shape.processes):
+            shape.kill(name)
 
 
 def _wait(url: str) -> None:
@@ -88,15 +109,17 @@ def _wait(url: str) -> None:
     raise RuntimeError(f"{url} did not come up")
 
 
-def _simulator(config_changes: dict[str, Any]) -> None:
+def configure_simulator(config_changes: dict[str, Any], only: str | None = None) -> None:
+    """Change every agency's settings (or one agency's) in the running simulator."""
     url = f"http://127.0.0.1:{SIM_PORT}/_sim/config"
     config = requests.get(url, timeout=5).json()
-    for agency in config["agencies"].values():
-        agency.update(config_changes)
+    for name, agency in config["agencies"].items():
+        if only in (None, name):
+            agency.update(config_changes)
     requests.put(url, data=json.dumps(config), headers={"Content-Type": "application/json"}, timeout=5)
 
 
-def _submit_all(ids: list[int], token: str, clients: int, rate: float | None = None) -> dict[int, float]:
+def submit_all(ids: list[int], token: str, clients: int, rate: float | None = None) -> dict[int, float]:
     """Submit every declaration through the API; with a rate, at that many per second (open loop:
     declaration i is due at i / rate seconds, whatever happened to the ones before)."""
     started: dict[int, float] = {}
@@ -119,7 +142,7 @@ def _submit_all(ids: list[int], token: str, clients: int, rate: float | None = N
     return started
 
 
-def _release_times(ids: list[int], timeout: float) -> dict[int, float]:
+def release_times(ids: list[int], timeout: float) -> dict[int, float]:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if Declaration.objects.filter(pk__in=ids, status="released").count() == len(ids):
@@ -143,9 +166,9 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declarat
     ids = [draft(setup["user"], 2).pk for _ in range(E2E_DECLARATIONS + PARALLEL_SAMPLES)]
     load, sequential = ids[:E2E_DECLARATIONS], ids[E2E_DECLARATIONS:]
     with production_shape():
-        _simulator({"delay_ms": 0})
-        started = _submit_all(load, setup["token"], clients=8, rate=OFFERED_PER_S)
-        done = _release_times(load, timeout=300)
+        configure_simulator({"delay_ms": 0})
+        started = submit_all(load, setup["token"], clients=8, rate=OFFERED_PER_S)
+        done = release_times(load, timeout=300)
         latencies = sorted((done[pk] - started[pk]) * 1000 for pk in load)
         elapsed = max(done.values()) - min(started.values())
         print(f"bench-note: e2e offered {OFFERED_PER_S:.0f}/s over {len(load)} declarations", flush=True)
@@ -153,9 +176,9 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declarat
         report("e2e_p95_ms", round(latencies[int(len(latencies) * 0.95) - 1]), "ms")
 
         # Each agency answers (received, accepted, released) over AGENCY_ANSWER_MS; one at a time.
-        _simulator({"delay_ms": AGENCY_ANSWER_MS // 3, "duties": False})
+        configure_simulator({"delay_ms": AGENCY_ANSWER_MS // 3, "duties": False})
         samples = []
         for pk in sequential:
-            start = _submit_all([pk], setup["token"], clients=1)[pk]
-            samples.append((_release_times([pk], timeout=30)[pk] - start) * 1000)
+            start = submit_all([pk], setup["token"], clients=1)[pk]
+            samples.append((release_times([pk], timeout=30)[pk] - start) * 1000)
         report("fanout_parallel_ratio", round(statistics.median(samples) / AGENCY_ANSWER_MS, 2), "ratio")

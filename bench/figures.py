@@ -11,7 +11,6 @@ from typing import Any
 import requests
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from rest_framework.authtoken.models import Token
 
 from agencies.dataitems import data_items
 from declarations import services
@@ -20,6 +19,7 @@ from declarations.examples import blank_pdf, example_containers, example_header,
 from declarations.models import Declaration
 from declarations.validation import validate
 from licensing.models import Qualification, QualificationKind
+from singlewindow import tokens
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import Organisation, User
 
@@ -49,8 +49,8 @@ def setup() -> dict[str, Any]:
         defaults={"organisation": org, "valid_from": "2020-01-01"},
     )
     user, _ = User.objects.get_or_create(username="bench_clerk", defaults={"organisation": org})
-    token, _ = Token.objects.get_or_create(user=user)
-    return {"user": user, "token": token.key}
+    _token, key = tokens.token_create(user=user, name="bench")
+    return {"user": user, "token": key}
 
 
 def draft(user: User, lines: int) -> Declaration:

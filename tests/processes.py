@@ -77,7 +77,7 @@ def simulator(live_server: Any) -> Iterator[Simulator]:
     env = {
         **os.environ,
         "PORTAL_RECEIPTS_URL": f"{live_server.url}/api/v1/agency-gateway/receipts/",
-        "AGENCY_SECRET": settings.AGENCY_SECRET,
+        **settings.SIMULATOR_KEYS_ENV,
     }
     process = subprocess.Popen(
         commands.simulator(port),
@@ -141,10 +141,10 @@ def worker(simulator: Simulator, tmp_path: Path) -> Iterator[Worker]:
         "CELERY_BROKER_URL": celery_app.conf.broker_url,
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "SIMULATOR_URL": simulator.url,
-        "AGENCY_SECRET": settings.AGENCY_SECRET,
         "DELIVERY_BACKOFF_SECONDS": "0.2",
         "DELIVERY_LEASE_SECONDS": "3",
         "DELIVERY_SWEEP_SECONDS": "1",
+        "AGENCY_PROBE_SECONDS": "1",  # an agency that is down is tried again every second
         "DELIVERY_TIMEOUT_SECONDS": "3",
         "BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
     }

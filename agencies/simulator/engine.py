@@ -7,9 +7,7 @@ half an update, and a seeded configuration makes the same decisions for the same
 
 from __future__ import annotations
 
-import hashlib
 import heapq
-import hmac
 import itertools
 import json
 import logging
@@ -26,7 +24,18 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from lxml import etree
+
+from singlewindow.signatures import (
+    KeyTextError,
+    development_private_text,
+    key_id,
+    private_key,
+    public_key,
+    public_text,
+    verify,
+)
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +44,6 @@ SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 MAX_MESSAGE_BYTES = 5 * 1024 * 1024
 MAX_BATCH = 1000  # the receipt schema's limit per <Receipts>
 DEFAULT_PORTAL_URL = "http://127.0.0.1:8000/api/v1/agency-gateway/receipts/"
-DEFAULT_SECRET = "insecure-agency-secret"  # noqa: S105 - the development default the portal shares
 # Every agency the portal has a folder for (agencies/<agency>/adapter.py): the simulator imports nothing
 # of the portal, so it reads the folders.
 DEFAULT_AGENCIES = tuple(sorted(p.parent.name for p in Path(__file__).resolve().parents[1].glob("*/adapter.py")))
@@ -63,7 +71,8 @@ AGENCY_DEFAULTS: dict[str, Any] = {
     "payment": "paid",
 }
 RULE_KEYS = {"hs_chapter", "field", "equals", "ratio", "decision", "reason", "report_field"}
-TOP_KEYS = {"portal_url", "secret", "seed", "agencies"}
+# "portal_key_ids" is what GET shows of the keys: a configuration read and PUT back keeps the keys it had.
+TOP_KEYS = {"portal_url", "portal_public_keys", "portal_key_ids", "keys", "seed", "agencies"}
 
 
 class ConfigError(ValueError):
@@ -77,12 +86,19 @@ class InvalidMessage(ValueError):
 # --- configuration -------------------------------------------------------------------------------
 
 
-def env_defaults() -> tuple[str, str]:
-    """The portal URL and secret from the environment: what a configuration leaves out."""
+def env_defaults() -> tuple[str, list[str]]:
+    """The portal URL and public keys from the environment: what a configuration leaves out. Unset,
+    the keys are the published development ones (as the portal's are)."""
+    keys = [key.strip() for key in os.environ.get("PORTAL_PUBLIC_KEY", "").split(",") if key.strip()]
     return (
         os.environ.get("PORTAL_RECEIPTS_URL") or DEFAULT_PORTAL_URL,
-        os.environ.get("AGENCY_SECRET") or DEFAULT_SECRET,
+        keys or [public_text(development_private_text("portal"))],
     )
+
+
+def agency_key_default(agency: str) -> str:
+    """An agency's private key: AGENCY_<AGENCY>_PRIVATE_KEY, or its development key."""
+    return os.environ.get(f"AGENCY_{agency.upper()}_PRIVATE_KEY") or development_private_text(agency)
 
 
 def default_config() -> dict[str, Any]:
@@ -106,13 +122,16 @@ def normalise_config(data: Any) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ConfigError("the configuration must be a JSON object")
     _no_unknown(data, TOP_KEYS, "configuration")
-    portal_url, secret = env_defaults()
+    portal_url, portal_keys = env_defaults()
     portal_url = data.get("portal_url") or portal_url
-    secret = data.get("secret") or secret
+    portal_keys = data.get("portal_public_keys") or portal_keys
     if not isinstance(portal_url, str) or not portal_url.startswith(("http://", "https://")):
         raise ConfigError("portal_url must be an http:// or https:// URL")
-    if not isinstance(secret, str):
-        raise ConfigError("secret must be a string")
+    if not isinstance(portal_keys, list) or not all(isinstance(key, str) for key in portal_keys):
+        raise ConfigError("portal_public_keys must be a list of keys")
+    keys = data.get("keys") or {}
+    if not isinstance(keys, dict) or not all(isinstance(key, str) for key in keys.values()):
+        raise ConfigError("keys must map agencies to their private keys")
     seed = data.get("seed")
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | str)):
         raise ConfigError("seed must be an integer or a string")
@@ -121,16 +140,33 @@ def normalise_config(data: Any) -> dict[str, Any]:
         raise ConfigError("agencies must be an object naming at least one agency")
     return {
         "portal_url": portal_url,
-        "secret": secret,
+        "portal_public_keys": _public_keys(portal_keys),
+        "keys": {name: _private_key(name, keys.get(name) or agency_key_default(name)) for name in agencies},
         "seed": seed,
         "agencies": {name: _agency_config(name, value) for name, value in agencies.items()},
     }
 
 
+def _public_keys(texts: list[str]) -> dict[str, Ed25519PublicKey]:
+    try:
+        return {key_id(text): public_key(text) for text in texts}
+    except KeyTextError as error:
+        raise ConfigError(f"portal_public_keys: {error}") from None
+
+
+def _private_key(agency: str, text: str) -> Ed25519PrivateKey:
+    try:
+        return private_key(text)
+    except KeyTextError as error:
+        raise ConfigError(f"keys.{agency}: {error}") from None
+
+
 def public_config(config: dict[str, Any]) -> dict[str, Any]:
-    """The configuration as GET /_sim/config shows it: without the shared secret, which anyone who can
-    reach the control API could otherwise use to sign receipts the portal would trust."""
-    return {key: value for key, value in config.items() if key != "secret"}
+    """The configuration as GET /_sim/config shows it: key ids only, never the agencies' private keys,
+    which anyone who can reach the control API could otherwise use to sign receipts the portal trusts."""
+    shown = {key: value for key, value in config.items() if key not in ("keys", "portal_public_keys")}
+    shown["portal_key_ids"] = sorted(config["portal_public_keys"])
+    return shown
 
 
 def _no_unknown(data: dict[str, Any], allowed: set[str], where: str) -> None:
@@ -224,14 +260,10 @@ def _random(seed: int | str | None) -> random.Random:
 # --- messages ------------------------------------------------------------------------------------
 
 
-def signature(body: bytes, secret: str) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-def signature_valid(body: bytes, header: str | None, secret: str) -> bool:
-    if not header:
-        return False
-    return hmac.compare_digest(signature(body, secret).encode(), header.encode("utf-8", "replace"))
+def portal_signed(body: bytes, key_id_header: str | None, signature: str | None, keys: dict[str, Any]) -> bool:
+    """Whether the portal signed `body` with one of the keys the agency holds for it."""
+    key = keys.get(key_id_header or "")
+    return key is not None and verify(body, signature, key)
 
 
 def parse_message(body: bytes) -> etree._Element:
@@ -490,6 +522,7 @@ class Pending:
 
     receipt_id: str
     message_id: str
+    agency: str  # whose key signs it
     body: bytes
     generation: int  # reset() bumps the engine's; an older batch is dropped instead of retried
     duplicate: bool = False  # send once more, in the batch after the one that carried it
@@ -547,7 +580,9 @@ class Engine:
 
     # messages
 
-    def handle_message(self, agency: str, message_id: str | None, signature_header: str | None, body: bytes) -> Answer:
+    def handle_message(
+        self, agency: str, message_id: str | None, key_id_header: str | None, signature_header: str | None, body: bytes
+    ) -> Answer:
         arrived = time.monotonic()
         issued_base = datetime.now().astimezone()
         with self._lock:
@@ -559,8 +594,8 @@ class Engine:
             return Answer(404, {"error": f"unknown agency {agency!r}"})
         if settings["down"]:
             return Answer(503, {"error": f"{agency} is down"})
-        if not signature_valid(body, signature_header, config["secret"]):
-            return Answer(401, {"error": "missing or wrong X-Signature"})
+        if not portal_signed(body, key_id_header, signature_header, config["portal_public_keys"]):
+            return Answer(401, {"error": "missing or wrong X-Signature, or an unknown X-Key-Id"})
         if not message_id or not TOKEN.fullmatch(message_id):
             return Answer(400, {"error": "X-Message-Id must be 1-64 characters A-Z a-z 0-9 _ . : -"})
         with self._lock:
@@ -616,7 +651,7 @@ class Engine:
                 payment=settings["payment"],
             )
             duplicate = bool(settings["duplicate_ratio"]) and self._rng.random() < settings["duplicate_ratio"]
-            items.append(Pending(receipt_id, message_id, body, self._generation, duplicate))
+            items.append(Pending(receipt_id, message_id, agency, body, self._generation, duplicate))
         if settings["reorder"]:
             due = [arrived + delay_ms * len(names) / 1000] * len(names)
             items.reverse()
@@ -642,7 +677,7 @@ class Engine:
         with self._lock:
             for item in batch:
                 if item.duplicate and item.generation == self._generation:
-                    copy = Pending(item.receipt_id, item.message_id, item.body, item.generation)
+                    copy = Pending(item.receipt_id, item.message_id, item.agency, item.body, item.generation)
                     heapq.heappush(self._queue, (now, next(self._order), copy))
 
     def current(self, batch: list[Pending]) -> bool:
@@ -650,7 +685,7 @@ class Engine:
         with self._lock:
             return bool(batch) and batch[0].generation == self._generation
 
-    def destination(self) -> tuple[str, str]:
-        """(portal URL, secret) as configured right now."""
+    def destination(self) -> tuple[str, dict[str, Ed25519PrivateKey]]:
+        """(portal URL, each agency's private key) as configured right now."""
         with self._lock:
-            return self.config["portal_url"], self.config["secret"]
+            return self.config["portal_url"], self.config["keys"]

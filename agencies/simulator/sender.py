@@ -2,8 +2,9 @@
 
 Real agencies batch (protocol section 2), and one request per receipt at 100 messages a second would be
 hundreds of portal requests a second. So the thread wakes every ~20 ms, takes everything due across all
-messages and agencies (at most 1,000, the schema's limit) and posts it as one signed <Receipts> over a
-kept-alive connection. A batch the portal could not take (5xx, no answer) is retried with backoff before
+messages and agencies (at most 1,000, the schema's limit) and posts it as one <Receipts> per agency,
+each signed with that agency's key (the portal believes a receipt speaks for the agency whose key signed
+it), over a kept-alive connection. A batch the portal could not take (5xx, no answer) is retried with backoff before
 anything newer is sent; a batch it refused (4xx, quarantined on its side) is logged and dropped.
 """
 
@@ -14,7 +15,11 @@ import logging
 import threading
 from urllib.parse import urlsplit
 
-from .engine import MAX_BATCH, Engine, Pending, envelope, signature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from singlewindow.signatures import sign, signing_key_id
+
+from .engine import MAX_BATCH, Engine, Pending, envelope
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +55,8 @@ class Sender(threading.Thread):
             try:
                 batch = self.engine.take_due(MAX_BATCH)
                 if batch:
-                    self._deliver(batch)
+                    for agency in dict.fromkeys(item.agency for item in batch):  # in order of first receipt
+                        self._deliver([item for item in batch if item.agency == agency])
                 else:
                     self._stopping.wait(self.interval)
             except Exception:  # never let one bad batch end the thread: nothing would be sent again
@@ -58,12 +64,12 @@ class Sender(threading.Thread):
                 self._stopping.wait(self.interval)
 
     def _deliver(self, batch: list[Pending]) -> None:
-        """Post one batch until the portal takes or refuses it, the simulator is reset, or it stops."""
+        """Post one agency's batch until the portal takes or refuses it, the simulator is reset, or it stops."""
         body = envelope(item.body for item in batch)
         backoff = self.first_backoff
         while not self._stopping.is_set():
-            url, secret = self.engine.destination()  # re-read: a PUT /_sim/config applies at once
-            status = self._post(url, body, signature(body, secret))
+            url, keys = self.engine.destination()  # re-read: a PUT /_sim/config applies at once
+            status = self._post(url, body, keys[batch[0].agency])
             if status is not None and 200 <= status < 300:
                 self.engine.sent(batch)
                 return
@@ -86,11 +92,11 @@ class Sender(threading.Thread):
             self._stopping.wait(backoff)
             backoff = min(backoff * 2, self.max_backoff)
 
-    def _post(self, url: str, body: bytes, signed: str) -> int | None:
+    def _post(self, url: str, body: bytes, key: Ed25519PrivateKey) -> int | None:
         """The portal's HTTP status, or None when it could not be reached."""
         parts = urlsplit(url)
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        headers = {"Content-Type": "application/xml", "X-Signature": signed}
+        headers = {"Content-Type": "application/xml", "X-Key-Id": signing_key_id(key), "X-Signature": sign(body, key)}
         for attempt in (1, 2):
             connection = self._connect(parts.scheme, parts.hostname or "", parts.port)
             try:

@@ -90,7 +90,11 @@ class Handler(BaseHTTPRequestHandler):
             return
         try:
             answer = self.server.engine.handle_message(
-                match.group(1), self.headers.get("X-Message-Id"), self.headers.get("X-Signature"), body
+                match.group(1),
+                self.headers.get("X-Message-Id"),
+                self.headers.get("X-Key-Id"),
+                self.headers.get("X-Signature"),
+                body,
             )
         except Exception:
             log.exception("failed to handle a message for %s", match.group(1))

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import itertools
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from xml.sax.saxutils import escape
 
+from django.conf import settings
 from django.test import Client, TestCase
 from django.utils import timezone
 
-from agencies.signing import signature
 from declarations.models import Declaration, Delivery
+from singlewindow.signatures import private_key, sign, signing_key_id
 
 _ids = itertools.count(1)
 START = timezone.now()
@@ -45,9 +47,20 @@ def envelope(*receipts: str) -> bytes:
     return ('<Receipts xmlns="urn:singlewindow:receipt:1">' + "".join(receipts) + "</Receipts>").encode()
 
 
-def post(client: Client, body: bytes, *, signed: bool = True, sig: str | None = None):  # type: ignore[no-untyped-def]
-    """Post a batch as an agency would; the batch's events are recorded after the commit, as in production."""
-    headers = {"HTTP_X_SIGNATURE": sig or signature(body)} if signed else {}
+def signed_by(agency: str, body: bytes) -> dict[str, str]:
+    """The headers of `body` signed with `agency`'s key, as the test client takes them."""
+    key = private_key(settings.TEST_PRIVATE_KEYS[agency])
+    return {"HTTP_X_KEY_ID": signing_key_id(key), "HTTP_X_SIGNATURE": sign(body, key)}
+
+
+def post(client: Client, body: bytes, *, signed: bool = True, sig: str | None = None, agency: str | None = None):  # type: ignore[no-untyped-def]
+    """Post a batch as an agency would (signed by `agency`, or by the agency its first receipt names); the
+    batch's events are recorded after the commit, as in production."""
+    named = re.search(rb"<Agency>([a-z]+)</Agency>", body)
+    signer = agency or (named.group(1).decode() if named else "customs")
+    headers = signed_by(signer, body) if signed else {}
+    if sig is not None:
+        headers["HTTP_X_SIGNATURE"] = sig
     with TestCase.captureOnCommitCallbacks(execute=True):
         return client.post("/api/v1/agency-gateway/receipts/", body, content_type="application/xml", **headers)
 

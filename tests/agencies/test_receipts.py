@@ -12,6 +12,7 @@ from declarations.timeline import timeline_for
 from singlewindow.models import User
 
 from .. import factories
+from ..clients import web
 from .receipts import branch, envelope, post, receipt, release_all
 
 pytestmark = pytest.mark.django_db
@@ -166,6 +167,7 @@ def test_the_timeline_api_and_the_officers_shared_view(client: Client, submitted
 
     from singlewindow.choices import Agency
 
+    factories.delivered(submitted)  # officers see what was delivered to their agency
     release_all(client, submitted)
     api = APIClient()
     api.force_authenticate(user_a)
@@ -187,12 +189,12 @@ def test_officers_see_what_was_submitted_not_the_firms_corrections(
 ) -> None:
     from singlewindow.choices import Agency
 
+    factories.delivered(submitted)  # officers see what was delivered to their agency
     customs = branch(submitted, "customs")
     post(client, envelope(receipt(customs, "rejected", 1, reason="提单号有误", field="DecHead/BillNo")))
     submitted.refresh_from_db()
     services.declaration_save_draft(declaration=submitted, user=user_a, header={"bill_of_lading": "FIXED123456"})
-    officer = Client()
-    officer.force_login(factories.officer(Agency.CUSTOMS))
+    officer = web(factories.officer(Agency.CUSTOMS))  # with the second factor verified
     page = officer.get(f"/declarations/{submitted.pk}/").content.decode()
     assert "COSU6234567890" in page and "FIXED123456" not in page
     assert "提单号有误" in page

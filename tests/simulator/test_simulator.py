@@ -6,8 +6,6 @@ No database: nothing here asks for the db fixture.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import subprocess
 import sys
@@ -27,17 +25,43 @@ import pytest
 import requests
 from lxml import etree
 
+from singlewindow.signatures import (
+    development_private_text,
+    key_id,
+    private_key,
+    public_key,
+    public_text,
+    signing_key_id,
+    verify,
+)
+from singlewindow.signatures import sign as signature
+
 ROOT = Path(__file__).resolve().parents[2]
 SCHEMAS = ROOT / "agencies" / "schemas"
-SECRET = "simulator-test-secret"
+# The keys this test's simulator is started with: the portal's, and each agency's (not the development keys).
+KEYS = {
+    name: development_private_text(f"simulator test: {name}") for name in ("portal", "customs", "inspection", "port")
+}
+KEYS_ENV = {
+    "PORTAL_PUBLIC_KEY": public_text(KEYS["portal"]),
+    **{f"AGENCY_{name.upper()}_PRIVATE_KEY": key for name, key in KEYS.items() if name != "portal"},
+}
 R = "{urn:singlewindow:receipt:1}"
 CUSTOMS_NS = "urn:singlewindow:customs:declaration:1"
 INSPECTION_NS = "urn:singlewindow:inspection:declaration:1"
 RELEASE_WITH_DUTIES = ["received", "accepted", "duties_assessed", "payment", "released"]
 
 
-def sign(body: bytes, secret: str = SECRET) -> str:
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def sign(body: bytes, key: str = KEYS["portal"]) -> dict[str, str]:
+    """The headers of `body` signed as the portal signs its messages (or with another key)."""
+    private = private_key(key)
+    return {"X-Key-Id": signing_key_id(private), "X-Signature": signature(body, private)}
+
+
+def signed_by_agency(body: bytes, headers: Any, agency: str) -> bool:
+    """Whether a receipt batch carries `agency`'s signature and key id."""
+    public = public_text(KEYS[agency])
+    return headers["X-Key-Id"] == key_id(public) and verify(body, headers["X-Signature"], public_key(public))
 
 
 @cache
@@ -198,7 +222,7 @@ def sink() -> Iterator[Sink]:
 def simulator_url(sink: Sink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`python -m agencies.simulator --port 0` as a subprocess; its "listening" line names the port."""
     log = tmp_path_factory.mktemp("simulator") / "stderr.log"
-    env = {**os.environ, "PORTAL_RECEIPTS_URL": sink.url, "AGENCY_SECRET": SECRET}
+    env = {**os.environ, "PORTAL_RECEIPTS_URL": sink.url, **KEYS_ENV}
     env.pop("SIMULATOR_CONFIG", None)
     with log.open("w") as stderr:
         process = subprocess.Popen(
@@ -229,7 +253,7 @@ class Simulator:
     def send(self, agency: str, message_id: str, body: bytes, *, signature: str | None = "sign") -> requests.Response:
         headers = {"Content-Type": "application/xml", "X-Message-Id": message_id}
         if signature is not None:
-            headers["X-Signature"] = sign(body) if signature == "sign" else signature
+            headers.update(sign(body) if signature == "sign" else {**sign(body), "X-Signature": signature})
         return self.http.post(f"{self.url}/agencies/{agency}/messages", data=body, headers=headers, timeout=10)
 
     def configure(self, agencies: dict[str, Any], **top: Any) -> None:
@@ -278,9 +302,23 @@ def test_valid_message_is_accepted_and_its_receipts_arrive_signed_valid_and_in_o
     assert receipts[3].payment == "paid"
     for batch in sink.batches:
         assert batch.headers["Content-Type"] == "application/xml"
-        assert batch.headers["X-Signature"] == sign(batch.body)
+        assert signed_by_agency(batch.body, batch.headers, "customs")
         schema("receipt").assertValid(etree.fromstring(batch.body))
     assert sim.get("counts") == {"220020261000000001-v1-customs": 1}
+
+
+def test_each_agency_signs_its_own_receipts_with_its_own_key(sim: Simulator, sink: Sink) -> None:
+    sim.configure({"customs": {"delay_ms": 50}, "inspection": {"delay_ms": 50}})
+    assert sim.send("customs", "M-C", customs_message("M-C")).status_code == 202
+    assert sim.send("inspection", "M-I", inspection_message("M-I", ["0101210010"])).status_code == 202
+
+    receipts = sink.wait_for(8)
+
+    assert {r.agency for r in receipts} == {"customs", "inspection"}
+    for batch in sink.batches:  # due together, but never one batch for two agencies
+        (agency,) = {r.agency for r in receipts if r.batch == sink.batches.index(batch)}
+        assert signed_by_agency(batch.body, batch.headers, agency)
+        assert not signed_by_agency(batch.body, batch.headers, "inspection" if agency == "customs" else "customs")
 
 
 def test_a_repeated_message_id_is_answered_200_and_changes_nothing(sim: Simulator, sink: Sink) -> None:
@@ -299,13 +337,13 @@ def test_a_repeated_message_id_is_answered_200_and_changes_nothing(sim: Simulato
 
 @pytest.mark.parametrize(
     "signature",
-    [None, "sha256=" + "0" * 64, "sign-with-another-secret", "sha256=not-hex"],
-    ids=["missing", "wrong", "other-secret", "not-hex"],
+    [None, "ed25519=" + "A" * 88, "sign-with-an-agency-key", "ed25519=not base64", "sha256=" + "0" * 64],
+    ids=["missing", "wrong", "agency-key", "not-base64", "hmac"],
 )
 def test_a_missing_or_wrong_signature_is_401(sim: Simulator, sink: Sink, signature: str | None) -> None:
     body = customs_message("M-1")
-    if signature == "sign-with-another-secret":
-        signature = sign(body, "another-secret")
+    if signature == "sign-with-an-agency-key":  # an agency cannot pass for the portal
+        signature = sign(body, KEYS["customs"])["X-Signature"]
 
     response = sim.send("customs", "M-1", body, signature=signature)
 
@@ -507,7 +545,7 @@ def test_a_burst_of_messages_is_batched(sim: Simulator, sink: Sink) -> None:
 
     def send(message_id: str) -> int:
         with requests.Session() as session:
-            headers = {"X-Message-Id": message_id, "X-Signature": sign(bodies[message_id])}
+            headers = {"X-Message-Id": message_id, **sign(bodies[message_id])}
             url = f"{sim.url}/agencies/customs/messages"
             return session.post(url, data=bodies[message_id], headers=headers, timeout=10).status_code
 
@@ -526,7 +564,8 @@ def test_a_burst_of_messages_is_batched(sim: Simulator, sink: Sink) -> None:
 def test_control_api(sim: Simulator, sink: Sink) -> None:
     assert sim.get("health") == {"status": "ok"}
     config = sim.get("config")
-    assert "secret" not in config
+    assert "keys" not in config  # the agencies' private keys are never shown
+    assert config["portal_key_ids"] == [key_id(public_text(KEYS["portal"]))]
     assert config["portal_url"] == sink.url
     assert config["agencies"]["customs"]["duties"] is True
     assert config["agencies"]["inspection"]["duties"] is False
@@ -552,11 +591,19 @@ def test_control_api(sim: Simulator, sink: Sink) -> None:
 def test_a_batch_never_holds_more_than_the_schemas_1000_receipts() -> None:
     from agencies.simulator.engine import Engine, normalise_config
 
-    config = normalise_config({"agencies": {"customs": {"delay_ms": 60, "reorder": True}}, "secret": SECRET})
+    config = normalise_config(
+        {
+            "agencies": {"customs": {"delay_ms": 60, "reorder": True}},
+            "portal_public_keys": [public_text(KEYS["portal"])],
+        }
+    )
     engine = Engine(config)
     for i in range(201):  # 1,005 receipts, each message's five due together 300 ms after it arrived
         body = customs_message(f"M-{i}")
-        assert engine.handle_message("customs", f"M-{i}", sign(body), body).status == 202
+        headers = sign(body)
+        assert (
+            engine.handle_message("customs", f"M-{i}", headers["X-Key-Id"], headers["X-Signature"], body).status == 202
+        )
     time.sleep(0.35)
 
     assert len(engine.take_due()) == 1000

@@ -1,0 +1,141 @@
+"""Issue 14's fault run, shortened: declarations offered at a steady rate to the production shape while
+the agencies fail some requests, hang on a few, send duplicate and reordered receipts, one agency is down
+for a while, the worker is SIGKILLed every 20 s, and Redis (which keeps nothing on disk) and gunicorn are
+restarted once. Reports how long each declaration took from submission to released (p95), how many tasks
+the queue held at its worst per branch still outstanding, and that nothing was lost or done twice."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import subprocess
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+import redis
+from django.conf import settings
+from django.db import connection
+
+from declarations.choices import EventKind
+from declarations.models import Declaration, Event
+
+from . import e2e
+
+Report = Callable[[str, Any, str], None]
+DECLARATIONS = int(os.environ.get("BENCH_CHAOS_DECLARATIONS", "300"))
+OFFERED_PER_S = 4.0
+KILL_EVERY_S = 20.0
+AGENCY_DOWN = ("inspection", 10.0, 55.0)  # which agency, from and until (seconds into the run)
+REDIS_RESTART_AT = 30.0
+WEB_RESTART_AT = 50.0
+FAULTS = {"error_ratio": 0.08, "timeout_ratio": 0.01, "timeout_seconds": 5.0, "duplicate_ratio": 0.1, "reorder": True}
+
+
+def _queue_depth(client: redis.Redis) -> int:
+    """Tasks waiting in the default queue plus those a worker holds unacknowledged."""
+    try:
+        return int(client.llen("celery")) + int(client.hlen("unacked"))
+    except redis.RedisError:
+        return 0  # restarting
+
+
+def _outstanding_branches() -> int:
+    """Branches of submitted declarations not yet released by their agency."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """SELECT count(*) FROM declarations_delivery d
+                JOIN declarations_declarationversion v ON v.id = d.version_id
+                JOIN declarations_declaration x ON x.id = v.declaration_id AND x.version_count = v.number
+               WHERE x.status <> 'released' AND d.status <> 'cancelled'
+                 AND NOT EXISTS (SELECT 1 FROM declarations_event e WHERE e.version_id = v.id
+                                 AND e.agency = d.agency AND e.kind = 'released')"""
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _restart_redis() -> None:
+    url = settings.REDIS_URL or "redis://127.0.0.1:6379/0"
+    client = redis.Redis.from_url(url)
+    port = client.connection_pool.connection_kwargs.get("port", 6379)
+    with contextlib.suppress(redis.ConnectionError):  # it answers the shutdown by closing the connection
+        client.shutdown(nosave=True)
+    time.sleep(1.0)
+    subprocess.run(
+        ["redis-server", "--daemonize", "yes", "--bind", "127.0.0.1", "--port", str(port), "--save", "",
+         "--appendonly", "no"],
+        check=True,
+    )  # fmt: skip
+    for _ in range(50):
+        try:
+            client.ping()
+            return
+        except redis.ConnectionError:
+            time.sleep(0.1)
+
+
+def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declaration]) -> None:
+    ids = [draft(setup["user"], 2).pk for _ in range(DECLARATIONS)]
+    client = redis.Redis.from_url(settings.REDIS_URL or "redis://127.0.0.1:6379/0")
+    peak = {"ratio": 0.0, "depth": 0}
+    stop = threading.Event()
+
+    def watch() -> None:
+        while not stop.is_set():
+            depth = _queue_depth(client)
+            outstanding = _outstanding_branches()
+            if outstanding:
+                peak["ratio"] = max(peak["ratio"], depth / outstanding)
+            peak["depth"] = max(peak["depth"], depth)
+            stop.wait(0.5)
+
+    with e2e.production_shape(API_THROTTLE_USER="100000/min") as shape:
+        e2e.configure_simulator(FAULTS)
+        started_at = time.monotonic()
+        watcher = threading.Thread(target=watch, daemon=True)
+        watcher.start()
+        faults = threading.Thread(target=_faults, args=(shape, started_at, stop), daemon=True)
+        faults.start()
+        started = e2e.submit_all(ids, setup["token"], clients=4, rate=OFFERED_PER_S)
+        done = e2e.release_times(ids, timeout=600)
+        stop.set()
+        faults.join(60)
+        watcher.join(5)
+    latencies = sorted(done[pk] - started[pk] for pk in ids)
+    duplicates = (
+        Event.objects.filter(declaration_id__in=ids, kind=EventKind.RELEASED)
+        .values("declaration_id", "agency")
+        .order_by()
+        .distinct()
+        .count()
+    )
+    released = Event.objects.filter(declaration_id__in=ids, kind=EventKind.RELEASED).count()
+    print(f"bench-note: chaos over {DECLARATIONS} declarations at {OFFERED_PER_S:.0f}/s, peak queue {peak['depth']}")
+    report("chaos_p95_s", round(latencies[int(len(latencies) * 0.95) - 1], 1), "s")
+    report("chaos_queue_peak_per_branch", round(peak["ratio"], 2), "tasks_per_branch")
+    report("chaos_doubled_releases", released - duplicates, "events")
+
+
+def _faults(shape: e2e.Shape, started_at: float, stop: threading.Event) -> None:
+    """The fault schedule, in seconds from the start of the run, until the run stops."""
+    agency, down_from, down_until = AGENCY_DOWN
+    pending = sorted(
+        [(down_from, "down"), (down_until, "up"), (REDIS_RESTART_AT, "redis"), (WEB_RESTART_AT, "web")]
+        + [(KILL_EVERY_S * k, "kill") for k in range(1, 30)]
+    )
+    for at, fault in pending:
+        if stop.wait(max(0.0, started_at + at - time.monotonic())):
+            return
+        if fault == "down":
+            e2e.configure_simulator({"down": True}, only=agency)
+        elif fault == "up":
+            e2e.configure_simulator({"down": False}, only=agency)
+        elif fault == "redis":
+            _restart_redis()
+        elif fault == "web":
+            shape.restart("web")
+        elif fault == "kill":
+            shape.kill("worker", signal.SIGKILL)
+            shape.restart("worker")
