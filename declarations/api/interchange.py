@@ -87,7 +87,7 @@ class ExportView(APIView):
                 {"format": [_("One of: %(formats)s.") % {"formats": ", ".join(ImportFormat.values)}]}
             )
         queryset = selectors.declarations_visible_to(request.user)
-        declarations = DeclarationFilterSet(request.query_params, queryset=queryset).qs
+        declarations = DeclarationFilterSet(request.query_params, queryset=queryset, request=request).qs
         data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)
         response = HttpResponse(data, content_type=exports.CONTENT_TYPES[ImportFormat(file_format)])
         response["Content-Disposition"] = f'attachment; filename="declarations.{file_format}"'

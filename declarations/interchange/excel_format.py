@@ -11,10 +11,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from singlewindow.untrusted import UntrustedFile, open_workbook, sheet_rows
+from singlewindow.spreadsheets import xlsx_row
+from singlewindow.untrusted import UntrustedFile, iter_sheet_rows, open_workbook
 
 from ..fields import ONE_TABLE
-from .records import SETTINGS, Record, Row, setting_labels
+from .records import SETTINGS, Record, Row, setting_labels, too_many
 
 SHEETS = ("Declarations", "Goods lines", "Containers")
 SECTION_OF = {"Declarations": "header", "Goods lines": "line", "Containers": "container"}
@@ -39,17 +40,17 @@ def write(records: Iterable[tuple[dict[str, str], dict, list[dict], list[dict]]]
         sheet = workbook.create_sheet(title)
         names = [name for name, _label in columns(title)]
         sheet.append(names)
-        sheet.append([label for _name, label in columns(title)])
+        sheet.append(xlsx_row(sheet, [label for _name, label in columns(title)]))
         sheets[title] = (sheet, names)
     for settings, header, lines, containers in records:
         sheet, names = sheets["Declarations"]
         values = {**settings, **header}
-        sheet.append([_cell(values.get(name)) for name in names])
+        sheet.append(xlsx_row(sheet, [_cell(values.get(name)) for name in names]))
         for title, rows in (("Goods lines", lines), ("Containers", containers)):
             sheet, names = sheets[title]
             for row in rows:
                 values = {"reference": settings.get("reference", ""), **row}
-                sheet.append([_cell(values.get(name)) for name in names])
+                sheet.append(xlsx_row(sheet, [_cell(values.get(name)) for name in names]))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -63,7 +64,8 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def read(data: bytes, *, max_bytes: int, max_rows: int) -> list[Record]:
+def read(data: bytes, *, max_bytes: int, max_rows: int, max_declarations: int) -> list[Record]:
+    """The workbook's declarations, read row by row: more than max_declarations stops the reading there."""
     workbook = open_workbook(data, max_bytes=max_bytes, max_uncompressed=max_bytes * 20)
     try:
         missing = [title for title in SHEETS[:2] if title not in workbook.sheetnames]
@@ -78,8 +80,7 @@ def read(data: bytes, *, max_bytes: int, max_rows: int) -> list[Record]:
         for title in SHEETS:
             if title not in workbook.sheetnames:
                 continue
-            table = sheet_rows(workbook[title], max_rows=max_rows + FIRST_DATA_ROW, max_cols=MAX_COLUMNS)
-            rows = iter(table)
+            rows = iter_sheet_rows(workbook[title], max_rows=max_rows + FIRST_DATA_ROW, max_cols=MAX_COLUMNS)
             names = [str(n).strip() if n is not None else "" for n in next(rows, ())]
             if "reference" not in names:
                 raise UntrustedFile(
@@ -97,6 +98,8 @@ def read(data: bytes, *, max_bytes: int, max_rows: int) -> list[Record]:
                         name: str(cells.pop(name, "") or "").strip() for name in SETTINGS if name != "reference"
                     }
                     record = Record(where=where, settings={"reference": reference, **settings}, header=cells)
+                    if len(order) == max_declarations:
+                        raise too_many(max_declarations)
                     order.append(record)
                     if reference:
                         records.setdefault(reference, record)

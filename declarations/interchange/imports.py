@@ -26,8 +26,8 @@ from singlewindow.untrusted import UntrustedFile
 
 from ..choices import GOODS, IMPORT_FINISHED, DeclarationAction, ImportFormat, ImportStatus
 from ..models import Container, Declaration, GoodsLine, ImportJob
+from ..parties import master_record_values, parties_fill
 from ..pipeline import rules_prefetch
-from ..services import master_record_values
 from ..validation import validate
 from . import excel_format, xml_format
 from .records import FieldError, Record, Typed, convert
@@ -37,13 +37,14 @@ log = logging.getLogger(__name__)
 
 
 def read_records(data: bytes, file_format: str) -> list[Record]:
+    """The file's declarations; the limits are checked while reading, so a file over them stops early."""
     limit = settings.IMPORT_MAX_DECLARATIONS
     if file_format == ImportFormat.XML:
-        records = xml_format.read(data, max_bytes=settings.IMPORT_MAX_BYTES)
+        records = xml_format.read(data, max_bytes=settings.IMPORT_MAX_BYTES, max_declarations=limit)
     else:
-        records = excel_format.read(data, max_bytes=settings.IMPORT_MAX_BYTES, max_rows=limit * 60)
-    if len(records) > limit:
-        raise UntrustedFile(_("The file holds more than %(n)d declarations; split it.") % {"n": limit}, "too_many")
+        records = excel_format.read(
+            data, max_bytes=settings.IMPORT_MAX_BYTES, max_rows=limit * 60, max_declarations=limit
+        )
     if not records:
         raise UntrustedFile(_("The file holds no declarations."), "empty")
     return records
@@ -58,29 +59,34 @@ def import_run(*, job_id: int) -> ImportJob:
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.RUNNING, processed=0)
     try:
         return _run(job)
+    except UntrustedFile as refused:  # a large file is read here, not on upload: its refusal is the report
+        return _failed(job, str(refused))
     except Exception as error:
         log.exception("import %s stopped", job.pk)
         with translation.override(job.created_by.language):
             message = _("The import stopped on an unexpected error (%(error)s); upload the file again to resume.") % {
                 "error": type(error).__name__
             }
-        report = {
-            "created": [],
-            "skipped": [],
-            "failed": [],
-            "errors": [{"where": "", "reference": "", "field": "", "message": message}],
-        }
-        ImportJob.objects.filter(pk=job.pk).update(
-            status=ImportStatus.FAILED, report=report, finished_at=timezone.now()
-        )
-        job.refresh_from_db()
-        return job
+        return _failed(job, message)
+
+
+def _failed(job: ImportJob, message: str) -> ImportJob:
+    report = {
+        "created": [],
+        "skipped": [],
+        "failed": [],
+        "errors": [{"where": "", "reference": "", "field": "", "message": message}],
+    }
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED, report=report, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
 
 
 def _run(job: ImportJob) -> ImportJob:
     user = job.created_by
     with translation.override(user.language):
         records = read_records(bytes(job.content), job.file_format)
+        ImportJob.objects.filter(pk=job.pk).update(total=len(records))
         report: dict[str, list[Any]] = {"created": [], "skipped": [], "errors": [], "failed": []}
         seen: set[str] = set()
         for start in range(0, len(records), CHUNK):
@@ -185,6 +191,7 @@ def _import_chunk(*, user: User, records: Sequence[Record], seen: set[str], job:
         )  # fmt: skip
         for name, value in typed.header.items():
             setattr(declaration, name, value)
+        parties_fill(declaration, owner)  # who declares is the owner's record, whatever the file says
         declarations.append(declaration)
         line_rows.append([GoodsLine(line_no=i, **row) for i, row in enumerate(typed.lines, start=1)])
         container_rows.append([Container(**row) for row in typed.containers])

@@ -12,6 +12,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from singlewindow.untrusted import UntrustedFile
+
 from ..choices import DeclarationKind, Direction, Target
 from ..fields import BY_KEY, CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS, FieldSpec, normalise
 from ..models import Declaration
@@ -158,3 +160,7 @@ def text(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     return str(value)
+
+
+def too_many(limit: int) -> UntrustedFile:
+    return UntrustedFile(_("The file holds more than %(n)d declarations; split it.") % {"n": limit}, "too_many")

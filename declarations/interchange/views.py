@@ -83,7 +83,7 @@ def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     client = request.session.get(CLIENT_SESSION_KEY)
     if client:
         queryset = queryset.filter(owner_id=client)
-    declarations = DeclarationFilterSet(request.GET, queryset=queryset).qs
+    declarations = DeclarationFilterSet(request.GET, queryset=queryset, request=request).qs
     data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[ImportFormat(file_format)])
     name = f"declarations-{timezone.localtime():%Y%m%d-%H%M}.{file_format}"

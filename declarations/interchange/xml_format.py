@@ -10,10 +10,10 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from lxml import etree
 
-from singlewindow.untrusted import UntrustedFile, parse_xml
+from singlewindow.untrusted import stream_xml
 
 from ..fields import ONE_TABLE, xsd_type
-from .records import SETTINGS, Record, Row, text
+from .records import SETTINGS, Record, Row, text, too_many
 
 NAMESPACE = "urn:singlewindow:declarations:1"
 NS = f"{{{NAMESPACE}}}"
@@ -25,16 +25,18 @@ def _local(element: etree._Element) -> str:
     return etree.QName(element).localname
 
 
-def read(data: bytes, *, max_bytes: int) -> list[Record]:
-    root = parse_xml(data, max_bytes=max_bytes)
-    if root.tag != NS + "Declarations":
-        raise UntrustedFile(
-            _('The XML file is not a declarations file: its root must be <Declarations xmlns="%(ns)s">.')
-            % {"ns": NAMESPACE},
-            "wrong_root",
-        )
+def read(data: bytes, *, max_bytes: int, max_declarations: int) -> list[Record]:
+    """The file's declarations, read one at a time: more than max_declarations stops the reading there."""
+    wrong_root = _('The XML file is not a declarations file: its root must be <Declarations xmlns="%(ns)s">.') % {
+        "ns": NAMESPACE
+    }
+    elements = stream_xml(
+        data, max_bytes=max_bytes, root_tag=NS + "Declarations", tag=NS + "Declaration", wrong_root=wrong_root
+    )
     records = []
-    for number, element in enumerate(root.iterchildren(NS + "Declaration"), start=1):
+    for number, element in enumerate(elements, start=1):
+        if number > max_declarations:
+            raise too_many(max_declarations)
         where = _("declaration %(n)d") % {"n": number}
         settings = {name: element.get(name, "") for name in SETTINGS}
         record = Record(where=where, settings=settings, header={})

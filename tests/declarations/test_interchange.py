@@ -169,7 +169,7 @@ def zip_bomb() -> bytes:
     [
         ("lol.xml", LAUGHS, "dtd", "DTD"),
         ("xxe.xml", XXE, "dtd", "DTD"),
-        ("broken.xml", b"<Declarations><Declaration>", "malformed", "XML"),
+        ("broken.xml", b'<Declarations xmlns="urn:singlewindow:declarations:1"><Declaration>', "malformed", "XML"),
         ("other.xml", b"<invoice/>", "wrong_root", "Declarations"),
         ("bomb.xlsx", zip_bomb(), "zip_bomb", "workbook"),
         ("broken.xlsx", b"PK\x03\x04" + b"\x00" * 200, "malformed", "workbook"),
