@@ -5,7 +5,7 @@ from django.contrib import admin
 
 from singlewindow.admin import ReadOnlyAdmin
 
-from .models import Classification, CreditRecord, Scheme
+from .models import Appeal, Classification, CreditRecord, Scheme
 
 
 @admin.register(CreditRecord)
@@ -25,3 +25,10 @@ class ClassificationAdmin(ReadOnlyAdmin):
     list_display = ("uscc", "scheme_key", "klass", "rule", "decided_at", "current")
     list_filter = ("scheme_key", "klass", "current")
     search_fields = ("uscc",)
+
+
+@admin.register(Appeal)
+class AppealAdmin(ReadOnlyAdmin):
+    list_display = ("kind", "record", "state", "filed_at", "due_on", "decided_at")
+    list_filter = ("kind", "state")
+    search_fields = ("record__uscc", "record__record_id")

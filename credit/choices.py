@@ -56,6 +56,7 @@ class Channel(models.TextChoices):
 
     API = "api", _("Agency API")
     FILE = "file", _("Batch file")
+    SIGNED = "signed", _("Agency's signed channel")
     DECLARATION = "declaration", _("Declaration path")
 
 
@@ -66,3 +67,16 @@ class ReleaseMode(models.TextChoices):
     ON_VERIFICATION = "on_verification", _("Release on verification")
     AFTER_SAMPLING = "after_sampling", _("Release after sampling")
     UNDER_SUPERVISION = "under_supervision", _("Release under supervision")
+
+
+class AppealKind(models.TextChoices):
+    """What a firm asks about one of its records."""
+
+    OBJECTION = "objection", _("Objection")
+    REPAIR = "repair", _("Credit repair")
+
+
+class AppealState(models.TextChoices):
+    PENDING = "pending", _("Being handled")
+    ACCEPTED = "accepted", _("Accepted")
+    REFUSED = "refused", _("Refused")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from singlewindow.choices import Agency
 
-from .choices import Channel, Outcome, PenaltyType, RecordKind, RecordState, Severity
+from .choices import AppealKind, AppealState, Channel, Outcome, PenaltyType, RecordKind, RecordState, Severity
 
 
 class CreditRecord(models.Model):
@@ -98,3 +98,43 @@ class Classification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.uscc} {self.klass}"
+
+
+class Appeal(models.Model):
+    """A firm's objection to one of its records, or its application to repair its credit after the waiting
+    period; decided by an officer of the agency the record came from. Rows are only added and decided."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=AppealKind.choices)
+    record = models.ForeignKey(
+        CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, related_name="appeals"
+    )
+    reason = models.TextField(_("reason"), max_length=2000)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    due_on = models.DateField(_("answer due"))
+    state = models.CharField(_("state"), max_length=10, choices=AppealState.choices, default=AppealState.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decision = models.TextField(_("decision"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("objection or repair")
+        verbose_name_plural = _("objections and repairs")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record"], condition=Q(state="pending"), name="credit_one_open_appeal_per_record"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.record_id}"

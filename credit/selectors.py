@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from django.utils import timezone
@@ -11,8 +12,10 @@ from django.utils.translation import get_language
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import Organisation
 
+from .choices import AppealState, Outcome, RecordState
 from .classify import in_force, rule_filter
-from .models import Classification, CreditRecord, Scheme
+from .models import Appeal, Classification, CreditRecord, Scheme
+from .periods import repair_eligible_from
 
 
 @dataclass(frozen=True)
@@ -127,3 +130,51 @@ def public_lookup(*, query: str) -> list[PublicEntry]:
         PublicEntry(name=name, uscc=uscc, shown=classes.get(uscc), records=published.get(uscc, []))
         for name, uscc in hits
     ]
+
+
+@dataclass(frozen=True)
+class OwnRecord:
+    """One of the firm's records as its credit page lists it: what it may still ask about it."""
+
+    record: CreditRecord
+    open_appeal: Appeal | None
+    repair_from: date | None
+    may_object: bool
+    may_repair: bool
+
+
+def own_records(*, uscc: str) -> list[OwnRecord]:
+    """Every adverse record about the firm (repaired and corrected ones too), newest first, with its open
+    objection or repair and whether it may object to it or apply to repair it today. Two queries."""
+    today = timezone.localdate()
+    records = list(CreditRecord.objects.filter(uscc=uscc, outcome=Outcome.ADVERSE).order_by("-decided_at", "-id"))
+    open_appeals = {a.record_id: a for a in Appeal.objects.filter(record__in=records, state=AppealState.PENDING)}
+    shown = []
+    for record in records:
+        repair_from = repair_eligible_from(record)
+        open_appeal = open_appeals.get(record.pk)
+        in_force = record.state == RecordState.PUBLISHED and open_appeal is None
+        shown.append(
+            OwnRecord(
+                record=record,
+                open_appeal=open_appeal,
+                repair_from=repair_from,
+                may_object=in_force,
+                may_repair=in_force and repair_from is not None and repair_from <= today,
+            )
+        )
+    return shown
+
+
+def appeals_to_decide(*, agency: str) -> list[Appeal]:
+    """The agency's open objections and repairs, the oldest due first, each with its record."""
+    return list(
+        Appeal.objects.filter(record__source_agency=agency, state=AppealState.PENDING)
+        .select_related("record")
+        .order_by("due_on", "id")
+    )
+
+
+def appeals_of(*, uscc: str) -> list[Appeal]:
+    """The firm's objections and repairs, newest first."""
+    return list(Appeal.objects.filter(record__uscc=uscc).select_related("record").order_by("-filed_at", "-id"))

@@ -3,6 +3,8 @@ is audited; a record is never edited, only its state changes."""
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -119,9 +121,26 @@ def record_add(*, agency: str, values: Mapping[str, Any], channel: str, user: Us
     return record
 
 
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+def records_file_add(
+    *, agency: str, data: bytes, channel: str = Channel.FILE, user: User | None = None
+) -> tuple[int, list[dict[str, str]]]:
+    """A CSV file of records (UTF-8, a header row naming the fields), all or nothing as records_add; a
+    file that is too big or not UTF-8 is refused whole (row "0")."""
+    if len(data) > MAX_FILE_BYTES:
+        return 0, [{"row": "0", "field": "file", "message": _("Send a CSV file of at most 5 MB.")}]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return 0, [{"row": "0", "field": "file", "message": _("The file must be UTF-8 text.")}]
+    return records_add(agency=agency, rows=list(csv.DictReader(io.StringIO(text))), channel=channel, user=user)
+
+
 @transaction.atomic
 def records_add(
-    *, agency: str, rows: Iterable[Mapping[str, Any]], user: User | None = None
+    *, agency: str, rows: Iterable[Mapping[str, Any]], channel: str = Channel.FILE, user: User | None = None
 ) -> tuple[int, list[dict[str, str]]]:
     """A batch file's rows: every row is checked first; if any is refused, none is stored (row, field and
     message for each). Returns (stored, errors)."""
@@ -152,14 +171,14 @@ def records_add(
     if errors or not cleaned:
         return 0, sorted(errors, key=lambda e: int(e["row"]))
     created = CreditRecord.objects.bulk_create(
-        [CreditRecord(source_agency=agency, channel=Channel.FILE, **fields) for _n, fields in cleaned]
+        [CreditRecord(source_agency=agency, channel=channel, **fields) for _n, fields in cleaned]
     )
     AuditEntry.objects.bulk_create(  # one entry per record, as record_add writes, in one statement
         [
             AuditEntry(
                 actor=user, organisation_id=user.organisation_id if user else None, action="credit.record_received",
                 object_type=CreditRecord._meta.label_lower, object_id=str(record.pk),
-                after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": Channel.FILE},
+                after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": channel},
             )
             for record in created
         ]

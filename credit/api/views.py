@@ -3,25 +3,21 @@ agencies anyone's. The agency a record comes from is the officer's organisation,
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from singlewindow.api.parsers import BoundedJSONParser
 from singlewindow.choices import OrganisationKind
 from singlewindow.models import Organisation, User
 from singlewindow.requests import AuthenticatedRequest
 
-from .. import selectors, services
+from .. import appeals, selectors, services
 from ..choices import Channel, Outcome, PenaltyType, RecordKind, Severity
-
-MAX_FILE_BYTES = 5 * 1024 * 1024
 
 
 def _agency_of(user: User) -> str:
@@ -55,7 +51,7 @@ class StoredSerializer(RecordSerializer):
 
 
 class RecordsView(APIView):
-    parser_classes = [JSONParser]
+    parser_classes = [BoundedJSONParser]
 
     @extend_schema(request=RecordSerializer, responses={201: StoredSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -79,20 +75,26 @@ class RecordFileView(APIView):
         """Send a CSV file of records (agency officers): all or nothing, errors per row and field."""
         agency = _agency_of(request.user)
         upload = request.FILES.get("file")
-        if upload is None or (upload.size or 0) > MAX_FILE_BYTES:
+        if upload is None or (upload.size or 0) > services.MAX_FILE_BYTES:
             return Response({"errors": [{"field": "file", "code": "invalid",
                                          "message": _("Send a CSV file of at most 5 MB.")}]}, status=400)  # fmt: skip
-        try:
-            text = upload.read(MAX_FILE_BYTES + 1).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            return Response({"errors": [{"field": "file", "code": "invalid",
-                                         "message": _("The file must be UTF-8 text.")}]}, status=400)  # fmt: skip
-        rows = list(csv.DictReader(io.StringIO(text)))
-        stored, errors = services.records_add(agency=agency, rows=rows, user=request.user)
+        data = upload.read(services.MAX_FILE_BYTES + 1)
+        stored, errors = services.records_file_add(agency=agency, data=data, user=request.user)
         if errors:
-            return Response({"errors": [{"field": f"rows[{int(e['row']) - 1}].{e['field']}", "code": "invalid",
-                                         "message": e["message"]} for e in errors]}, status=400)  # fmt: skip
+            return Response({"errors": file_errors(errors)}, status=400)
         return Response({"stored": stored}, status=status.HTTP_201_CREATED)
+
+
+def file_errors(errors: list[dict[str, str]]) -> list[dict[str, str]]:
+    """A file's refusals as the API reports errors: the field as rows[i].name (or "file")."""
+    return [
+        {
+            "field": f"rows[{int(e['row']) - 1}].{e['field']}" if e["row"] != "0" else e["field"],
+            "code": "invalid",
+            "message": e["message"],
+        }
+        for e in errors
+    ]
 
 
 class ClassesView(APIView):
@@ -120,3 +122,76 @@ class ClassesView(APIView):
                 ],
             }
         )  # fmt: skip
+
+
+class AppealSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000)
+
+
+class AppealShownSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    record = serializers.IntegerField(source="record_id")
+    state = serializers.CharField()
+    reason = serializers.CharField()
+    due_on = serializers.DateField()
+    decision = serializers.CharField()
+
+
+class DecisionSerializer(serializers.Serializer):
+    accept = serializers.BooleanField()
+    decision = serializers.CharField(max_length=2000)
+
+
+class ObjectionView(APIView):
+    parser_classes = [BoundedJSONParser]
+    kind = "objection"
+
+    @extend_schema(request=AppealSerializer, responses={201: AppealShownSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        """The firm objects to one of its records in force (answered within 20 days; marked meanwhile)."""
+        data = AppealSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        file = appeals.objection_file if self.kind == "objection" else appeals.repair_apply
+        appeal = file(user=request.user, record_id=pk, reason=data.validated_data["reason"])
+        return Response(AppealShownSerializer(appeal).data, status=status.HTTP_201_CREATED)
+
+
+class RepairView(ObjectionView):
+    kind = "repair"
+
+    @extend_schema(request=AppealSerializer, responses={201: AppealShownSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        """The firm applies to repair its credit for one of its records whose waiting period has passed."""
+        return super().post(request, pk)
+
+
+class AppealsView(APIView):
+    @extend_schema(responses={200: AppealShownSerializer(many=True)})
+    def get(self, request: AuthenticatedRequest) -> Response:
+        """A firm's objections and repairs; an agency's open ones to decide (records it sent)."""
+        org = request.user.organisation
+        if org is not None and org.kind == OrganisationKind.AGENCY and org.agency:
+            shown = selectors.appeals_to_decide(agency=org.agency)
+        elif org is not None and org.kind == OrganisationKind.ENTERPRISE and org.uscc:
+            shown = selectors.appeals_of(uscc=org.uscc)
+        else:
+            raise Http404
+        return Response(AppealShownSerializer(shown, many=True).data)
+
+
+class DecisionView(APIView):
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(request=DecisionSerializer, responses={200: AppealShownSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        """An officer of the record's agency decides an objection or repair; the firm is reclassified."""
+        data = DecisionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        appeal = appeals.appeal_decide(
+            user=request.user,
+            appeal_id=pk,
+            accept=data.validated_data["accept"],
+            decision=data.validated_data["decision"],
+        )
+        return Response(AppealShownSerializer(appeal).data)

@@ -14,6 +14,7 @@ from singlewindow.choices import Agency
 from singlewindow.models import Organisation, User
 
 from .. import factories
+from ..clients import web
 
 pytestmark = pytest.mark.django_db
 
@@ -117,7 +118,8 @@ def test_the_firm_reads_its_classes_with_the_rule_and_records_on_its_organisatio
     assert "受到非警告类行政处罚" in html and "《海关行政处罚实施条例》第十五条" in html
 
 
-def test_the_admin_shows_credit_but_cannot_alter_it(firm: Organisation, admin_client: Any) -> None:
+def test_the_admin_shows_credit_but_cannot_alter_it(firm: Organisation, admin_user: Any) -> None:
+    admin_client = web(admin_user)  # with the second factor verified
     api(factories.officer()).post("/api/v1/credit/records/", penalty(firm), format="json")
     record = CreditRecord.objects.get()
     assert admin_client.get("/admin/credit/creditrecord/").status_code == 200
