@@ -9,8 +9,9 @@ class DeclarationsConfig(AppConfig):
     def ready(self) -> None:
         from singlewindow import notification_kinds
 
-        from . import checks, goods, registry  # noqa: F401 (checks registers itself)
+        from . import checks, goods, parties, registry  # noqa: F401 (checks registers itself)
         from .choices import NOTIFICATION_KINDS
 
         registry.register_category(goods.CATEGORY)
+        registry.register_rule(parties.PARTIES_RULE)
         notification_kinds.register(*NOTIFICATION_KINDS)

@@ -33,6 +33,7 @@ class DeclarationStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     REJECTED = "rejected", _("Rejected: correct and resubmit")
     RELEASED = "released", _("Released")
+    REVOKED = "revoked", _("Release revoked")
 
 
 class DeliveryStatus(models.TextChoices):
@@ -57,6 +58,12 @@ class EventKind(models.TextChoices):
     PAYMENT = "payment", _("Payment")
     HELD = "held", _("Held")
     RELEASED = "released", _("Released")
+    RELEASE_REVOKED = "release_revoked", _("Release revoked")
+
+
+# A branch in one of these states stays there: a later receipt is kept for the record and changes
+# nothing, except an explicit revocation of a release (declarations/events.py).
+FINAL_KINDS = frozenset({EventKind.RELEASED, EventKind.REJECTED, EventKind.RELEASE_REVOKED})
 
 
 class PaymentStatus(models.TextChoices):

@@ -1,7 +1,9 @@
 """Agencies' receipts become events; each shipment's status is derived from its events.
 
 Receipts may come twice or out of order: a receipt id is stored once, and each agency's branch is
-read in the agency's own sequence, not in arrival order. Nothing here edits an event.
+read in the agency's own sequence, not in arrival order. Final means final: a branch released or
+rejected stays so whatever comes after (kept for the record, shown as ignored); only an explicit
+revocation of a release moves a released branch on, to "release revoked". Nothing here edits an event.
 """
 
 from __future__ import annotations
@@ -22,11 +24,12 @@ from credit.services import record_add
 from singlewindow.errors import DomainError
 from singlewindow.models import AuditEntry
 
-from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
+from .choices import FINAL_KINDS, DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
 from .registry import StatusChange, listeners
 
 log = logging.getLogger(__name__)
+Late = tuple[str, str]  # (agency, receipt id) of a receipt that came after its branch was final
 
 
 @dataclass(frozen=True)
@@ -57,17 +60,17 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
         d.message_id: d
         for d in Delivery.objects.filter(message_id__in={e.message_id for e in events}).select_related("version")
     }
-    seen = set(Event.objects.filter(receipt_id__in=[e.receipt_id for e in events]).values_list("receipt_id", flat=True))
+    seen = set(Event.objects.filter(receipt_id__in=[e.receipt_id for e in events]).values_list("agency", "receipt_id"))
     new: list[Event] = []
     for event in events:
         delivery = deliveries.get(event.message_id)
         if delivery is None or delivery.agency != event.agency:
             result.unknown_messages.append(event.message_id)
             continue
-        if event.receipt_id in seen:
+        if (event.agency, event.receipt_id) in seen:
             result.duplicates += 1
             continue
-        seen.add(event.receipt_id)
+        seen.add((event.agency, event.receipt_id))
         new.append(
             Event(
                 declaration_id=delivery.version.declaration_id,
@@ -80,11 +83,15 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
                 data=event.data,
             )
         )
-    # Another worker may store the same receipt at the same moment: the unique receipt id decides.
+    # Another worker may store the same receipt at the same moment: the unique (agency, receipt id) decides.
     Event.objects.bulk_create(new, ignore_conflicts=True)
     result.stored = len(new)
-    _match_inspections([e for e in new if e.kind == EventKind.INSPECTION_ORDERED])
-    _credit_from_inspections([e for e in new if e.kind == EventKind.INSPECTION_RESULT])
+    # A receipt for a branch already final (an inspection ordered after the release…) is kept for the
+    # record and has no effect: no appointment, no credit record, no change of status.
+    late = late_receipts(version_ids={e.version_id for e in new})
+    counted = [e for e in new if (e.agency, e.receipt_id) not in late]
+    _match_inspections([e for e in counted if e.kind == EventKind.INSPECTION_ORDERED])
+    _credit_from_inspections([e for e in counted if e.kind == EventKind.INSPECTION_RESULT])
     _update_statuses({e.declaration_id for e in new})
     return result
 
@@ -161,22 +168,57 @@ def _next_slot(at: datetime) -> datetime:
     return earliest
 
 
-def branch_states(events: Iterable[Event], agencies: Iterable[str]) -> dict[str, Event | None]:
-    """Each agency's latest receipt for one version, read in the agency's own sequence."""
-    latest: dict[str, Event | None] = dict.fromkeys(agencies)
+def _moves_on(current: Event | None, event: Event) -> bool:
+    """Whether a receipt moves its branch on. Final means final: released, rejected and release revoked
+    are left only by the agency's explicit revocation of a release; a revocation of a release the branch
+    never had changes nothing."""
+    if event.kind == EventKind.RELEASE_REVOKED:
+        return current is not None and current.kind == EventKind.RELEASED
+    return current is None or current.kind not in FINAL_KINDS
+
+
+def branch_walk(events: Iterable[Event], agencies: Iterable[str]) -> tuple[dict[str, Event | None], set[Late]]:
+    """Each agency's state for one version (the receipt that put it there), read in the agency's own
+    sequence, and the receipts that came after their branch was final (agency, receipt id): kept, ignored."""
+    states: dict[str, Event | None] = dict.fromkeys(agencies)
+    received: dict[str, list[Event]] = defaultdict(list)
     for event in events:
-        if event.agency not in latest or event.receipt_id is None:
-            continue
-        current = latest[event.agency]
-        if current is None or event.sequence > current.sequence:
-            latest[event.agency] = event
-    return latest
+        if event.agency in states and event.receipt_id is not None:
+            received[event.agency].append(event)
+    late: set[Late] = set()
+    for agency, branch in received.items():
+        for event in sorted(branch, key=lambda e: (e.sequence, e.receipt_id or "")):
+            if _moves_on(states[agency], event):
+                states[agency] = event
+            else:
+                late.add((agency, event.receipt_id or ""))
+    return states, late
+
+
+def branch_states(events: Iterable[Event], agencies: Iterable[str]) -> dict[str, Event | None]:
+    """Each agency's state for one version: the receipt that put its branch where it is."""
+    return branch_walk(events, agencies)[0]
+
+
+def late_receipts(*, version_ids: Iterable[int]) -> set[Late]:
+    """The receipts of these versions that came after their branch was final, in one query."""
+    by_version: dict[int, list[Event]] = defaultdict(list)
+    for event in Event.objects.filter(version_id__in=set(version_ids), receipt_id__isnull=False).only(
+        "version_id", "agency", "kind", "sequence", "receipt_id"
+    ):
+        by_version[event.version_id].append(event)
+    late: set[Late] = set()
+    for events in by_version.values():
+        late |= branch_walk(events, {e.agency for e in events})[1]
+    return late
 
 
 def overall_status(states: dict[str, Event | None]) -> str:
     kinds = {event.kind if event else None for event in states.values()}
     if EventKind.REJECTED in kinds:
         return DeclarationStatus.REJECTED
+    if EventKind.RELEASE_REVOKED in kinds:
+        return DeclarationStatus.REVOKED
     if kinds == {EventKind.RELEASED}:
         return DeclarationStatus.RELEASED
     return DeclarationStatus.SUBMITTED
@@ -233,4 +275,4 @@ def _update_statuses(declaration_ids: set[int]) -> None:
                 listener.on_status(wanted)
 
 
-__all__ = ["AgencyEvent", "DeliveryStatus", "event_record_delivery", "events_record"]
+__all__ = ["AgencyEvent", "DeliveryStatus", "branch_walk", "event_record_delivery", "events_record", "late_receipts"]

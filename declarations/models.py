@@ -357,6 +357,9 @@ class Delivery(models.Model):
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    # When the current run of attempts began (the first attempt, an operator's retry, or the agency's
+    # return after an outage): the retry horizon is counted from it.
+    trying_since = models.DateTimeField(_("trying since"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
 
@@ -381,7 +384,9 @@ class Event(models.Model):
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
     at = models.DateTimeField(_("time"))
     sequence = models.PositiveIntegerField(_("agency sequence"), default=0)
-    receipt_id = models.CharField(_("receipt id"), max_length=64, unique=True, null=True, blank=True)
+    # Unique per agency (each agency numbers its own receipts); the index leads with the id, which is what
+    # lookups use. NULL, not "", for the portal's own events, so the constraint leaves them alone.
+    receipt_id = models.CharField(_("receipt id"), max_length=64, null=True, blank=True)  # noqa: DJ001
     data = models.JSONField(_("details"), default=dict, blank=True)
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
@@ -390,6 +395,7 @@ class Event(models.Model):
         verbose_name_plural = _("events")
         ordering = ["declaration", "at", "sequence", "id"]
         indexes = [models.Index(fields=["declaration", "at"], name="event_timeline")]
+        constraints = [models.UniqueConstraint(fields=["receipt_id", "agency"], name="event_receipt_unique_per_agency")]
 
     def __str__(self) -> str:
         return f"{self.agency or 'portal'} {self.kind}"

@@ -14,13 +14,14 @@ same key, and is made from an `AppConfig.ready()`; `manage.py check` lists and v
 - **Field offers**: a page that offers data for a one-table field as it is typed (the manifest for a
   bill of lading).
 - **Dispatchers**: how outbox rows get delivered once a freeze commits.
+- **Outages**: which agencies are not answering now, so the timeline can say so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -64,11 +65,13 @@ class AgencyFieldMap:
 @dataclass(frozen=True)
 class AgencyReceives:
     """What one agency receives: the categories it takes (in the order they were registered, which is
-    the order branches are listed in) and, for goods, its field map."""
+    the order branches are listed in), for goods its field map, and for another category the lists of
+    the frozen filing it is sent (a category's `parts`; e.g. a vessel's crew list)."""
 
     agency: str
     categories: tuple[str, ...]
     goods: AgencyFieldMap | None = None
+    parts: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # category → the parts it is sent
 
 
 _agencies: dict[str, AgencyReceives] = {}
@@ -91,6 +94,12 @@ def agencies_receiving_all() -> dict[str, tuple[str, ...]]:
 def agencies_receiving(category: str) -> tuple[str, ...]:
     """Every registered agency that takes this kind of filing, in registration order."""
     return tuple(a.agency for a in _agencies.values() if category in a.categories)
+
+
+def parts_for(agency: str, category: str) -> tuple[str, ...]:
+    """The lists of a filing of this category (its `parts`) this agency is sent; () for none."""
+    receives = _agencies.get(agency)
+    return tuple(receives.parts.get(category, ())) if receives else ()
 
 
 def field_map(agency: str) -> AgencyFieldMap:
@@ -133,6 +142,9 @@ class Category:
     agencies: Callable[[Declaration], tuple[str, ...]]  # who gets a branch when it is frozen
     number: Callable[[Declaration], str]  # its pre-entry number (18 characters), given at the first freeze
     detail_url: str  # the URL name of its page, taking the declaration's pk
+    # The lists in its frozen payload that go only to the agencies registered as receiving them
+    # (AgencyReceives.parts): an officer of any other agency never sees them.
+    parts: tuple[str, ...] = ()
     risk_lane: bool = False  # whether freezing chooses a risk lane from the firm's credit (credit/lanes.py)
 
 
@@ -266,6 +278,27 @@ def dispatch(delivery_ids: list[int]) -> None:
         send(delivery_ids)
 
 
+# --- outages ------------------------------------------------------------------------------------
+
+
+_outages: dict[str, Callable[[], Mapping[str, datetime]]] = {}
+
+
+def register_outages(lookup: Callable[[], Mapping[str, datetime]]) -> None:
+    """The agencies app registers how to tell which agencies are not answering now, each with since when:
+    the timeline then tells a firm that the agency is unreachable (and its declaration waits), not that
+    its declaration failed; there is one."""
+    _add(_outages, "outages", lookup)
+
+
+def agencies_unreachable() -> dict[str, datetime]:
+    """Each agency not answering now → since when (empty when none, or when nobody registered a lookup)."""
+    down: dict[str, datetime] = {}
+    for lookup in _outages.values():
+        down.update(lookup())
+    return down
+
+
 def registrations() -> dict[str, list[str]]:
     """Everything registered, by kind, for the system check's listing."""
     return {
@@ -275,6 +308,7 @@ def registrations() -> dict[str, list[str]]:
         "listeners": list(_listeners),
         "field offers": [f"{k} → {v}" for k, v in _offers.items()],
         "dispatcher": [f"{send.__module__}.{send.__qualname__}" for send in _dispatchers.values()],
+        "outages": [f"{lookup.__module__}.{lookup.__qualname__}" for lookup in _outages.values()],
     }
 
 
@@ -289,6 +323,7 @@ __all__ = [
     "StatusChange",
     "agencies_for",
     "agencies_receiving",
+    "agencies_unreachable",
     "categories",
     "category",
     "dispatch",
@@ -296,11 +331,13 @@ __all__ = [
     "field_offer",
     "fields_for",
     "listeners",
+    "parts_for",
     "register_agency",
     "register_category",
     "register_dispatcher",
     "register_field_offer",
     "register_listener",
+    "register_outages",
     "register_rule",
     "registered_agencies",
     "rules_for",

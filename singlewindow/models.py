@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -122,18 +125,13 @@ class Sequence(models.Model):
         return f"{self.name}={self.value}"
 
 
-class Delegation(models.Model):
-    """A client enterprise lets a customs broker prepare (and, if allowed, submit) its declarations of
-    some kinds for a period (electronic entrustment, 电子委托). Either side proposes; the other confirms."""
+class Entrustment(models.Model):
+    """What every relation one firm grants another has: proposed by one side, confirmed by the other,
+    in force between two days until revoked (a delegation to a customs broker; a foreign-trade agent's
+    relation to the user unit it trades for). `PARTIES` names the two party fields."""
 
-    client = models.ForeignKey(
-        Organisation, verbose_name=_("client"), on_delete=models.PROTECT, related_name="delegations_given"
-    )
-    broker = models.ForeignKey(
-        Organisation, verbose_name=_("customs broker"), on_delete=models.PROTECT, related_name="delegations_held"
-    )
-    kinds = models.JSONField(_("declaration kinds"), default=list, blank=True, help_text=_("Empty: every kind."))
-    may_submit = models.BooleanField(_("may submit"), default=False)
+    PARTIES: ClassVar[tuple[str, str]]
+
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     status = models.CharField(
@@ -144,17 +142,69 @@ class Delegation(models.Model):
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
 
     class Meta:
-        verbose_name = _("delegation")
-        verbose_name_plural = _("delegations")
+        abstract = True
         ordering = ["-created_at"]
         constraints = [
-            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="delegation_period_ordered"),
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="%(class)s_period_ordered"),
+            models.CheckConstraint(condition=Q(status__in=DelegationStatus.values), name="%(class)s_status_valid"),
+        ]
+
+    def party_ids(self) -> tuple[int, int]:
+        first, second = self.PARTIES
+        return getattr(self, f"{first}_id"), getattr(self, f"{second}_id")
+
+
+class Delegation(Entrustment):
+    """A client enterprise lets a customs broker prepare (and, if allowed, submit) its declarations of
+    some kinds for a period (electronic entrustment, 电子委托). Either side proposes; the other confirms."""
+
+    PARTIES = ("client", "broker")
+
+    client = models.ForeignKey(
+        Organisation, verbose_name=_("client"), on_delete=models.PROTECT, related_name="delegations_given"
+    )
+    broker = models.ForeignKey(
+        Organisation, verbose_name=_("customs broker"), on_delete=models.PROTECT, related_name="delegations_held"
+    )
+    kinds = models.JSONField(_("declaration kinds"), default=list, blank=True, help_text=_("Empty: every kind."))
+    may_submit = models.BooleanField(_("may submit"), default=False)
+
+    class Meta(Entrustment.Meta):
+        verbose_name = _("delegation")
+        verbose_name_plural = _("delegations")
+        constraints = [
+            *Entrustment.Meta.constraints,
             models.CheckConstraint(condition=~Q(client=F("broker")), name="delegation_two_parties"),
-            models.CheckConstraint(condition=Q(status__in=DelegationStatus.values), name="delegation_status_valid"),
         ]
 
     def __str__(self) -> str:
         return f"{self.client} → {self.broker}"
+
+
+class AgentRelation(Entrustment):
+    """A foreign-trade agent imports (or exports) for a user unit (代理进出口): the agent is the domestic
+    consignee of the declaration, the user unit its consumer/producer unit. Either side proposes; the
+    other confirms; without one in force a declaration names no other firm as its user unit."""
+
+    PARTIES = ("agent", "user_unit")
+
+    agent = models.ForeignKey(
+        Organisation, verbose_name=_("foreign-trade agent"), on_delete=models.PROTECT, related_name="agent_relations"
+    )
+    user_unit = models.ForeignKey(
+        Organisation, verbose_name=_("consumer/producer unit"), on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta(Entrustment.Meta):
+        verbose_name = _("agent relation")
+        verbose_name_plural = _("agent relations")
+        constraints = [
+            *Entrustment.Meta.constraints,
+            models.CheckConstraint(condition=~Q(agent=F("user_unit")), name="agentrelation_two_parties"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.user_unit}"
 
 
 class TrustedBroker(models.Model):
@@ -196,3 +246,55 @@ class Notification(models.Model):
     @property
     def message(self) -> str:
         return message(self.kind, self.params)
+
+
+class ApiToken(models.Model):
+    """A key an ERP authenticates its API requests with, on behalf of one user. Only the key's SHA-256
+    digest is kept: the key is shown once, when it is made. It stops working when it expires
+    (API_TOKEN_DAYS after it was made) or when its owner revokes it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("name"), max_length=100, blank=True, help_text=_("What uses it, e.g. the ERP."))
+    digest = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("starts with"), max_length=8)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="apitoken_expires_after_made")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or self.user})"
+
+
+class IdempotentRequest(models.Model):
+    """An API request an organisation made with an `Idempotency-Key` header (singlewindow/idempotency.py)
+    and, once done, its answer: a retry with the same key gets that answer again instead of a second
+    submission. Kept IDEMPOTENCY_KEY_HOURS."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(_("idempotency key"), max_length=255)
+    method = models.CharField(_("method"), max_length=10)
+    path = models.CharField(_("path"), max_length=500)
+    body_digest = models.CharField(_("request digest"), max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField(_("answer status"), null=True, blank=True)  # None: in progress
+    response = models.JSONField(_("answer"), null=True, blank=True, encoder=DjangoJSONEncoder)
+    created_at = models.DateTimeField(_("made"), db_index=True)
+
+    class Meta:
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "key"], name="idempotentrequest_one_per_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path} [{self.key}]"

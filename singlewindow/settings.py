@@ -5,12 +5,16 @@ in-process. Production (docker-compose.yml) sets DATABASE_URL, REDIS_URL and SEC
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from singlewindow.signatures import development_private_text, public_text
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -66,24 +70,32 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "csp",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "singlewindow.middleware.RefuseMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "singlewindow.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "singlewindow.urls"
@@ -131,6 +143,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out username + address before the password
+    "django.contrib.auth.backends.ModelBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "declarations:list"
 LOGOUT_REDIRECT_URL = "login"
@@ -171,6 +187,9 @@ DECLARATION_MAX_LINES = env_int("DECLARATION_MAX_LINES", 50)
 # ERP import: the largest file accepted and the most declarations (or workbook rows) in one file.
 IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 2**20)
 IMPORT_MAX_DECLARATIONS = env_int("IMPORT_MAX_DECLARATIONS", 5000)
+# Uploads up to this size are read in the request (their refusal comes with the answer); larger ones in
+# the worker (declarations/interchange/uploads.py).
+IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2**20)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -183,7 +202,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "singlewindow.api.exceptions.exception_handler",
+    # JSON nested deeper than a few dozen levels is refused with 400 (singlewindow/api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "singlewindow.api.parsers.BoundedJSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_THROTTLE_CLASSES": [
+        "rest_framework.throttling.AnonRateThrottle",
+        "rest_framework.throttling.UserRateThrottle",
+    ],
+    # Generous for a signed-in ERP (the benchmarks submit well under it), tight for anyone else.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": env_str("API_THROTTLE_ANON", "60/min"),
+        "user": env_str("API_THROTTLE_USER", "6000/min"),
+    },
 }
+# API tokens (singlewindow/tokens.py) stop working this many days after they were made.
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Single Window API",
     "DESCRIPTION": _(
@@ -195,6 +231,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Every operation documents the refusals it can answer with (400, 401, 403, 404, 429).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "singlewindow.api.schema.document_refusals",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "DeclarationStatusEnum": "declarations.choices.DeclarationStatus",
         "ImportStatusEnum": "declarations.choices.ImportStatus",
@@ -211,10 +252,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 # Tasks are idempotent, so a worker may reserve a few ahead (hiding the broker round trip); with late
 # acknowledgement a killed worker's reserved tasks go back to the queue.
 CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+# What a killed worker held unacknowledged goes back to the queue after this long (kombu's default is an
+# hour). No task waits in the broker for its time (the sweep schedules retries), so this only has to be
+# longer than the longest task (an ERP import); the sweep re-queues branches and batches sooner anyway.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 900)}
 CELERY_TIMEZONE = TIME_ZONE
 
-# Agencies: where each agency's system (or the simulator) takes messages, and the shared secret both
-# sides sign with (HMAC-SHA256). docs/AGENCY_PROTOCOL.md.
+# Agencies: where each agency's system (or the simulator) takes messages, and the keys each side signs
+# with (Ed25519, singlewindow/signatures.py; docs/AGENCY_PROTOCOL.md section 4).
 SIMULATOR_URL = env_str("SIMULATOR_URL", "http://127.0.0.1:8001")
 
 
@@ -230,8 +275,31 @@ AGENCY_ENDPOINTS = AgencyEndpoints()
 # Risk lanes (credit/lanes.py): each declaration's inspection draw is seeded, so anyone can re-draw it.
 RISK_LANES = env_bool("RISK_LANES", True)
 RISK_SEED = env_str("RISK_SEED", "single-window")
-AGENCY_SECRET = env_str("AGENCY_SECRET", "insecure-agency-secret")  # agencies.W001 warns on deploy
-DELIVERY_MAX_ATTEMPTS = env_int("DELIVERY_MAX_ATTEMPTS", 8)
+# The portal's own private key (it signs every message it sends); each agency's public keys (one, or two
+# while a key is rotated), AGENCY_<AGENCY>_PUBLIC_KEYS. Unset, both are the published development keys,
+# which `check --deploy` refuses (agencies.E001-E003).
+PORTAL_SIGNING_KEY = env_str("PORTAL_SIGNING_KEY", "") or development_private_text("portal")
+
+
+class AgencyPublicKeys(dict[str, list[str]]):
+    """Each agency's public keys: AGENCY_<AGENCY>_PUBLIC_KEYS (comma-separated), or its development key."""
+
+    def __missing__(self, agency: str) -> list[str]:
+        return env_list(f"AGENCY_{agency.upper()}_PUBLIC_KEYS") or [public_text(development_private_text(agency))]
+
+
+AGENCY_PUBLIC_KEYS = AgencyPublicKeys()
+# A branch is retried (backoff doubling up to DELIVERY_BACKOFF_MAX_SECONDS) for DELIVERY_RETRY_HOURS from its
+# first attempt, never while its agency is down: after AGENCY_CIRCUIT_FAILURES failures in a row the agency's
+# circuit opens, its branches wait and one is tried every AGENCY_PROBE_SECONDS; operators get one email when
+# it has been down AGENCY_DOWN_ALERT_MINUTES (agencies/circuit.py).
+DELIVERY_RETRY_HOURS = float(env_str("DELIVERY_RETRY_HOURS", "72"))
+DELIVERY_BACKOFF_MAX_SECONDS = float(env_str("DELIVERY_BACKOFF_MAX_SECONDS", "300"))
+AGENCY_CIRCUIT_FAILURES = env_int("AGENCY_CIRCUIT_FAILURES", 5)
+AGENCY_PROBE_SECONDS = env_int("AGENCY_PROBE_SECONDS", 10)
+AGENCY_DOWN_ALERT_MINUTES = env_int("AGENCY_DOWN_ALERT_MINUTES", 15)
+# How long the API keeps the answer to a request made with an Idempotency-Key (singlewindow/idempotency.py).
+IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 DELIVERY_BACKOFF_SECONDS = float(env_str("DELIVERY_BACKOFF_SECONDS", "2"))
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 30)
 DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
@@ -240,20 +308,55 @@ CELERY_BEAT_SCHEDULE = {
     "deliveries-sweep": {"task": "agencies.sweep", "schedule": float(env_str("DELIVERY_SWEEP_SECONDS", "5"))},
     # Every firm's credit class, each night at 02:00 (CELERY_TIMEZONE: Beijing time).
     "credit-nightly": {"task": "credit.reclassify_all", "schedule": crontab(hour=2, minute=0)},
+    "idempotency-keys-expire": {"task": "singlewindow.expire_idempotency_keys", "schedule": crontab(minute=17)},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "singlewindow@localhost")
+# Platform operators' addresses, comma-separated (besides staff users with one): alerts such as an agency
+# being down, and Django's own error emails.
+ADMINS = [(address, address) for address in env_list("ADMINS")]
 # Where links in emails point (the portal as its users reach it).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
 
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+# Safe by default: with DEBUG off, cookies travel over HTTPS only and browsers are told (HSTS, a year) to
+# use nothing else. `make run` turns DEBUG on for plain http on 127.0.0.1.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
-SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 365 * 24 * 3600)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_TLS_PROXY") else None
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy (django-csp): scripts and styles from this site only; an inline script needs the
+# request's nonce (`{{ request.csp_nonce }}`). The API docs page relaxes styles (singlewindow/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Guessing passwords (django-axes): after AXES_FAILURE_LIMIT failed logins for one user name from one
+# address, that pair is refused for AXES_COOLOFF_MINUTES, with a page saying so (HTTP 429).
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "singlewindow.views.locked_out"
+AXES_VERBOSE = False
+# A second factor (django-otp, TOTP) for these roles: "officer" (users of agency organisations) and
+# "admin" (platform administrators, staff and superusers). Empty: nobody is asked.
+OTP_REQUIRED_ROLES = env_list("OTP_REQUIRED_ROLES", "officer,admin")
+OTP_TOTP_ISSUER = "Single Window"
 
 LOGGING = {
     "version": 1,

@@ -1,19 +1,25 @@
 """The portal's URLs: each app's included by name (strings, not imports, so this bottom layer does not
 import the apps above it)."""
 
+from csp.constants import UNSAFE_INLINE
+from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, JsonResponse
 from django.urls import include, path
 from django.views.generic import RedirectView
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework.routers import SimpleRouter
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from singlewindow import views
+from singlewindow.api.agent_relations import AgentRelationViewSet
 from singlewindow.api.delegations import DelegationViewSet
+from singlewindow.api.routers import IdRouter
+from singlewindow.api.tokens import TokenViewSet
 
-delegation_router = SimpleRouter()
+delegation_router = IdRouter()
 delegation_router.register("delegations", DelegationViewSet, basename="delegation")
+delegation_router.register("agent-relations", AgentRelationViewSet, basename="agent-relation")
+delegation_router.register("tokens", TokenViewSet, basename="token")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -24,6 +30,8 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="declarations:list", permanent=False), name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/second-factor/", views.second_factor_verify, name="second_factor_verify"),
+    path("accounts/second-factor/enrol/", views.second_factor_enrol, name="second_factor_enrol"),
     path("i18n/setlang/", views.language_set, name="set_language"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
@@ -36,6 +44,8 @@ urlpatterns = [
     path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),
     path("delegations/trust/", views.broker_trust, name="broker_trust"),
     path("delegations/client/", views.choose_client, name="choose_client"),
+    path("agent-relations/", views.agent_relation_list, name="agent_relations"),
+    path("agent-relations/<int:pk>/<str:decision>/", views.agent_relation_decide, name="agent_relation_decide"),
     path("api/v1/", include("declarations.api.urls")),
     path("api/v1/", include("licensing.api.urls")),
     path("api/v1/", include("vessels.api.urls")),
@@ -43,7 +53,12 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("api/v1/", include(delegation_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    # Swagger UI's script comes from its own URL (no inline script); it styles elements inline.
+    path(
+        "api/docs/",
+        csp_update({"style-src": [UNSAFE_INLINE]})(SpectacularSwaggerSplitView.as_view(url_name="api-schema")),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]

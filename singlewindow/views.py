@@ -1,20 +1,23 @@
-"""Portal-wide pages: delegations, a broker choosing which client it works for, notifications and the
-language switch."""
+"""Portal-wide pages: delegations and agent relations, a broker choosing which client it works for, notifications, the
+language switch and the second factor (enrol an authenticator app, verify a code)."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import delegations, notifications
+from . import agent_relations, delegations, notifications, second_factor
 from .choices import DeclarationKind, OrganisationKind
 from .errors import DomainError
-from .forms import ProposalForm
+from .forms import AgentRelationForm, OneTimeCodeForm, ProposalForm
 from .models import User
 from .requests import AuthenticatedHttpRequest
 
@@ -85,7 +88,7 @@ def choose_client(request: AuthenticatedHttpRequest) -> HttpResponse:
         request.session[CLIENT_SESSION_KEY] = int(chosen)
     else:
         request.session.pop(CLIENT_SESSION_KEY, None)
-    return redirect(request.POST.get("next") or "declarations:list")
+    return redirect(safe_next(request, request.POST.get("next", ""), "declarations:list"))
 
 
 @login_required
@@ -99,7 +102,7 @@ def notification_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def notification_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Mark one notification read and follow its link, or mark them all read."""
     pk = request.POST.get("notification")
-    if pk and pk.isdigit():
+    if pk and pk.isascii() and pk.isdigit():
         notification = get_object_or_404(notifications.notifications_for(request.user), pk=int(pk))
         notifications.mark_read(user=request.user, ids=[notification.pk])
         return redirect(notification.url or "notifications")
@@ -114,3 +117,98 @@ def language_set(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.user.is_authenticated and language in dict(settings.LANGUAGES):
         User.objects.filter(pk=request.user.pk).update(language=language)
     return response
+
+
+def safe_next(request: HttpRequest, target: str, default: str) -> str:
+    """`target` if it is an address on this site, else `default` (a URL name or path): a link that
+    sends someone to another site after they log in or choose a client is refused."""
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if target and allowed else resolve_url(default)
+
+
+@login_required
+def second_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The first time: scan the QR code with an authenticator app and type its first code."""
+    user = request.user
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""), "home")
+    if second_factor.confirmed_device(user) is not None:
+        return redirect(f"{resolve_url('second_factor_verify')}?{urlencode({'next': next_url})}")
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.enrolment_confirm(request=request, user=user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            form.add_error("token", str(error))
+        else:
+            return redirect(next_url)
+    device = second_factor.enrolment_device(user=user)
+    return render(
+        request,
+        "registration/second_factor_enrol.html",
+        {
+            "form": form,
+            "next": next_url,
+            "qr": second_factor.enrolment_qr(device),
+            "key": second_factor.enrolment_key(device),
+        },
+    )
+
+
+@login_required
+def second_factor_verify(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """After the password: the current code from the user's authenticator app."""
+    user = request.user
+    next_url = safe_next(request, request.POST.get("next") or request.GET.get("next", ""), "home")
+    if second_factor.confirmed_device(user) is None:
+        return redirect(f"{resolve_url('second_factor_enrol')}?{urlencode({'next': next_url})}")
+    form = OneTimeCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            second_factor.verify(request=request, user=user, token=form.cleaned_data["token"])
+        except DomainError as error:
+            form.add_error("token", str(error))
+        else:
+            return redirect(next_url)
+    return render(request, "registration/second_factor_verify.html", {"form": form, "next": next_url})
+
+
+def locked_out(request: HttpRequest, original_response: HttpResponse | None, credentials: dict | None) -> HttpResponse:
+    """django-axes' answer to a locked-out user name and address: a page saying so, 429."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "registration/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@login_required
+def agent_relation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The organisation's agent relations (a foreign-trade agent and the user units it trades for)."""
+    user = request.user
+    form = AgentRelationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            agent_relations.agent_relation_propose(user=user, **form.cleaned_data)
+        except DomainError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("Agent relation proposed; the other party confirms it."))
+            return redirect("agent_relations")
+    return render(
+        request,
+        "singlewindow/agent_relations.html",
+        {"relations": agent_relations.agent_relations_of(user=user), "form": form},
+    )
+
+
+@login_required
+@require_POST
+def agent_relation_decide(request: AuthenticatedHttpRequest, pk: int, decision: str) -> HttpResponse:
+    relation = agent_relations.agent_relation_get(user=request.user, pk=pk)
+    decide = {"confirm": agent_relations.agent_relation_confirm, "revoke": agent_relations.agent_relation_revoke}
+    if decision not in decide:
+        raise Http404
+    try:
+        decide[decision](user=request.user, relation=relation)
+    except DomainError as error:
+        messages.error(request, str(error))
+    return redirect("agent_relations")

@@ -117,13 +117,32 @@ def ship_agent() -> User:
     return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.SHIP_AGENCY))
 
 
-def vessel_draft(agent: User, *, direction: str = "export", crew: int = 3, **changes: Any) -> Declaration:
+def vessel_draft(
+    agent: User, *, direction: str = "export", crew: int = 3, consignee: Organisation | None = None, **changes: Any
+) -> Declaration:
+    """The example call; its manifest's bill consigned to `consignee` when given (by its name)."""
     from vessels import services as vessel_services
     from vessels.examples import example_call, example_parts
 
     declaration = vessel_services.vessel_create(user=agent, direction=direction)
-    vessel_services.vessel_save(
-        declaration=declaration, user=agent, call=example_call(**changes), parts=example_parts(crew)
-    )
+    parts = example_parts(crew)
+    if consignee is not None:
+        for line in parts["manifest_lines"]:
+            line["consignee"] = consignee.name
+    vessel_services.vessel_save(declaration=declaration, user=agent, call=example_call(**changes), parts=parts)
     declaration.refresh_from_db()
+    return declaration
+
+
+def delivered(declaration: Declaration, *agencies: str) -> Declaration:
+    """The latest version's branches (to these agencies, or all) delivered, as when each agency's system
+    took the message (agencies/delivery.py): only then do its officers see the declaration."""
+    from declarations.choices import DeliveryStatus
+    from declarations.models import Delivery
+
+    declaration.refresh_from_db()
+    branches = Delivery.objects.filter(version__declaration=declaration, version__number=declaration.version_count)
+    if agencies:
+        branches = branches.filter(agency__in=agencies)
+    branches.filter(status=DeliveryStatus.PENDING).update(status=DeliveryStatus.DELIVERED, delivered_at=timezone.now())
     return declaration

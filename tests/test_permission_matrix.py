@@ -40,9 +40,10 @@ from declarations.events import AgencyEvent, events_record
 from declarations.examples import example_header, example_line
 from declarations.interchange import xml_format
 from declarations.models import Comment, Declaration, Delivery, ImportJob
+from singlewindow.agent_relations import agent_relation_propose
 from singlewindow.choices import Agency, OrganisationKind, Role
 from singlewindow.delegations import delegation_revoke
-from singlewindow.models import Delegation, Organisation, User
+from singlewindow.models import AgentRelation, Delegation, Organisation, User
 from vessels import certificate as vessel_certificate
 from vessels import services as vessel_services
 from vessels.choices import CertificateState
@@ -191,7 +192,7 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
     response = parties[A].rest.post(f"/api/v1/declarations/{submitted.pk}/submit/")
     assert response.status_code == 201, response.content
     assert Delivery.objects.filter(version__declaration=submitted, agency=Agency.CUSTOMS).exists()
-    submitted.refresh_from_db()
+    factories.delivered(submitted)  # the agencies' systems took it: from now on their officers see it
 
     # A's ERP import: one declaration, uploaded by A's clerk and run (eager Celery, on commit).
     data = xml_format.write(
@@ -218,7 +219,7 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
 # What each surface gives a party ----------------------------------------------------------------
 
 
-def seen(world: World | VesselWorld | CreditWorld, response: HttpResponse) -> int | str:
+def seen(world: World | VesselWorld | CreditWorld | RelationWorld, response: HttpResponse) -> int | str:
     """The status; a refusal that still shows any of the world's marks is a leak; a redirect to the login
     page that brings the visitor back to the address asked for is TO_LOGIN."""
     if response.status_code >= 400:
@@ -237,7 +238,9 @@ def to_login(response: HttpResponse) -> bool:
 
 
 def listed(
-    world: World | VesselWorld | CreditWorld, response: HttpResponse, found: Callable[[HttpResponse], bool]
+    world: World | VesselWorld | CreditWorld | RelationWorld,
+    response: HttpResponse,
+    found: Callable[[HttpResponse], bool],
 ) -> int | str:
     if response.status_code != 200:
         return seen(world, response)
@@ -357,7 +360,7 @@ SURFACES: dict[str, dict[str, Any]] = {
 
 
 def observe(
-    world: World | VesselWorld | CreditWorld, who: Party, obj: str, surfaces: list[str]
+    world: World | VesselWorld | CreditWorld | RelationWorld, who: Party, obj: str, surfaces: list[str]
 ) -> dict[str, int | str]:
     """What the party gets on each surface, in the table's order (a table lists what changes things last)."""
     thing = world.thing(obj)
@@ -607,7 +610,8 @@ def vessel_world(db: None, settings) -> VesselWorld:  # type: ignore[no-untyped-
     assert vessel_services.vessel_problems_of(draft) == []
 
     # The agent's departure of EMMA MAERSK, submitted and released everywhere: the certificate is issued.
-    submitted = factories.vessel_draft(agent)
+    # Its bill is consigned to A: the manifest is offered to A and its broker, nobody else.
+    submitted = factories.vessel_draft(agent, consignee=org_a)
     version = vessel_services.vessel_submit(declaration=submitted, user=agent)
     assert {Agency.CUSTOMS, Agency.MARITIME} <= set(version.agencies) and Agency.PORT not in version.agencies
     release_everywhere(submitted)
@@ -792,11 +796,13 @@ CORRECTED_CREW = "KOWALSKI"
 
 def test_officers_see_the_delivered_vessel_in_lists_not_the_agents_corrections(vessel_world: VesselWorld) -> None:
     """Customs rejects a departure; the agent starts correcting the ship's name, its master and the crew
-    list. Until it submits again, the customs officer must see the delivered EMMA MAERSK, HANSEN LARS and
-    crew on every surface: detail page, list page, API detail and API list."""
+    list. Until it submits again, the customs officer must see the delivered EMMA MAERSK and HANSEN LARS
+    (and no crew list at all: customs is not sent it) on every surface: detail page, list page, API detail
+    and API list."""
     agent = vessel_world.parties[SHIP_AGENT]
     declaration = factories.vessel_draft(agent.user)  # type: ignore[arg-type]
     version = vessel_services.vessel_submit(declaration=declaration, user=agent.user)  # type: ignore[arg-type]
+    factories.delivered(declaration)
     delivery = Delivery.objects.get(version=version, agency=Agency.CUSTOMS)
     events_record(
         events=[
@@ -1101,3 +1107,104 @@ def test_a_record_sent_as_not_public_in_a_file_is_on_the_public_page_for_nobody(
         **{f"public page of {who}": SECRET_IN_FILE in page for who, page in pages.items()},
     } == {"stored as public": False, "public page of anonymous": False, "public page of A": False,
           "public page of officer": False}  # fmt: skip
+
+
+# Agent relations --------------------------------------------------------------------------------------
+#
+# A foreign-trade agent imports for a user unit under an agent relation the agent's manager proposed and
+# the unit's manager confirms; either ends it. The two firms see it (any of their users), decide it (their
+# managers); everyone else gets 404, an anonymous visitor is sent to log in or refused by the API.
+
+AGENT = "agent"  # the agent's manager, who proposed
+UNIT = "unit"  # the user unit's manager
+UNIT_CLERK = "unit clerk"  # a declarant of the user unit: sees it, decides nothing
+STRANGER = "stranger"  # another enterprise's manager
+RELATION_PARTIES = (AGENT, UNIT, UNIT_CLERK, STRANGER, BROKER, OFFICER, ANONYMOUS)
+
+CONFIRMED = "confirmed"
+REFUSED_400 = 400  # the proposer confirming its own proposal
+
+#                     agent      unit       unit clerk stranger   broker     officer    anonymous
+AGENT_RELATION = {
+    "list page":     (LISTED,    LISTED,    LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  TO_LOGIN),
+    "API list":      (LISTED,    LISTED,    LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  DENIED),
+    "API detail":    (OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API confirm":   (REFUSED_400, CONFIRMED, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "page revoke":   (REVOKED,   REVOKED,   FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+}  # fmt: skip
+
+
+@dataclass
+class RelationWorld:
+    parties: dict[str, Party]
+    relation: AgentRelation
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: either firm's USCC."""
+        return (self.relation.agent.uscc, self.relation.user_unit.uscc)
+
+    def thing(self, name: str) -> AgentRelation:
+        return self.relation
+
+
+@pytest.fixture
+def relation_world(db: None, settings) -> RelationWorld:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    agent = factories.clerk(role=Role.MANAGER)
+    unit = factories.clerk(role=Role.MANAGER)
+    parties = {
+        AGENT: party(agent),
+        UNIT: party(unit),
+        UNIT_CLERK: party(factories.clerk(unit.organisation)),
+        STRANGER: party(factories.clerk(role=Role.MANAGER)),
+        BROKER: party(factories.broker(unit.organisation)),
+        OFFICER: party(factories.officer(Agency.CUSTOMS)),
+        ANONYMOUS: anonymous(),
+    }
+    today = timezone.localdate()
+    relation = agent_relation_propose(user=agent, counterparty_uscc=unit.organisation.uscc, as_agent=True,  # type: ignore[union-attr]
+                                      valid_from=today, valid_until=today + timedelta(days=30))  # fmt: skip
+    return RelationWorld(parties=parties, relation=relation)
+
+
+def relation_status(relation: AgentRelation) -> str:
+    return AgentRelation.objects.values_list("status", flat=True).get(pk=relation.pk)
+
+
+def api_confirm(world: RelationWorld, who: Party, relation: AgentRelation) -> int | str:
+    response = who.rest.post(f"/api/v1/agent-relations/{relation.pk}/confirm/")
+    confirmed = relation_status(relation) == "active"
+    return changed_or_seen(world, response, confirmed, done=200, label=CONFIRMED)  # type: ignore[arg-type]
+
+
+def page_revoke(world: RelationWorld, who: Party, relation: AgentRelation) -> int | str:
+    response = who.page.post(f"/agent-relations/{relation.pk}/revoke/")
+    revoked = relation_status(relation) == "revoked"
+    if response.status_code == 302 and not to_login(response):
+        return REVOKED if revoked else "302 but not revoked"
+    outcome = seen(world, response)
+    return f"{outcome} but revoked" if revoked else outcome
+
+
+def relation_in_api_list(pk: int) -> Callable[[HttpResponse], bool]:
+    return lambda response: pk in [row["id"] for row in response.json()["results"]]
+
+
+RelationSurface = Callable[[RelationWorld, Party, AgentRelation], "int | str"]
+RELATION_SURFACES: dict[str, RelationSurface] = {
+    "list page": lambda w, p, r: listed(w, p.page.get("/agent-relations/"), lambda res: f'id="agent-relation-{r.pk}"' in res.content.decode()),
+    "API list": lambda w, p, r: listed(w, p.rest.get("/api/v1/agent-relations/"), relation_in_api_list(r.pk)),
+    "API detail": lambda w, p, r: seen(w, p.rest.get(f"/api/v1/agent-relations/{r.pk}/")),
+    "API confirm": api_confirm,
+    "page revoke": page_revoke,
+}  # fmt: skip
+SURFACES |= {"agent relation": RELATION_SURFACES}
+
+
+@pytest.mark.parametrize("who", RELATION_PARTIES)
+def test_each_party_gets_exactly_what_it_may_of_an_agent_relation_and_404_for_the_rest(
+    relation_world: RelationWorld, who: str
+) -> None:
+    expected = column(AGENT_RELATION, RELATION_PARTIES, who)
+    assert observe(relation_world, relation_world.parties[who], "agent relation", list(expected)) == expected

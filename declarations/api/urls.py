@@ -1,9 +1,10 @@
 from django.urls import path
-from rest_framework.routers import SimpleRouter
+
+from singlewindow.api.routers import IdRouter
 
 from . import interchange, views
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("declarations", views.DeclarationViewSet, basename="declaration")
 router.register("imports", interchange.ImportJobViewSet, basename="import")
 

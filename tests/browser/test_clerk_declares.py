@@ -19,7 +19,9 @@ from declarations.choices import DeclarationStatus, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
 from declarations.models import Declaration
 from singlewindow.models import User
+from singlewindow.second_factor import second_factor_required
 from tests import factories
+from tests.clients import authenticator, current_code
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +36,18 @@ def as_typed(value: Any) -> str:
 
 
 def log_in(page: Page, user: User) -> None:
-    """On the login page: type the user name and password, press 登录, land on the declarations."""
+    """On the login page: type the user name and password, press 登录 (an officer then types the code
+    their authenticator app shows and presses 验证), land on the declarations."""
+    needs_code = second_factor_required(user)
+    if needs_code:
+        authenticator(user)  # enrolled already
     page.locator("#id_username").fill(user.username)
     page.locator("#id_password").fill(PASSWORD)
     page.get_by_role("button", name="登录", exact=True).click()
+    if needs_code:
+        expect(page).to_have_url(re.compile(r"/accounts/second-factor/"))
+        page.locator("#id_token").fill(current_code(user))
+        page.locator("form button[type=submit].primary").click()
     expect(page).to_have_url(re.compile(r"/declarations/$"))
 
 

@@ -21,11 +21,11 @@ from rest_framework.test import APIClient
 from credit import services as credit_services
 from credit.models import Classification
 from declarations import services as declaration_services
-from declarations.models import Declaration
+from declarations.models import Declaration, Delivery
 from singlewindow.choices import Agency
 
 from .. import factories
-from ..processes import Simulator, Worker
+from ..processes import Simulator, Worker, wait_until
 from .test_clerk_declares import log_in
 
 pytestmark = pytest.mark.browser
@@ -84,8 +84,14 @@ def test_a_serious_violation_turns_the_firm_black_and_its_next_declaration_is_in
     assert version.payload["risk"]["inspect"] is True
     pk = version.declaration_id
 
-    # 5. The customs officer opens it: under supervision, selected for inspection at 100 %; the
-    # simulator honours the lane, orders the inspection, and the goods are released in the end.
+    # 5. Once customs' system has it, the customs officer opens it: under supervision, selected for
+    # inspection at 100 %; the simulator honours the lane, orders the inspection, and the goods are
+    # released in the end.
+    wait_until(
+        lambda: Delivery.objects.filter(version=version, agency=Agency.CUSTOMS, delivered_at__isnull=False).exists(),
+        timeout=30,
+        what="the delivery to customs",
+    )
     page.goto(f"{live_server.url}/accounts/login/")
     log_in(page, officer)
     page.goto(f"{live_server.url}/declarations/{pk}/")

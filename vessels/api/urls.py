@@ -1,8 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from singlewindow.api.routers import IdRouter
 
 from .views import VesselViewSet
 
-router = SimpleRouter()
+router = IdRouter()
 router.register("vessels", VesselViewSet, basename="vessel")
 
 urlpatterns = router.urls

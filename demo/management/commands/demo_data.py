@@ -1,11 +1,15 @@
 """Demo organisations, users and declarations for `make run`. Safe to run again."""
 
+import base64
+from binascii import unhexlify
 from datetime import date
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
 from credit import services as credit_services
@@ -21,6 +25,9 @@ from vessels import services as vessel_services
 from vessels.examples import example_call, example_parts
 
 PASSWORD = "demo-pass-2026"  # noqa: S105 (published demo logins)
+# Officers and the administrator log in with a second factor (OTP_REQUIRED_ROLES): their authenticator
+# key, published like the password (RFC 6238's test key; an app shows it in base32).
+OTP_KEY_HEX = b"12345678901234567890".hex()
 
 
 def make_uscc(body: str) -> str:
@@ -141,10 +148,21 @@ class Command(BaseCommand):
     help = "Create demo organisations, users and declarations (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
+        if options["otp_code"]:
+            self.stdout.write(format(totp(unhexlify(OTP_KEY_HEX)), "06d"))
+            return
         orgs = self.create()
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for username, key, role, _display in USERS:
             self.stdout.write(f"  {username:<20} {orgs[key].name} · {role.label}")
+        secret = base64.b32encode(unhexlify(OTP_KEY_HEX)).decode()
+        self.stdout.write(
+            f"Officers and admin then type a one-time code: add the key {secret} to an authenticator app,"
+            " or print the current code with `python manage.py demo_data --otp-code`."
+        )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--otp-code", action="store_true", help="Print the demo officers' current code.")
 
     @transaction.atomic
     def create(self) -> dict[str, Organisation]:
@@ -200,6 +218,8 @@ class Command(BaseCommand):
                 user.is_staff = user.is_superuser = role == Role.ADMIN
                 user.set_password(PASSWORD)
                 user.save()
+            if role in (Role.OFFICER, Role.ADMIN) and not TOTPDevice.objects.filter(user=user).exists():
+                TOTPDevice.objects.create(user=user, name="demo", key=OTP_KEY_HEX, confirmed=True)
             users[username] = user
 
         Delegation.objects.get_or_create(
