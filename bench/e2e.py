@@ -133,13 +133,29 @@ def submit_all(ids: list[int], token: str, clients: int, rate: float | None = No
                 if rate:
                     time.sleep(max(0.0, due[pk] - time.time()))
                 started[pk] = time.time()
-                response = session.post(f"http://127.0.0.1:{WEB_PORT}/api/v1/declarations/{pk}/submit/")
-                if response.status_code != 201:
-                    raise RuntimeError(f"submission failed: {response.status_code} {response.text[:200]}")
+                _submit(session, pk)
 
     with ThreadPoolExecutor(clients) as pool:
         list(pool.map(run, [ids[i::clients] for i in range(clients)]))
     return started
+
+
+def _submit(session: requests.Session, pk: int) -> None:
+    """Submit as an ERP integration does: with an Idempotency-Key, retrying while the portal is
+    unreachable or restarting (the retry gets the first answer, never a second submission)."""
+    url = f"http://127.0.0.1:{WEB_PORT}/api/v1/declarations/{pk}/submit/"
+    for attempt in range(60):
+        try:
+            response = session.post(url, headers={"Idempotency-Key": f"bench-submit-{pk}"}, timeout=30)
+        except requests.ConnectionError:
+            time.sleep(0.5)
+            continue
+        if response.status_code == 201:
+            return
+        if response.status_code not in (409, 502, 503) and response.status_code < 500:
+            raise RuntimeError(f"submission failed: {response.status_code} {response.text[:200]}")
+        time.sleep(0.5 if attempt < 10 else 2)  # in progress (409) or the portal failing: try again
+    raise RuntimeError(f"declaration {pk} could not be submitted")
 
 
 def release_times(ids: list[int], timeout: float) -> dict[int, float]:

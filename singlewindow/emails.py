@@ -5,6 +5,7 @@ notifications.notify() queues after the change commits. Each email is in the rec
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
@@ -33,6 +34,20 @@ def email_notifications(ids: list[int]) -> int:
         sent += send_mail(subject, body, None, [user.email], fail_silently=False)
         Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
     return sent
+
+
+def emails_waiting(*, older_than_seconds: int = 120) -> list[int]:
+    """Notifications of the last day not emailed yet though older than a task takes: their task was lost."""
+    now = timezone.now()
+    return list(
+        Notification.objects.filter(
+            emailed_at__isnull=True,
+            created_at__lte=now - timedelta(seconds=older_than_seconds),
+            created_at__gte=now - timedelta(days=1),
+        )
+        .exclude(recipient__email="")
+        .values_list("pk", flat=True)[:500]
+    )
 
 
 def email_operators(*, subject: str | Promise, message: str | Promise, values: Callable[[], dict[str, Any]]) -> int:

@@ -34,7 +34,8 @@ def notify(
     )
     ids = [n.pk for n in created]
     if ids:
-        transaction.on_commit(lambda: send_notification_emails.delay(ids))
+        # Robust: a broker that is down must not fail what created them; singlewindow.email_sweep sends later.
+        transaction.on_commit(lambda: send_notification_emails.delay(ids), robust=True)
     return created
 
 

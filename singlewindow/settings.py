@@ -209,8 +209,8 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "singlewindow.api.throttling.AnonRateThrottle",
+        "singlewindow.api.throttling.UserRateThrottle",
     ],
     # Generous for a signed-in ERP (the benchmarks submit well under it), tight for anyone else.
     "DEFAULT_THROTTLE_RATES": {
@@ -309,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     # Every firm's credit class, each night at 02:00 (CELERY_TIMEZONE: Beijing time).
     "credit-nightly": {"task": "credit.reclassify_all", "schedule": crontab(hour=2, minute=0)},
     "idempotency-keys-expire": {"task": "singlewindow.expire_idempotency_keys", "schedule": crontab(minute=17)},
+    # Emails whose task was lost with the broker (it was down when the notification was committed).
+    "emails-sweep": {"task": "singlewindow.email_sweep", "schedule": 60.0},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

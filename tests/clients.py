@@ -45,3 +45,16 @@ def current_code(user: User) -> str:
     if totp.t() <= device.last_t:
         totp.time = device.t0 + (device.last_t + 1) * device.step
     return f"{totp.token():0{device.digits}d}"
+
+
+def erp_file(clerk: User) -> bytes:
+    """What the clerk's ERP would upload: one valid declaration as the portal exports it, which is then
+    deleted so that importing the file creates it again."""
+    from declarations.models import Declaration
+
+    from . import factories
+
+    declaration = factories.valid_draft(clerk, documents=False)
+    data = web(clerk).get("/declarations/export/?format=xml").content
+    Declaration.objects.filter(pk=declaration.pk).delete()
+    return data

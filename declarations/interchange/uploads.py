@@ -11,11 +11,13 @@ says why), so a big file never holds a web process."""
 from __future__ import annotations
 
 import hashlib
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from singlewindow.choices import OrganisationKind
@@ -27,6 +29,8 @@ from ..choices import ImportFormat, ImportStatus
 from ..models import ImportJob
 from .imports import read_records
 from .tasks import run_import
+
+STALLED = timedelta(minutes=5)  # a job still queued after this lost its task
 
 
 def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
@@ -52,6 +56,9 @@ def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
     digest = hashlib.sha256(data).hexdigest()
     earlier = ImportJob.objects.filter(organisation=org, sha256=digest).first()
     if earlier is not None and earlier.status != ImportStatus.FAILED:
+        if earlier.status == ImportStatus.QUEUED and earlier.created_at < timezone.now() - STALLED:
+            # Its task was lost (the broker was down when it was queued): the same upload queues it again.
+            transaction.on_commit(lambda: run_import.delay(earlier.pk), robust=True)
         return earlier, False
     if file_format == ImportFormat.XML:
         refuse_big_or_dtd(data, max_bytes=settings.IMPORT_MAX_BYTES)
@@ -72,7 +79,7 @@ def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
                 total=total,
             )
             audit_record(actor=user, action="import.queued", obj=job, after={"file": job.file_name, "total": job.total})
-            transaction.on_commit(lambda: run_import.delay(job.pk))
+            transaction.on_commit(lambda: run_import.delay(job.pk), robust=True)  # a broker down: see above
     except IntegrityError:  # the same file uploaded twice at once: the other upload's job is the one
         return ImportJob.objects.get(organisation=org, sha256=digest), False
     return job, True

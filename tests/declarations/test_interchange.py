@@ -20,7 +20,7 @@ from singlewindow.models import AuditEntry, Notification
 from singlewindow.untrusted import UntrustedFile
 
 from .. import factories
-from ..clients import api, web
+from ..clients import api, erp_file, web
 
 pytestmark = pytest.mark.django_db
 
@@ -67,9 +67,7 @@ def test_the_export_is_valid_against_the_published_schema_and_the_schema_is_curr
 
 def test_the_same_file_twice_creates_nothing_new_and_known_references_are_skipped() -> None:
     clerk = factories.clerk()
-    factories.valid_draft(clerk, documents=False)
-    data = web(clerk).get("/declarations/export/?format=xml").content
-    Declaration.objects.all().delete()
+    data = erp_file(clerk)
 
     first = upload(clerk, data)
     again = upload(clerk, data, status=200)
@@ -211,9 +209,7 @@ def test_the_parser_itself_expands_no_entity_should_a_dtd_get_past_the_byte_chec
 
 def test_the_import_page_shows_a_progress_bar_that_polls_until_the_import_is_done() -> None:
     clerk = factories.clerk()
-    factories.valid_draft(clerk, documents=False)
-    data = web(clerk).get("/declarations/export/?format=xml").content
-    Declaration.objects.all().delete()
+    data = erp_file(clerk)
     response = web(clerk).post("/declarations/imports/", {"file": SimpleUploadedFile("po.xml", data)})
     job = ImportJob.objects.get()  # queued: on_commit never ran inside the test's transaction
     assert response.status_code == 302 and response["Location"] == f"/declarations/imports/{job.pk}/"
@@ -260,9 +256,7 @@ def test_an_import_that_stops_is_marked_failed_and_the_same_file_starts_it_again
     from declarations.interchange import imports
 
     clerk = factories.clerk()
-    factories.valid_draft(clerk, documents=False)
-    data = web(clerk).get("/declarations/export/?format=xml").content
-    Declaration.objects.all().delete()
+    data = erp_file(clerk)
 
     def broken(**kwargs):  # type: ignore[no-untyped-def]
         raise RuntimeError("disk full")

@@ -16,7 +16,7 @@ from declarations.models import Declaration, ImportJob
 from singlewindow.untrusted import UntrustedFile
 
 from .. import factories
-from ..clients import api, web
+from ..clients import api, erp_file
 from .test_interchange import workbook
 
 pytestmark = pytest.mark.django_db
@@ -24,9 +24,7 @@ pytestmark = pytest.mark.django_db
 
 def exported(clerk: Any, copies: int) -> bytes:
     """An export of `copies` declarations, each with its own reference."""
-    factories.valid_draft(clerk, documents=False)
-    one = web(clerk).get("/declarations/export/?format=xml").content
-    Declaration.objects.all().delete()
+    one = erp_file(clerk)
     head, rest = one.split(b"<Declaration ", 1)
     body, tail = rest.rsplit(b"</Declaration>", 1)
     declarations = b"".join(

@@ -88,8 +88,8 @@ def test_the_api_is_throttled_per_user(db: None, tight_user_rate: None) -> None:
 def test_the_throttles_are_configured_generous_for_users_and_tighter_for_anyone_else(settings) -> None:  # type: ignore[no-untyped-def]
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     assert set(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_CLASSES"]) == {
-        "rest_framework.throttling.AnonRateThrottle",
-        "rest_framework.throttling.UserRateThrottle",
+        "singlewindow.api.throttling.AnonRateThrottle",
+        "singlewindow.api.throttling.UserRateThrottle",
     }
     per_minute = {scope: int(rate.split("/")[0]) for scope, rate in rates.items()}
     assert per_minute["user"] >= 6000 > per_minute["anon"]
