@@ -34,7 +34,8 @@ from django.utils import timezone
 from lxml import etree, html
 from rest_framework.test import APIClient
 
-from credit.models import CreditRecord
+from credit import appeals
+from credit.models import Appeal, CreditRecord
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, events_record
 from declarations.examples import example_header, example_line
@@ -858,6 +859,9 @@ NO_CREDIT = "200, nobody's credit"
 CLASSES = "A's classes with all its records"
 FROM_ITS_AGENCY = "201, from its own agency"
 TO_ADMIN_LOGIN = "302 to the admin's login"
+OWN_RECORDS = "its own records only"
+OBJECTED = "objected, the record marked"
+DECIDED = "decided, the record corrected"
 
 # Reads first, what would change A's records last.
 #                           A          B          broker     ship agent customs    inspection anonymous  admin
@@ -871,6 +875,12 @@ CREDIT = {
     "admin delete":         (TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, FORBIDDEN),
     "API record":           (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FROM_ITS_AGENCY, FROM_ITS_AGENCY, DENIED, NOT_FOUND),
     "API record file":      (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, FROM_ITS_AGENCY, FROM_ITS_AGENCY, DENIED, NOT_FOUND),
+    "own records page":     (OWN_RECORDS, OWN_RECORDS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN, NOT_FOUND),
+    "objection by page":    (OBJECTED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN,  NOT_FOUND),
+    "objection by API":     (OBJECTED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED,    NOT_FOUND),
+    "appeals page":         (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LISTED,    UNLISTED,  TO_LOGIN,  NOT_FOUND),
+    "API appeals":          (OWN_RECORDS, OWN_RECORDS, NOT_FOUND, NOT_FOUND, LISTED, UNLISTED, DENIED,    NOT_FOUND),
+    "API decision":         (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DECIDED,   NOT_FOUND, DENIED,    NOT_FOUND),
 }  # fmt: skip
 
 CREDIT_TABLES = {"credit": CREDIT}
@@ -1057,6 +1067,81 @@ def api_record_file(world: CreditWorld, who: Party, firm: Organisation) -> int |
     return stored_from_its_agency(world, who, response, record_id)
 
 
+def record_of(world: CreditWorld, record: dict[str, Any]) -> CreditRecord:
+    return CreditRecord.objects.get(record_id=record["record_id"])
+
+
+def open_objection(world: CreditWorld) -> Appeal:
+    """A's objection to its public record, filed by A's clerk (or the one already open)."""
+    record = record_of(world, A_PUBLIC)
+    found = Appeal.objects.filter(record=record, state="pending").first()
+    a = world.parties[A].user
+    assert a is not None
+    return found or appeals.objection_file(user=a, record_id=record.pk, reason="罚款决定已撤销")
+
+
+def own_records_page(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    response = who.page.get("/credit/mine/")
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    shown = {uscc for uscc, records in world.records_of.items() if any(m["legal_basis"] in body for m in records)}
+    own = who.user.organisation.uscc  # type: ignore[union-attr]
+    return OWN_RECORDS if shown == {own} else f"200 showing the records of {sorted(shown)}"
+
+
+def objected(world: CreditWorld, response: HttpResponse, record: dict[str, Any], *, ok: int) -> int | str:
+    state = record_of(world, record).state
+    if response.status_code == ok and state == "objected":
+        return OBJECTED
+    outcome = seen(world, response)
+    return f"{outcome} but {state}" if state != "published" else outcome
+
+
+def objection_by_page(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    record = record_of(world, A_PUBLIC)
+    response = who.page.post("/credit/mine/", {"record": record.pk, "kind": "objection", "reason": "金额有误"})
+    return objected(world, response, A_PUBLIC, ok=302)
+
+
+def objection_by_api(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    record = record_of(world, A_SECRET)
+    response = who.rest.post(f"/api/v1/credit/records/{record.pk}/objection/", {"reason": "x"}, format="json")
+    return objected(world, response, A_SECRET, ok=201)
+
+
+def appeals_page(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    appeal = open_objection(world)
+    response = who.page.get("/credit/appeals/")
+    if response.status_code != 200:
+        return seen(world, response)
+    return LISTED if f'id="appeal-{appeal.pk}"' in response.content.decode() else UNLISTED
+
+
+def api_appeals(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    appeal = open_objection(world)
+    response = who.rest.get("/api/v1/credit/appeals/")
+    if response.status_code != 200:
+        return seen(world, response)
+    ids = {item["id"] for item in response.json()}
+    if who.user is not None and who.user.organisation.kind == OrganisationKind.ENTERPRISE:  # type: ignore[union-attr]
+        own = set(Appeal.objects.filter(record__uscc=who.user.organisation.uscc).values_list("pk", flat=True))  # type: ignore[union-attr]
+        return OWN_RECORDS if ids == own else f"200 with appeals {sorted(ids)}"
+    return LISTED if appeal.pk in ids else UNLISTED
+
+
+def api_decision(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    appeal = open_objection(world)
+    response = who.rest.post(
+        f"/api/v1/credit/appeals/{appeal.pk}/decision/", {"accept": True, "decision": "复核属实"}, format="json"
+    )
+    state = record_of(world, A_PUBLIC).state
+    if response.status_code == 200 and state == "corrected":
+        return DECIDED
+    outcome = seen(world, response)
+    return f"{outcome} but {state}" if state != "objected" else outcome
+
+
 CreditSurface = Callable[[CreditWorld, Party, Organisation], "int | str"]
 CREDIT_SURFACES: dict[str, CreditSurface] = {
     "public page by USCC": public_page(lambda firm: firm.uscc),
@@ -1068,6 +1153,12 @@ CREDIT_SURFACES: dict[str, CreditSurface] = {
     "admin delete": admin_delete,
     "API record": api_record,
     "API record file": api_record_file,
+    "own records page": own_records_page,
+    "objection by page": objection_by_page,
+    "objection by API": objection_by_api,
+    "appeals page": appeals_page,
+    "API appeals": api_appeals,
+    "API decision": api_decision,
 }
 SURFACES |= {"credit": CREDIT_SURFACES}
 
