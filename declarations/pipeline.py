@@ -136,6 +136,9 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     if category.risk_lane and settings.RISK_LANES:
         # The firm's credit decides the release mode and whether this version is selected for inspection.
         payload["risk"] = lane_for(uscc=owner.uscc, key=f"{declaration.pre_entry_no}-v{number}").as_payload()
+    for listener in registry.listeners():
+        if listener.on_freezing is not None and listener.wants(declaration.category):
+            listener.on_freezing(declaration, payload)
     version = DeclarationVersion.objects.create(
         declaration=declaration,
         number=number,

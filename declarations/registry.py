@@ -224,10 +224,16 @@ class StatusChange:
 class Listener:
     """Told, in the same transaction, when a declaration of one of its categories (all when empty) is
     frozen, or when receipts change statuses. A listener that fails makes the transaction fail, unless
-    it catches its own errors (a savepoint) as it should for work that may wait."""
+    it catches its own errors (a savepoint) as it should for work that may wait.
+
+    `on_freezing` is asked just before a version is frozen, with the payload about to be frozen: it may
+    add what the agencies must be told under its own key (a licence write-off) or refuse the submission
+    with `pipeline.DeclarationInvalid` (problems on the declaration's fields), which rolls everything
+    back."""
 
     key: str
     categories: frozenset[str] = frozenset()
+    on_freezing: Callable[[Declaration, dict[str, Any]], None] | None = None
     on_freeze: Callable[[Declaration, DeclarationVersion], None] | None = None
     on_status: Callable[[list[StatusChange]], None] | None = None
 

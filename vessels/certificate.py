@@ -17,31 +17,22 @@ The contract with the model that stores certificates:
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import json
-from base64 import urlsafe_b64encode
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
-import segno
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
-from django.utils.crypto import constant_time_compare, salted_hmac
-from weasyprint import HTML
 
 from declarations import codelists
 from declarations.fields import COUNTRY
+from singlewindow import certificates
 
 from .choices import CertificateStatus
-from .pdffonts import compact_cid_fonts
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")  # certificates show Beijing time wherever they are verified
+SHANGHAI = certificates.SHANGHAI
 TEMPLATE = "vessels/port_clearance.html"
 VERIFY_PATH = "/verify/port-clearance/{number}/{token}/"  # the public page's route, to be added to urls.py
-TOKEN_BYTES = 12  # 96 bits of HMAC: 16 URL-safe characters, enough against guessing on a public page
 _SALT = "vessels.certificate"
 
 
@@ -90,15 +81,9 @@ def certificate_number(*, port: str, issued_at: datetime, sequence: int) -> str:
     return f"{port}-{issued_at.astimezone(SHANGHAI).year}-{sequence:06d}"
 
 
-def _utc(value: object) -> str:
-    if isinstance(value, datetime):
-        return value.astimezone(UTC).isoformat(timespec="microseconds")
-    raise TypeError(type(value).__name__)
-
-
 def facts_as_json(facts: PortClearanceFacts) -> dict[str, Any]:
     """The facts as JSON data (times in UTC, ISO 8601), to store; `facts_from_json` reads them back."""
-    return json.loads(json.dumps(dataclasses.asdict(facts), default=_utc))
+    return certificates.as_json(dataclasses.asdict(facts))
 
 
 def facts_from_json(data: dict[str, Any]) -> PortClearanceFacts:
@@ -120,24 +105,17 @@ def facts_from_json(data: dict[str, Any]) -> PortClearanceFacts:
 
 def facts_digest(facts: PortClearanceFacts) -> str:
     """SHA-256 (hex) of the facts in a canonical form: sorted keys, UTC times, compact JSON."""
-    text = json.dumps(facts_as_json(facts), sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-def _token(number: str, digest: str, secret: str | bytes) -> str:
-    mac = salted_hmac(_SALT, f"{number}\n{digest}", secret=secret, algorithm="sha256").digest()
-    return urlsafe_b64encode(mac[:TOKEN_BYTES]).decode()
+    return certificates.digest(dataclasses.asdict(facts))
 
 
 def sign_certificate(number: str, facts_digest: str) -> str:
     """The URL-safe token binding a certificate number to its facts, keyed with SECRET_KEY."""
-    return _token(number, facts_digest, settings.SECRET_KEY)
+    return certificates.token_for(_SALT, number, facts_digest)
 
 
 def token_valid(number: str, facts_digest: str, token: str) -> bool:
     """Whether `token` was signed for this number and these facts (old keys in SECRET_KEY_FALLBACKS count)."""
-    secrets = [settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]
-    return any(constant_time_compare(_token(number, facts_digest, secret), token) for secret in secrets)
+    return certificates.token_valid(_SALT, number, facts_digest, token)
 
 
 def verify_url_for(facts: PortClearanceFacts, *, base_url: str | None = None) -> str:
@@ -152,19 +130,17 @@ def certificate_status(
 ) -> CertificateStatus:
     """What the verification page says. `facts`: the stored facts of the URL's number read back with
     `facts_from_json`, or None when no certificate has that number."""
-    if facts is None:
-        return CertificateStatus.UNKNOWN
-    if not token_valid(facts.number, facts_digest(facts), token):
-        return CertificateStatus.INVALID
-    if revoked:
-        return CertificateStatus.REVOKED
-    if now > facts.valid_until:
-        return CertificateStatus.EXPIRED
-    return CertificateStatus.VALID
+    return certificates.verdict(
+        salt=_SALT,
+        number=facts.number if facts else "",
+        facts_digest=facts_digest(facts) if facts else None,
+        token=token,
+        revoked=revoked,
+        expired=bool(facts and now > facts.valid_until),
+    )
 
 
-def _beijing_time(moment: datetime) -> str:
-    return moment.astimezone(SHANGHAI).strftime("%Y-%m-%d %H:%M")
+_beijing_time = certificates.beijing_time
 
 
 def _country_names(code: str) -> tuple[str, str]:
@@ -178,8 +154,7 @@ def _country_names(code: str) -> tuple[str, str]:
 def render_port_clearance_pdf(facts: PortClearanceFacts, verify_url: str) -> bytes:
     """The certificate as a one-page A4 PDF, Chinese and English, fonts subset into it."""
     flag_zh, flag_en = _country_names(facts.flag_state)
-    qr = segno.make(verify_url, error="m")
-    html = render_to_string(
+    return certificates.render_pdf(
         TEMPLATE,
         {
             "facts": facts,
@@ -188,8 +163,7 @@ def render_port_clearance_pdf(facts: PortClearanceFacts, verify_url: str) -> byt
             "issued_at": _beijing_time(facts.issued_at),
             "valid_until": _beijing_time(facts.valid_until),
             "agencies": [(a.name_zh, a.name_en, _beijing_time(a.released_at)) for a in facts.releasing_agencies],
-            "qr": qr.png_data_uri(scale=4, border=4),
+            "qr": certificates.qr_data_uri(verify_url),
             "verify_url": verify_url,
         },
     )
-    return HTML(string=html).write_pdf(finisher=compact_cid_fonts)

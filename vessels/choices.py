@@ -3,6 +3,7 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from singlewindow.certificates import Verdict
 from singlewindow.notification_kinds import NotificationKind
 
 # This app's kind of filing (declarations.registry): a vessel's arrival or departure.
@@ -18,14 +19,7 @@ class IdentityDocument(models.TextChoices):
     OTHER = "other", _("Other identity document")
 
 
-class CertificateStatus(models.TextChoices):
-    """What the public verification page says about a port clearance certificate."""
-
-    VALID = "valid", _("Genuine and in force")
-    EXPIRED = "expired", _("Genuine but expired")
-    REVOKED = "revoked", _("Revoked by the issuing authority")
-    INVALID = "invalid", _("Not genuine: it does not match the certificate on record")
-    UNKNOWN = "unknown", _("Unknown certificate number")
+CertificateStatus = Verdict  # what the public verification page says about a port clearance certificate
 
 
 class CertificateState(models.TextChoices):
