@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "singlewindow",
     "credit",
     "licensing",
+    "approvals",
     "declarations",
     "vessels",
     "agencies",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("declarations/", include("declarations.urls")),
     path("vessels/", include("vessels.urls")),
     path("", include("licensing.urls")),
+    path("approvals/", include("approvals.urls")),
     path("credit/", include("credit.urls")),  # public: no login
     path("delegations/", views.delegation_list, name="delegations"),
     path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("api/v1/", include("licensing.api.urls")),
     path("api/v1/", include("vessels.api.urls")),
     path("api/v1/", include("credit.api.urls")),
+    path("api/v1/", include("approvals.api.urls")),
     path("", include("agencies.urls")),
     path("api/v1/", include(delegation_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
