@@ -69,13 +69,29 @@ def build_goods_message(message: GoodsMessage, payload: dict[str, Any], *, messa
         etree.SubElement(element, ns + "CreditClass").text = risk["credit_class"]
         etree.SubElement(element, ns + "ReleaseMode").text = risk["release_mode"]
         etree.SubElement(element, ns + "Inspect").text = "true" if risk["inspect"] else "false"
+    licences = payload.get("licences")
+    if licences:  # the licences cited and what each line writes off (licensing/writeoff.py), as DecMessage does
+        element = etree.SubElement(root, ns + "Licences")
+        for document in licences["documents"]:
+            etree.SubElement(element, ns + "LicenseDocu", DocuCode=document["code"], CertCode=document["number"])
+        for use in licences["lines"]:
+            etree.SubElement(
+                element,
+                ns + "GoodsLimit",
+                GoodsNo=str(use["line_no"]),
+                LicenceNo=use["licence_no"],
+                LicWrtofDetailNo=str(use["licence_line"]),
+                LicWrtofQty=use["quantity"],
+                LicWrtofQtyUnit=use["unit"],
+                LicWrtofLeft=use["left"],
+            )
     message.schema.assertValid(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
 def goods_schema_text(message: GoodsMessage) -> str:
     sections: dict[str, list[str]] = {"header": [], "line": [], "container": []}
-    lengths = {30}  # the risk lane's codes
+    lengths = {1, 3, 20, 30}  # the risk lane's codes; the licences' codes, units and numbers
     for key, path in message.field_map.elements.items():
         element_type = xsd_type(BY_KEY[key])
         if element_type.startswith("Text"):
@@ -117,6 +133,28 @@ def goods_schema_text(message: GoodsMessage) -> str:
             <xs:element name="CreditClass" type="Text30"/>
             <xs:element name="ReleaseMode" type="Text30"/>
             <xs:element name="Inspect" type="xs:boolean"/>
+          </xs:sequence>
+        </xs:complexType>
+      </xs:element>
+      <xs:element name="Licences" minOccurs="0">
+        <xs:complexType>
+          <xs:sequence>
+            <xs:element name="LicenseDocu" maxOccurs="99">
+              <xs:complexType>
+                <xs:attribute name="DocuCode" type="Text1" use="required"/>
+                <xs:attribute name="CertCode" type="Text20" use="required"/>
+              </xs:complexType>
+            </xs:element>
+            <xs:element name="GoodsLimit" maxOccurs="999">
+              <xs:complexType>
+                <xs:attribute name="GoodsNo" type="xs:positiveInteger" use="required"/>
+                <xs:attribute name="LicenceNo" type="Text20" use="required"/>
+                <xs:attribute name="LicWrtofDetailNo" type="xs:positiveInteger" use="required"/>
+                <xs:attribute name="LicWrtofQty" type="xs:decimal" use="required"/>
+                <xs:attribute name="LicWrtofQtyUnit" type="Text3" use="required"/>
+                <xs:attribute name="LicWrtofLeft" type="xs:decimal" use="required"/>
+              </xs:complexType>
+            </xs:element>
           </xs:sequence>
         </xs:complexType>
       </xs:element>

@@ -135,6 +135,8 @@ ONE_TABLE: tuple[FieldSpec, ...] = (
     FieldSpec("line.purpose", "line", R.IMPORT, reference=CodeList.PURPOSES),
     FieldSpec("line.production_batch", "line", R.OPTIONAL),
     FieldSpec("line.un_number", "line", R.OPTIONAL),
+    FieldSpec("line.licence_no", "line", R.OPTIONAL),
+    FieldSpec("line.licence_line", "line", R.OPTIONAL),
     FieldSpec("container.number", "container"),
     FieldSpec("container.size_type", "container", reference=CodeList.CONTAINER_TYPES),
     FieldSpec("container.lcl", "container", R.OPTIONAL),

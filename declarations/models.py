@@ -257,6 +257,8 @@ class GoodsLine(models.Model):
     purpose = models.CharField(_("purpose"), max_length=2, blank=True)
     production_batch = models.CharField(_("production batch"), max_length=50, blank=True)
     un_number = models.CharField(_("UN number (dangerous goods)"), max_length=6, blank=True)
+    licence_no = models.CharField(_("licence cited"), max_length=20, blank=True)
+    licence_line = models.PositiveIntegerField(_("licence line"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("goods line")

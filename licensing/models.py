@@ -1,10 +1,14 @@
-"""Enterprise qualifications (S7). Licences and approvals arrive with their own issue."""
+"""Enterprise qualifications (S7) and trade licences (S6) with their write-off ledger."""
+
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from singlewindow.models import Organisation
+
+from .choices import LicenceKind, LicenceState, UseState
 
 
 class QualificationKind(models.TextChoices):
@@ -37,3 +41,122 @@ class Qualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+
+class Licence(models.Model):
+    """An issued trade licence: who holds it, what it answers, how long and how many times it may be used,
+    and where (一证一关: blank until its first use binds it). What is left is on its lines."""
+
+    number = models.CharField(_("licence number"), max_length=20, unique=True)
+    kind = models.CharField(_("kind"), max_length=1, choices=LicenceKind.choices)
+    holder = models.ForeignKey(
+        Organisation, verbose_name=_("holder"), on_delete=models.PROTECT, related_name="licences"
+    )
+    issuer = models.ForeignKey(
+        Organisation, verbose_name=_("issuing authority"), on_delete=models.PROTECT, related_name="+"
+    )
+    application = models.OneToOneField(
+        "declarations.Declaration",
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="licence",
+    )
+    issued_at = models.DateTimeField(_("issued"))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    place_of_clearance = models.CharField(
+        _("place of clearance"), max_length=4, blank=True, help_text=_("Blank until the first use binds it.")
+    )
+    max_uses = models.PositiveSmallIntegerField(
+        _("uses allowed"), null=True, blank=True, help_text=_("Empty: unlimited.")
+    )
+    uses = models.PositiveSmallIntegerField(_("uses"), default=0)
+    state = models.CharField(_("state"), max_length=20, choices=LicenceState.choices, default=LicenceState.ISSUED)
+    remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+    facts = models.JSONField(_("facts"), default=dict)  # what the certificate states, as stored (certificates)
+    digest = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("licence")
+        verbose_name_plural = _("licences")
+        ordering = ["-issued_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(max_uses__isnull=True) | Q(uses__lte=F("max_uses")), name="licence_uses_within_limit"
+            ),
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="licence_validity_ordered"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class LicenceLine(models.Model):
+    """One goods line of a licence. `written_off` is what declarations have reserved or consumed of it; it
+    never exceeds the quantity plus the overshipment tolerance (a conditional update and this constraint)."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    hs_code = models.CharField(_("commodity code"), max_length=10)
+    name = models.CharField(_("goods name"), max_length=255)
+    unit = models.CharField(_("unit"), max_length=3)
+    quantity = models.DecimalField(_("quantity"), max_digits=19, decimal_places=5)
+    unit_price = models.DecimalField(_("unit price"), max_digits=19, decimal_places=4, null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=19, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    tolerance = models.DecimalField(
+        _("overshipment tolerance"), max_digits=4, decimal_places=3, default=0, help_text=_("0.05 is 5 %.")
+    )
+    written_off = models.DecimalField(_("written off"), max_digits=19, decimal_places=5, default=0)
+
+    class Meta:
+        verbose_name = _("licence line")
+        verbose_name_plural = _("licence lines")
+        ordering = ["licence", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "line_no"], name="licenceline_unique_line_no"),
+            models.CheckConstraint(condition=Q(written_off__gte=0), name="licenceline_written_off_not_negative"),
+            models.CheckConstraint(
+                condition=Q(written_off__lte=F("quantity") * (1 + F("tolerance"))), name="licenceline_never_overdrawn"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.licence.number}/{self.line_no} {self.hs_code}"
+
+    @property
+    def left(self) -> Decimal:
+        """What may still be declared without tolerance (never below zero)."""
+        return max(self.quantity - self.written_off, Decimal(0))
+
+
+class LicenceUse(models.Model):
+    """The ledger: one declaration version's write-off on one licence line, for one of its goods lines."""
+
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="ledger")
+    licence_line = models.ForeignKey(LicenceLine, on_delete=models.PROTECT, related_name="ledger")
+    declaration = models.ForeignKey("declarations.Declaration", on_delete=models.PROTECT, related_name="licence_uses")
+    version = models.PositiveIntegerField(_("version"))
+    line_no = models.PositiveSmallIntegerField(_("declaration line"))
+    quantity = models.DecimalField(_("quantity"), max_digits=19, decimal_places=5)
+    left_after = models.DecimalField(_("left after"), max_digits=19, decimal_places=5)
+    state = models.CharField(_("state"), max_length=10, choices=UseState.choices, default=UseState.RESERVED)
+    reserved_at = models.DateTimeField(_("reserved"), auto_now_add=True)
+    settled_at = models.DateTimeField(_("settled"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("licence use")
+        verbose_name_plural = _("licence uses")
+        ordering = ["licence", "reserved_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["licence_line", "declaration", "version", "line_no"], name="licenceuse_once_per_line"
+            ),
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="licenceuse_quantity_positive"),
+        ]
+        indexes = [models.Index(fields=["declaration", "state"], name="licenceuse_declaration")]
+
+    def __str__(self) -> str:
+        return f"{self.licence.number}/{self.licence_line.line_no} ← {self.declaration_id} v{self.version}"

@@ -41,3 +41,20 @@ class DeclarationKind(models.TextChoices):
     BONDED = "bonded", _("Special supervision zone (bonded)")
     ECOMMERCE = "ecommerce", _("Cross-border e-commerce")
     EXPRESS = "express", _("Express")
+
+
+class Matter(models.TextChoices):
+    """What a submission is, for the enterprise electronic licence: an agent's grant names the matters it
+    covers (or all), and every submission is signed for one of them."""
+
+    DECLARATION = "declaration", _("Goods declarations")
+    VESSEL = "vessel", _("Vessel declarations")
+    LICENCE_APPLICATION = "licence_application", _("Licence applications")
+    APPROVAL_FILING = "approval_filing", _("Approval filings")
+
+
+class SigningCapacity(models.TextChoices):
+    """In what right a person signed for their organisation."""
+
+    LEGAL_REPRESENTATIVE = "legal_representative", _("Legal representative")
+    AGENT = "agent", _("Agent under a grant")

@@ -61,6 +61,8 @@ FIELD_MAP = AgencyFieldMap(
         "line.origin_country": "DecList/OriginCountry",
         "line.destination_country": "DecList/DestinationCountry",
         "line.duty_mode": "DecList/DutyMode",
+        "line.licence_no": "DecList/LicenceNo",
+        "line.licence_line": "DecList/LicWrtofDetailNo",
         "container.number": "DecContainer/ContainerId",
         "container.size_type": "DecContainer/ContainerMd",
         "container.lcl": "DecContainer/LclFlag",

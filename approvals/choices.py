@@ -1,0 +1,108 @@
+"""The approval flow's states, rules and notification kinds, named once (NetBox choices.py)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from singlewindow.notification_kinds import NotificationKind
+
+
+class StageCode(models.TextChoices):
+    """The four stages of an investment project (seed case 5, Fujian Pingtan): each one form, one window,
+    parallel review, one consolidated decision."""
+
+    SITE_LAND = "site_land", _("Site selection and land use")
+    APPRAISAL = "appraisal", _("Project appraisal and approval or filing")
+    DESIGN = "design", _("Design review and construction permit")
+    ACCEPTANCE = "acceptance", _("Joint completion acceptance")
+
+
+class CaseState(models.TextChoices):
+    FILED = "filed", _("Filed, awaiting acceptance")
+    RETURNED = "returned", _("Returned: materials missing")
+    IN_REVIEW = "in_review", _("In parallel review")
+    PUBLIC_NOTICE = "public_notice", _("In public notice")
+    AWAITING_DECISION = "awaiting_decision", _("Awaiting the decision")
+    DECIDED = "decided", _("Approved: decision issued")
+    REFUSED = "refused", _("Refused")
+
+
+class ReviewState(models.TextChoices):
+    PENDING = "pending", _("Awaiting the department's opinion")
+    APPROVED = "approved", _("Approved")
+    OBJECTED = "objected", _("Objected")
+    DEEMED_CONSENT_OVERDUE = "deemed_overdue", _("Deemed to consent: overdue")
+    DEEMED_CONSENT_ABSENT = "deemed_absent", _("Deemed to consent: absent")
+    ESCALATED = "escalated", _("Overdue, escalated: touches public safety")
+
+
+POSITIVE = (ReviewState.APPROVED, ReviewState.DEEMED_CONSENT_OVERDUE, ReviewState.DEEMED_CONSENT_ABSENT)
+# A review that missed its deadline (performance warnings count these): deemed consent of a department
+# that joined but did not answer, or escalation where public safety forbids deeming.
+OVERDUE = (ReviewState.DEEMED_CONSENT_OVERDUE, ReviewState.ESCALATED)
+
+
+class DeadlineRule(models.TextChoices):
+    """The rule that fired when a department's deadline passed without its opinion (case 5, 超时默认 /
+    缺席默认: deemed consent unless the item touches public safety or the public interest)."""
+
+    OVERDUE = "overdue", _("Overdue: a department that did not answer by its deadline is deemed to consent")
+    ABSENT = "absent", _("Absent: a department that has not joined the joint review is deemed to consent")
+    PUBLIC_SAFETY = "public_safety", _("Public safety: no deemed consent; the case waits and is escalated")
+
+
+class WarningPeriod(models.TextChoices):
+    MONTH = "month", _("Calendar month (3 overdue reviews)")
+    QUARTER = "quarter", _("Quarter (5 overdue reviews)")
+
+
+REVIEW_REQUESTED = NotificationKind(
+    "approval_review_requested",
+    _("Approval to review"),
+    _("Case %(case)s (%(project)s) awaits your department's opinion by %(due)s."),
+)
+REVIEW_DUE = NotificationKind(
+    "approval_review_due",
+    _("Approval review due soon"),
+    _("Your department's opinion on case %(case)s (%(project)s) is due by %(due)s."),
+)
+DEEMED = NotificationKind(
+    "approval_deemed",
+    _("Deemed consent"),
+    _("%(department)s gave no opinion on case %(case)s by %(due)s: deemed to consent (%(rule)s)."),
+)
+ESCALATED = NotificationKind(
+    "approval_escalated",
+    _("Approval escalated"),
+    _("%(department)s gave no opinion on case %(case)s by %(due)s and it touches public safety: the case waits."),
+)
+RETURNED = NotificationKind(
+    "approval_returned",
+    _("Approval application returned"),
+    _("Case %(case)s was returned; supply everything missing at once: %(missing)s"),
+)
+REFUSED = NotificationKind(
+    "approval_refused", _("Approval refused"), _("Case %(case)s was refused: %(reason)s")
+)
+NOTICE_STARTED = NotificationKind(
+    "approval_notice",
+    _("Approval in public notice"),
+    _("Every department consents to case %(case)s; it is in public notice until %(end)s."),
+)
+READY = NotificationKind(
+    "approval_ready",
+    _("Approval ready for decision"),
+    _("The public notice of case %(case)s has ended: issue the consolidated decision."),
+)
+DECIDED = NotificationKind(
+    "approval_decided",
+    _("Consolidated decision issued"),
+    _("Consolidated decision %(number)s on case %(case)s is issued; print it."),
+)
+WARNING = NotificationKind(
+    "approval_warning",
+    _("Performance warning"),
+    _("%(department)s missed %(count)s review deadlines in the %(period)s from %(start)s: performance warning."),
+)
+NOTIFICATION_KINDS = (
+    REVIEW_REQUESTED, REVIEW_DUE, DEEMED, ESCALATED, RETURNED, REFUSED, NOTICE_STARTED, READY, DECIDED, WARNING,
+)  # fmt: skip
