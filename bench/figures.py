@@ -21,6 +21,7 @@ from declarations.validation import validate
 from licensing.models import Qualification, QualificationKind
 from singlewindow import tokens
 from singlewindow.choices import OrganisationKind
+from singlewindow.elicence import grant_standing
 from singlewindow.models import Organisation, User
 
 Report = Callable[[str, Any, str], None]
@@ -49,6 +50,7 @@ def setup() -> dict[str, Any]:
         defaults={"organisation": org, "valid_from": "2020-01-01"},
     )
     user, _ = User.objects.get_or_create(username="bench_clerk", defaults={"organisation": org})
+    grant_standing(person=user)  # it signs what it submits under the firm's electronic licence
     _token, key = tokens.token_create(user=user, name="bench")
     return {"user": user, "token": key}
 

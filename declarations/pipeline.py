@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from credit.lanes import lane_for
+from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
 from singlewindow.problems import Problem
@@ -34,7 +35,7 @@ from singlewindow.services import audit_record
 from . import registry
 from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event
-from .selectors import preparer_scope
+from .selectors import SIGNED_VERSION, preparer_scope
 from .snapshot import digest
 
 
@@ -121,7 +122,8 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     that ask for one), freeze this payload as its next version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
     the listeners; after commit the rows go to the dispatcher. The caller holds the row lock
     (declaration_lock) and has validated; runs in the caller's transaction. A declaration naming another
-    domestic party than its owner is refused here whatever its category (DeclarationInvalid)."""
+    domestic party than its owner is refused here whatever its category (DeclarationInvalid); so is one
+    its submitter may not sign under the firm's electronic licence (singlewindow/elicence.py)."""
     owner = Organisation.objects.only("uscc").get(pk=declaration.owner_id)
     if declaration.domestic_party_uscc not in ("", owner.uscc):
         # Every kind of filing goes out in the name of the organisation filing it, never another's.
@@ -148,6 +150,11 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
         digest=digest(payload),
         submitted_by=user,
     )
+    try:  # signed by its submitter for the organisation they act for (a broker's clerk: the broker's licence)
+        submission_sign(user=user, organisation=user.organisation, matter=category.matter,  # type: ignore[arg-type]
+                        object_type=SIGNED_VERSION, object_id=str(version.pk), digest=version.digest)  # fmt: skip
+    except SignatureRefused as refused:  # nothing of the submission stays: the caller's transaction rolls back
+        raise DeclarationInvalid([Problem("", refused.code, str(refused))]) from refused
     previous_status = declaration.status
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.version_count = number

@@ -29,7 +29,7 @@ from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
 
-from singlewindow.choices import Agency
+from singlewindow.choices import Agency, Matter
 from singlewindow.problems import Problem
 
 from .choices import GOODS, Target
@@ -146,6 +146,8 @@ class Category:
     # (AgencyReceives.parts): an officer of any other agency never sees them.
     parts: tuple[str, ...] = ()
     risk_lane: bool = False  # whether freezing chooses a risk lane from the firm's credit (credit/lanes.py)
+    # The matter its submitter signs it for under the firm's electronic licence (singlewindow.choices.Matter).
+    matter: str = Matter.DECLARATION
 
 
 _categories: dict[str, Category] = {}

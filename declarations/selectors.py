@@ -11,6 +11,7 @@ from django.http import Http404
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import delegated_scope
+from singlewindow.elicence import signature_shown, signatures_for
 from singlewindow.models import AuditEntry, User
 
 from .choices import GOODS
@@ -18,7 +19,7 @@ from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode, Revision
 from .registry import agencies_for, fields_for, parts_for
 from .registry import category as category_of
-from .snapshot import declaration_snapshot
+from .snapshot import declaration_snapshot, digest
 from .timeline import Timeline, timeline_for
 
 
@@ -309,6 +310,16 @@ def versions_seen(*, user: User, declaration: Declaration) -> QuerySet[Declarati
     if agency is None:
         return versions.none()
     return versions.filter(pk__in=_delivered_to(agency).values("version_id"))
+
+
+SIGNED_VERSION = "declaration_version"  # a version's signature's object type (pipeline.declaration_freeze)
+
+
+def version_signatures(versions: Sequence[DeclarationVersion]) -> dict[int, dict[str, Any]]:
+    """Each version's signature as shown (who signed, in what right, under which grant), verified now
+    against the digest of the version's payload as stored: a payload changed since says "not verified"."""
+    found = signatures_for(object_type=SIGNED_VERSION, object_ids=[str(v.pk) for v in versions])
+    return {v.pk: signature_shown(found[str(v.pk)], digest=digest(v.payload)) for v in versions if str(v.pk) in found}
 
 
 def as_sent_to_agency(*, user: User, declarations: list[Declaration]) -> list[Declaration]:

@@ -7,7 +7,7 @@ from django.contrib.auth.admin import UserAdmin
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
 
-from .models import AuditEntry, Organisation, User
+from .models import AgentGrant, AuditEntry, ELicence, Organisation, SubmissionSignature, User
 from .services import audit_record, changed_values
 
 
@@ -62,3 +62,29 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_display = ("at", "actor", "action", "object_type", "object_id")
     list_filter = ("action", "object_type")
     search_fields = ("object_id", "actor__username")
+
+
+@admin.register(ELicence)
+class ELicenceAdmin(AuditedAdmin):
+    """A platform administrator may revoke a licence (nobody signs for the firm any more) or change its
+    legal representative; everything else is the firm's own business on its licence page."""
+
+    list_display = ("organisation", "legal_representative", "issued_at", "revoked_at")
+    fields = ("organisation", "legal_representative", "issued_at", "revoked_at")
+    readonly_fields = ("organisation", "issued_at")
+    search_fields = ("organisation__name", "organisation__uscc")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False  # issued with the organisation (singlewindow/elicence.py: elicence_for)
+
+
+@admin.register(AgentGrant)
+class AgentGrantAdmin(ReadOnlyAdmin):
+    list_display = ("pk", "organisation", "person", "full", "matters", "valid_from", "valid_until", "revoked_at")
+    search_fields = ("organisation__name", "person__username")
+
+
+@admin.register(SubmissionSignature)
+class SubmissionSignatureAdmin(ReadOnlyAdmin):
+    list_display = ("signed_at", "organisation", "signer", "capacity", "grant", "object_type", "object_id")
+    search_fields = ("object_id", "signer__username", "organisation__uscc")

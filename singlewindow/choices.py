@@ -21,6 +21,8 @@ class Agency(models.TextChoices):
     BORDER = "border", _("Border inspection")
     PORT = "port", _("Port authority")
     COMMERCE = "commerce", _("Commerce")
+    # A local government department reviewing parallel approvals (approvals/): routed no declarations.
+    LOCAL = "local", _("Local government department")
 
 
 class Role(models.TextChoices):

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import DeclarationKind
+from .choices import DeclarationKind, Matter
 
 
 class _EntrustmentForm(forms.Form):
@@ -60,3 +60,41 @@ class OneTimeCodeForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}),
         help_text=_("The 6 digits your authenticator app shows now."),
     )
+
+
+class _PersonChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.get_full_name() or obj.username} ({obj.username})"
+
+
+class AdministratorForm(forms.Form):
+    """The legal representative names a licence administrator among the organisation's people."""
+
+    person = _PersonChoice(label=_("Person"), queryset=None)
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class GrantForm(_EntrustmentForm):
+    """An administrator grants a person of the organisation authority to sign, for a period."""
+
+    field_order = ["person", "full", "matters", "valid_from", "valid_until"]
+    counterparty_uscc = None  # type: ignore[assignment]
+
+    person = _PersonChoice(label=_("Agent"), queryset=None)
+    full = forms.TypedChoiceField(
+        label=_("Authority"),
+        choices=[("1", _("Every matter")), ("0", _("Only the matters ticked below"))],
+        coerce=lambda value: value == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    matters = forms.MultipleChoiceField(
+        label=_("Matters"), required=False, widget=forms.CheckboxSelectMultiple, choices=Matter.choices
+    )
+
+    def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]

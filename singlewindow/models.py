@@ -1,4 +1,5 @@
-"""Organisations, the users who act for them, the audit trail and number sequences."""
+"""Organisations, the users who act for them, the audit trail and number sequences; the enterprise electronic
+licence (its administrators, agents' grants, signing keys, signatures and presentation QR codes)."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ from django.contrib.auth.models import AbstractUser
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .choices import Agency, DelegationStatus, OrganisationKind, Role
+from .choices import Agency, DelegationStatus, Matter, OrganisationKind, Role, SigningCapacity
 from .notification_kinds import kind_choices, message
 from .validators import validate_uscc
 
@@ -298,3 +300,208 @@ class IdempotentRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.method} {self.path} [{self.key}]"
+
+
+# The enterprise electronic licence (电子证照, S12) --------------------------------------------------------
+
+MAX_ADMINISTRATORS = 5  # licence administrators (证照管理员) per enterprise, SAMR's rule
+
+
+class ELicence(models.Model):
+    """The organisation's electronic licence: its identity when its people sign. Held by the legal
+    representative's account (the first manager by default), who names up to 5 administrators; they
+    grant agents authority (`AgentGrant`). Revoked, nobody signs for the organisation any more."""
+
+    organisation = models.OneToOneField(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="elicence"
+    )
+    legal_representative = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("legal representative"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    issued_at = models.DateTimeField(_("issued"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("electronic licence")
+        verbose_name_plural = _("electronic licences")
+
+    def __str__(self) -> str:
+        return str(self.organisation)
+
+
+class ELicenceAdministrator(models.Model):
+    """One of the licence's administrators (at most 5: each holds one of 5 seats, so the database refuses a
+    sixth whatever the code does)."""
+
+    licence = models.ForeignKey(ELicence, on_delete=models.CASCADE, related_name="administrators")
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.CASCADE, related_name="+"
+    )
+    seat = models.PositiveSmallIntegerField(_("seat"))
+    added_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+")
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("licence administrator")
+        verbose_name_plural = _("licence administrators")
+        ordering = ["seat"]
+        constraints = [
+            models.UniqueConstraint(fields=["licence", "person"], name="elicenceadministrator_once"),
+            models.UniqueConstraint(fields=["licence", "seat"], name="elicenceadministrator_seat_once"),
+            models.CheckConstraint(
+                condition=Q(seat__gte=1, seat__lte=MAX_ADMINISTRATORS), name="elicenceadministrator_at_most_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} ({self.licence})"
+
+
+class AgentGrant(models.Model):
+    """An administrator lets a person of the organisation (a clerk; at a broker, its staff) act and sign for
+    it: for every matter or for named ones, between two days, until revoked (at once)."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="agent_grants"
+    )
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("agent"), on_delete=models.PROTECT, related_name="agent_grants"
+    )
+    full = models.BooleanField(_("every matter"), default=True)
+    matters = models.JSONField(_("matters"), default=list, blank=True, help_text=_("When not every matter."))
+    valid_from = models.DateField(_("valid from"))
+    valid_until = models.DateField(_("valid until"))
+    granted_by = models.ForeignKey(  # None: granted when the licence was introduced (data migration)
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(_("granted"), auto_now_add=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("agent grant")
+        verbose_name_plural = _("agent grants")
+        ordering = ["-granted_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_until__gte=F("valid_from")), name="agentgrant_period_ordered"),
+            models.CheckConstraint(
+                condition=Q(full=True, matters=[]) | (Q(full=False) & ~Q(matters=[])),
+                name="agentgrant_full_or_named_matters",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.person} ({self.organisation})"
+
+    def covers(self, matter: str) -> bool:
+        return self.full or matter in self.matters
+
+    @property
+    def matter_labels(self) -> list[str]:
+        names = dict(Matter.choices)
+        return [str(names.get(m, m)) for m in self.matters]
+
+
+class SigningKey(models.Model):
+    """A person's signing key pair. The public key is kept in clear (anyone may verify); the private key
+    sealed with a key derived from SECRET_KEY (singlewindow/elicence_keys.py). A real deployment keeps the
+    private key on the person's device (a USB key, the e-licence app) or in an HSM and never sees it."""
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("person"), on_delete=models.PROTECT, related_name="signing_keys"
+    )
+    algorithm = models.CharField(_("algorithm"), max_length=20)
+    public_key = models.CharField(_("public key"), max_length=200)
+    key_id = models.CharField(_("key id"), max_length=16, unique=True)
+    private_key_sealed = models.TextField()
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    retired_at = models.DateTimeField(_("retired"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("signing key")
+        verbose_name_plural = _("signing keys")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(retired_at=None), name="signingkey_one_in_use_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.key_id} ({self.person})"
+
+
+class SubmissionSignature(models.Model):
+    """A person's signature over one submission (its digest and what it is), for an organisation, in a
+    capacity: as its legal representative or as an agent under a grant in force. Never changed."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.PROTECT, related_name="+"
+    )
+    signer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    capacity = models.CharField(_("capacity"), max_length=30, choices=SigningCapacity.choices)
+    grant = models.ForeignKey(
+        AgentGrant, verbose_name=_("grant"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    matter = models.CharField(_("matter"), max_length=30, choices=Matter.choices)
+    object_type = models.CharField(_("object type"), max_length=60)
+    object_id = models.CharField(_("object id"), max_length=40)
+    digest = models.CharField(_("digest"), max_length=64)
+    key = models.ForeignKey(SigningKey, verbose_name=_("key"), on_delete=models.PROTECT, related_name="+")
+    algorithm = models.CharField(_("algorithm"), max_length=20)
+    signature = models.CharField(_("signature"), max_length=300)
+    signed_at = models.DateTimeField(_("signed"))
+
+    class Meta:
+        verbose_name = _("submission signature")
+        verbose_name_plural = _("submission signatures")
+        ordering = ["-signed_at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id"], name="signature_object")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(capacity=SigningCapacity.AGENT) & Q(grant__isnull=False))
+                | (~Q(capacity=SigningCapacity.AGENT) & Q(grant__isnull=True)),
+                name="submissionsignature_grant_iff_agent",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signer} · {self.object_type}#{self.object_id}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise ValueError("A signature is never changed.")
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class PresentationToken(models.Model):
+    """The e-licence shown as a QR code: a random nonce in a URL an officer scans, good for 5 minutes."""
+
+    nonce = models.CharField(max_length=64, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("shown"))
+    expires_at = models.DateTimeField(_("expires"))
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("presentation token")
+        verbose_name_plural = _("presentation tokens")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(expires_at__gt=F("created_at")), name="presentationtoken_expires_later")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} until {self.expires_at:%H:%M:%S}"

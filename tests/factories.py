@@ -17,6 +17,7 @@ from declarations.examples import blank_pdf, example_containers, example_header,
 from declarations.models import Declaration
 from licensing.models import Qualification, QualificationKind
 from singlewindow.choices import Agency, DelegationStatus, OrganisationKind, Role
+from singlewindow.elicence import grant_standing
 from singlewindow.models import Delegation, Organisation, User
 
 _serial = itertools.count(1)
@@ -54,6 +55,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def saved(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
         if create:
             obj.save()
+
+    @factory.post_generation
+    def grant(obj: User, create: bool, extracted: Any, **kwargs: Any) -> None:
+        """Someone who files for a firm holds a full grant under its electronic licence (grant=False: none)."""
+        org = obj.organisation
+        signs = org is not None and org.kind != OrganisationKind.AGENCY and obj.role in (Role.DECLARANT, Role.MANAGER)
+        if create and extracted is not False and signs:
+            grant_standing(person=obj)
 
 
 def enterprise(*, inspection_registered: bool = True, **kwargs: Any) -> Organisation:
@@ -101,9 +110,10 @@ def valid_draft(
     return declaration
 
 
-def broker(*clients: Organisation, may_submit: bool = True, kinds: list[str] | None = None) -> User:
-    """A customs broker's clerk holding a delegation in force from each of these clients."""
-    user = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.BROKER))
+def broker(*clients: Organisation, may_submit: bool = True, kinds: list[str] | None = None, grant: bool = True) -> User:
+    """A customs broker's clerk holding a delegation in force from each of these clients (and a grant under
+    the broker's electronic licence: it signs what it submits)."""
+    user = UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.BROKER), grant=grant)
     today = timezone.localdate()
     for client in clients:
         Delegation.objects.create(
@@ -113,8 +123,8 @@ def broker(*clients: Organisation, may_submit: bool = True, kinds: list[str] | N
     return user
 
 
-def ship_agent() -> User:
-    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.SHIP_AGENCY))
+def ship_agent(**kwargs: Any) -> User:
+    return UserFactory(organisation=OrganisationFactory(kind=OrganisationKind.SHIP_AGENCY), **kwargs)
 
 
 def vessel_draft(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from declarations.choices import GOODS, DeclarationStatus, Direction
 from declarations.models import Declaration
 from declarations.registry import Category, Listener, Rule, RuleInput, StatusChange, agencies_receiving
+from singlewindow.choices import Matter
 from singlewindow.models import Organisation
 from singlewindow.problems import Problem
 from singlewindow.services import sequence_next
@@ -38,6 +39,7 @@ def vessel_agencies(declaration: Declaration) -> tuple[str, ...]:
 CATEGORY = Category(
     key=VESSEL, label=VESSEL_LABEL, agencies=vessel_agencies, number=vessel_number, detail_url="vessels:detail",
     parts=tuple(part.key for part in PARTS),  # each FAL list goes only to the agencies that take it
+    matter=Matter.VESSEL,  # signed under an e-licence grant for vessel declarations
 )  # fmt: skip
 
 

@@ -195,8 +195,10 @@ def _labelled(problems: list[Any]) -> list[dict[str, str]]:
             text = f"{part.form} · {path.position + 1} · {label(part.model, path.name)}"
         elif problem.field in BY_KEY:
             text = f"{BY_KEY[problem.field].form} · {BY_KEY[problem.field].title}"
-        else:
+        elif problem.field:
             text = f"FAL 1 · {label(VesselCall, problem.field)}"
+        else:  # the whole filing (its submitter may not sign it)
+            text = ""
         out.append({"where": text, "message": problem.message, "field": problem.field})
     return out
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import inline_serializer
+from typing import Any
+
+from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
+
+from singlewindow.api.elicence import SignatureShownSerializer
 
 from ..fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
@@ -126,9 +130,17 @@ class VersionSummarySerializer(serializers.Serializer):
 
 
 class VersionSerializer(VersionSummarySerializer):
-    """A frozen version with the declaration data every agency message is built from."""
+    """A frozen version with the declaration data every agency message is built from, and its submitter's
+    signature under the firm's electronic licence, verified when read (the view puts `signatures`,
+    selectors.version_signatures, in the context)."""
 
     payload = serializers.JSONField()
+    signature = serializers.SerializerMethodField()
+
+    @extend_schema_field(SignatureShownSerializer(allow_null=True))
+    def get_signature(self, version: Any) -> dict[str, Any] | None:
+        shown = self.context.get("signatures", {}).get(version.pk)
+        return SignatureShownSerializer(shown).data if shown else None
 
 
 class HSCodeSerializer(serializers.ModelSerializer):

@@ -190,8 +190,9 @@ class DeclarationViewSet(
         """The frozen versions: all for the firm and its broker; for an officer those delivered to its agency,
         each as its agency received it."""
         declaration = self.get_object()
-        versions = selectors.versions_seen(user=request.user, declaration=declaration)
-        data = VersionSerializer(versions, many=True).data
+        versions = list(selectors.versions_seen(user=request.user, declaration=declaration))
+        signatures = selectors.version_signatures(versions)
+        data = VersionSerializer(versions, many=True, context={"signatures": signatures}).data
         agency = selectors.officer_agency(request.user)
         if agency is not None and not selectors.user_prepares(request.user, declaration):
             for row in data:

@@ -1,0 +1,495 @@
+"""The enterprise electronic licence (电子证照, S12): the firm's identity when its people sign.
+
+The legal representative's account holds the licence (the organisation's first manager, when the licence
+is issued) and names up to 5 administrators; the legal representative and the administrators grant agents
+(clerks; at a broker, its staff) authority for every matter or for named ones, between two days, revocable
+at once. Every submission (a declaration, a licence application, an approval filing) is signed by its
+submitter in one of two capacities: as the legal representative, or as an agent under a grant in force
+covering the matter; with no such right `submission_sign` refuses (`SignatureRefused`) and the caller's
+transaction, the whole submission, is rolled back. A signature is kept with the key that made it and
+pointed at by an audit entry, so it can be verified at any time later (`signature_verify`).
+
+A firm shows its licence as a QR code (a `PresentationToken` URL, good for 5 minutes); an agency officer
+who scans it sees the firm's public facts, or that the code has expired.
+
+Revocation takes effect for every signature asked for after it commits; a submission being signed while
+it is revoked is not held back (locking the grant would make one person's submissions wait for each other).
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime, timedelta
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from . import elicence_keys
+from .certificates import public_url
+from .choices import Matter, OrganisationKind, Role, SigningCapacity
+from .errors import DomainError
+from .models import (
+    MAX_ADMINISTRATORS,
+    AgentGrant,
+    ELicence,
+    ELicenceAdministrator,
+    Organisation,
+    PresentationToken,
+    SigningKey,
+    SubmissionSignature,
+    User,
+)
+from .services import audit_record
+
+PRESENTATION_MINUTES = 5
+MESSAGE_VERSION = "singlewindow-submission-signature/1"
+
+
+class ELicenceRefused(DomainError):
+    status_code = 400
+    code = "elicence_refused"
+
+
+class TooManyAdministrators(ELicenceRefused):
+    code = "too_many_administrators"
+
+
+class SignatureRefused(DomainError):
+    """The submitter may not sign this matter for this organisation now; nothing is signed. The code says
+    why: no_grant, grant_revoked, grant_expired, grant_not_yet, matter_not_granted, licence_revoked,
+    not_own_organisation."""
+
+    status_code = 403
+
+    def __init__(self, message: str, code: str) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+# The licence ------------------------------------------------------------------------------------------
+
+
+def holds_licence(organisation: Organisation) -> bool:
+    """Agencies act with their officers' own authority; every other kind of organisation has a licence."""
+    return organisation.kind != OrganisationKind.AGENCY
+
+
+def elicence_for(organisation: Organisation) -> ELicence:
+    """The organisation's licence, issued now if it has none (organisations made before the licence existed
+    or outside the services: the admin, fixtures); the legal representative is its first manager, appointed
+    as soon as it has one."""
+    licence = ELicence.objects.filter(organisation=organisation).first()
+    if licence is None:
+        try:
+            with transaction.atomic():
+                licence = ELicence.objects.create(organisation=organisation)
+        except IntegrityError:  # issued meanwhile by a concurrent request
+            licence = ELicence.objects.get(organisation=organisation)
+    if licence.legal_representative_id is None:
+        first = organisation.users.filter(role=Role.MANAGER, is_active=True).order_by("pk").first()
+        if first is not None:
+            licence.legal_representative = first
+            licence.save(update_fields=["legal_representative"])
+            audit_record(actor=None, action="elicence.legal_representative_appointed", obj=licence,
+                         after={"legal_representative": first.pk})  # fmt: skip
+    return licence
+
+
+def _own_licence(user: User) -> ELicence:
+    org = user.organisation
+    if org is None or not holds_licence(org):
+        raise Http404
+    return elicence_for(org)
+
+
+def elicence_for_user(*, user: User) -> ELicence:
+    """The licence of the user's organisation; 404 for an agency's user (agencies hold none)."""
+    return _own_licence(user)
+
+
+def manages(licence: ELicence, user: User) -> bool:
+    """The legal representative and the administrators manage the licence's grants."""
+    if licence.legal_representative_id == user.pk:
+        return True
+    return ELicenceAdministrator.objects.filter(licence=licence, person=user).exists()
+
+
+def colleagues(licence: ELicence) -> QuerySet[User]:
+    """Who may be named an administrator or granted authority: the organisation's people."""
+    return User.objects.filter(organisation_id=licence.organisation_id, is_active=True).order_by("username")
+
+
+def _colleague(licence: ELicence, person_id: int) -> User:
+    person = User.objects.filter(pk=person_id, organisation_id=licence.organisation_id, is_active=True).first()
+    if person is None:
+        raise ELicenceRefused(_("Choose a person of your own organisation."))
+    return person
+
+
+@transaction.atomic
+def administrator_add(*, user: User, person_id: int) -> ELicenceAdministrator:
+    """The legal representative names an administrator (at most 5: a seat each)."""
+    licence = _own_licence(user)
+    ELicence.objects.select_for_update().filter(pk=licence.pk).first()  # one seat chosen at a time
+    if licence.legal_representative_id != user.pk:
+        raise PermissionDenied
+    person = _colleague(licence, person_id)
+    if person.pk == licence.legal_representative_id:
+        raise ELicenceRefused(_("The legal representative holds the licence already."))
+    taken = set(ELicenceAdministrator.objects.filter(licence=licence).values_list("seat", flat=True))
+    if ELicenceAdministrator.objects.filter(licence=licence, person=person).exists():
+        raise ELicenceRefused(_("This person is an administrator already."))
+    free = [seat for seat in range(1, MAX_ADMINISTRATORS + 1) if seat not in taken]
+    if not free:
+        raise TooManyAdministrators(_("A licence has at most %(n)d administrators.") % {"n": MAX_ADMINISTRATORS})
+    admin = ELicenceAdministrator.objects.create(licence=licence, person=person, seat=free[0], added_by=user)
+    audit_record(actor=user, action="elicence.administrator_added", obj=licence, after={"person": person.pk})
+    return admin
+
+
+@transaction.atomic
+def administrator_remove(*, user: User, administrator: ELicenceAdministrator) -> None:
+    licence = _own_licence(user)
+    if licence.legal_representative_id != user.pk or administrator.licence_id != licence.pk:
+        raise PermissionDenied
+    administrator.delete()
+    audit_record(actor=user, action="elicence.administrator_removed", obj=licence,
+                 before={"person": administrator.person_id})  # fmt: skip
+
+
+def administrators_of(*, user: User) -> QuerySet[ELicenceAdministrator]:
+    return ELicenceAdministrator.objects.filter(licence=_own_licence(user)).select_related("person")
+
+
+def administrator_get(*, user: User, pk: int) -> ELicenceAdministrator:
+    try:
+        return administrators_of(user=user).get(pk=pk)
+    except (ELicenceAdministrator.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+# Grants -----------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def grant_create(
+    *, user: User, person_id: int, full: bool, matters: list[str], valid_from: date, valid_until: date
+) -> AgentGrant:
+    """The legal representative or an administrator lets a person of the organisation sign for it."""
+    licence = _own_licence(user)
+    if not manages(licence, user):
+        raise PermissionDenied
+    person = _colleague(licence, person_id)
+    named = sorted(set(matters))
+    if any(matter not in Matter.values for matter in named):
+        raise ELicenceRefused(_("Unknown matter."))
+    if not full and not named:
+        raise ELicenceRefused(_("Name at least one matter, or grant every matter."))
+    if valid_until < valid_from or valid_until < timezone.localdate():
+        raise ELicenceRefused(_("The validity period has to end today or later, after it starts."))
+    grant = AgentGrant.objects.create(
+        organisation_id=licence.organisation_id, person=person, full=full, matters=[] if full else named,
+        valid_from=valid_from, valid_until=valid_until, granted_by=user,
+    )  # fmt: skip
+    audit_record(actor=user, action="elicence.grant_given", obj=grant, after={
+        "person": person.pk, "full": grant.full, "matters": grant.matters,
+        "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()})  # fmt: skip
+    return grant
+
+
+@transaction.atomic
+def grant_revoke(*, user: User, grant: AgentGrant) -> AgentGrant:
+    """Ends a grant at once: from now on it signs nothing."""
+    licence = _own_licence(user)
+    if grant.organisation_id != licence.organisation_id or not manages(licence, user):
+        raise PermissionDenied
+    AgentGrant.objects.select_for_update().filter(pk=grant.pk).first()
+    grant.refresh_from_db()
+    if grant.revoked_at is not None:
+        raise ELicenceRefused(_("This grant is revoked already."))
+    grant.revoked_at, grant.revoked_by = timezone.now(), user
+    grant.save(update_fields=["revoked_at", "revoked_by"])
+    audit_record(
+        actor=user, action="elicence.grant_revoked", obj=grant, after={"revoked_at": grant.revoked_at.isoformat()}
+    )
+    return grant
+
+
+def grants_of(*, user: User) -> QuerySet[AgentGrant]:
+    """Who manages the licence sees every grant of the organisation; anyone else their own."""
+    licence = _own_licence(user)
+    grants = AgentGrant.objects.filter(organisation_id=licence.organisation_id).select_related("person")
+    return grants if manages(licence, user) else grants.filter(person=user)
+
+
+def grant_get(*, user: User, pk: int) -> AgentGrant:
+    """One of the grants the user sees; 404 for any other (another organisation's above all)."""
+    try:
+        return grants_of(user=user).get(pk=pk)
+    except (AgentGrant.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def grants_in_force(on: date | None = None) -> Q:
+    on = on or timezone.localdate()
+    return Q(revoked_at__isnull=True, valid_from__lte=on, valid_until__gte=on)
+
+
+def in_force(grant: AgentGrant, on: date | None = None) -> bool:
+    on = on or timezone.localdate()
+    return grant.revoked_at is None and grant.valid_from <= on <= grant.valid_until
+
+
+def grant_in_force(
+    *, person: User, organisation: Organisation, matter: str, on: date | None = None
+) -> AgentGrant | None:
+    """The person's grant in force from the organisation covering the matter (a full one first)."""
+    grants = AgentGrant.objects.filter(grants_in_force(on), person=person, organisation=organisation)
+    return grants.filter(Q(full=True) | Q(matters__contains=[matter])).order_by("-full", "-granted_at").first()
+
+
+def grant_standing(*, person: User, days: int = 365) -> AgentGrant:
+    """A full grant for a person who holds none in force: what everyone who filed before the licence existed
+    got (the data migration), and fixtures, demo and benchmark users."""
+    org = person.organisation
+    assert org is not None
+    existing = AgentGrant.objects.filter(grants_in_force(), person=person, organisation=org, full=True).first()
+    if existing is not None:
+        return existing
+    today = timezone.localdate()
+    return AgentGrant.objects.create(organisation=org, person=person, full=True, valid_from=today,
+                                     valid_until=today + timedelta(days=days))  # fmt: skip
+
+
+# Signing ----------------------------------------------------------------------------------------------
+
+
+def _signing_key(person: User) -> tuple[SigningKey, str]:
+    """The person's key in use and its private half; made the first time (or again, retiring the old one,
+    when SECRET_KEY changed and the sealed key cannot be opened: its signatures still verify)."""
+    key = SigningKey.objects.filter(person=person, retired_at=None).first()
+    if key is not None:
+        try:
+            return key, elicence_keys.unseal(key.private_key_sealed)
+        except elicence_keys.KeyUnreadable:
+            SigningKey.objects.filter(pk=key.pk).update(retired_at=timezone.now())
+    private, public = elicence_keys.key_pair_new()
+    try:
+        with transaction.atomic():
+            key = SigningKey.objects.create(
+                person=person, algorithm=elicence_keys.ALGORITHM, public_key=public,
+                key_id=elicence_keys.key_id(public), private_key_sealed=elicence_keys.seal(private),
+            )  # fmt: skip
+    except IntegrityError:  # made meanwhile by the same person's other request
+        key = SigningKey.objects.get(person=person, retired_at=None)
+        return key, elicence_keys.unseal(key.private_key_sealed)
+    return key, private
+
+
+def _message(signature: SubmissionSignature) -> bytes:
+    """What is signed: the digest and everything that says whose, for whom, in what right, of what."""
+    return "\n".join([
+        MESSAGE_VERSION, signature.algorithm, str(signature.organisation_id), str(signature.signer_id),
+        signature.capacity, str(signature.grant_id or ""), signature.matter, signature.object_type,
+        signature.object_id, signature.digest, signature.signed_at.astimezone(UTC).isoformat(timespec="microseconds"),
+    ]).encode()  # fmt: skip
+
+
+def _refuse(organisation: Organisation, matter: str, why: tuple[str, str]) -> SignatureRefused:
+    code, reason = why
+    return SignatureRefused(
+        _("%(reason)s You may not sign %(matter)s for %(organisation)s.")
+        % {"reason": reason, "matter": Matter(matter).label, "organisation": organisation.name},
+        code,
+    )
+
+
+def _why_not(user: User, organisation: Organisation) -> tuple[str, str]:
+    """The clearest reason the person holds no grant in force for the matter (code, message)."""
+    grants = list(AgentGrant.objects.filter(person=user, organisation=organisation))
+    today = timezone.localdate()
+    live = [g for g in grants if g.revoked_at is None]
+    if not grants:
+        return "no_grant", _("You hold no grant from your organisation's electronic licence.")
+    if not live:
+        return "grant_revoked", _("Your grant was revoked.")
+    if all(g.valid_until < today for g in live):
+        return "grant_expired", _("Your grant has expired.")
+    if all(g.valid_from > today for g in live):
+        return "grant_not_yet", _("Your grant is not in force yet.")
+    return "matter_not_granted", _("Your grant does not cover this matter.")
+
+
+@transaction.atomic
+def submission_sign(
+    *, user: User, organisation: Organisation, matter: str, object_type: str, object_id: str, digest: str
+) -> SubmissionSignature:
+    """Sign a submission's digest for the organisation: as its legal representative, or under a grant in
+    force covering the matter. SignatureRefused (nothing written) otherwise."""
+    if matter not in Matter.values:
+        raise ValueError(f"unknown matter {matter!r}")
+    if user.organisation_id != organisation.pk or not holds_licence(organisation):
+        raise _refuse(organisation, matter, ("not_own_organisation", _("You sign only for your own organisation.")))
+    licence = ELicence.objects.filter(organisation=organisation).first()
+    if licence is None or (licence.legal_representative_id is None and user.role == Role.MANAGER):
+        licence = elicence_for(organisation)  # issued, or its legal representative appointed, now
+    if licence.revoked_at is not None:
+        raise _refuse(organisation, matter, ("licence_revoked", _("The organisation's electronic licence is revoked.")))
+    grant = None
+    if licence.legal_representative_id == user.pk:
+        capacity = SigningCapacity.LEGAL_REPRESENTATIVE
+    else:
+        capacity = SigningCapacity.AGENT
+        grant = grant_in_force(person=user, organisation=organisation, matter=matter)
+        if grant is None:
+            raise _refuse(organisation, matter, _why_not(user, organisation))
+    key, private = _signing_key(user)
+    signature = SubmissionSignature(
+        organisation=organisation, signer=user, capacity=capacity, grant=grant, matter=matter,
+        object_type=object_type, object_id=object_id, digest=digest, key=key, algorithm=key.algorithm,
+        signed_at=timezone.now(),
+    )  # fmt: skip
+    signature.signature = elicence_keys.sign(_message(signature), private_hex=private, public_hex=key.public_key)
+    signature.save()
+    audit_record(actor=user, action="submission.signed", obj=signature, after={
+        "object_type": object_type, "object_id": object_id, "matter": matter, "digest": digest,
+        "capacity": capacity, "grant": grant.pk if grant else None, "key_id": key.key_id})  # fmt: skip
+    return signature
+
+
+def signature_verify(signature: SubmissionSignature, *, digest: str | None = None) -> bool:
+    """Whether the stored signature is the signer's key's over what it names; and, given the digest of the
+    submission as it is now, that it is the digest signed (a changed payload has another digest)."""
+    if digest is not None and not constant_time_compare(digest, signature.digest):
+        return False
+    key = signature.key
+    if key.algorithm != signature.algorithm or key.person_id != signature.signer_id:
+        return False
+    return elicence_keys.verify(_message(signature), signature.signature, public_hex=key.public_key)
+
+
+def signatures_for(*, object_type: str, object_ids: list[str]) -> dict[str, SubmissionSignature]:
+    """The latest signature of each object (by id), with its signer, grant and key."""
+    found = SubmissionSignature.objects.filter(object_type=object_type, object_id__in=object_ids)
+    latest: dict[str, SubmissionSignature] = {}
+    for signature in found.select_related("signer", "key").order_by("signed_at", "id"):
+        latest[signature.object_id] = signature
+    return latest
+
+
+def signatures_of(*, user: User) -> QuerySet[SubmissionSignature]:
+    """The signatures made for the user's organisation."""
+    licence = _own_licence(user)
+    return SubmissionSignature.objects.filter(organisation_id=licence.organisation_id).select_related("key")
+
+
+def signature_shown(signature: SubmissionSignature, *, digest: str | None = None) -> dict[str, Any]:
+    """A signature as pages and the API show it, verified now."""
+    signer = signature.signer
+    return {
+        "signer": signer.get_full_name() or signer.username,
+        "capacity": signature.capacity,
+        "capacity_label": str(SigningCapacity(signature.capacity).label),
+        "grant": signature.grant_id,
+        "algorithm": signature.algorithm,
+        "key_id": signature.key.key_id,
+        "signed_at": signature.signed_at,
+        "verified": signature_verify(signature, digest=digest),
+    }
+
+
+# Presentation -----------------------------------------------------------------------------------------
+
+
+def may_present(licence: ELicence, user: User) -> bool:
+    """Who may show the licence: who manages it, and agents holding a grant in force."""
+    if manages(licence, user):
+        return True
+    return AgentGrant.objects.filter(grants_in_force(), person=user, organisation_id=licence.organisation_id).exists()
+
+
+@transaction.atomic
+def presentation_create(*, user: User, now: datetime | None = None) -> PresentationToken:
+    """A QR code's token for the licence, good for PRESENTATION_MINUTES."""
+    licence = _own_licence(user)
+    if licence.revoked_at is not None:
+        raise ELicenceRefused(_("The organisation's electronic licence is revoked."))
+    if not may_present(licence, user):
+        raise PermissionDenied
+    now = now or timezone.now()
+    token = PresentationToken.objects.create(
+        nonce=secrets.token_urlsafe(32), organisation_id=licence.organisation_id, created_by=user,
+        created_at=now, expires_at=now + timedelta(minutes=PRESENTATION_MINUTES),
+    )  # fmt: skip
+    audit_record(actor=user, action="elicence.presented", obj=token, after={"expires_at": token.expires_at.isoformat()})
+    return token
+
+
+def presentation_url(token: PresentationToken) -> str:
+    return public_url(reverse("elicence_scan", args=[token.nonce]))
+
+
+def presentations_of(*, user: User) -> QuerySet[PresentationToken]:
+    return PresentationToken.objects.filter(organisation=_own_licence(user).organisation, created_by=user)
+
+
+def presentation_get(*, user: User, pk: int) -> PresentationToken:
+    try:
+        return presentations_of(user=user).get(pk=pk)
+    except (PresentationToken.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def may_scan(user: User) -> bool:
+    org = user.organisation
+    return user.role == Role.OFFICER and org is not None and org.kind == OrganisationKind.AGENCY
+
+
+@transaction.atomic
+def presentation_scan(*, user: User, nonce: str, now: datetime | None = None) -> tuple[PresentationToken, bool]:
+    """An officer scans a shown licence: the token and whether it is still good (its first good scan is
+    recorded). 404 for anyone but an officer, and for an unknown token."""
+    if not may_scan(user):
+        raise Http404
+    token = PresentationToken.objects.select_for_update().select_related("organisation").filter(nonce=nonce).first()
+    if token is None:
+        raise Http404
+    now = now or timezone.now()
+    good = now < token.expires_at and ELicence.objects.filter(organisation=token.organisation, revoked_at=None).exists()
+    if good and token.verified_at is None:
+        token.verified_by, token.verified_at = user, now
+        token.save(update_fields=["verified_by", "verified_at"])
+        audit_record(
+            actor=user,
+            action="elicence.presentation_verified",
+            obj=token,
+            after={"organisation": token.organisation_id},
+        )
+    return token, good
+
+
+def public_facts(organisation: Organisation) -> list[tuple[str, str]]:
+    """What an officer scanning the licence sees: the master record's public part and the licence."""
+    licence = elicence_for(organisation)
+    legal = licence.legal_representative
+    facts = [
+        (_("Name"), organisation.name),
+        (_("English name"), organisation.name_en),
+        (_("Unified social credit code"), organisation.uscc),
+        (_("Kind"), str(OrganisationKind(organisation.kind).label)),
+        (_("Address"), organisation.address),
+        (_("Customs registration code"), organisation.customs_code),
+        (_("Inspection registration code"), organisation.inspection_code),
+        (_("Legal representative"), (legal.get_full_name() or legal.username) if legal else ""),
+        (pgettext("electronic licence", "Issued on"), timezone.localtime(licence.issued_at).strftime("%Y-%m-%d")),
+        (pgettext("electronic licence", "Licence"), _("Revoked") if licence.revoked_at else _("In force")),
+    ]
+    return [(str(label), value) for label, value in facts if value]
