@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from declarations.choices import GOODS
+from licensing.choices import LICENCE_APPLICATION
 from vessels.choices import VESSEL
 
 from .goods import GoodsMessage, build_goods_message
+from .licences import build_licence_application_message
 from .vessels import build_vessel_message
 
 
@@ -25,10 +27,11 @@ class Adapter:
     agency: str
     goods: GoodsMessage | None = None  # None: the agency takes no goods declarations
     vessel_parts: tuple[str, ...] = ()  # the FAL lists it receives beside FAL 1; (): it takes no vessels
+    takes: tuple[str, ...] = ()  # other categories it receives whole (a builder below makes their messages)
 
     @property
     def categories(self) -> tuple[str, ...]:
-        return (*((GOODS,) if self.goods else ()), *((VESSEL,) if self.vessel_parts else ()))
+        return (*((GOODS,) if self.goods else ()), *((VESSEL,) if self.vessel_parts else ()), *self.takes)
 
     @property
     def field_for_element(self) -> dict[str, str]:
@@ -57,8 +60,14 @@ def _vessel(adapter: Adapter, payload: dict[str, Any], message_id: str, version:
     return build_vessel_message(adapter.agency, adapter.vessel_parts, payload, message_id=message_id, version=version)
 
 
+def _licence_application(adapter: Adapter, payload: dict[str, Any], message_id: str, version: int) -> bytes:
+    if LICENCE_APPLICATION not in adapter.takes:
+        raise KeyError(f"{adapter.agency} takes no licence applications")
+    return build_licence_application_message(adapter.agency, payload, message_id=message_id, version=version)
+
+
 _adapters: dict[str, Adapter] = {}
-_builders: dict[str, Builder] = {GOODS: _goods, VESSEL: _vessel}
+_builders: dict[str, Builder] = {GOODS: _goods, VESSEL: _vessel, LICENCE_APPLICATION: _licence_application}
 
 
 def register(adapter: Adapter) -> None:

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 # One line per agency the portal talks to, each with its folder agencies/<agency>/ (adapter.py: what
 # it receives and how its messages look). The order is the order branches are listed in.
-AGENCIES = ("customs", "inspection", "border", "maritime")
+AGENCIES = ("customs", "inspection", "border", "maritime", "commerce")
 
 
 class AgenciesConfig(AppConfig):

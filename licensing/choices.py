@@ -4,8 +4,11 @@ supervision-condition code (监管证件代码) a goods line's commodity code ca
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from singlewindow.notification_kinds import NotificationKind
+
 # This app's kind of filing (declarations.registry): an application for a trade licence.
 LICENCE_APPLICATION = "licapp"
+LICENCE_APPLICATION_LABEL = _("Licence application")
 
 
 class LicenceKind(models.TextChoices):
@@ -35,3 +38,13 @@ class UseState(models.TextChoices):
     RESERVED = "reserved", _("Reserved")
     CONSUMED = "consumed", _("Written off")
     RETURNED = "returned", _("Given back")
+
+
+# Which way the goods of a licence go (the application's Declaration.direction).
+EXPORT_KINDS = frozenset({LicenceKind.EXPORT, LicenceKind.DUAL_USE_EXPORT, LicenceKind.CITES_EXPORT})
+
+LICENCE_ISSUED = NotificationKind(
+    "licence_issued",
+    _("Licence issued"),
+    _("Licence %(number)s is issued: print it, or cite it on your declarations."),
+)

@@ -103,10 +103,23 @@ class LicenceRefused(DomainError):
     code = "licence_refused"
 
 
+# Licence numbers are typed in capitals (goods lines upper-case them), so the kind is named by two letters,
+# not by its case-sensitive supervision code.
+NUMBER_PREFIX: dict[str, str] = {
+    LicenceKind.IMPORT: "IL",
+    LicenceKind.DUAL_USE_IMPORT: "DI",
+    LicenceKind.DUAL_USE_EXPORT: "DE",
+    LicenceKind.EXPORT: "EL",
+    LicenceKind.AUTOMATIC_IMPORT: "AI",
+    LicenceKind.CITES_EXPORT: "CE",
+    LicenceKind.CITES_IMPORT: "CI",
+    LicenceKind.TARIFF_QUOTA: "TQ",
+}
+
+
 def licence_number(kind: str, issued_on: date) -> str:
-    """E.g. 2026-7-000012: the year, the kind's code (case kept: quota certificates are "t"), a sequence per
-    kind and year."""
-    return f"{issued_on.year}-{kind}-{sequence_next(name=f'licence-{kind}-{issued_on.year}'):06d}"
+    """E.g. 2026AI000012: the year, the kind's two letters, a sequence per kind and year."""
+    return f"{issued_on.year}{NUMBER_PREFIX[kind]}{sequence_next(name=f'licence-{kind}-{issued_on.year}'):06d}"
 
 
 def licence_facts(licence: Licence, lines: Sequence[LicenceLine]) -> dict[str, object]:

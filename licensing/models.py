@@ -160,3 +160,135 @@ class LicenceUse(models.Model):
 
     def __str__(self) -> str:
         return f"{self.licence.number}/{self.licence_line.line_no} ← {self.declaration_id} v{self.version}"
+
+
+class LicenceApplication(models.Model):
+    """A firm's application for a licence (S6): a filing of the spine (category "licapp", its Declaration
+    row) with the licence's data items here (shared/reference §A3). The applicant is the declaration's
+    owner; the importer/exporter and the consignee/end user are pre-filled from its master record."""
+
+    declaration = models.OneToOneField(
+        "declarations.Declaration", on_delete=models.CASCADE, related_name="licence_application"
+    )
+    kind = models.CharField(_("kind"), max_length=1, choices=LicenceKind.choices)
+    trader_name = models.CharField(_("importer/exporter"), max_length=200, blank=True)
+    trader_uscc = models.CharField(_("importer/exporter USCC"), max_length=18, blank=True)
+    trader_code = models.CharField(_("importer/exporter customs code"), max_length=10, blank=True)
+    party_name = models.CharField(_("consignee/end user"), max_length=200, blank=True)
+    party_uscc = models.CharField(_("consignee/end user USCC"), max_length=18, blank=True)
+    trade_mode = models.CharField(_("terms of trade"), max_length=4, blank=True)
+    place_of_clearance = models.CharField(_("place of clearance"), max_length=4, blank=True)
+    origin_country = models.CharField(_("country of origin"), max_length=3, blank=True)
+    trade_country = models.CharField(_("country of exportation/destination"), max_length=3, blank=True)
+    transport_mode = models.CharField(_("mode of transport"), max_length=2, blank=True)
+    payment = models.CharField(_("payment / foreign-exchange source"), max_length=60, blank=True)
+    contract_no = models.CharField(_("contract number"), max_length=50, blank=True)
+    use_of_goods = models.CharField(_("use of goods"), max_length=100, blank=True)
+    non_one_batch = models.BooleanField(_("non-one-batch (several declarations)"), default=False)
+    valid_until = models.DateField(_("validity requested until"), null=True, blank=True)
+    remarks = models.CharField(_("remarks"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("licence application")
+        verbose_name_plural = _("licence applications")
+        constraints = [
+            models.CheckConstraint(condition=Q(kind__in=LicenceKind.values), name="licenceapplication_kind_valid")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.declaration_id}"
+
+
+class LicenceApplicationLine(models.Model):
+    """One goods line applied for: commodity code, unit, quantity, unit price and amount."""
+
+    application = models.ForeignKey(LicenceApplication, on_delete=models.CASCADE, related_name="lines")
+    line_no = models.PositiveSmallIntegerField(_("line"))
+    hs_code = models.CharField(_("commodity code"), max_length=10, blank=True)
+    name = models.CharField(_("goods name"), max_length=255, blank=True)
+    specification = models.CharField(_("specification"), max_length=255, blank=True)
+    unit = models.CharField(_("unit"), max_length=3, blank=True)
+    quantity = models.DecimalField(_("quantity"), max_digits=19, decimal_places=5, null=True, blank=True)
+    unit_price = models.DecimalField(_("unit price"), max_digits=19, decimal_places=4, null=True, blank=True)
+    amount = models.DecimalField(_("amount"), max_digits=19, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True)
+    bulk = models.BooleanField(_("bulk goods (overshipment tolerance)"), default=False)
+
+    class Meta:
+        verbose_name = _("licence application line")
+        verbose_name_plural = _("licence application lines")
+        ordering = ["application", "line_no"]
+        constraints = [
+            models.UniqueConstraint(fields=["application", "line_no"], name="licenceapplicationline_unique_line_no"),
+            models.CheckConstraint(
+                condition=Q(quantity__isnull=True) | Q(quantity__gte=0),
+                name="licenceapplicationline_quantity_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__isnull=True) | Q(unit_price__gte=0),
+                name="licenceapplicationline_price_not_negative",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.line_no}. {self.hs_code} {self.name}"
+
+
+class ApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("Awaiting review")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class QualificationApplication(models.Model):
+    """A firm applying for a qualification (S7): reviewed by the agency the kind belongs to; approval files
+    the qualification and writes its code into the master record, which pre-fills every declaration."""
+
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="qualification_applications"
+    )
+    kind = models.CharField(_("qualification"), max_length=30, choices=QualificationKind.choices)
+    office = models.CharField(
+        _("office applied to"), max_length=6, blank=True, help_text=_("The customs or inspection office.")
+    )
+    details = models.TextField(_("details"), max_length=2000, blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ApplicationState.choices, default=ApplicationState.SUBMITTED
+    )
+    submitted_by = models.ForeignKey(
+        "singlewindow.User", verbose_name=_("submitted by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        "singlewindow.User",
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+    qualification = models.OneToOneField(
+        Qualification,
+        verbose_name=_("qualification"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("qualification application")
+        verbose_name_plural = _("qualification applications")
+        ordering = ["-submitted_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "kind"],
+                condition=Q(state="submitted"),
+                name="qualification_one_pending_per_kind",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_kind_display()}"

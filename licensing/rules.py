@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, timedelta
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from declarations.choices import GOODS
 from declarations.models import Declaration
 from declarations.registry import Rule, RuleInput
+from singlewindow.certificates import SHANGHAI
 from singlewindow.choices import Agency
 from singlewindow.problems import Problem
 
 from .selectors import inspection_registrations_of
+from .writeoff import NOTHING_HELD, Held, Licensed, cited, held_by, licences_held, line_problems
 
 Periods = dict[int, list[tuple[date, date | None]]]
 
@@ -44,3 +48,43 @@ def _registered(subject: RuleInput, periods: Periods | None) -> list[Problem]:
 INSPECTION_REGISTRATION = Rule(
     key="licensing.inspection_registration", category=GOODS, check=_registered, prefetch=_registrations
 )
+
+
+@dataclass(frozen=True)
+class Cited:
+    licences: dict[str, Licensed]
+    held: Held
+
+
+def _licences(declarations: Sequence[Declaration]) -> Cited:
+    """The declaring firms' licences and what earlier versions of these declarations hold, in three queries."""
+    since = timezone.now().astimezone(SHANGHAI).date() - timedelta(days=366)
+    return Cited(
+        licences_held({d.owner_id for d in declarations}, since=since),
+        # Only a declaration submitted before can hold a reservation (a first submission asks nothing).
+        held_by(d.pk for d in declarations if d.pk and d.version_count)
+        if any(d.version_count for d in declarations)
+        else NOTHING_HELD,
+    )
+
+
+def _licence_lines(subject: RuleInput, found: Cited | None) -> list[Problem]:
+    """Goods declared to customs: each line against its commodity code's supervision conditions (licensing/
+    writeoff.py). A line's licence is the declaring firm's own or none."""
+    if Agency.CUSTOMS not in subject.agencies:
+        return []
+    found = found or _licences([subject.declaration])
+    declaration = subject.declaration
+    return line_problems(
+        declaration_id=declaration.pk,
+        owner_id=declaration.owner_id,
+        direction=declaration.direction,
+        port=declaration.port_customs,
+        today=subject.today,
+        lines=cited(subject.rows.get("lines", ())),
+        licences=found.licences,
+        held=found.held,
+    )
+
+
+LICENCES = Rule(key="licensing.licences", category=GOODS, check=_licence_lines, prefetch=_licences)

@@ -25,9 +25,11 @@ from .processes import Simulator, Worker, wait_until
 def test_the_system_check_lists_what_is_registered_and_finds_nothing_wrong() -> None:
     assert [m for m in registry_check(None) if isinstance(m, Error)] == []
     listing = registry_listing(None)[0].msg
-    for registered in ("categories: goods, vessel, sample", "vessels.manifest", "licensing.inspection_registration",
-                       "test_plugin.recorder", "customs (goods, vessel)", "border (vessel)"):  # fmt: skip
+    for registered in ("vessels.manifest", "licensing.inspection_registration", "licensing.licence_issue",
+                       "test_plugin.recorder", "customs (goods, vessel)", "border (vessel)", "commerce (licapp)"):  # fmt: skip
         assert registered in listing
+    [categories] = [part for part in listing.split(";") if part.strip().startswith("categories:")]
+    assert {"goods", "vessel", "licapp", "sample"} <= {c.strip() for c in categories.split(":", 1)[1].split(",")}
 
 
 def test_the_check_names_a_rule_for_a_category_nobody_registered(monkeypatch: pytest.MonkeyPatch) -> None:

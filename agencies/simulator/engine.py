@@ -49,7 +49,8 @@ DEFAULT_PORTAL_URL = "http://127.0.0.1:8000/api/v1/agency-gateway/receipts/"
 DEFAULT_AGENCIES = tuple(sorted(p.parent.name for p in Path(__file__).resolve().parents[1].glob("*/adapter.py")))
 DECISIONS = ("release", "reject", "inspect", "hold")
 DUTY_RATE = Decimal("0.13")
-LINE_CODES = ("CodeTS", "HsCode")  # the commodity code of a goods line (customs, inspection)
+LINE_CODES = ("CodeTS", "HsCode")  # the commodity code of a goods line (customs, inspection, commerce)
+LINE_QUANTITIES = ("GQty", "Qty", "Quantity")  # a goods line's declared (or applied-for) quantity
 LINE_TOTALS = ("DeclTotal", "GoodsTotalVal")  # a goods line's value, the basis of the duties
 ENVELOPE_START = f'<?xml version="1.0" encoding="UTF-8"?>\n<Receipts xmlns="{RECEIPT_NS}">'.encode()
 SECTIONS = ("header", "line", "container")  # a prefix the protocol's example paths carry; ignored
@@ -70,7 +71,7 @@ AGENCY_DEFAULTS: dict[str, Any] = {
     "default": "release",
     "payment": "paid",
 }
-RULE_KEYS = {"hs_chapter", "field", "equals", "ratio", "decision", "reason", "report_field"}
+RULE_KEYS = {"hs_chapter", "max_quantity", "field", "equals", "ratio", "decision", "reason", "report_field"}
 # "portal_key_ids" is what GET shows of the keys: a configuration read and PUT back keeps the keys it had.
 TOP_KEYS = {"portal_url", "portal_public_keys", "portal_key_ids", "keys", "seed", "agencies"}
 
@@ -226,8 +227,10 @@ def _rule(data: Any, where: str) -> dict[str, Any]:
     _no_unknown(data, RULE_KEYS, where)
     rule = dict(data)
     rule["decision"] = _decision(rule.get("decision"), f"{where}.decision")
-    if not {"hs_chapter", "field", "ratio"} & set(rule):
-        raise ConfigError(f"{where} needs a condition: hs_chapter, field (with equals) or ratio")
+    if not {"hs_chapter", "max_quantity", "field", "ratio"} & set(rule):
+        raise ConfigError(f"{where} needs a condition: hs_chapter, max_quantity, field (with equals) or ratio")
+    if "max_quantity" in rule:
+        _quantity(rule["max_quantity"], f"{where}.max_quantity")  # kept as given: the configuration is shown as JSON
     if "hs_chapter" in rule:
         chapter = rule["hs_chapter"]
         if not isinstance(chapter, str) or not chapter.isdigit() or len(chapter) < 2:
@@ -250,6 +253,16 @@ def _rule(data: Any, where: str) -> dict[str, Any]:
     ):
         raise ConfigError(f"{where}.report_field must be 1-64 characters A-Z a-z 0-9 _ . : -")
     return rule
+
+
+def _quantity(value: Any, where: str) -> Decimal:
+    try:
+        quantity = Decimal(str(value)) if not isinstance(value, bool) and isinstance(value, int | float | str) else None
+    except InvalidOperation:
+        quantity = None
+    if quantity is None or not quantity.is_finite() or quantity < 0:
+        raise ConfigError(f'{where} must be a number ≥ 0 (a string such as "10000" keeps decimals exact)')
+    return quantity
 
 
 def _random(seed: int | str | None) -> random.Random:
@@ -320,6 +333,8 @@ class GoodsLine:
     code_element: str  # CodeTS, HsCode
     code: str
     total: Decimal
+    quantity: Decimal = Decimal(0)
+    quantity_element: str = ""  # GQty, Qty, Quantity
 
 
 def goods_lines(root: etree._Element) -> list[GoodsLine]:
@@ -329,12 +344,22 @@ def goods_lines(root: etree._Element) -> list[GoodsLine]:
         if not isinstance(element.tag, str) or element.get("LineNo") is None:
             continue
         code_element, code = _child_text(element, LINE_CODES)
-        try:
-            total = Decimal(_child_text(element, LINE_TOTALS)[1] or "0")
-        except InvalidOperation:
-            total = Decimal(0)
-        lines.append(GoodsLine(element.get("LineNo"), _localname(element), code_element, code, total))
+        quantity_element, quantity = _child_text(element, LINE_QUANTITIES)
+        lines.append(
+            GoodsLine(
+                element.get("LineNo"), _localname(element), code_element, code,
+                _decimal(_child_text(element, LINE_TOTALS)[1]), _decimal(quantity), quantity_element,
+            )
+        )  # fmt: skip
     return lines
+
+
+def _decimal(text: str) -> Decimal:
+    try:
+        value = Decimal(text or "0")
+    except InvalidOperation:
+        return Decimal(0)
+    return value if value.is_finite() else Decimal(0)
 
 
 def goods_text(line_numbers: list[str]) -> str:
@@ -381,6 +406,14 @@ def decide(agency: dict[str, Any], root: etree._Element, lines: list[GoodsLine],
             goods = goods_text([line.line_no for line in matching])
             field_name = f"{matching[0].group}.{matching[0].code_element}"
             reasons.append(f"goods in HS chapter {chapter} (lines {goods})")
+        if "max_quantity" in rule:
+            limit = Decimal(str(rule["max_quantity"]))
+            over = [line for line in lines if line.quantity > limit]
+            if not over:
+                continue
+            goods = goods_text([line.line_no for line in over])
+            field_name = f"{over[0].group}.{over[0].quantity_element}"
+            reasons.append(f"quantity above {limit} (lines {goods})")
         if "field" in rule:
             values = [(element.text or "").strip() for element in elements_at(root, rule["field"])]
             if rule["equals"] not in values:

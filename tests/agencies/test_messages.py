@@ -64,3 +64,30 @@ def test_agency_specific_items_go_only_to_their_agency(user_a: User) -> None:
     assert "101" not in head(inspection).values()
     assert head(inspection)["OrgCode"] == "310000"  # inspection authority: inspection only
     assert "310000" not in head(customs).values()
+
+
+def test_the_committed_licence_application_schema_matches_the_application() -> None:
+    from agencies.licences import licence_application_schema_text
+    from licensing.choices import LICENCE_APPLICATION
+
+    assert (SCHEMAS / "licence_application.xsd").read_text(encoding="utf-8") == licence_application_schema_text(
+        a.agency for a in adapters() if LICENCE_APPLICATION in a.takes
+    ), "run `python manage.py agency_schemas` (licence_application)"
+
+
+def test_commerce_gets_the_licence_application_with_its_lines(db: None) -> None:
+    from licensing.applications import application_submit
+
+    from ..licensing.test_applications import application
+
+    clerk = factories.clerk()
+    version = application_submit(declaration=application(clerk), user=clerk)
+    message = adapter_for("commerce").build_message(version.payload, message_id="M-1", version=1)
+
+    root = etree.fromstring(message)
+    ns = {"l": "urn:singlewindow:licence-application:1"}
+    assert (root.get("Kind"), root.get("Agency"), root.get("PreEntryNo")) == ("7", "commerce", version.pre_entry_no)
+    assert root.findtext("l:Application/l:TraderUscc", namespaces=ns) == clerk.organisation.uscc
+    assert root.findtext("l:Line[@LineNo='1']/l:HsCode", namespaces=ns) == "7208510000"
+    assert root.findtext("l:Line[@LineNo='1']/l:Quantity", namespaces=ns) == "50000"
+    assert root.find("l:Application/l:ContractNo", namespaces=ns) is None  # not on this kind's form

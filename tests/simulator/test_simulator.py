@@ -416,6 +416,46 @@ def test_a_field_rule_rejects_with_reason_and_field_and_the_first_matching_rule_
     assert _statuses([r for r in receipts if r.message_id == "M-USA"]) == RELEASE_WITH_DUTIES
 
 
+def licence_application_message(message_id: str, quantities: list[str]) -> bytes:
+    """A commerce LicenceApplicationMessage: one Line per quantity applied for."""
+    lines = "".join(
+        f'<Line LineNo="{n}"><HsCode>7208510000</HsCode><Unit>035</Unit><Quantity>{q}</Quantity></Line>'
+        for n, q in enumerate(quantities, 1)
+    )
+    body = (
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<LicenceApplicationMessage xmlns="urn:singlewindow:licence-application:1" '
+        f'MessageId="{message_id}" PreEntryNo="LA2026000000000001" Version="1" Kind="7" Direction="import" '
+        f'Agency="commerce"><Application><TradeMode>0110</TradeMode></Application>{lines}</LicenceApplicationMessage>'
+    ).encode()
+    schema("licence_application").assertValid(etree.fromstring(body))
+    return body
+
+
+def test_commerce_releases_an_application_and_rejects_one_over_its_quantity_limit(sim: Simulator, sink: Sink) -> None:
+    reason = "超出年度配额"
+    sim.configure({"commerce": {"rules": [{"max_quantity": "100000", "decision": "reject", "reason": reason}]}})
+
+    assert sim.send("commerce", "LA-1", licence_application_message("LA-1", ["50000"])).status_code == 202
+    assert sim.send("commerce", "LA-2", licence_application_message("LA-2", ["50000", "100000.5"])).status_code == 202
+
+    receipts = sink.wait_for(5)
+    assert _statuses([r for r in receipts if r.message_id == "LA-1"]) == [
+        "received",
+        "accepted",
+        "released",
+    ]  # no duties
+    rejected = [r for r in receipts if r.message_id == "LA-2"]
+    assert _statuses(rejected) == ["received", "rejected"]
+    assert (rejected[1].reason, rejected[1].field) == (reason, "Line.Quantity")
+
+
+def test_a_quantity_limit_must_be_a_number() -> None:
+    from agencies.simulator.engine import ConfigError, normalise_config
+
+    with pytest.raises(ConfigError, match="max_quantity"):
+        normalise_config({"agencies": {"commerce": {"rules": [{"max_quantity": "lots", "decision": "reject"}]}}})
+
+
 def test_a_hold_rule_names_the_reason(sim: Simulator, sink: Sink) -> None:
     sim.configure({"customs": {"rules": [{"field": "DecList/CodeTS", "equals": "9305100000", "decision": "hold"}]}})
 
@@ -623,4 +663,4 @@ def test_the_example_configuration_loads() -> None:
 
     config = load_config(ROOT / "agencies" / "simulator" / "example.json")
 
-    assert set(config["agencies"]) == {"customs", "inspection", "maritime", "border", "port"}
+    assert set(config["agencies"]) == {"customs", "inspection", "maritime", "border", "port", "commerce"}
