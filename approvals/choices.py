@@ -45,9 +45,19 @@ class DeadlineRule(models.TextChoices):
     """The rule that fired when a department's deadline passed without its opinion (case 5, 超时默认 /
     缺席默认: deemed consent unless the item touches public safety or the public interest)."""
 
-    OVERDUE = "overdue", _("Overdue: a department that did not answer by its deadline is deemed to consent")
-    ABSENT = "absent", _("Absent: a department that has not joined the joint review is deemed to consent")
-    PUBLIC_SAFETY = "public_safety", _("Public safety: no deemed consent; the case waits and is escalated")
+    OVERDUE = "overdue", _("Overdue: deemed consent")
+    ABSENT = "absent", _("Absent: deemed consent")
+    PUBLIC_SAFETY = "public_safety", _("Public safety: escalated")
+
+
+RULES_EXPLAINED = {
+    DeadlineRule.OVERDUE: _("A department that gives no opinion by its deadline is deemed to consent."),
+    DeadlineRule.ABSENT: _("A department that has not joined the joint review is deemed to consent at its deadline."),
+    DeadlineRule.PUBLIC_SAFETY: _(
+        "The project touches public safety: there is no deemed consent; the case waits for the department's "
+        "opinion and the supervisors are told."
+    ),
+}
 
 
 class WarningPeriod(models.TextChoices):
@@ -55,6 +65,11 @@ class WarningPeriod(models.TextChoices):
     QUARTER = "quarter", _("Quarter (5 overdue reviews)")
 
 
+FILED = NotificationKind(
+    "approval_filed",
+    _("Approval application filed"),
+    _("Case %(case)s (%(project)s) was filed by %(applicant)s: check it, then accept or return it."),
+)
 REVIEW_REQUESTED = NotificationKind(
     "approval_review_requested",
     _("Approval to review"),
@@ -80,9 +95,7 @@ RETURNED = NotificationKind(
     _("Approval application returned"),
     _("Case %(case)s was returned; supply everything missing at once: %(missing)s"),
 )
-REFUSED = NotificationKind(
-    "approval_refused", _("Approval refused"), _("Case %(case)s was refused: %(reason)s")
-)
+REFUSED = NotificationKind("approval_refused", _("Approval refused"), _("Case %(case)s was refused: %(reason)s"))
 NOTICE_STARTED = NotificationKind(
     "approval_notice",
     _("Approval in public notice"),
@@ -101,8 +114,8 @@ DECIDED = NotificationKind(
 WARNING = NotificationKind(
     "approval_warning",
     _("Performance warning"),
-    _("%(department)s missed %(count)s review deadlines in the %(period)s from %(start)s: performance warning."),
+    _("%(department)s has missed %(count)s review deadlines in the period from %(start)s: performance warning."),
 )
 NOTIFICATION_KINDS = (
-    REVIEW_REQUESTED, REVIEW_DUE, DEEMED, ESCALATED, RETURNED, REFUSED, NOTICE_STARTED, READY, DECIDED, WARNING,
+    FILED, REVIEW_REQUESTED, REVIEW_DUE, DEEMED, ESCALATED, RETURNED, REFUSED, NOTICE_STARTED, READY, DECIDED, WARNING,
 )  # fmt: skip

@@ -49,9 +49,14 @@ def add_workdays(start: date, count: int) -> date:
     return day
 
 
+def start_of_day(day: date) -> datetime:
+    """The first moment of a day in Beijing (aware)."""
+    return datetime.combine(day, time(0), tzinfo=SHANGHAI)
+
+
 def end_of_day(day: date) -> datetime:
     """The end of a day in Beijing: the first moment of the next one (aware)."""
-    return datetime.combine(day + timedelta(days=1), time(0), tzinfo=SHANGHAI)
+    return start_of_day(day + timedelta(days=1))
 
 
 def deadline(start: datetime, count: int) -> datetime:
