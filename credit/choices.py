@@ -58,6 +58,7 @@ class Channel(models.TextChoices):
     FILE = "file", _("Batch file")
     SIGNED = "signed", _("Agency's signed channel")
     DECLARATION = "declaration", _("Declaration path")
+    SPOT_CHECK = "spot_check", _("Double-random spot check")
 
 
 class ReleaseMode(models.TextChoices):
@@ -80,3 +81,46 @@ class AppealState(models.TextChoices):
     PENDING = "pending", _("Being handled")
     ACCEPTED = "accepted", _("Accepted")
     REFUSED = "refused", _("Refused")
+
+
+class ConductCategory(models.TextChoices):
+    """The seven groups the prohibited-conduct catalogue shows its results in (Hengqin, seed case 7)."""
+
+    REGISTRATION = "registration", _("Registration rules")
+    UNFAIR_COMPETITION = "unfair_competition", _("Unfair competition rules")
+    TRADEMARKS = "trademarks", _("Trademark rules")
+    PRODUCT_QUALITY = "product_quality", _("Product quality rules")
+    ADVERTISING = "advertising", _("Advertising rules")
+    CONSUMER_PROTECTION = "consumer_protection", _("Consumer protection rules")
+    OTHER = "other", _("Other laws")
+
+
+class ConductState(models.TextChoices):
+    """A catalogue item's life: written, reviewed by experts, published; a newer version supersedes it."""
+
+    DRAFT = "draft", _("Draft")
+    REVIEWED = "reviewed", _("Reviewed")
+    PUBLISHED = "published", _("Published")
+    SUPERSEDED = "superseded", _("Superseded")
+
+
+class AccessSurface(models.TextChoices):
+    """Where someone outside the firm saw its non-public records (S9: access to credit data is logged)."""
+
+    QUERY_PAGE = "query_page", _("Officers' query page")
+    CSV_EXPORT = "csv_export", _("CSV export")
+    XLSX_EXPORT = "xlsx_export", _("Excel export")
+    RECORDS_API = "records_api", _("Records API")
+    CLASSES_API = "classes_api", _("Classes API")
+    REPORT = "report", _("Credit report")
+
+
+class SpotOutcome(models.TextChoices):
+    """What a double-random spot check found at a firm (SPEC S9), and so the record it writes back."""
+
+    PENDING = "pending", _("Not checked yet")
+    NO_PROBLEM = "no_problem", _("No problem found")
+    MINOR = "minor", _("Minor issues to correct")
+    REFUSED = "refused", _("Refused to cooperate")
+    UNREACHABLE = "unreachable", _("Unreachable at its registered address")
+    INVESTIGATING = "investigating", _("Violation under investigation")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
 
@@ -34,9 +35,13 @@ class ClassShown:
     decided_at: Any
 
 
-def _label(labels: dict[str, str]) -> str:
+def localised(labels: dict[str, str]) -> str:
+    """A label from a scheme's data in the active language (Chinese when it has none in that language)."""
     language = (get_language() or "zh-hans").lower()
     return labels.get(language) or labels.get("zh-hans") or next(iter(labels.values()), "")
+
+
+_label = localised
 
 
 def class_spec(scheme: Scheme, klass: str) -> dict[str, Any]:
@@ -122,8 +127,10 @@ def public_lookup(*, query: str) -> list[PublicEntry]:
         )
     }
     published: dict[str, list[CreditRecord]] = {}
-    for record in CreditRecord.objects.filter(in_force(timezone.localdate()), uscc__in=usccs, public=True).order_by(
-        "-decided_at", "-id"
+    for record in (
+        CreditRecord.objects.filter(in_force(timezone.localdate()), uscc__in=usccs, public=True)
+        .select_related("conduct")
+        .order_by("-decided_at", "-id")
     ):
         published.setdefault(record.uscc, []).append(record)
     return [
@@ -147,7 +154,11 @@ def own_records(*, uscc: str) -> list[OwnRecord]:
     """Every adverse record about the firm (repaired and corrected ones too), newest first, with its open
     objection or repair and whether it may object to it or apply to repair it today. Two queries."""
     today = timezone.localdate()
-    records = list(CreditRecord.objects.filter(uscc=uscc, outcome=Outcome.ADVERSE).order_by("-decided_at", "-id"))
+    records = list(
+        CreditRecord.objects.filter(uscc=uscc, outcome=Outcome.ADVERSE)
+        .select_related("conduct")
+        .order_by("-decided_at", "-id")
+    )
     open_appeals = {a.record_id: a for a in Appeal.objects.filter(record__in=records, state=AppealState.PENDING)}
     shown = []
     for record in records:
@@ -178,3 +189,60 @@ def appeals_to_decide(*, agency: str) -> list[Appeal]:
 def appeals_of(*, uscc: str) -> list[Appeal]:
     """The firm's objections and repairs, newest first."""
     return list(Appeal.objects.filter(record__uscc=uscc).select_related("record").order_by("-filed_at", "-id"))
+
+
+@dataclass(frozen=True)
+class ListedFirm:
+    name: str
+    uscc: str
+    label: str
+    rule_label: str
+    since: Any
+
+
+LIST_LENGTH = 50
+HONEST_MODEL_CUSTOMS_CLASS = "advanced"  # with the public scheme's default class: our reading of 诚信示范企业
+
+
+def _current(scheme_key: str) -> Scheme | None:
+    return Scheme.objects.filter(key=scheme_key).order_by("-version").first()
+
+
+def _listed(classes: Any, limit: int) -> tuple[int, list[ListedFirm]]:
+    firms = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    rows = classes.filter(uscc__in=firms.values("uscc")).select_related("scheme").order_by("-decided_at", "uscc")
+    shown = list(rows[:limit])
+    names = dict(firms.filter(uscc__in=[c.uscc for c in shown]).values_list("uscc", "name"))
+    return rows.count(), [
+        ListedFirm(
+            name=names.get(c.uscc, c.uscc),
+            uscc=c.uscc,
+            label=_label(class_spec(c.scheme, c.klass)["label"]),
+            rule_label=rule_label(c.scheme, c.klass, c.rule),
+            since=c.decided_at,
+        )
+        for c in shown
+    ]
+
+
+def seriously_dishonest_firms(*, limit: int = LIST_LENGTH) -> tuple[int, list[ListedFirm]]:
+    """The list of seriously dishonest entities (bonded-area pilot): firms in the worst class of a scheme
+    (public black, customs seriously dishonest), newest first, with the rule; how many in all."""
+    worst = Q(pk__in=[])
+    for key in ("public", "customs"):
+        scheme = _current(key)
+        if scheme is not None:
+            worst |= Q(scheme_key=key, klass=scheme.rules["classes"][0]["key"])
+    return _listed(Classification.objects.filter(worst, current=True), limit)
+
+
+def honest_model_firms(*, limit: int = LIST_LENGTH) -> tuple[int, list[ListedFirm]]:
+    """The list of honest model firms (诚信示范企业, bonded-area pilot): AEO advanced-certified under customs
+    credit and in the public scheme's default (good) class, or not classified there yet. The pilot names the
+    list, not its criteria: this rule is ours."""
+    public = _current("public")
+    not_good = Classification.objects.filter(scheme_key="public", current=True)
+    if public is not None:
+        not_good = not_good.exclude(klass=public.rules.get("default", ""))
+    advanced = Classification.objects.filter(scheme_key="customs", klass=HONEST_MODEL_CUSTOMS_CLASS, current=True)
+    return _listed(advanced.exclude(uscc__in=not_good.values("uscc")), limit)

@@ -22,6 +22,7 @@ from singlewindow.services import audit_record
 
 from . import classify
 from .choices import Channel, Outcome, PenaltyType, RecordKind, Severity
+from .conduct import conduct_cited
 from .models import CreditRecord
 
 
@@ -43,6 +44,14 @@ def _choice(values: Mapping[str, Any], name: str, choices: Any, default: str = "
     return value
 
 
+def _day(text: str) -> date | None:
+    """A date from YYYY-MM-DD, or None when it is not one (2026-13-01 too, which parse_date raises on)."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
+
+
 def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
     """A record's fields from what an agency sent, or RecordRefused naming the field."""
     uscc = str(values.get("uscc") or "").strip().upper()
@@ -54,11 +63,11 @@ def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
     if not record_id or len(record_id) > 64:
         raise RecordRefused(_("Give the record's id in your system (1 to 64 characters)."), field="record_id")
     decided = values.get("decided_at")
-    decided_at = decided if isinstance(decided, date) else parse_date(str(decided or ""))
+    decided_at = decided if isinstance(decided, date) else _day(str(decided or ""))
     if decided_at is None or decided_at > timezone.localdate():
         raise RecordRefused(_("Give the decision date (YYYY-MM-DD), not in the future."), field="decided_at")
     until = values.get("publish_until")
-    publish_until = until if isinstance(until, date) or until in (None, "") else parse_date(str(until))
+    publish_until = until if isinstance(until, date) or until in (None, "") else _day(str(until))
     if until not in (None, "") and publish_until is None:
         raise RecordRefused(_("Give the end of publication as YYYY-MM-DD."), field="publish_until")
     amount = values.get("amount")
@@ -71,6 +80,14 @@ def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
     kind = _choice(values, "kind", RecordKind)
     if not kind:
         raise RecordRefused(_("Give the kind of record."), field="kind")
+    conduct_code = str(values.get("conduct_code") or "").strip()
+    conduct = conduct_cited(code=conduct_code, on=decided_at) if conduct_code else None
+    if conduct_code and kind != RecordKind.PENALTY:
+        raise RecordRefused(_("Only a penalty cites the prohibited conduct it punishes."), field="conduct_code")
+    if conduct_code and conduct is None:
+        raise RecordRefused(
+            _("No prohibited conduct with this code was published by the decision date."), field="conduct_code"
+        )
     return {
         "uscc": uscc,
         "record_id": record_id,
@@ -84,6 +101,7 @@ def _cleaned(values: Mapping[str, Any]) -> dict[str, Any]:
         "decided_at": decided_at,
         "publish_until": publish_until,
         "public": _yes_no(values.get("public"), field="public", default=True),
+        "conduct": conduct,
     }
 
 

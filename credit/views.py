@@ -3,27 +3,68 @@ class), a firm's own records with objection and repair, and an agency's objectio
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
-from singlewindow.choices import OrganisationKind
+from singlewindow.certificates import Verdict, beijing_time
+from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.errors import DomainError
+from singlewindow.models import Organisation
 from singlewindow.requests import AuthenticatedHttpRequest
 
-from . import appeals
-from .selectors import PUBLIC_HITS, appeals_to_decide, own_records, public_lookup
+from . import appeals, conduct, queries, report, spotchecks
+from .choices import AccessSurface, SpotOutcome
+from .filters import RecordFilterSet
+from .industries import EntityType, industry_choices, industry_label
+from .selectors import (
+    PUBLIC_HITS,
+    appeals_to_decide,
+    honest_model_firms,
+    own_records,
+    public_lookup,
+    seriously_dishonest_firms,
+)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @require_GET
 def public_credit(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")[:100]
     entries = public_lookup(query=query)
-    return render(request, "credit/public.html", {"query": query, "entries": entries, "limit": PUBLIC_HITS})
+    honest, dishonest = honest_model_firms(), seriously_dishonest_firms()
+    return render(request, "credit/public.html", {
+        "query": query, "entries": entries, "limit": PUBLIC_HITS, "honest": honest, "dishonest": dishonest,
+    })  # fmt: skip
+
+
+@require_GET
+def conduct_catalogue(request: HttpRequest) -> HttpResponse:
+    """The prohibited-conduct catalogue (S12), public: by industry, entity type and keywords, then inside
+    the results; grouped into the seven categories with their counts."""
+    criteria = conduct.Criteria.from_query(request.GET)
+    groups = conduct.conduct_search(criteria)
+    return render(request, "credit/conduct.html", {
+        "criteria": criteria, "groups": groups, "total": sum(g.count for g in groups),
+        "industries": industry_choices(), "entity_types": EntityType.choices, "limit": conduct.SHOWN_PER_CATEGORY,
+    })  # fmt: skip
+
+
+@require_GET
+def conduct_export(request: HttpRequest) -> HttpResponse:
+    """The same results as one Excel table."""
+    data = conduct.conduct_xlsx(conduct.Criteria.from_query(request.GET))
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="prohibited-conduct.xlsx"'
+    return response
 
 
 def _enterprise_uscc(request: AuthenticatedHttpRequest) -> str:
@@ -75,7 +116,115 @@ def appeals_to_answer(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
 
 
+QUERY_PAGE_SIZE = 50
+
+
+@login_required
+def records_query(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Officers query every firm's records (S10), public or not; the non-public ones shown are logged."""
+    queries.officer_agency(request.user)
+    filterset = RecordFilterSet(request.GET, queryset=queries.records_for_officers())
+    page = Paginator(filterset.qs, QUERY_PAGE_SIZE).get_page(request.GET.get("page"))
+    queries.access_log(user=request.user, records=page.object_list, surface=AccessSurface.QUERY_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "credit/records.html", {"filterset": filterset, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def records_export(request: AuthenticatedHttpRequest, file_format: str) -> HttpResponse:
+    """The query's records (at most 50,000) as CSV or Excel; every firm's non-public records in it logged."""
+    queries.officer_agency(request.user)
+    filterset = RecordFilterSet(request.GET, queryset=queries.records_for_officers())
+    records = list(filterset.qs[: queries.MAX_EXPORT])
+    if file_format == "csv":
+        queries.access_log(user=request.user, records=records, surface=AccessSurface.CSV_EXPORT)
+        response = HttpResponse(queries.records_csv(records), content_type="text/csv; charset=utf-8")
+    else:
+        queries.access_log(user=request.user, records=records, surface=AccessSurface.XLSX_EXPORT)
+        response = HttpResponse(queries.records_xlsx(records), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="credit-records.{file_format}"'
+    return response
+
+
 def _int(value: str | None) -> int:
     if not value or not value.isascii() or not value.isdigit():
         raise Http404
     return int(value)
+
+
+@login_required
+def spot_checks(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Officers' double-random draws, newest first, and the form to draw one."""
+    checks = spotchecks.spot_checks_visible(request.user)
+    if request.method == "POST":
+        try:
+            ratio = Decimal(request.POST.get("ratio_percent", "")) / 100
+            check = spotchecks.spot_check_draw(
+                user=request.user, title=request.POST.get("title", ""), ratio=ratio, seed=request.POST.get("seed", ""),
+                inspectors_per_firm=_int(request.POST.get("inspectors_per_firm") or "2"),
+            )  # fmt: skip
+        except (InvalidOperation, DomainError) as error:
+            messages.error(request, str(error) if isinstance(error, DomainError) else _("Give the ratio in percent."))
+            return redirect("credit:spot_checks")
+        return redirect("credit:spot_check", check_id=check.pk)
+    return render(request, "credit/spot_checks.html", {"checks": checks[:100]})
+
+
+@login_required
+@require_GET
+def spot_check(request: AuthenticatedHttpRequest, check_id: int) -> HttpResponse:
+    """A draw: its seed, population digest, firms and inspectors, and a re-draw that says whether the list
+    is reproduced and whether the population has changed since."""
+    check = get_object_or_404(spotchecks.spot_checks_visible(request.user), pk=check_id)
+    firms = check.firms.prefetch_related("inspectors").select_related("record")
+    return render(request, "credit/spot_check.html", {
+        "check": check, "firms": firms, "verification": spotchecks.spot_check_verify(check),
+        "ratio_percent": check.ratio * 100,
+    })  # fmt: skip
+
+
+@login_required
+def spot_check_firm(request: AuthenticatedHttpRequest, check_id: int, firm_id: int) -> HttpResponse:
+    """One enterprise, one form: every agency's items for its industries; its inspectors write back the result."""
+    firm = spotchecks.drawn_firm(user=request.user, check_id=check_id, firm_id=firm_id)
+    if request.method == "POST":
+        try:
+            spotchecks.spot_check_result(user=request.user, check_id=check_id, firm_id=firm_id,
+                                         outcome=request.POST.get("outcome", ""), note=request.POST.get("note", ""))  # fmt: skip
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Recorded. The enterprise's credit class is updated."))
+        return redirect("credit:spot_check_firm", check_id=check_id, firm_id=firm_id)
+    inspectors = list(firm.inspectors.all())
+    return render(request, "credit/spot_check_firm.html", {
+        "firm": firm, "organisation": Organisation.objects.filter(uscc=firm.uscc).first(),
+        "checklist": [(Agency(agency).label, items) for agency, items in spotchecks.checklist(uscc=firm.uscc).items()],
+        "industries": [industry_label(code) for code in spotchecks.firm_industries(firm.uscc)],
+        "inspectors": inspectors, "may_record": request.user in inspectors and firm.outcome == SpotOutcome.PENDING,
+        "outcomes": [(k, v) for k, v in SpotOutcome.choices if k != SpotOutcome.PENDING],
+    })  # fmt: skip
+
+
+@login_required
+@require_POST
+def credit_report(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A new one-page credit report (a numbered snapshot, so it is issued by POST): the firm's own, or any
+    firm's for an officer."""
+    issued = report.report_issue(user=request.user, uscc=request.POST.get("uscc", "").strip().upper()[:18])
+    response = HttpResponse(report.report_pdf(issued), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="credit-report-{issued.number}.pdf"'
+    return response
+
+
+@require_GET
+def credit_report_verify(request: HttpRequest, number: str, token: str) -> HttpResponse:
+    """Public: what a bank or a tendering office scanning the QR code sees."""
+    issued, verdict = report.report_verdict(number=number, token=token)
+    shown = issued is not None and verdict != Verdict.INVALID
+    return render(request, "credit/report_verify.html", {
+        "number": number, "status": verdict, "status_label": Verdict(verdict).label,
+        "facts": issued.facts if shown and issued else None,
+        "issued_at": beijing_time(issued.issued_at) if shown and issued else "",
+    }, status=200 if verdict in (Verdict.VALID, Verdict.EXPIRED) else 404)  # fmt: skip

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from singlewindow.api.parsers import BoundedJSONParser
-from singlewindow.choices import OrganisationKind
+from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.models import Organisation, User
 from singlewindow.requests import AuthenticatedRequest
 
-from .. import appeals, selectors, services
-from ..choices import Channel, Outcome, PenaltyType, RecordKind, Severity
+from .. import appeals, queries, selectors, services
+from ..choices import AccessSurface, Channel, Outcome, PenaltyType, RecordKind, Severity
+from ..filters import RecordFilterSet
+from ..models import CreditRecord
 
 
 def _agency_of(user: User) -> str:
@@ -42,16 +46,54 @@ class RecordSerializer(serializers.Serializer):
     decided_at = serializers.DateField()
     publish_until = serializers.DateField(required=False, allow_null=True)
     public = serializers.BooleanField(required=False, default=True)
+    conduct_code = serializers.CharField(
+        max_length=30, required=False, allow_blank=True,
+        help_text="A penalty: the code of the prohibited conduct it punishes (the catalogue at /credit/conduct/).",
+    )  # fmt: skip
 
 
 class StoredSerializer(RecordSerializer):
     id = serializers.IntegerField()
+    conduct_code = serializers.CharField(source="conduct.code", allow_null=True, required=False)
     source_agency = serializers.CharField()
     state = serializers.CharField()
 
 
+class RecordPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = StoredSerializer(many=True)
+
+
 class RecordsView(APIView):
     parser_classes = [BoundedJSONParser]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("klass", str, description="scheme:class, e.g. public:red"),
+            OpenApiParameter("source_agency", str, enum=Agency.values),
+            OpenApiParameter("kind", str, enum=RecordKind.values),
+            OpenApiParameter("decided_from", OpenApiTypes.DATE),
+            OpenApiParameter("decided_to", OpenApiTypes.DATE),
+            OpenApiParameter("uscc", str),
+            OpenApiParameter("limit", int),
+            OpenApiParameter("offset", int),
+        ],
+        responses={200: RecordPageSerializer},
+    )
+    def get(self, request: AuthenticatedRequest) -> Response:
+        """Query every firm's records (agency officers): by class, source agency, kind and period, with
+        limit/offset; the non-public records returned are logged with who asked."""
+        queries.officer_agency(request.user)
+        filterset = RecordFilterSet(request.query_params, queryset=queries.records_for_officers())
+        if not filterset.is_valid():
+            return Response({"errors": [{"field": field, "code": "invalid", "message": str(messages[0])}
+                                        for field, messages in filterset.errors.items()]}, status=400)  # fmt: skip
+        paginator = LimitOffsetPagination()
+        page: list[CreditRecord] = paginator.paginate_queryset(filterset.qs, request, view=self) or []
+        queries.access_log(user=request.user, records=page, surface=AccessSurface.RECORDS_API)
+        return paginator.get_paginated_response(StoredSerializer(page, many=True).data)
 
     @extend_schema(request=RecordSerializer, responses={201: StoredSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
@@ -108,6 +150,9 @@ class ClassesView(APIView):
             raise Http404
         if not Organisation.objects.filter(uscc=uscc).exists():
             raise Http404
+        shown = selectors.classes_of(uscc=uscc)
+        records = {record.pk: record for c in shown for record in c.records}.values()
+        queries.access_log(user=request.user, records=records, surface=AccessSurface.CLASSES_API)
         return Response(
             {
                 "uscc": uscc,
@@ -118,7 +163,7 @@ class ClassesView(APIView):
                         "decided_at": c.decided_at,
                         "records": [StoredSerializer(r).data for r in c.records],
                     }
-                    for c in selectors.classes_of(uscc=uscc)
+                    for c in shown
                 ],
             }
         )  # fmt: skip

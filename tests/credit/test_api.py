@@ -138,3 +138,11 @@ def test_a_file_says_public_as_a_cell_empty_meaning_public(firm: Organisation) -
     bad = SimpleUploadedFile("r.csv", f"{header}\n{firm.uscc},P-3,performance,2026-10-01,maybe".encode(), "text/csv")
     answer = officer.post("/api/v1/credit/records/file/", {"file": bad}, format="multipart")
     assert answer.status_code == 400 and answer.json()["errors"][0]["field"] == "rows[0].public"
+
+
+def test_a_well_formed_date_that_is_no_day_is_refused_naming_the_field(firm: Organisation) -> None:
+    from credit import services
+
+    with pytest.raises(services.RecordRefused) as refused:
+        services.record_add(agency="customs", channel="api", values=penalty(firm, decided_at="2026-13-01"))
+    assert refused.value.field == "decided_at"
