@@ -1,0 +1,226 @@
+"""三单对碰: an inventory is accepted only when its order, payment and waybill exist and agree (reference
+C3), its products are filed and on the positive list, and the buyer's limits allow it (C4).
+
+Messages arrive in any order, so an inventory waits (state "waiting") for what is missing until its
+deadline (`CBEC_MATCH_WINDOW_SECONDS` after it arrived). Matching runs for the inventories a batch adds
+and for those waiting on an order, payment or waybill the batch brings; the beat sweep
+(`ecommerce.sweep`) re-runs it for everything still waiting (a message may have come in a batch that
+committed while this one was deciding) and returns, once, those whose deadline has passed. Every
+decision is made under the inventory's row lock with the state still "waiting", so it is made once.
+
+Set-based: the rows a set of inventories needs are read in one query per kind, decided in memory, the
+quota reserved in one statement group (quota.py), the decisions written in one UPDATE."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.db.models import Q
+
+from .catalogue import inventory_tax, on_positive_list
+from .choices import IdentityCheck, InventoryState, MessageType, ReceiptStatus
+from .models import Inventory, Order, Payment, ProductFiling, Receipt, Waybill
+from .quota import TRANSACTION_LIMIT, Want, quota_reserve, quota_year
+from .reasons import missing_text, reason
+
+SWEEP_LIMIT = 5000
+
+
+def window() -> timedelta:
+    return timedelta(seconds=settings.CBEC_MATCH_WINDOW_SECONDS)
+
+
+@dataclass
+class Found:
+    orders: dict[tuple[str, str], Order]
+    payments: dict[tuple[str, str], Payment]
+    waybills: dict[tuple[str, str], Waybill]
+    products: dict[tuple[str, str], ProductFiling]
+
+
+def _pairs_query(pairs: Iterable[tuple[str, str]], first: str, second: str) -> Q:
+    query = Q(pk__in=[])
+    grouped: dict[str, list[str]] = {}
+    for a, b in pairs:
+        grouped.setdefault(a, []).append(b)
+    for a, bs in grouped.items():
+        query |= Q(**{first: a, f"{second}__in": bs})
+    return query
+
+
+def _find(inventories: Sequence[Inventory]) -> Found:
+    orders = {(i.ebp_code, i.order_no) for i in inventories}
+    waybills = {(i.logistics_code, i.logistics_no) for i in inventories}
+    items = {(i.ebc_code, line["itemNo"]) for i in inventories for line in i.lines}
+    return Found(
+        orders={(o.ebp_code, o.order_no): o for o in Order.objects.filter(_pairs_query(orders, "ebp_code", "order_no"))},
+        payments={(p.ebp_code, p.order_no): p for p in Payment.objects.filter(_pairs_query(orders, "ebp_code", "order_no"))},
+        waybills={
+            (w.logistics_code, w.logistics_no): w
+            for w in Waybill.objects.filter(_pairs_query(waybills, "logistics_code", "logistics_no"), current=True)
+        },
+        products={
+            (p.seller.code, p.item_no): p
+            for p in ProductFiling.objects.filter(_pairs_query(items, "seller__code", "item_no")).select_related("seller")
+        },
+    )  # fmt: skip
+
+
+Verdict = tuple[str, dict[str, Any]] | None  # (code, params) when returned; None when it agrees
+
+
+def _disagreement(inv: Inventory, order: Order, payment: Payment, waybill: Waybill, found: Found) -> Verdict:
+    """The first way the four documents and the filings disagree, or None."""
+    if (inv.buyer_id_number, inv.buyer_name) != (order.buyer_id_number, order.buyer_name):
+        return "buyer_mismatch", {}
+    if inv.ebc_code != order.ebc_code:
+        return "seller_mismatch", {}
+    order_lines = {str(line["gnum"]): line for line in order.lines}
+    for line in inv.lines:
+        mine = order_lines.get(str(line["gnum"]))
+        if mine is None or (mine.get("itemNo", ""), Decimal(mine["qty"]), Decimal(mine["price"])) != (
+            line["itemNo"], Decimal(line["qty"]), Decimal(line["price"])):  # fmt: skip
+            return "line_mismatch", {"gnum": line["gnum"]}
+    if (payment.pay_code, payment.pay_transaction_id) != (order.pay_code, order.pay_transaction_id):
+        return "payment_mismatch", {}
+    if payment.amount_paid != order.actural_paid:
+        return "payment_amount", {"paid": payment.amount_paid, "due": order.actural_paid}
+    if (waybill.consignee, waybill.consignee_telephone, waybill.consignee_address) != (
+        order.consignee, order.consignee_telephone, order.consignee_address):  # fmt: skip
+        return "consignee_mismatch", {}
+    payer_is_buyer = (payment.payer_id_number, payment.payer_name) == (order.buyer_id_number, order.buyer_name)
+    if not payer_is_buyer and payment.identity_check != IdentityCheck.PASSED:
+        return "payer_not_buyer", {}
+    for line in inv.lines:
+        product = found.products.get((inv.ebc_code, line["itemNo"]))
+        if product is None:
+            return "product_not_filed", {"item": line["itemNo"]}
+        if product.hs_code != line["gcode"]:
+            return "product_hs", {"item": line["itemNo"], "filed": product.hs_code, "given": line["gcode"]}
+        if not product.positive_list or not on_positive_list(line["gcode"]):
+            return "not_positive_list", {"hs": line["gcode"]}
+    return None
+
+
+def _indivisible(inv: Inventory) -> bool:
+    """One line of one item: what may go above the per-transaction limit, taxed in full."""
+    return len(inv.lines) == 1 and Decimal(inv.lines[0]["qty"]) == 1
+
+
+def _lock(ids: Iterable[int] | None, query: Q | None) -> list[Inventory]:
+    rows = Inventory.objects.filter(state=InventoryState.WAITING)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    if query is not None:
+        rows = rows.filter(query)
+    return list(rows.order_by("pk").select_for_update(skip_locked=True)[:SWEEP_LIMIT])
+
+
+def inventories_match(*, new: Sequence[int] = (), orders: Sequence[tuple[str, str]] = (),
+                      waybills: Sequence[tuple[str, str]] = (), now: datetime, sweep: bool = False) -> list[Receipt]:  # fmt: skip
+    """Decide the inventories given (new ones by id, waiting ones by the order or waybill a batch
+    brought, or with sweep every waiting one, returning those past their deadline). Receipts are
+    returned unsaved; the caller stores them in its transaction."""
+    if sweep:
+        inventories = _lock(None, None)
+    else:
+        query = Q(pk__in=list(new))
+        if orders:
+            query |= _pairs_query(orders, "ebp_code", "order_no")
+        if waybills:
+            query |= _pairs_query(waybills, "logistics_code", "logistics_no")
+        if not (new or orders or waybills):
+            return []
+        inventories = _lock(None, query)
+    if not inventories:
+        return []
+    found = _find(inventories)
+    decided: list[Inventory] = []
+    wants: list[Want] = []
+    receipts: list[Receipt] = []
+    fresh = set(new)
+    for inv in inventories:
+        order = found.orders.get((inv.ebp_code, inv.order_no))
+        payment = found.payments.get((inv.ebp_code, inv.order_no))
+        waybill = found.waybills.get((inv.logistics_code, inv.logistics_no))
+        missing = [name for name, row in (("order", order), ("payment", payment), ("waybill", waybill)) if row is None]
+        if missing:
+            if inv.deadline <= now:
+                _return(inv, "missing", {"missing": missing_text(missing)}, now)
+                decided.append(inv)
+            elif inv.pk in fresh:
+                receipts.append(Receipt(sender_id=inv.sender_id, guid=inv.guid, kind=MessageType.INVENTORY,
+                                        status=ReceiptStatus.DECLARING, code="waiting",
+                                        info=missing_text(missing), at=now))  # fmt: skip
+            continue
+        assert order is not None and payment is not None and waybill is not None
+        verdict = _disagreement(inv, order, payment, waybill, found)
+        if verdict is None and inv.dutiable > TRANSACTION_LIMIT and not _indivisible(inv):
+            verdict = "over_transaction_limit", {"value": inv.dutiable}
+        if verdict is not None:
+            _return(inv, *verdict, now)
+        else:
+            inv.quota_year = quota_year(now)
+            wants.append(Want(inv.pk, inv.buyer_id_number, inv.quota_year, inv.dutiable))
+        decided.append(inv)
+    refused = quota_reserve(wants)
+    for inv in decided:
+        if inv.pk not in refused:
+            pass
+        elif refused[inv.pk] is not None:
+            _return(inv, "over_yearly_quota", {"left": refused[inv.pk]}, now)
+            inv.quota_year = None
+        else:
+            _accept(inv, now)
+    _write(decided)
+    receipts += [_receipt(inv, now) for inv in decided]
+    return receipts
+
+
+def _return(inv: Inventory, code: str, params: dict[str, Any], now: datetime) -> None:
+    inv.state, inv.reason_code, inv.reason = InventoryState.RETURNED, code, reason(code, **params)
+
+
+def _accept(inv: Inventory, now: datetime) -> None:
+    inv.full_tax = inv.dutiable > TRANSACTION_LIMIT
+    tax = inventory_tax(inv.lines, inv.freight, inv.insured_fee, full=inv.full_tax)
+    inv.tariff, inv.vat, inv.consumption_tax, inv.tax = tax.tariff, tax.vat, tax.consumption, tax.total
+    inv.state, inv.accepted_at = InventoryState.ACCEPTED, now
+    inv.invt_no = f"{inv.customs_code}{inv.quota_year}I{inv.pk:09d}"
+
+
+def _receipt(inv: Inventory, now: datetime) -> Receipt:
+    accepted = inv.state == InventoryState.ACCEPTED
+    return Receipt(sender_id=inv.sender_id, guid=inv.guid, kind=MessageType.INVENTORY,
+                   status=ReceiptStatus.ACCEPTED if accepted else ReceiptStatus.RETURNED,
+                   code="" if accepted else inv.reason_code, info=inv.reason, invt_no=inv.invt_no, at=now)  # fmt: skip
+
+
+DECIDED_FIELDS = ["state", "reason_code", "reason", "quota_year", "full_tax", "tariff", "vat", "consumption_tax",
+                  "tax", "accepted_at", "invt_no"]  # fmt: skip
+
+
+def _write(decided: list[Inventory]) -> None:
+    """Every decision in one UPDATE … FROM (VALUES …): Django's bulk_update builds a CASE per field and
+    row, which costs more than the matching itself."""
+    if not decided:
+        return
+    row = "(%s, %s, %s, %s, %s::smallint, %s, %s::numeric, %s::numeric, %s::numeric, %s::numeric, %s::timestamptz, %s)"
+    assignments = ", ".join(f"{name} = v.{name}" for name in DECIDED_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE ecommerce_inventory AS i SET {assignments} FROM (VALUES {','.join([row] * len(decided))}) "  # noqa: S608
+            f"AS v(id, {', '.join(DECIDED_FIELDS)}) WHERE i.id = v.id",
+            [value for inv in decided for value in (inv.pk, *(getattr(inv, name) for name in DECIDED_FIELDS))],
+        )
+
+
+def inventories_sweep(*, now: datetime) -> list[Receipt]:
+    """What the beat sweep does: re-match everything waiting, return what is past its deadline."""
+    return inventories_match(now=now, sweep=True)

@@ -1,0 +1,136 @@
+"""The buyers' yearly quota (26,000 yuan per person per calendar year in Beijing time): reserved when an
+inventory is accepted, moved to used when it is released, given back when it is cancelled or its goods
+are returned. Exact under concurrency: the rows of every buyer concerned are locked in one order
+(buyer, year) before the conditional UPDATE, so two racing inventories for one buyer are decided one
+after the other, and the table's check constraint refuses anything above the limit whatever the code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import connection
+
+from .models import YEARLY_QUOTA, QuotaLedger
+
+BEIJING = ZoneInfo("Asia/Shanghai")
+TRANSACTION_LIMIT = Decimal("5000")
+
+
+def quota_year(at: datetime) -> int:
+    """The calendar year (Beijing time) an inventory accepted at this moment counts to."""
+    return at.astimezone(BEIJING).year
+
+
+@dataclass(frozen=True)
+class Want:
+    key: int  # the caller's (an inventory's id)
+    buyer: str
+    year: int
+    amount: Decimal
+
+
+def quota_reserve(wants: Sequence[Want]) -> dict[int, Decimal | None]:
+    """Reserve each amount in the order given: key → None when granted, or the amount the buyer had left
+    when refused. Runs in the caller's transaction; one INSERT, one locking SELECT and one UPDATE."""
+    if not wants:
+        return {}
+    pairs = sorted({(w.buyer, w.year) for w in wants})
+    with connection.cursor() as cursor:
+        values = ",".join(["(%s, %s, 0, 0)"] * len(pairs))
+        cursor.execute(
+            f"INSERT INTO ecommerce_quotaledger (buyer_id_number, year, reserved, used) VALUES {values} "  # noqa: S608
+            "ON CONFLICT (buyer_id_number, year) DO NOTHING",
+            [v for pair in pairs for v in pair],
+        )
+        keys = ",".join(["(%s, %s)"] * len(pairs))
+        cursor.execute(
+            f"SELECT id, buyer_id_number, year, reserved + used FROM ecommerce_quotaledger "  # noqa: S608
+            f"WHERE (buyer_id_number, year) IN ({keys}) ORDER BY buyer_id_number, year FOR UPDATE",
+            [v for pair in pairs for v in pair],
+        )
+        rows = {(buyer, year): (pk, taken) for pk, buyer, year, taken in cursor.fetchall()}
+        added: dict[int, Decimal] = {}
+        answer: dict[int, Decimal | None] = {}
+        for want in wants:
+            pk, taken = rows[(want.buyer, want.year)]
+            so_far = taken + added.get(pk, Decimal(0))
+            if so_far + want.amount <= YEARLY_QUOTA:
+                added[pk] = added.get(pk, Decimal(0)) + want.amount
+                answer[want.key] = None
+            else:
+                answer[want.key] = YEARLY_QUOTA - so_far
+        if added:
+            _apply(cursor, "reserved = l.reserved + v.amount", added,
+                   condition="l.reserved + l.used + v.amount <= %s", extra=[YEARLY_QUOTA])  # fmt: skip
+    return answer
+
+
+def _apply(cursor: Any, assignment: str, amounts: dict[int, Decimal], *, condition: str = "TRUE",
+           extra: Iterable[object] = ()) -> None:  # fmt: skip
+    values = ",".join(["(%s, %s::numeric)"] * len(amounts))
+    cursor.execute(
+        f"UPDATE ecommerce_quotaledger AS l SET {assignment} FROM (VALUES {values}) AS v(id, amount) "  # noqa: S608
+        f"WHERE l.id = v.id AND {condition}",
+        [*[x for pair in sorted(amounts.items()) for x in pair], *extra],
+    )
+
+
+def _by_row(items: Iterable[tuple[str, int, Decimal]]) -> dict[int, Decimal]:
+    items = list(items)
+    if not items:
+        return {}
+    ids = {
+        (row.buyer_id_number, row.year): row.pk
+        for row in QuotaLedger.objects.filter(buyer_id_number__in={b for b, _y, _a in items}).only("pk", "year",
+                                                                                                   "buyer_id_number")
+    }  # fmt: skip
+    amounts: dict[int, Decimal] = {}
+    for buyer, year, amount in items:
+        pk = ids[(buyer, year)]
+        amounts[pk] = amounts.get(pk, Decimal(0)) + amount
+    return amounts
+
+
+def quota_use(items: Iterable[tuple[str, int, Decimal]]) -> None:
+    """Released: what was reserved is used (buyer, year, amount)."""
+    amounts = _by_row(items)
+    if amounts:
+        with connection.cursor() as cursor:
+            _apply(cursor, "reserved = l.reserved - v.amount, used = l.used + v.amount", amounts)
+
+
+def quota_unreserve(items: Iterable[tuple[str, int, Decimal]]) -> None:
+    """Cancelled before release: the reservation is given back."""
+    amounts = _by_row(items)
+    if amounts:
+        with connection.cursor() as cursor:
+            _apply(cursor, "reserved = l.reserved - v.amount", amounts)
+
+
+def quota_restore(items: Iterable[tuple[str, int, Decimal]]) -> None:
+    """Goods returned: what was used is given back."""
+    amounts = _by_row(items)
+    if amounts:
+        with connection.cursor() as cursor:
+            _apply(cursor, "used = l.used - v.amount", amounts)
+
+
+@dataclass(frozen=True)
+class QuotaState:
+    year: int
+    used: Decimal
+    reserved: Decimal
+
+    @property
+    def left(self) -> Decimal:
+        return YEARLY_QUOTA - self.used - self.reserved
+
+
+def quota_state(buyer_id_number: str, year: int) -> QuotaState:
+    row = QuotaLedger.objects.filter(buyer_id_number=buyer_id_number, year=year).first()
+    return QuotaState(year, row.used if row else Decimal(0), row.reserved if row else Decimal(0))

@@ -1,0 +1,84 @@
+"""Writes to the e-commerce filings: an enterprise files itself in a role (once, valid at every customs
+site), a seller files its products, a sender registers the public key its batches are signed with.
+Keyword-only, one transaction each, FilingRefused (a DomainError) on refusal."""
+
+from __future__ import annotations
+
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from singlewindow.errors import DomainError
+from singlewindow.models import Organisation, User
+from singlewindow.services import audit_record
+from singlewindow.signatures import KeyTextError, key_id, public_key
+
+from .catalogue import on_positive_list
+from .choices import Role
+from .models import EnterpriseFiling, ProductFiling, SenderKey
+
+
+class FilingRefused(DomainError):
+    status_code = 400
+
+    def __init__(self, message: str, *, field: str = "", code: str = "invalid") -> None:
+        super().__init__(message)
+        self.field, self.code = field, code
+
+
+@transaction.atomic
+def enterprise_file(*, organisation: Organisation, role: str, code: str, name: str = "",
+                    user: User | None = None) -> EnterpriseFiling:  # fmt: skip
+    """File the organisation in a role under its code (copCode, at most 18 characters); once per role."""
+    if role not in Role.values:
+        raise FilingRefused(_("Choose a role."), field="role")
+    code = code.strip().upper()
+    if not code or len(code) > 18 or not code.isalnum():
+        raise FilingRefused(_("The code is 1 to 18 letters and digits."), field="code")
+    try:
+        with transaction.atomic():
+            filing = EnterpriseFiling.objects.create(organisation=organisation, role=role, code=code,
+                                                     name=name or organisation.name)  # fmt: skip
+    except IntegrityError:
+        raise FilingRefused(_("This code, or this role of your organisation, is already filed."), field="code",
+                            code="duplicate") from None  # fmt: skip
+    audit_record(actor=user, action="ecommerce.enterprise_filed", obj=filing, after={"role": role, "code": code})
+    return filing
+
+
+@transaction.atomic
+def product_file(*, seller: EnterpriseFiling, item_no: str, hs_code: str, name: str, origin: str, producer: str,
+                 model: str = "", brand: str = "", barcode: str = "", user: User | None = None) -> ProductFiling:  # fmt: skip
+    """A seller's product, once before its first sale; whether it is on the positive list is read now."""
+    if seller.role != Role.SELLER:
+        raise FilingRefused(_("Only a filed seller files products."), field="seller", code="not_seller")
+    if not (len(hs_code) == 10 and hs_code.isdigit()):
+        raise FilingRefused(_("The HS code has 10 digits."), field="hs_code")
+    if not item_no.strip() or not name.strip() or not producer.strip() or len(origin) != 3:
+        raise FilingRefused(_("Give the item number, name, producer and origin country (3 characters)."),
+                            field="item_no")  # fmt: skip
+    try:
+        with transaction.atomic():
+            product = ProductFiling.objects.create(
+                seller=seller, item_no=item_no.strip(), hs_code=hs_code, name=name, model=model, brand=brand,
+                origin=origin.upper(), producer=producer, barcode=barcode, positive_list=on_positive_list(hs_code))  # fmt: skip
+    except IntegrityError:
+        raise FilingRefused(_("This item number is already filed."), field="item_no", code="duplicate") from None
+    audit_record(actor=user, action="ecommerce.product_filed", obj=product, after={"item_no": item_no, "hs": hs_code})
+    return product
+
+
+@transaction.atomic
+def sender_key_add(*, organisation: Organisation, public_key_text: str, user: User | None = None) -> SenderKey:
+    """Register a public key (base64 of the raw 32 bytes) the organisation's batches will be signed with."""
+    try:
+        public_key(public_key_text)
+    except (KeyTextError, ValueError):
+        raise FilingRefused(_("The key is the base64 of a 32-byte Ed25519 public key."), field="public_key") from None
+    try:
+        with transaction.atomic():
+            key = SenderKey.objects.create(organisation=organisation, key_id=key_id(public_key_text),
+                                           public_key=public_key_text.strip())  # fmt: skip
+    except IntegrityError:
+        raise FilingRefused(_("This key is already registered."), field="public_key", code="duplicate") from None
+    audit_record(actor=user, action="ecommerce.sender_key_added", obj=key, after={"key_id": key.key_id})
+    return key
