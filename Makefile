@@ -56,6 +56,7 @@ run: install pdf-deps
 	PORTAL_RECEIPTS_URL=http://127.0.0.1:$(PORT)/api/v1/agency-gateway/receipts/ \
 	  $(BIN)/python -m agencies.simulator --host 127.0.0.1 --port $(SIM_PORT) & \
 	SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) $(BIN)/python manage.py sweep --every 5 & \
+	$(BIN)/python manage.py approvals_sweep --every 60 & \
 	DEBUG=1 SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
 
 # The agency simulator on its own (docs/AGENCY_PROTOCOL.md); `make run` starts it beside the portal.

@@ -6,9 +6,12 @@ BENCH_GROUP picks one group of figures (comma-separated): declarations (validate
 items_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50, certificate_pdf_kb,
 crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio), chaos
 (chaos_p95_s, chaos_queue_peak_per_branch, chaos_doubled_releases: bench/chaos.py), credit
-(lane_ms_p50, inspection_rate_<class>_pct, reclassify_per_s over BENCH_CREDIT_FIRMS firms), outage
-(outage_recovery_s: BENCH_OUTAGE_BRANCHES branches delivered after their agency returns, bench/outage.py);
-all by default.
+(lane_ms_p50, inspection_rate_<class>_pct, conduct_search_ms_p95, reclassify_per_s over BENCH_CREDIT_FIRMS firms), outage
+(outage_recovery_s: BENCH_OUTAGE_BRANCHES branches delivered after their agency returns, bench/outage.py),
+licensing (writeoff_per_s with writeoff_overdrawn, licence_check_ms_p50: bench/licensing.py; sign_ms_p50:
+bench/elicence.py), approvals
+(deemed_consent_late_s_max, deemed_consent_fired_twice: bench/approvals.py), ecommerce (cbec_inventories_per_s,
+quota_race_violations: bench/ecommerce.py); all by default.
 """
 
 from __future__ import annotations
@@ -22,7 +25,19 @@ from bench import commands
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = ("declarations", "import", "vessels", "submit", "e2e", "chaos", "credit", "outage")
+GROUPS = (
+    "declarations",
+    "import",
+    "vessels",
+    "submit",
+    "e2e",
+    "chaos",
+    "credit",
+    "outage",
+    "licensing",
+    "approvals",
+    "ecommerce",
+)
 
 
 def report(name: str, value: float, unit: str) -> None:
@@ -76,7 +91,23 @@ def main() -> None:
 
         payload = {**working_copy(figures.draft(setup["user"], 3)), "pre_entry_no": "220020261000000001"}
         credit.lanes(report, payload)
+        from . import conduct
+
+        conduct.figures(report)  # conduct_search_ms_p95, conduct_page_ms_p95 (bench/conduct.py)
         credit.reclassify_per_s(report)
+    if "licensing" in wanted:
+        from . import elicence, licensing
+
+        licensing.figures(setup, report)
+        elicence.sign_figures(report)
+    if "approvals" in wanted:
+        from . import approvals
+
+        approvals.deemed_consent_figures(report)
+    if "ecommerce" in wanted:
+        from . import ecommerce
+
+        ecommerce.figures(setup, report)
 
 
 def _server(port: int) -> subprocess.Popen:

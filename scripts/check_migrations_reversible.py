@@ -14,7 +14,7 @@ with tempfile.TemporaryDirectory() as tmp:
     from django.core.management import call_command
 
     django.setup()
-    apps = ["agencies", "declarations", "licensing", "singlewindow"]
+    apps = ["agencies", "ecommerce", "approvals", "declarations", "licensing", "credit", "singlewindow"]
     call_command("migrate", verbosity=0)
     for app in apps:
         call_command("migrate", app, "zero", verbosity=0)

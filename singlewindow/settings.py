@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "credit",
     "licensing",
     "approvals",
+    "ecommerce",
     "declarations",
     "vessels",
     "agencies",
@@ -206,8 +207,8 @@ REST_FRAMEWORK = {
     # JSON nested deeper than a few dozen levels is refused with 400 (singlewindow/api/parsers.py).
     "DEFAULT_PARSER_CLASSES": [
         "singlewindow.api.parsers.BoundedJSONParser",
-        "rest_framework.parsers.FormParser",
-        "rest_framework.parsers.MultiPartParser",
+        "singlewindow.api.parsers.CleanFormParser",
+        "singlewindow.api.parsers.CleanMultiPartParser",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
         "singlewindow.api.throttling.AnonRateThrottle",
@@ -303,6 +304,8 @@ AGENCY_DOWN_ALERT_MINUTES = env_int("AGENCY_DOWN_ALERT_MINUTES", 15)
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 DELIVERY_BACKOFF_SECONDS = float(env_str("DELIVERY_BACKOFF_SECONDS", "2"))
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 30)
+# How long a cross-border inventory waits for its order, payment and waybill before it is returned.
+CBEC_MATCH_WINDOW_SECONDS = env_int("CBEC_MATCH_WINDOW_SECONDS", 600)
 DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
 JOINT_INSPECTION_DELAY_HOURS = env_int("JOINT_INSPECTION_DELAY_HOURS", 20)
 CELERY_BEAT_SCHEDULE = {
@@ -312,6 +315,10 @@ CELERY_BEAT_SCHEDULE = {
     "idempotency-keys-expire": {"task": "singlewindow.expire_idempotency_keys", "schedule": crontab(minute=17)},
     # Emails whose task was lost with the broker (it was down when the notification was committed).
     "emails-sweep": {"task": "singlewindow.email_sweep", "schedule": 60.0},
+    # Approval deadlines: deemed consent or escalation at each passed deadline, exactly once (approvals/deadlines.py).
+    "approvals-deadlines": {"task": "approvals.sweep", "schedule": 60.0},
+    # Cross-border inventories: re-match what waits, return (once) what outlived its window (ecommerce/matching.py).
+    "ecommerce-sweep": {"task": "ecommerce.sweep", "schedule": float(env_str("CBEC_SWEEP_SECONDS", "10"))},
 }
 
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

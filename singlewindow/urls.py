@@ -10,7 +10,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from singlewindow import views
+from singlewindow import elicence_views, views
+from singlewindow.api import elicence as elicence_api
 from singlewindow.api.agent_relations import AgentRelationViewSet
 from singlewindow.api.delegations import DelegationViewSet
 from singlewindow.api.routers import IdRouter
@@ -20,6 +21,13 @@ delegation_router = IdRouter()
 delegation_router.register("delegations", DelegationViewSet, basename="delegation")
 delegation_router.register("agent-relations", AgentRelationViewSet, basename="agent-relation")
 delegation_router.register("tokens", TokenViewSet, basename="token")
+delegation_router.register(
+    "elicence/administrators", elicence_api.AdministratorViewSet, basename="elicence-administrator"
+)
+delegation_router.register("elicence/grants", elicence_api.GrantViewSet, basename="elicence-grant")
+delegation_router.register("elicence/presentations", elicence_api.PresentationViewSet, basename="elicence-presentation")
+delegation_router.register("elicence/scans", elicence_api.ScanViewSet, basename="elicence-scan")
+delegation_router.register("elicence/signatures", elicence_api.SignatureViewSet, basename="elicence-signature")
 
 
 def healthz(request: HttpRequest) -> JsonResponse:
@@ -40,11 +48,23 @@ urlpatterns = [
     path("vessels/", include("vessels.urls")),
     path("", include("licensing.urls")),
     path("approvals/", include("approvals.urls")),
+    path("ecommerce/", include("ecommerce.urls")),
     path("credit/", include("credit.urls")),  # public: no login
     path("delegations/", views.delegation_list, name="delegations"),
     path("delegations/<int:pk>/<str:decision>/", views.delegation_decide, name="delegation_decide"),
     path("delegations/trust/", views.broker_trust, name="broker_trust"),
     path("delegations/client/", views.choose_client, name="choose_client"),
+    path("elicence/", elicence_views.elicence_page, name="elicence"),
+    path("elicence/administrators/", elicence_views.administrator_add, name="elicence_administrator_add"),
+    path(
+        "elicence/administrators/<int:pk>/remove/",
+        elicence_views.administrator_remove,
+        name="elicence_administrator_remove",
+    ),
+    path("elicence/grants/", elicence_views.grant_add, name="elicence_grant_add"),
+    path("elicence/grants/<int:pk>/revoke/", elicence_views.grant_revoke, name="elicence_grant_revoke"),
+    path("elicence/present/", elicence_views.present, name="elicence_present"),
+    path("elicence/scan/<str:nonce>/", elicence_views.scan, name="elicence_scan"),
     path("agent-relations/", views.agent_relation_list, name="agent_relations"),
     path("agent-relations/<int:pk>/<str:decision>/", views.agent_relation_decide, name="agent_relation_decide"),
     path("api/v1/", include("declarations.api.urls")),
@@ -52,7 +72,9 @@ urlpatterns = [
     path("api/v1/", include("vessels.api.urls")),
     path("api/v1/", include("credit.api.urls")),
     path("api/v1/", include("approvals.api.urls")),
+    path("api/v1/", include("ecommerce.api.urls")),
     path("", include("agencies.urls")),
+    path("api/v1/elicence/", elicence_api.ELicenceView.as_view(), name="elicence-api"),
     path("api/v1/", include(delegation_router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Swagger UI's script comes from its own URL (no inline script); it styles elements inline.

@@ -32,19 +32,23 @@ from django.shortcuts import resolve_url
 from django.test import Client, TestCase
 from django.utils import timezone
 from lxml import etree, html
+from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from credit import appeals
-from credit.models import Appeal, CreditRecord
+from credit import appeals, spotchecks
+from credit.models import Appeal, ConductItem, CreditRecord, RecordAccess, SpotCheckFirm
+from credit.report import report_issue as credit_report_issue
+from credit.report import verify_url as credit_report_url
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, events_record
 from declarations.examples import example_header, example_line
 from declarations.interchange import xml_format
 from declarations.models import Comment, Declaration, Delivery, ImportJob
+from singlewindow import elicence
 from singlewindow.agent_relations import agent_relation_propose
 from singlewindow.choices import Agency, OrganisationKind, Role
 from singlewindow.delegations import delegation_revoke
-from singlewindow.models import AgentRelation, Delegation, Organisation, User
+from singlewindow.models import AgentGrant, AgentRelation, Delegation, Organisation, PresentationToken, User
 from vessels import certificate as vessel_certificate
 from vessels import services as vessel_services
 from vessels.choices import CertificateState
@@ -220,7 +224,7 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
 # What each surface gives a party ----------------------------------------------------------------
 
 
-def seen(world: World | VesselWorld | CreditWorld | RelationWorld, response: HttpResponse) -> int | str:
+def seen(world: World | VesselWorld | CreditWorld | RelationWorld | ApprovalWorld, response: HttpResponse) -> int | str:
     """The status; a refusal that still shows any of the world's marks is a leak; a redirect to the login
     page that brings the visitor back to the address asked for is TO_LOGIN."""
     if response.status_code >= 400:
@@ -239,7 +243,7 @@ def to_login(response: HttpResponse) -> bool:
 
 
 def listed(
-    world: World | VesselWorld | CreditWorld | RelationWorld,
+    world: World | VesselWorld | CreditWorld | RelationWorld | ApprovalWorld,
     response: HttpResponse,
     found: Callable[[HttpResponse], bool],
 ) -> int | str:
@@ -361,7 +365,7 @@ SURFACES: dict[str, dict[str, Any]] = {
 
 
 def observe(
-    world: World | VesselWorld | CreditWorld | RelationWorld, who: Party, obj: str, surfaces: list[str]
+    world: World | VesselWorld | CreditWorld | RelationWorld | ApprovalWorld, who: Party, obj: str, surfaces: list[str]
 ) -> dict[str, int | str]:
     """What the party gets on each surface, in the table's order (a table lists what changes things last)."""
     thing = world.thing(obj)
@@ -862,6 +866,8 @@ TO_ADMIN_LOGIN = "302 to the admin's login"
 OWN_RECORDS = "its own records only"
 OBJECTED = "objected, the record marked"
 DECIDED = "decided, the record corrected"
+ALL_LOGGED = "every firm's records, the non-public logged"
+RECORDED = "recorded, a credit record made"
 
 # Reads first, what would change A's records last.
 #                           A          B          broker     ship agent customs    inspection anonymous  admin
@@ -881,6 +887,17 @@ CREDIT = {
     "appeals page":         (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LISTED,    UNLISTED,  TO_LOGIN,  NOT_FOUND),
     "API appeals":          (OWN_RECORDS, OWN_RECORDS, NOT_FOUND, NOT_FOUND, LISTED, UNLISTED, DENIED,    NOT_FOUND),
     "API decision":         (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DECIDED,   NOT_FOUND, DENIED,    NOT_FOUND),
+    "conduct catalogue":    (SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN),
+    "conduct export":       (XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX,      XLSX),
+    "conduct import":       (TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, IMPORTED),
+    "records query page":   (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ALL_LOGGED, ALL_LOGGED, TO_LOGIN,  NOT_FOUND),
+    "records export":       (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ALL_LOGGED, ALL_LOGGED, TO_LOGIN,  NOT_FOUND),
+    "API records query":    (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, ALL_LOGGED, ALL_LOGGED, DENIED,    NOT_FOUND),
+    "admin access log":     (TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, TO_ADMIN_LOGIN, LISTED),
+    "spot check page":      (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SHOWN,     SHOWN,     TO_LOGIN,  NOT_FOUND),
+    "spot check result":    (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RECORDED,  RECORDED,  TO_LOGIN,  NOT_FOUND),
+    "credit report":        (PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, PDF,       PDF,       TO_LOGIN,  NOT_FOUND),
+    "report verification":  (SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN),
 }  # fmt: skip
 
 CREDIT_TABLES = {"credit": CREDIT}
@@ -1142,6 +1159,111 @@ def api_decision(world: CreditWorld, who: Party, firm: Organisation) -> int | st
     return f"{outcome} but {state}" if state != "objected" else outcome
 
 
+def conduct_catalogue(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    """The prohibited-conduct catalogue is public: its published sample items, the same to everyone."""
+    response = who.page.get("/credit/conduct/", {"q": "SAMPLE-20"})
+    if response.status_code != 200:
+        return seen(world, response)
+    return SHOWN if 'id="conduct-SAMPLE-20"' in response.content.decode() else "200 without the item"
+
+
+def conduct_export(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    response = who.page.get("/credit/conduct/export.xlsx", {"q": "SAMPLE-20"})
+    if response.status_code != 200:
+        return seen(world, response)
+    return XLSX if response.content.startswith(b"PK") else "200, not a workbook"
+
+
+def conduct_import(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    """Platform staff import the real catalogue in the admin; nobody else stores a draft."""
+    code = f"IMP-{who.user.username if who.user else ANONYMOUS}"[:30]
+    text = f"code,title_zh,law,article,penalty_basis,category,source_agency,effective_from\n{code},行为,《法》,第一条,第二条,other,局,2020-01-01\n"
+    upload = SimpleUploadedFile("conduct.csv", text.encode(), "text/csv")
+    response = who.page.post("/admin/credit/conductitem/import/", {"file": upload})
+    stored = ConductItem.objects.filter(code=code).exists()
+    outcome = TO_ADMIN_LOGIN if to_admin_login(response) else seen(world, response)
+    if response.status_code == 302 and not to_admin_login(response) and stored:
+        return IMPORTED
+    return f"{outcome} but imported" if stored else outcome
+
+
+def records_query(world: CreditWorld, who: Party, firm: Organisation, url: str) -> int | str:
+    """Officers read every firm's records, public or not, and the non-public ones they were shown are
+    logged against them (who, which firm); nobody else reads them."""
+    client = who.rest if url.startswith("/api/") else who.page
+    response = client.get(url)
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode("utf-8-sig")
+    everything = all(m["record_id"] in body for m in (A_PUBLIC, A_SECRET, B_PUBLIC))
+    logged = RecordAccess.objects.filter(viewer=who.user, uscc=firm.uscc).exists()
+    return ALL_LOGGED if everything and logged else f"200, all shown: {everything}, logged: {logged}"
+
+
+def admin_access_log(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    officer = world.parties[OFFICER]
+    officer.page.get("/credit/records/")
+    response = who.page.get("/admin/credit/recordaccess/")
+    if to_admin_login(response):
+        return TO_ADMIN_LOGIN
+    if response.status_code != 200:
+        return seen(world, response)
+    return LISTED if firm.uscc in response.content.decode() else "200 without the access"
+
+
+def drawn(world: CreditWorld, firm: Organisation) -> SpotCheckFirm:
+    """The customs officer's double-random draw (both officers of the pool inspect each firm drawn)."""
+    found = SpotCheckFirm.objects.filter(uscc=firm.uscc).first()
+    if found is not None:
+        return found
+    officer = world.parties[OFFICER].user
+    assert officer is not None
+    check = spotchecks.spot_check_draw(user=officer, title="抽查", ratio=Decimal("1"), seed="matrix")
+    return check.firms.get(uscc=firm.uscc)
+
+
+def spot_check_page(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    row = drawn(world, firm)
+    response = who.page.get(f"/credit/spot-checks/{row.spot_check_id}/")
+    if response.status_code != 200:
+        return seen(world, response)
+    return SHOWN if f'id="drawn-{firm.uscc}"' in response.content.decode() else "200 without the firm"
+
+
+def spot_check_result(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    row = drawn(world, firm)
+    url = f"/credit/spot-checks/{row.spot_check_id}/firms/{row.pk}/"
+    response = who.page.post(url, {"outcome": "minor", "note": "账实不符"})
+    row.refresh_from_db()
+    if response.status_code == 302 and row.record_id is not None and not to_login(response):
+        return RECORDED
+    outcome = seen(world, response)
+    return f"{outcome} but recorded" if row.record_id else outcome
+
+
+def credit_report(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    """A's one-page report: A's own, and an officer's; never its non-public record (the public one may have
+    been corrected by an earlier row's decision, so only A itself is looked for)."""
+    response = who.page.post("/credit/report/", {"uscc": firm.uscc})
+    if response.status_code != 200:
+        return seen(world, response)
+    text = re.sub(r"\s+", "", PdfReader(io.BytesIO(response.content)).pages[0].extract_text())
+    if A_SECRET["legal_basis"] in text or firm.uscc not in text:
+        return "200, a PDF that is not A's or shows its non-public record"
+    return PDF
+
+
+def report_verification(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    a = world.parties[A].user
+    assert a is not None
+    issued = credit_report_issue(user=a, uscc=firm.uscc)
+    response = who.page.get(urlsplit(credit_report_url(issued)).path)
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    return SHOWN if 'id="verdict"' in body and A_SECRET["legal_basis"] not in body else "200 without the verdict"
+
+
 CreditSurface = Callable[[CreditWorld, Party, Organisation], "int | str"]
 CREDIT_SURFACES: dict[str, CreditSurface] = {
     "public page by USCC": public_page(lambda firm: firm.uscc),
@@ -1159,6 +1281,17 @@ CREDIT_SURFACES: dict[str, CreditSurface] = {
     "appeals page": appeals_page,
     "API appeals": api_appeals,
     "API decision": api_decision,
+    "conduct catalogue": conduct_catalogue,
+    "conduct export": conduct_export,
+    "conduct import": conduct_import,
+    "records query page": lambda w, p, f: records_query(w, p, f, "/credit/records/"),
+    "records export": lambda w, p, f: records_query(w, p, f, "/credit/records/export.csv"),
+    "API records query": lambda w, p, f: records_query(w, p, f, "/api/v1/credit/records/"),
+    "admin access log": admin_access_log,
+    "spot check page": spot_check_page,
+    "spot check result": spot_check_result,
+    "credit report": credit_report,
+    "report verification": report_verification,
 }
 SURFACES |= {"credit": CREDIT_SURFACES}
 
@@ -1299,3 +1432,626 @@ def test_each_party_gets_exactly_what_it_may_of_an_agent_relation_and_404_for_th
 ) -> None:
     expected = column(AGENT_RELATION, RELATION_PARTIES, who)
     assert observe(relation_world, relation_world.parties[who], "agent relation", list(expected)) == expected
+
+
+# The electronic licence ---------------------------------------------------------------------------------
+#
+# A's legal representative (its first manager) named an administrator, who granted A's clerk authority to
+# sign. The organisation's people see the licence; who manages it (the legal representative, the
+# administrators) sees every grant and revokes them, the agent sees its own and revokes nothing. A shown
+# licence (the legal representative's QR code) is opened by agency officers only, and the token is its
+# maker's. Everyone else gets 404, an anonymous visitor is sent to log in or refused by the API.
+
+LEGAL = "legal representative"  # A's first manager, who holds the licence
+ADMINISTRATOR = "administrator"  # named by the legal representative
+AGENT_CLERK = "agent"  # A's clerk holding the grant the rows are about
+B_MANAGER = "B manager"  # another enterprise's legal representative
+LICENCE_PARTIES = (LEGAL, ADMINISTRATOR, AGENT_CLERK, B_MANAGER, OFFICER, ANONYMOUS)
+
+ALREADY_REVOKED = 400  # revoking by the API a grant the same party revoked on the page just before
+
+# Reads first; the page revokes the grant, then the API tries again.
+#                        legal        administrator agent      B manager  officer    anonymous
+ELICENCE = {
+    "licence page":      (LISTED,     LISTED,     LISTED,    UNLISTED,  NOT_FOUND, TO_LOGIN),
+    "API grant list":    (LISTED,     LISTED,     LISTED,    UNLISTED,  NOT_FOUND, DENIED),
+    "API grant detail":  (OK,         OK,         OK,        NOT_FOUND, NOT_FOUND, DENIED),
+    "API presentation":  (OK,         NOT_FOUND,  NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "scan page":         (NOT_FOUND,  NOT_FOUND,  NOT_FOUND, NOT_FOUND, OK,        TO_LOGIN),
+    "API scan":          (NOT_FOUND,  NOT_FOUND,  NOT_FOUND, NOT_FOUND, OK,        DENIED),
+    "page revoke":       (REVOKED,    REVOKED,    FORBIDDEN, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API revoke":        (ALREADY_REVOKED, ALREADY_REVOKED, FORBIDDEN, NOT_FOUND, NOT_FOUND, DENIED),
+}  # fmt: skip
+
+
+@dataclass
+class LicenceWorld:
+    parties: dict[str, Party]
+    grant: AgentGrant
+    presentation: PresentationToken
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: A's USCC."""
+        return (self.grant.organisation.uscc,)
+
+    def thing(self, name: str) -> AgentGrant:
+        return self.grant
+
+
+@pytest.fixture
+def licence_world(db: None, settings) -> LicenceWorld:  # type: ignore[no-untyped-def]
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    legal = factories.clerk(role=Role.MANAGER, grant=False)
+    org = legal.organisation
+    administrator = factories.clerk(org, grant=False)
+    agent = factories.clerk(org, grant=False)
+    elicence.administrator_add(user=legal, person_id=administrator.pk)
+    today = timezone.localdate()
+    grant = elicence.grant_create(user=administrator, person_id=agent.pk, full=True, matters=[], valid_from=today,
+                                  valid_until=today + timedelta(days=30))  # fmt: skip
+    parties = {
+        LEGAL: party(legal),
+        ADMINISTRATOR: party(administrator),
+        AGENT_CLERK: party(agent),
+        B_MANAGER: party(factories.clerk(role=Role.MANAGER)),
+        OFFICER: party(factories.officer(Agency.CUSTOMS)),
+        ANONYMOUS: anonymous(),
+    }
+    return LicenceWorld(parties=parties, grant=grant, presentation=elicence.presentation_create(user=legal))
+
+
+def grant_page_revoke(world: LicenceWorld, who: Party, grant: AgentGrant) -> int | str:
+    response = who.page.post(f"/elicence/grants/{grant.pk}/revoke/")
+    revoked = AgentGrant.objects.get(pk=grant.pk).revoked_at is not None
+    if response.status_code == 302 and not to_login(response):
+        return REVOKED if revoked else "302 but not revoked"
+    outcome = seen(world, response)  # type: ignore[arg-type]
+    return f"{outcome} but revoked" if revoked else outcome
+
+
+LicenceSurface = Callable[[LicenceWorld, Party, AgentGrant], "int | str"]
+LICENCE_SURFACES: dict[str, LicenceSurface] = {
+    "licence page": lambda w, p, g: listed(w, p.page.get("/elicence/"), lambda res: f'id="grant-{g.pk}"' in res.content.decode()),
+    "API grant list": lambda w, p, g: listed(w, p.rest.get("/api/v1/elicence/grants/"), relation_in_api_list(g.pk)),
+    "API grant detail": lambda w, p, g: seen(w, p.rest.get(f"/api/v1/elicence/grants/{g.pk}/")),
+    "API presentation": lambda w, p, g: seen(w, p.rest.get(f"/api/v1/elicence/presentations/{w.presentation.pk}/")),
+    "scan page": lambda w, p, g: seen(w, p.page.get(f"/elicence/scan/{w.presentation.nonce}/")),
+    "API scan": lambda w, p, g: seen(w, p.rest.get(f"/api/v1/elicence/scans/{w.presentation.nonce}/")),
+    "page revoke": grant_page_revoke,
+    "API revoke": lambda w, p, g: seen(w, p.rest.post(f"/api/v1/elicence/grants/{g.pk}/revoke/")),
+}  # fmt: skip
+SURFACES |= {"electronic licence": LICENCE_SURFACES}
+
+
+@pytest.mark.parametrize("who", LICENCE_PARTIES)
+def test_each_party_gets_exactly_what_it_may_of_the_electronic_licence_and_404_for_the_rest(
+    licence_world: LicenceWorld, who: str
+) -> None:
+    expected = column(ELICENCE, LICENCE_PARTIES, who)
+    assert observe(licence_world, licence_world.parties[who], "electronic licence", list(expected)) == expected
+
+
+# Parallel approvals ----------------------------------------------------------------------------------
+#
+# "Four ones" (seed case 5): an enterprise files one form for a stage and follows its own cases; the window
+# (the approval bureau's officers) sees every case, accepts and decides; a department's officers see the
+# cases their department reviews, and give its opinion; another department, another firm, another agency
+# get 404. The public notices and a decision's verification page need no login; the performance warnings
+# are for supervisors (platform administrators and the window). Anonymous visitors are sent to log in on
+# pages and refused by the API.
+
+WINDOW = "window"  # an officer of the approval bureau
+DEPARTMENT = "department"  # a planning bureau officer: stage 1 needs planning
+OTHER_DEPARTMENT = "other department"  # a fire brigade officer: stage 1 does not need it
+APPROVAL_PARTIES = (A, B, WINDOW, DEPARTMENT, OTHER_DEPARTMENT, OFFICER, ADMIN, ANONYMOUS)
+
+REVIEWED = "reviewed"
+FACTS = "the decision's facts only"
+
+# A's case, accepted: planning's opinion is awaited. Reads first, what changes it last.
+#                        A          B          window     department other dept customs    admin      anonymous
+APPROVAL_IN_REVIEW = {
+    "list page":        (LISTED,    UNLISTED,  LISTED,    LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  TO_LOGIN),
+    "detail page":      (OK,        NOT_FOUND, OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API list":         (LISTED,    UNLISTED,  LISTED,    LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  DENIED),
+    "API detail":       (OK,        NOT_FOUND, OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API reviews":      (UNLISTED,  UNLISTED,  UNLISTED,  LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  DENIED),
+    "API accept":       (NOT_FOUND, NOT_FOUND, CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API opinion":      (NOT_FOUND, NOT_FOUND, NOT_FOUND, REVIEWED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "page opinion":     (NOT_FOUND, NOT_FOUND, NOT_FOUND, REVIEWED,  NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+}  # fmt: skip
+
+# A's case decided: every department deemed to consent, 5 working days of notice, the decision issued.
+#                        A          B          window     department other dept customs    admin      anonymous
+APPROVAL_DECIDED = {
+    "detail page":      (OK,        NOT_FOUND, OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "decision page":    (PDF,       NOT_FOUND, PDF,       PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API decision":     (PDF,       NOT_FOUND, PDF,       PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "verification page":(FACTS,     FACTS,     FACTS,     FACTS,     FACTS,     FACTS,     FACTS,     FACTS),
+    "API issue again":  (NOT_FOUND, NOT_FOUND, CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+}  # fmt: skip
+
+#                        A          B          window     department other dept customs    admin      anonymous
+APPROVAL_SUPERVISION = {
+    "notices page":     (LISTED,    LISTED,    LISTED,    LISTED,    LISTED,    LISTED,    LISTED,    LISTED),
+    "warnings page":    (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        TO_LOGIN),
+    "API warnings":     (NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        DENIED),
+}  # fmt: skip
+
+APPROVAL_TABLES = {"case in review": APPROVAL_IN_REVIEW, "decided case": APPROVAL_DECIDED,
+                   "supervision": APPROVAL_SUPERVISION}  # fmt: skip
+APPLICANT_PHONE = "0591-2345 6789"  # on A's form, never on a refusal nor a public page
+
+
+@dataclass
+class ApprovalWorld:
+    parties: dict[str, Party]
+    firm_a: Organisation
+    in_review: Any  # approvals.models.ApprovalCase
+    decided: Any
+    in_notice: Any
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: A's USCC and its form's private details."""
+        return (self.firm_a.uscc, APPLICANT_PHONE)
+
+    def thing(self, name: str) -> Any:
+        return {"case in review": self.in_review, "decided case": self.decided, "supervision": self.in_notice}[name]
+
+
+@pytest.fixture
+def approval_world(db: None, settings) -> ApprovalWorld:  # type: ignore[no-untyped-def]
+    from approvals import services as approval_services
+    from approvals.deadlines import deadlines_sweep
+    from tests.approvals.helpers import accepted, beijing, ensure_seeded, join, window_officer
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    ensure_seeded()
+    firm_a = factories.enterprise()
+    clerk, window = factories.clerk(firm_a), window_officer()
+    parties = {
+        A: party(clerk), B: party(factories.clerk()), WINDOW: party(window), DEPARTMENT: party(join("planning")),
+        OTHER_DEPARTMENT: party(join("fire")), OFFICER: party(factories.officer(Agency.CUSTOMS)),
+        ADMIN: party(platform_admin()), ANONYMOUS: anonymous(),
+    }  # fmt: skip
+    # Decided: accepted 28 Sep, every deadline passed on 20 Oct, the notice over by 1 Nov, then issued.
+    decided = accepted(clerk, window, at=beijing(2026, 9, 28, 9, 0), contact_phone=APPLICANT_PHONE)
+    deadlines_sweep(now=beijing(2026, 10, 20, 0, 1))
+    deadlines_sweep(now=beijing(2026, 11, 1))
+    approval_services.decision_issue(user=window, case_id=decided.pk, now=beijing(2026, 11, 2, 10, 0))
+    # In notice now: accepted long ago, every department deemed to consent a minute ago.
+    in_notice = accepted(clerk, window, at=timezone.now() - timedelta(days=30), project_name="平潭海峡客运码头")
+    deadlines_sweep()
+    in_review = accepted(clerk, window, at=timezone.now(), contact_phone=APPLICANT_PHONE)
+    return ApprovalWorld(parties=parties, firm_a=firm_a, in_review=in_review, decided=decided, in_notice=in_notice)
+
+
+def approval_listed(pk: int) -> Callable[[HttpResponse], bool]:
+    return lambda response: f'href="/approvals/{pk}/"' in response.content.decode()
+
+
+def approval_in_api(pk: int, key: str = "id") -> Callable[[HttpResponse], bool]:
+    return lambda response: pk in [row[key] for row in response.json()["results"]]
+
+
+def planning_review(case: Any) -> Any:
+    return case.reviews.get(department__code="planning")
+
+
+def opinion_given(world: ApprovalWorld, response: HttpResponse, case: Any, *, done: int) -> int | str:
+    review = planning_review(case)
+    changed = review.state == "approved"
+    if response.status_code == done and changed and not (done == 302 and to_login(response)):
+        return REVIEWED
+    outcome = seen(world, response)
+    return f"{outcome} but reviewed" if changed else outcome
+
+
+def api_opinion(world: ApprovalWorld, who: Party, case: Any) -> int | str:
+    review = planning_review(case)
+    response = who.rest.post(f"/api/v1/approvals/reviews/{review.pk}/", {"approve": True}, format="json")
+    return opinion_given(world, response, case, done=200)
+
+
+def page_opinion(world: ApprovalWorld, who: Party, case: Any) -> int | str:
+    review = planning_review(case)
+    response = who.page.post(f"/approvals/reviews/{review.pk}/", {"approve": "yes", "opinion": "同意"})
+    return opinion_given(world, response, case, done=302)
+
+
+def decision_verification(world: ApprovalWorld, who: Party, case: Any) -> int | str:
+    from approvals import decision as approval_decision
+
+    decision = case.decision
+    response = who.page.get(urlsplit(approval_decision.verify_url(decision)).path)
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    if decision.number not in body or case.project_name not in body:
+        return "200 without the decision's facts"
+    return "200 showing the form's private details" if APPLICANT_PHONE in body else FACTS
+
+
+def notices_page(world: ApprovalWorld, who: Party, case: Any) -> int | str:
+    response = who.page.get("/approvals/notices/")
+    if response.status_code != 200:
+        return seen(world, response)
+    body = response.content.decode()
+    if APPLICANT_PHONE in body:
+        return "200 showing the form's private details"
+    return LISTED if f'id="notice-{case.number}"' in body else UNLISTED
+
+
+ApprovalSurface = Callable[[ApprovalWorld, Party, Any], "int | str"]
+APPROVAL_SURFACES: dict[str, ApprovalSurface] = {
+    "list page": lambda w, p, c: listed(w, p.page.get("/approvals/"), approval_listed(c.pk)),
+    "detail page": lambda w, p, c: seen(w, p.page.get(f"/approvals/{c.pk}/")),
+    "API list": lambda w, p, c: listed(w, p.rest.get("/api/v1/approvals/cases/"), approval_in_api(c.pk)),
+    "API detail": lambda w, p, c: seen(w, p.rest.get(f"/api/v1/approvals/cases/{c.pk}/")),
+    "API reviews": lambda w, p, c: listed(w, p.rest.get("/api/v1/approvals/reviews/"),
+                                          approval_in_api(c.pk, key="case")),
+    "API accept": lambda w, p, c: seen(w, p.rest.post(f"/api/v1/approvals/cases/{c.pk}/accept/", {}, format="json")),
+    "API opinion": api_opinion,
+    "page opinion": page_opinion,
+    "decision page": lambda w, p, c: pdf(w, p.page.get(f"/approvals/{c.pk}/decision.pdf")),  # type: ignore[arg-type]
+    "API decision": lambda w, p, c: pdf(w, p.rest.get(f"/api/v1/approvals/cases/{c.pk}/decision/")),  # type: ignore[arg-type]
+    "verification page": decision_verification,
+    "API issue again": lambda w, p, c: seen(w, p.rest.post(f"/api/v1/approvals/cases/{c.pk}/decision/")),
+    "notices page": notices_page,
+    "warnings page": lambda w, p, c: seen(w, p.page.get("/approvals/warnings/")),
+    "API warnings": lambda w, p, c: seen(w, p.rest.get("/api/v1/approvals/warnings/")),
+}  # fmt: skip
+SURFACES |= {"case in review": APPROVAL_SURFACES, "decided case": APPROVAL_SURFACES, "supervision": APPROVAL_SURFACES}
+
+
+@pytest.mark.parametrize("who", APPROVAL_PARTIES)
+@pytest.mark.parametrize("obj", list(APPROVAL_TABLES))
+def test_each_party_gets_exactly_what_it_may_of_an_approval_and_404_for_the_rest(
+    approval_world: ApprovalWorld, obj: str, who: str
+) -> None:
+    expected = column(APPROVAL_TABLES[obj], APPROVAL_PARTIES, who)
+    assert observe(approval_world, approval_world.parties[who], obj, list(expected)) == expected
+
+
+# Licences and licence applications ----------------------------------------------------------------------
+#
+# A trade firm applies for a licence and alone works on its application; once submitted it is delivered to
+# the commerce department, whose officers read it (and its timeline) but never change it. The licence issued
+# on its release is the holder's; officers of customs (which writes it off on declarations) and of commerce
+# (which issued it) read every licence. A customs broker, another firm, another agency get 404; the public
+# verification page shows the printed licence's facts to anyone.
+
+COMMERCE = "commerce"  # a commerce department officer: the application was sent there, it issues licences
+TRADE_LICENCE_PARTIES = (A, B, BROKER, OFFICER, COMMERCE, PORT, ANONYMOUS)
+
+#                          A          B          broker     customs    commerce   port       anonymous
+TRADE_LICENCE = {
+    "licences page":      (LISTED,    UNLISTED,  UNLISTED,  LISTED,    LISTED,    UNLISTED,  TO_LOGIN),
+    "licence page":       (OK,        NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND, TO_LOGIN),
+    "licence PDF":        (PDF,       NOT_FOUND, NOT_FOUND, PDF,       PDF,       NOT_FOUND, TO_LOGIN),
+    "verification page":  (FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY, FACTS_ONLY),
+    "API licences":       (LISTED,    UNLISTED,  UNLISTED,  LISTED,    LISTED,    UNLISTED,  DENIED),
+    "API licence":        (OK,        NOT_FOUND, NOT_FOUND, OK,        OK,        NOT_FOUND, DENIED),
+    "API licence PDF":    (PDF,       NOT_FOUND, NOT_FOUND, PDF,       PDF,       NOT_FOUND, DENIED),
+}  # fmt: skip
+
+# The application the licence was issued on: submitted, released by commerce.
+#                          A          B          broker     customs    commerce   port       anonymous
+RELEASED_APPLICATION = {
+    "list page":          (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  LISTED,    UNLISTED,  TO_LOGIN),
+    "detail page":        (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, TO_LOGIN),
+    "edit page":          (TO_DETAIL, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API list":           (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  LISTED,    UNLISTED,  DENIED),
+    "API detail":         (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, DENIED),
+    "API timeline":       (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, OK,        NOT_FOUND, DENIED),
+    "API validate":       (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API PATCH":          (CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API submit":         (CONFLICT,  NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+}  # fmt: skip
+
+# A's draft application, complete: its own submit can succeed (last).
+#                          A          B          broker     customs    commerce   port       anonymous
+DRAFT_APPLICATION = {
+    "list page":          (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  TO_LOGIN),
+    "detail page":        (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "edit page":          (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN),
+    "API list":           (LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  UNLISTED,  DENIED),
+    "API detail":         (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API timeline":       (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API validate":       (OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API PATCH":          (SAVED,     NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+    "API submit":         (SENT,      NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
+}  # fmt: skip
+
+TRADE_LICENCE_TABLES = {"licence": TRADE_LICENCE, "released application": RELEASED_APPLICATION,
+                  "draft application": DRAFT_APPLICATION}  # fmt: skip
+APPLICATION_REMARKS = "请优先办理（内部）"  # typed by A on its application: never on the public page
+
+
+@dataclass
+class TradeLicenceWorld:
+    parties: dict[str, Party]
+    licence: Any
+    released: Declaration
+    draft: Declaration
+    verify_path: str
+
+    @property
+    def marks(self) -> tuple[str, ...]:
+        """What a refusal must never show: A's USCC and its remarks (the licence's number is in the address
+        asked for, which the 404 page repeats)."""
+        return (self.licence.holder.uscc, APPLICATION_REMARKS)
+
+    def thing(self, name: str) -> Any:
+        return {"licence": self.licence, "released application": self.released, "draft application": self.draft}[name]
+
+
+@pytest.fixture
+def trade_licence_world(db: None, settings) -> TradeLicenceWorld:  # type: ignore[no-untyped-def]
+    from licensing import applications
+    from licensing import certificate as licence_certificate
+    from licensing.models import Licence
+
+    from .licensing.test_applications import application, decide
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    org_a = factories.enterprise()
+    clerk_a = factories.clerk(org_a)
+    parties = {
+        A: party(clerk_a),
+        B: party(factories.clerk()),
+        BROKER: party(factories.broker(org_a)),
+        OFFICER: party(factories.officer(Agency.CUSTOMS)),
+        COMMERCE: party(factories.officer(Agency.COMMERCE)),
+        PORT: party(factories.officer(Agency.PORT)),
+        ANONYMOUS: anonymous(),
+    }
+    released = application(clerk_a, remarks=APPLICATION_REMARKS)
+    applications.application_submit(declaration=released, user=clerk_a)
+    decide(released)  # commerce releases it: the licence is issued
+    licence = Licence.objects.get(application=released)
+    draft = application(clerk_a, remarks=APPLICATION_REMARKS)
+    return TradeLicenceWorld(
+        parties=parties,
+        licence=licence,
+        released=released,
+        draft=draft,
+        verify_path=urlsplit(licence_certificate.verify_url(licence)).path,
+    )
+
+
+def _seen(world: Any, response: HttpResponse) -> int | str:
+    return seen(world, response)
+
+
+def _listed(world: Any, response: HttpResponse, found: Callable[[HttpResponse], bool]) -> int | str:
+    return listed(world, response, found)
+
+
+def licence_verification(world: TradeLicenceWorld, who: Party, licence: Any) -> int | str:
+    response = who.page.get(world.verify_path)
+    if response.status_code != 200:
+        return _seen(world, response)
+    body = response.content.decode()
+    if not all(fact in body for fact in (licence.number, licence.holder.name, licence.holder.uscc)):
+        return "200 without the licence's facts"
+    return f"200 showing {APPLICATION_REMARKS}" if APPLICATION_REMARKS in body else FACTS_ONLY
+
+
+def application_edit_page(world: TradeLicenceWorld, who: Party, declaration: Declaration) -> int | str:
+    response = who.page.get(f"/licences/applications/{declaration.pk}/edit/")
+    if response.status_code == 302 and response["Location"] == f"/licences/applications/{declaration.pk}/":
+        return TO_DETAIL
+    return _seen(world, response)
+
+
+def application_patch_api(world: TradeLicenceWorld, who: Party, declaration: Declaration) -> int | str:
+    use = f"{who.user.username if who.user else ANONYMOUS} 自用"
+    url = f"/api/v1/licence-applications/{declaration.pk}/"
+    response = who.rest.patch(url, {"application": {"use_of_goods": use}}, format="json")
+    declaration.licence_application.refresh_from_db()  # type: ignore[attr-defined]
+    changed = declaration.licence_application.use_of_goods == use  # type: ignore[attr-defined]
+    return changed_or_seen(world, response, changed, done=200, label=SAVED)  # type: ignore[arg-type]
+
+
+def application_submit_api(world: TradeLicenceWorld, who: Party, declaration: Declaration) -> int | str:
+    response = who.rest.post(f"/api/v1/licence-applications/{declaration.pk}/submit/")
+    return SENT if response.status_code == 201 else _seen(world, response)
+
+
+def licence_listed(number: str) -> Callable[[HttpResponse], bool]:
+    return lambda response: f'href="/licences/{number}/"' in response.content.decode()
+
+
+def application_listed(pk: int) -> Callable[[HttpResponse], bool]:
+    link = re.compile(rf'href="/licences/applications/{pk}/(edit/)?"')
+    return lambda response: bool(link.search(response.content.decode()))
+
+
+TradeLicenceSurface = Callable[[TradeLicenceWorld, Party, Any], "int | str"]
+TRADE_LICENCE_SURFACES: dict[str, TradeLicenceSurface] = {
+    "licences page": lambda w, p, lic: _listed(w, p.page.get("/licences/"), licence_listed(lic.number)),
+    "licence page": lambda w, p, lic: _seen(w, p.page.get(f"/licences/{lic.number}/")),
+    "licence PDF": lambda w, p, lic: pdf(w, p.page.get(f"/licences/{lic.number}/pdf/")),  # type: ignore[arg-type]
+    "verification page": licence_verification,
+    "API licences": lambda w, p, lic: _listed(
+        w, p.rest.get("/api/v1/licences/"), lambda r: lic.number in [row["number"] for row in r.json()["results"]]
+    ),
+    "API licence": lambda w, p, lic: _seen(w, p.rest.get(f"/api/v1/licences/{lic.number}/")),
+    "API licence PDF": lambda w, p, lic: pdf(w, p.rest.get(f"/api/v1/licences/{lic.number}/pdf/")),  # type: ignore[arg-type]
+}
+APPLICATION_SURFACES: dict[str, TradeLicenceSurface] = {
+    "list page": lambda w, p, d: _listed(w, p.page.get("/licences/applications/"), application_listed(d.pk)),
+    "detail page": lambda w, p, d: _seen(w, p.page.get(f"/licences/applications/{d.pk}/")),
+    "edit page": application_edit_page,
+    "API list": lambda w, p, d: _listed(w, p.rest.get("/api/v1/licence-applications/"), in_api_list(d.pk)),
+    "API detail": lambda w, p, d: _seen(w, p.rest.get(f"/api/v1/licence-applications/{d.pk}/")),
+    "API timeline": lambda w, p, d: _seen(w, p.rest.get(f"/api/v1/licence-applications/{d.pk}/timeline/")),
+    "API validate": lambda w, p, d: _seen(w, p.rest.post(f"/api/v1/licence-applications/{d.pk}/validate/")),
+    "API PATCH": application_patch_api,
+    "API submit": application_submit_api,
+}
+SURFACES |= {"licence": TRADE_LICENCE_SURFACES, "released application": APPLICATION_SURFACES,
+             "draft application": APPLICATION_SURFACES}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", TRADE_LICENCE_PARTIES)
+@pytest.mark.parametrize("obj", list(TRADE_LICENCE_TABLES))
+def test_each_party_gets_exactly_what_it_may_of_a_licence_and_its_application_and_404_for_the_rest(
+    trade_licence_world: TradeLicenceWorld, obj: str, who: str
+) -> None:
+    expected = column(TRADE_LICENCE_TABLES[obj], TRADE_LICENCE_PARTIES, who)
+    assert observe(trade_licence_world, trade_licence_world.parties[who], obj, list(expected)) == expected  # type: ignore[arg-type]
+
+
+# Cross-border e-commerce ---------------------------------------------------------------------
+# Senders (a platform, a payment firm, a logistics firm, an inventory declarant, each with its own
+# filing and signing key) and another platform; a customs officer; an anonymous visitor. A sender reads
+# only its own receipts and filings (404 for another's); a message naming another firm's code is
+# returned (100) and changes nothing; the officers' inventory list is customs'; the trace page and
+# the quota lookup are public, showing only what the query proves.
+
+CBEC_PLATFORM, CBEC_PAYMENT, CBEC_LOGISTICS, CBEC_DECLARANT = "platform", "payment firm", "logistics firm", "declarant"
+OTHER_PLATFORM = "other platform"
+CBEC_PARTIES = (CBEC_PLATFORM, CBEC_PAYMENT, CBEC_LOGISTICS, CBEC_DECLARANT, OTHER_PLATFORM, OFFICER, ANONYMOUS)
+ACCEPTED_120, NOT_YOURS_100, UNSIGNED_401 = "120 accepted", "100 not yours", "401 unsigned"
+MASKED = "200, buyer masked"
+QUOTA_SHOWN = "200 showing the quota"
+
+#                        platform       payment firm   logistics firm declarant      other platform officer        anonymous
+CBEC = {
+    "API send order":       (ACCEPTED_120, NOT_YOURS_100, NOT_YOURS_100, NOT_YOURS_100, NOT_YOURS_100, UNSIGNED_401, DENIED),
+    "API order receipt":    (OK,           NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,    DENIED),
+    "API receipts":         (LISTED,       UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,     DENIED),
+    "API inventory receipt": (NOT_FOUND,   NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,    DENIED),
+    "API filings":          (LISTED,       UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,     DENIED),
+    "inventories page":     (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,           TO_LOGIN),
+    "trace page":           (MASKED,       MASKED,        MASKED,        MASKED,        MASKED,        MASKED,       MASKED),
+    "quota page":           (QUOTA_SHOWN,  QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,  QUOTA_SHOWN),
+}  # fmt: skip
+
+
+@dataclass
+class CbecWorld:
+    parties: dict[str, Party]
+    senders: dict[str, Any]
+    order_receipt: int
+    inventory_receipt: int
+    invt_no: str
+    marks: tuple[str, ...] = ()
+
+
+@pytest.fixture
+def cbec_world(db: None, settings) -> CbecWorld:  # type: ignore[no-untyped-def]
+    from ecommerce import lifecycle
+    from ecommerce.choices import MessageType
+    from ecommerce.choices import Role as CbecRole
+    from ecommerce.examples import Parcel, parcel_messages
+    from ecommerce.models import Inventory, Receipt
+
+    from .ecommerce.senders import file_products, make_sender
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    senders = {CBEC_PLATFORM: make_sender(CbecRole.PLATFORM, "PLAT000001"),
+               CBEC_PAYMENT: make_sender(CbecRole.PAYMENT, "PAYF000001"),
+               CBEC_LOGISTICS: make_sender(CbecRole.LOGISTICS, "LOGI000001"),
+               CBEC_DECLARANT: make_sender(CbecRole.DECLARANT, "DECL000001"),
+               OTHER_PLATFORM: make_sender(CbecRole.PLATFORM, "PLAT000002")}  # fmt: skip
+    seller = make_sender(CbecRole.SELLER, "SELL000001")
+    file_products(seller.filing)
+    messages = parcel_messages(Parcel("ORD-MATRIX", "LN-MATRIX"))
+    [order_receipt] = senders[CBEC_PLATFORM].send(messages[MessageType.ORDER])
+    senders[CBEC_PAYMENT].send(messages[MessageType.PAYMENT])
+    senders[CBEC_LOGISTICS].send(messages[MessageType.WAYBILL])
+    senders[CBEC_DECLARANT].send(messages[MessageType.INVENTORY])
+    inventory = Inventory.objects.get()
+    lifecycle.inventories_release(ids=[inventory.pk])
+    parties = {name: party(factories.clerk(sender.organisation)) for name, sender in senders.items()}
+    parties[OFFICER] = party(factories.officer(Agency.CUSTOMS))
+    parties[ANONYMOUS] = anonymous()
+    inventory_receipt = Receipt.objects.filter(guid=inventory.guid).latest("pk").pk
+    return CbecWorld(parties, senders, order_receipt.pk, inventory_receipt, inventory.invt_no,
+                     marks=("ORD-MATRIX", inventory.invt_no))  # fmt: skip
+
+
+def cbec_seen(world: CbecWorld, response: HttpResponse) -> int | str:
+    if response.status_code >= 400 and any(mark in response.content.decode(errors="replace") for mark in world.marks):
+        return LEAKED
+    if response.status_code == 302 and to_login(response):
+        return TO_LOGIN
+    return response.status_code
+
+
+def cbec_send_order(world: CbecWorld, who: Party, name: str) -> int | str:
+    from ecommerce.choices import MessageType
+    from ecommerce.examples import Parcel, parcel_messages
+    from ecommerce.messages import batch_bytes
+    from ecommerce.models import Order
+
+    body = batch_bytes([parcel_messages(Parcel(f"ORD-BY-{len(name)}-{name[:3]}", "LN-X"))[MessageType.ORDER]])
+    sender = world.senders.get(name)
+    headers = {}
+    if sender is not None:
+        signed = sender.signed(body)
+        headers = {"HTTP_X_KEY_ID": signed["key_id"], "HTTP_X_SIGNATURE": signed["signature"]}
+    before = Order.objects.count()
+    response = who.rest.post("/api/v1/ecommerce/messages/", data=body, content_type="application/xml", **headers)
+    if response.status_code == 401 and "receipts" in response.json():
+        return UNSIGNED_401 if Order.objects.count() == before else "401 but stored"
+    if response.status_code != 202:
+        return cbec_seen(world, response)
+    [receipt] = response.json()["receipts"]
+    stored = Order.objects.count() - before
+    if (receipt["status"], stored) == (120, 1):
+        return ACCEPTED_120
+    if (receipt["status"], receipt["code"], stored) == (100, "not_yours", 0):
+        return NOT_YOURS_100
+    return f"{receipt['status']} {receipt['code']}, {stored} stored"
+
+
+def cbec_listed(world: CbecWorld, response: HttpResponse, found: Callable[[Any], bool]) -> int | str:
+    if response.status_code != 200:
+        return cbec_seen(world, response)
+    return LISTED if found(response.json()["results"]) else UNLISTED
+
+
+def cbec_trace(world: CbecWorld, who: Party) -> int | str:
+    response = who.page.get("/ecommerce/trace/", {"order_no": "ORD-MATRIX"})
+    body = response.content.decode()
+    if response.status_code != 200 or world.invt_no not in body:
+        return cbec_seen(world, response)
+    return MASKED if "110101199001011234" not in body and "张三" not in body else "200 showing the buyer"
+
+
+def cbec_quota(world: CbecWorld, who: Party) -> int | str:
+    asked = {"id_number": "110101199001011234", "name": "张三", "order_no": "ORD-MATRIX"}
+    shown = 'id="used">310.00<' in who.page.post("/ecommerce/quota/", asked).content.decode()
+    hidden = 'id="used"' not in who.page.post("/ecommerce/quota/", {**asked, "name": "李四"}).content.decode()
+    return QUOTA_SHOWN if shown and hidden else f"shown {shown}, hidden for a wrong name {hidden}"
+
+
+CbecSurface = Callable[[CbecWorld, Party, str], "int | str"]
+CBEC_SURFACES: dict[str, CbecSurface] = {
+    "API send order": cbec_send_order,
+    "API order receipt": lambda w, p, n: cbec_seen(w, p.rest.get(f"/api/v1/ecommerce/receipts/{w.order_receipt}/")),
+    "API receipts": lambda w, p, n: cbec_listed(w, p.rest.get("/api/v1/ecommerce/receipts/"),
+                                                lambda rows: w.order_receipt in [r["id"] for r in rows]),
+    "API inventory receipt": lambda w, p, n: cbec_seen(
+        w, p.rest.get(f"/api/v1/ecommerce/receipts/{w.inventory_receipt}/")),
+    "API filings": lambda w, p, n: cbec_listed(w, p.rest.get("/api/v1/ecommerce/filings/"),
+                                               lambda rows: "PLAT000001" in [r["code"] for r in rows]),
+    "inventories page": lambda w, p, n: cbec_seen(w, p.page.get("/ecommerce/inventories/")),
+    "trace page": lambda w, p, n: cbec_trace(w, p),
+    "quota page": lambda w, p, n: cbec_quota(w, p),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("who", CBEC_PARTIES)
+def test_each_party_gets_exactly_what_it_may_of_cross_border_e_commerce_and_404_for_the_rest(
+    cbec_world: CbecWorld, who: str
+) -> None:
+    expected = column(CBEC, CBEC_PARTIES, who)
+    got = {surface: CBEC_SURFACES[surface](cbec_world, cbec_world.parties[who], who) for surface in expected}
+    assert got == expected

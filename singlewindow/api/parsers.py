@@ -1,6 +1,7 @@
-"""The API's JSON parser: DRF's, refusing bodies nested deeper than any request needs (a 5,000-deep
+"""The API's parsers. JSON: DRF's, refusing bodies nested deeper than any request needs (a 5,000-deep
 array would otherwise exhaust Python's recursion while parsing or validating: a 500), and text with
-control characters (XML, which every agency message and export is, cannot hold them)."""
+control characters (XML, which every agency message and export is, cannot hold them). Forms and multipart
+bodies: DRF's, refusing text fields with control characters the same way."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from typing import IO, Any
 
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 
 MAX_DEPTH = 32  # a declaration is four levels deep
 STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
@@ -59,3 +60,28 @@ def has_control_characters(value: Any) -> bool:
     if isinstance(value, list):
         return any(has_control_characters(item) for item in value)
     return False
+
+
+def _refuse_control_characters(data: Any) -> None:
+    """Form fields (not uploaded files) holding control characters are refused like JSON text."""
+    for key, values in data.lists():
+        if CONTROL.search(key) or any(isinstance(v, str) and CONTROL.search(v) for v in values):
+            raise ParseError(_("Form parse error - text holds control characters."))
+
+
+class CleanFormParser(FormParser):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_control_characters(parsed)
+        return parsed
+
+
+class CleanMultiPartParser(MultiPartParser):
+    def parse(
+        self, stream: IO[Any], media_type: str | None = None, parser_context: Mapping[str, Any] | None = None
+    ) -> Any:
+        parsed = super().parse(stream, media_type, parser_context)
+        _refuse_control_characters(parsed.data)
+        return parsed

@@ -3,11 +3,13 @@
 import base64
 from binascii import unhexlify
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
@@ -18,9 +20,14 @@ from credit.models import CreditRecord
 from declarations import review, services
 from declarations.choices import Direction, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
-from licensing.models import Qualification, QualificationKind
-from singlewindow.choices import Agency, DelegationStatus, OrganisationKind, Role
-from singlewindow.models import Delegation, Organisation, User
+from demo import approvals as demo_approvals
+from licensing import applications as licence_applications
+from licensing.choices import LicenceKind
+from licensing.issuing import LineSpec, licence_issue
+from licensing.models import Licence, Qualification, QualificationKind
+from singlewindow import elicence
+from singlewindow.choices import Agency, DelegationStatus, Matter, OrganisationKind, Role
+from singlewindow.models import AgentGrant, Delegation, ELicenceAdministrator, Organisation, User
 from vessels import services as vessel_services
 from vessels.examples import example_call, example_parts
 
@@ -108,6 +115,16 @@ ORGANISATIONS = [
         "",
     ),
     (
+        "commerce",
+        OrganisationKind.AGENCY,
+        Agency.COMMERCE,
+        "上海市商务委员会",
+        "Shanghai Municipal Commission of Commerce",
+        "11310000002416839",
+        "",
+        "",
+    ),
+    (
         "ship",
         OrganisationKind.SHIP_AGENCY,
         "",
@@ -139,6 +156,7 @@ USERS = [
     ("inspection_officer", "inspection", Role.OFFICER, "赵敏"),
     ("maritime_officer", "maritime", Role.OFFICER, "孙涛"),
     ("border_officer", "border", Role.OFFICER, "吴刚"),
+    ("commerce_officer", "commerce", Role.OFFICER, "郑丽"),
     ("ship_agent", "ship", Role.DECLARANT, "周杰"),
     ("admin", "platform", Role.ADMIN, "系统管理员"),
 ]
@@ -155,6 +173,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Demo logins (password for all: {PASSWORD}):")
         for username, key, role, _display in USERS:
             self.stdout.write(f"  {username:<20} {orgs[key].name} · {role.label}")
+        for username, name in self.approval_logins:
+            self.stdout.write(f"  {username:<20} {name} · {Role.OFFICER.label}")
         secret = base64.b32encode(unhexlify(OTP_KEY_HEX)).decode()
         self.stdout.write(
             f"Officers and admin then type a one-time code: add the key {secret} to an authenticator app,"
@@ -163,6 +183,23 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--otp-code", action="store_true", help="Print the demo officers' current code.")
+
+    def electronic_licences(self, orgs: dict[str, Organisation], users: dict[str, User]) -> None:
+        """Electronic licences (S12): A's held by its manager, who named its clerk an administrator; every
+        other declarant holds a full grant, the ship agent one for vessel declarations only."""
+        for org in orgs.values():
+            if elicence.holds_licence(org):
+                elicence.elicence_for(org)
+        manager, clerk = users["manager_a"], users["clerk_a"]
+        if not ELicenceAdministrator.objects.filter(person=clerk).exists():
+            elicence.administrator_add(user=manager, person_id=clerk.pk)
+        agent = users["ship_agent"]
+        for username, key, role, _display in USERS:
+            if role == Role.DECLARANT and elicence.holds_licence(orgs[key]) and username != agent.username:
+                elicence.grant_standing(person=users[username], days=730)
+        if not AgentGrant.objects.filter(person=agent).exists():
+            AgentGrant.objects.create(organisation=orgs["ship"], person=agent, full=False, matters=[Matter.VESSEL],
+                                      valid_from=date(2026, 1, 1), valid_until=date(2027, 12, 31))  # fmt: skip
 
     @transaction.atomic
     def create(self) -> dict[str, Organisation]:
@@ -222,6 +259,7 @@ class Command(BaseCommand):
                 TOTPDevice.objects.create(user=user, name="demo", key=OTP_KEY_HEX, confirmed=True)
             users[username] = user
 
+        self.electronic_licences(orgs, users)
         Delegation.objects.get_or_create(
             client=orgs["a"],
             broker=orgs["broker"],
@@ -279,4 +317,28 @@ class Command(BaseCommand):
                 declaration=departure, user=agent, call=example_call(), parts=example_parts(crew=18)
             )
 
+        if not Licence.objects.filter(holder=orgs["a"]).exists():
+            self.licences(orgs, clerk)
+        # Parallel approvals (seed case 5): the window and two departments, a case in review, one filed.
+        self.approval_logins = demo_approvals.create(
+            clerk=users["clerk_a"], make_uscc=make_uscc, password=PASSWORD, otp_key_hex=OTP_KEY_HEX
+        )
         return orgs
+
+    def licences(self, orgs: dict[str, Organisation], clerk: User) -> None:
+        """An automatic import licence for hot-rolled steel plate, issued to enterprise A (cite it on a
+        declaration: its number, line 1), and a draft application for crude oil ready to submit."""
+        licence_issue(
+            holder=orgs["a"], issuer=orgs["commerce"], kind=LicenceKind.AUTOMATIC_IMPORT,
+            lines=[LineSpec(hs_code="7208510000", name="热轧钢板", unit="035", quantity=Decimal(500000),
+                            unit_price=Decimal("0.62"), amount=Decimal(310000), currency="USD", bulk=True)],
+            issued_at=timezone.now(), non_one_batch=True,
+        )  # fmt: skip
+        licence_applications.application_create(
+            user=clerk, kind=LicenceKind.AUTOMATIC_IMPORT,
+            values={"trade_mode": "0110", "origin_country": "SAU", "trade_country": "SAU", "use_of_goods": "自用（炼化）",
+                    "place_of_clearance": "2200"},
+            lines=[{"hs_code": "2709000000", "name": "原油", "specification": "阿拉伯轻质原油", "unit": "070",
+                    "quantity": Decimal(20000), "unit_price": Decimal(540), "amount": Decimal(10800000), "currency": "USD",
+                    "bulk": True}],
+        )  # fmt: skip
