@@ -251,9 +251,11 @@ def in_force(grant: AgentGrant, on: date | None = None) -> bool:
 def grant_in_force(
     *, person: User, organisation: Organisation, matter: str, on: date | None = None
 ) -> AgentGrant | None:
-    """The person's grant in force from the organisation covering the matter (a full one first)."""
+    """The person's grant in force from the organisation covering the matter (a full one first). A person
+    holds a handful of grants: they are read and matched here, the same on every database (SQLite, which
+    `make run` uses, has no JSON containment lookup)."""
     grants = AgentGrant.objects.filter(grants_in_force(on), person=person, organisation=organisation)
-    return grants.filter(Q(full=True) | Q(matters__contains=[matter])).order_by("-full", "-granted_at").first()
+    return next((g for g in grants.order_by("-full", "-granted_at") if g.full or matter in g.matters), None)
 
 
 def grant_standing(*, person: User, days: int = 365) -> AgentGrant:
