@@ -10,7 +10,7 @@ from django.utils import timezone
 from .workdays import missing_years
 
 
-@register()
+@register(deploy=True)  # an operator's concern: `check --deploy` (and the web container) say it, not every command
 def calendar_years(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
     """approvals.W001: chinesecalendar lacks this year or next; those years count Monday to Friday as
     working days (no public holidays, no adjusted working weekends) until it is upgraded."""
