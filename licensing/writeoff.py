@@ -17,10 +17,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.db import connection
-from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
+from django.db.models import F, Field
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -108,30 +108,68 @@ class Licensed:
     lines: list[LicenceLine]
 
 
-def _with_lines(lines: Iterable[LicenceLine]) -> dict[str, Licensed]:
+LICENCE_COLUMNS = (
+    "id",
+    "number",
+    "kind",
+    "holder_id",
+    "state",
+    "valid_from",
+    "valid_until",
+    "place_of_clearance",
+    "max_uses",
+    "uses",
+)
+LINE_COLUMNS = ("id", "line_no", "hs_code", "unit", "quantity", "tolerance", "written_off")
+
+
+def _typed(model: type[Licence] | type[LicenceLine], columns: Sequence[str], values: Sequence[Any]) -> list[Any]:
+    """Raw column values as the model's fields hold them (SQLite hands back dates as text, decimals as floats)."""
+    fields = [
+        cast("Field[Any, Any]", model._meta.get_field(c.removesuffix("_id") if c != "id" else c)) for c in columns
+    ]
+    return [v if v is None else f.to_python(v) for f, v in zip(fields, values, strict=True)]
+
+
+def _with_lines(where: str, params: Sequence[Any]) -> dict[str, Licensed]:
+    """Licences and their lines, as the check reads them, in one query written out: every submission citing a
+    licence runs it, and composing it through the ORM cost more than running it."""
+    licence_table, line_table = (connection.ops.quote_name(m._meta.db_table) for m in (Licence, LicenceLine))
+    columns = ", ".join([*(f"c.{c}" for c in LICENCE_COLUMNS), *(f"l.{c}" for c in LINE_COLUMNS)])
     found: dict[str, Licensed] = {}
-    for line in lines:
-        found.setdefault(line.licence.number, Licensed(line.licence, [])).lines.append(line)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {licence_table} c JOIN {line_table} l ON l.licence_id = c.id"  # noqa: S608
+            f" WHERE {where} ORDER BY c.id, l.line_no",
+            params,
+        )
+        for row in cursor.fetchall():
+            head = _typed(Licence, LICENCE_COLUMNS, row[: len(LICENCE_COLUMNS)])
+            licensed = found.get(head[1])
+            if licensed is None:
+                licensed = found[head[1]] = Licensed(Licence(**dict(zip(LICENCE_COLUMNS, head, strict=True))), [])
+            tail = _typed(LicenceLine, LINE_COLUMNS, row[len(LICENCE_COLUMNS) :])
+            line = LicenceLine(**dict(zip(LINE_COLUMNS, tail, strict=True)))
+            line.licence = licensed.licence
+            licensed.lines.append(line)
     return found
 
 
 def licences_cited(numbers: Iterable[str]) -> dict[str, Licensed]:
     """The licences with these numbers and their lines, in one query."""
-    wanted = {n for n in numbers if n}
+    wanted = sorted({n for n in numbers if n})
     if not wanted:
         return {}
-    return _with_lines(
-        LicenceLine.objects.filter(licence__number__in=wanted)
-        .select_related("licence")
-        .order_by("licence_id", "line_no")
-    )
+    return _with_lines(f"c.number IN ({', '.join(['%s'] * len(wanted))})", wanted)
 
 
 def licences_held(owner_ids: Iterable[int], *, since: date) -> dict[str, Licensed]:
     """Every licence these firms hold that was still valid on `since` or later, with its lines, in one query:
     what their declarations may cite (a number another firm holds is as good as unknown)."""
-    lines = LicenceLine.objects.filter(licence__holder_id__in=list(owner_ids), licence__valid_until__gte=since)
-    return _with_lines(lines.select_related("licence").order_by("licence_id", "line_no"))
+    owners = sorted(set(owner_ids))
+    if not owners:
+        return {}
+    return _with_lines(f"c.holder_id IN ({', '.join(['%s'] * len(owners))}) AND c.valid_until >= %s", [*owners, since])
 
 
 def held_by(declaration_ids: Iterable[int]) -> Held:
@@ -321,19 +359,19 @@ def _take_quantity(line_id: int, quantity: Decimal) -> Decimal | None:
 
 def _take_use(licence_id: int, *, today: date, port: str) -> bool:
     """One use of a licence in force, binding its place of clearance on the first (一证一关), and its state
-    from its uses and lines (which this transaction has already written off)."""
-    lines_left = LicenceLine.objects.filter(licence=OuterRef("pk"), written_off__lt=F("quantity"))
-    used_up = Q(max_uses__isnull=False, max_uses__lte=F("uses") + 1) | ~Exists(lines_left)
-    return bool(
-        Licence.objects.filter(pk=licence_id, state__in=IN_FORCE, valid_from__lte=today, valid_until__gte=today)
-        .filter(Q(max_uses__isnull=True) | Q(uses__lt=F("max_uses")))
-        .filter(Q(place_of_clearance="") | Q(place_of_clearance=port))
-        .update(
-            uses=F("uses") + 1,
-            place_of_clearance=port,
-            state=Case(When(used_up, then=Value(LicenceState.EXHAUSTED)), default=Value(LicenceState.PARTIALLY_USED)),
+    from its uses and lines (which this transaction has already written off). One statement, written out:
+    it runs while the licence's rows are locked, and composing it through the ORM cost more than running it."""
+    licence, line = (connection.ops.quote_name(m._meta.db_table) for m in (Licence, LicenceLine))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {licence} SET uses = uses + 1, place_of_clearance = %s, state = CASE"  # noqa: S608
+            " WHEN (max_uses IS NOT NULL AND max_uses <= uses + 1) OR NOT EXISTS (SELECT 1 FROM"
+            f" {line} l WHERE l.licence_id = {licence}.id AND l.written_off < l.quantity) THEN %s ELSE %s END"
+            " WHERE id = %s AND state IN (%s, %s) AND valid_from <= %s AND valid_until >= %s"
+            " AND (max_uses IS NULL OR uses < max_uses) AND (place_of_clearance = '' OR place_of_clearance = %s)",
+            [port, LicenceState.EXHAUSTED, LicenceState.PARTIALLY_USED, licence_id, *IN_FORCE, today, today, port],
         )
-    )
+        return cursor.rowcount == 1
 
 
 def reserve(declaration: Declaration, payload: dict[str, Any]) -> None:
