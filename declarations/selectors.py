@@ -159,12 +159,15 @@ def declaration_get(*, user: User, pk: int, category: str | None = GOODS) -> Dec
         raise Http404 from None
 
 
-def declaration_get_own(*, user: User, pk: int, reference: bool = False, category: str = GOODS) -> Declaration:
+def declaration_get_own(*, user: User, pk: int, reference: bool = False, category: str | None = GOODS) -> Declaration:
     """A declaration the user's organisation owns, or prepares for a client under a delegation in force
     (may edit, copy or submit); 404 for anyone else. With reference=True only its id and owner are
-    loaded: enough for a service that locks and reloads the row itself (declaration_submit)."""
+    loaded: enough for a service that locks and reloads the row itself (declaration_submit). category=None:
+    a filing of any category (attached documents serve them all)."""
     try:
-        queryset = Declaration.objects.filter(preparer_scope(user), category=category)
+        queryset = Declaration.objects.filter(preparer_scope(user))
+        if category is not None:
+            queryset = queryset.filter(category=category)
         return (queryset.only("id", "owner_id") if reference else queryset).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -180,12 +183,13 @@ def preparer_scope(user: User, *, submit: bool = False) -> Q:
 
 
 def document_get(*, user: User, declaration_pk: int, pk: int) -> AttachedDocument:
-    """An attached document: the firm's own, or for an agency one that was part of what was submitted."""
-    declaration = declaration_get(user=user, pk=declaration_pk)
+    """An attached document of a filing of any category: the firm's own, or for an agency one that was part of
+    what was submitted to it."""
+    declaration = declaration_get(user=user, pk=declaration_pk, category=None)
     documents = declaration.documents.all()
     if not user_prepares(user, declaration):
         delivered = delivered_version(user=user, declaration=declaration).payload
-        documents = documents.filter(sha256__in=[d["sha256"] for d in delivered["documents"]])
+        documents = documents.filter(sha256__in=[d["sha256"] for d in delivered.get("documents", [])])
     try:
         return documents.get(pk=pk)
     except AttachedDocument.DoesNotExist:

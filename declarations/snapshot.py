@@ -38,17 +38,17 @@ def declaration_snapshot(
             for i, line in enumerate(lines, start=1)
         ],
         "containers": [{s.name: json_value(getattr(c, s.name)) for s in container_specs} for c in containers],
-        "documents": [
-            {
-                "kind": doc.kind,
-                "name": doc.original_name,
-                "content_type": doc.content_type,
-                "size": doc.size,
-                "sha256": doc.sha256,
-            }
-            for doc in documents
-        ],
+        "documents": documents_frozen(documents),
     }
+
+
+def documents_frozen(documents: Sequence[AttachedDocument]) -> list[dict[str, Any]]:
+    """The attached documents as a frozen filing of any category lists them: what was submitted, by content
+    digest, so an agency's officer may open exactly those."""
+    return [
+        {"kind": d.kind, "name": d.original_name, "content_type": d.content_type, "size": d.size, "sha256": d.sha256}
+        for d in documents
+    ]
 
 
 def digest(payload: dict[str, Any]) -> str:

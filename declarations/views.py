@@ -13,7 +13,7 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from singlewindow import delegations
 from singlewindow.choices import Agency
@@ -22,9 +22,10 @@ from singlewindow.requests import AuthenticatedHttpRequest
 from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
-from . import codelists, review, selectors, services
+from . import codelists, registry, review, selectors, services
 from .choices import (
     DRAFT_NOT_SAVED,
+    GOODS,
     DeclarationAction,
     DeclarationKind,
     DeliveryStatus,
@@ -433,7 +434,12 @@ def declaration_discard(request: AuthenticatedHttpRequest, pk: int) -> HttpRespo
 
 
 def _documents_fragment(
-    request: HttpRequest, declaration: Declaration, form: DocumentForm | None = None, status: int = 200
+    request: HttpRequest,
+    declaration: Declaration,
+    form: DocumentForm | None = None,
+    status: int = 200,
+    *,
+    editable: bool = True,
 ) -> HttpResponse:
     return render(
         request,
@@ -442,16 +448,27 @@ def _documents_fragment(
             "declaration": declaration,
             "documents": declaration.documents.all(),
             "document_form": form or DocumentForm(),
-            "editable": True,
+            "editable": editable,
         },
         status=status,
     )
 
 
+def _after_documents(declaration: Declaration) -> HttpResponse:
+    """Back to the filing's own page: the goods form, or the page its category registered."""
+    if declaration.category == GOODS:
+        return redirect("declarations:edit", pk=declaration.pk)
+    return redirect(registry.category(declaration.category).detail_url, pk=declaration.pk)
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
+    """Attach a document to a draft filing of any category (GET: the list and the form, for a client's page
+    to load with HTMX)."""
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk, category=None)
+    if request.method == "GET":
+        return _documents_fragment(request, declaration, editable=declaration.is_draft)
     form = DocumentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -467,18 +484,18 @@ def document_upload(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         return _documents_fragment(request, declaration, form if form.errors else None, 200)
     if form.errors:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("declarations:edit", pk=pk)
+    return _after_documents(declaration)
 
 
 @login_required
 @require_POST
 def document_remove(request: AuthenticatedHttpRequest, pk: int, document_pk: int) -> HttpResponse:
-    declaration = selectors.declaration_get_own(user=request.user, pk=pk)
+    declaration = selectors.declaration_get_own(user=request.user, pk=pk, category=None)
     document = selectors.document_get(user=request.user, declaration_pk=pk, pk=document_pk)
     services.document_remove(document=document, user=request.user)
     if request.htmx:
         return _documents_fragment(request, declaration)
-    return redirect("declarations:edit", pk=pk)
+    return _after_documents(declaration)
 
 
 @login_required

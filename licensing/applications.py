@@ -30,6 +30,7 @@ from declarations.fields import COUNTRY, CURRENCY, HS
 from declarations.models import Declaration, DeclarationVersion
 from declarations.pipeline import DeclarationInvalid, declaration_freeze, declaration_lock, require_draft, rule_problems
 from declarations.registry import agencies_receiving
+from declarations.snapshot import documents_frozen
 from singlewindow import certificates
 from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.models import Organisation, User
@@ -331,6 +332,7 @@ def application_snapshot(declaration: Declaration, application: LicenceApplicati
         "lines": [
             {"line_no": line.line_no, **{n: json_value(getattr(line, n)) for n in LINE_FIELDS}} for line in lines
         ],
+        "documents": documents_frozen(list(declaration.documents.all())),  # attached on the form, by digest
     }
 
 

@@ -260,11 +260,20 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
         application = declaration.licence_application
         kind, terms = application.kind, {n: getattr(application, n) for n in applications.FIELDS}
         rows = [{n: getattr(line, n) for n in applications.LINE_FIELDS} for line in application.lines.all()]
+        documents = [
+            {"id": d.pk, "kind": d.get_kind_display(), "name": d.original_name} for d in declaration.documents.all()
+        ]
     else:  # an officer sees what was delivered to its agency
         payload = delivered_payloads(user=request.user, declarations=[declaration]).get(declaration.pk)
         if payload is None:
             raise Http404
         kind, terms, rows = payload["kind"], payload["application"], payload["lines"]
+        sent = {d["sha256"] for d in payload.get("documents", [])}  # only what was submitted to it
+        documents = [
+            {"id": d.pk, "kind": d.get_kind_display(), "name": d.original_name}
+            for d in declaration.documents.all()
+            if d.sha256 in sent
+        ]
     shown = (*applications.TRADER_FIELDS, *applications.KIND_FIELDS[kind])
     return render(
         request,
@@ -279,5 +288,6 @@ def application_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "timeline": timeline_seen(user=request.user, declaration=declaration),
             "agency_names": Agency.choices,
             "licence": Licence.objects.filter(application=declaration).first(),
+            "documents": documents,
         },
     )

@@ -15,7 +15,7 @@ from .. import qualifications
 from ..models import QualificationApplication, QualificationKind
 
 
-class ApplicationSerializer(serializers.ModelSerializer):
+class QualificationApplicationSerializer(serializers.ModelSerializer):
     number = serializers.CharField(source="qualification.number", default="", read_only=True)
     enterprise = serializers.CharField(source="organisation.name", read_only=True)
     uscc = serializers.CharField(source="organisation.uscc", read_only=True)
@@ -52,34 +52,38 @@ class QualificationDecisionSerializer(serializers.Serializer):
 class ApplicationsView(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(responses={200: ApplicationSerializer(many=True)})
+    @extend_schema(responses={200: QualificationApplicationSerializer(many=True)})
     def get(self, request: AuthenticatedRequest) -> Response:
         """Your enterprise's qualification applications."""
-        return Response(ApplicationSerializer(qualifications.applications_of(request.user), many=True).data)
+        return Response(
+            QualificationApplicationSerializer(qualifications.applications_of(request.user), many=True).data
+        )
 
-    @extend_schema(request=ApplySerializer, responses={201: ApplicationSerializer})
+    @extend_schema(request=ApplySerializer, responses={201: QualificationApplicationSerializer})
     def post(self, request: AuthenticatedRequest) -> Response:
         """Apply for a qualification; the agency the kind belongs to reviews it."""
         data = ApplySerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = qualifications.application_submit(user=request.user, **data.validated_data)
-        return Response(ApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
+        return Response(QualificationApplicationSerializer(application).data, status=status.HTTP_201_CREATED)
 
 
 class ReviewsView(APIView):
-    @extend_schema(responses={200: ApplicationSerializer(many=True)})
+    @extend_schema(responses={200: QualificationApplicationSerializer(many=True)})
     def get(self, request: AuthenticatedRequest) -> Response:
         """The applications your agency decides (officers only)."""
-        return Response(ApplicationSerializer(qualifications.applications_to_review(request.user), many=True).data)
+        return Response(
+            QualificationApplicationSerializer(qualifications.applications_to_review(request.user), many=True).data
+        )
 
 
 class ReviewDecisionView(APIView):
     parser_classes = [BoundedJSONParser]
 
-    @extend_schema(request=QualificationDecisionSerializer, responses={200: ApplicationSerializer})
+    @extend_schema(request=QualificationDecisionSerializer, responses={200: QualificationApplicationSerializer})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
         """Approve (the qualification is filed and its code fills the master record) or reject with a reason."""
         data = QualificationDecisionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         application = qualifications.application_decide(application_id=pk, user=request.user, **data.validated_data)
-        return Response(ApplicationSerializer(application).data)
+        return Response(QualificationApplicationSerializer(application).data)

@@ -64,3 +64,15 @@ def file_products(seller: EnterpriseFiling) -> None:
                               ("SKU-WATCH-1", "9102110000", "机械手表"), ("SKU-RIFLE-1", "9303201000", "猎枪")):  # fmt: skip
         services.product_file(seller=seller, item_no=item_no, hs_code=hs, name=name, origin="116",
                               producer="Morinaga Milk Industry", brand="森永", model="900g", barcode="4901234567894")  # fmt: skip
+
+
+def world_make() -> World:
+    """Every sender filed with its key, the seller's products filed: the world each e-commerce test starts in."""
+    from ecommerce.examples import Parties
+
+    parties = Parties()
+    w = World(parties)
+    for role, attr in ROLES.items():
+        w.senders[attr] = make_sender(role, getattr(parties, attr))
+    file_products(w.seller.filing)
+    return w

@@ -11,12 +11,14 @@ from typing import Any
 
 import pytest
 import zxingcpp
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client, TestCase
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from declarations.choices import DeclarationStatus
+from declarations.choices import DeclarationStatus, DocumentKind
 from declarations.events import AgencyEvent, events_record
+from declarations.examples import blank_pdf
 from declarations.models import Declaration, Delivery
 from licensing import applications, certificate
 from licensing.choices import LicenceKind
@@ -247,3 +249,32 @@ def test_the_printed_licence_carries_a_qr_code_the_public_page_finds_genuine(cle
     assert certificate.licence_verdict(number=licence.number, token=token)[1] == Verdict.INVALID
     anonymous = Client().get(code.text.removeprefix("https://sw.example.cn"))
     assert anonymous.status_code == 404 and "500000" not in anonymous.content.decode()
+
+
+def test_documents_attached_to_an_application_are_frozen_and_shown_to_the_department(clerk: User) -> None:
+    declaration = application(clerk)
+    page = web(clerk)
+    form = page.get(f"/declarations/{declaration.pk}/documents/", HTTP_HX_REQUEST="true")
+    assert form.status_code == 200 and 'name="document-file"' in form.content.decode()
+    upload = SimpleUploadedFile("contract.pdf", blank_pdf("contract"), "application/pdf")
+    attached = page.post(
+        f"/declarations/{declaration.pk}/documents/",
+        {"document-kind": DocumentKind.CONTRACT, "document-file": upload},
+        HTTP_HX_REQUEST="true",
+    )
+    assert attached.status_code == 200 and "contract.pdf" in attached.content.decode()
+    stranger = web(factories.clerk())
+    assert stranger.get(f"/declarations/{declaration.pk}/documents/", HTTP_HX_REQUEST="true").status_code == 404
+    document = declaration.documents.get()
+
+    version = applications.application_submit(declaration=declaration, user=clerk)
+    assert [d["sha256"] for d in version.payload["documents"]] == [document.sha256]
+    officer = factories.officer(Agency.COMMERCE)
+    factories.delivered(declaration)
+    shown = web(officer).get(f"/licences/applications/{declaration.pk}/").content.decode()
+    assert f"/declarations/{declaration.pk}/documents/{document.pk}/" in shown
+    opened = web(officer).get(f"/declarations/{declaration.pk}/documents/{document.pk}/")
+    assert opened.status_code == 200 and b"".join(opened.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    after = page.post(f"/declarations/{declaration.pk}/documents/", {"document-kind": DocumentKind.OTHER,
+                      "document-file": SimpleUploadedFile("late.pdf", blank_pdf("late"), "application/pdf")}, HTTP_HX_REQUEST="true")  # fmt: skip
+    assert declaration.documents.count() == 1 and "late.pdf" not in after.content.decode()

@@ -1,46 +1,25 @@
-"""A consumer traces a parcel in a real browser (Debian's Chromium through Playwright, as in
-tests/browser/conftest.py): by order number, then by ID number with a name, seeing only their own items."""
+"""A consumer traces a parcel in a real browser (Debian's Chromium, tests/browser/conftest.py): by order
+number, then by ID number with a name, seeing only their own items."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from ecommerce import lifecycle
 from ecommerce.examples import Parcel
 from ecommerce.models import Inventory
 
-from .senders import World
-from .test_matching import KINDS, send_in_order
+from ..ecommerce.senders import World, world_make
+from ..ecommerce.test_matching import KINDS, send_in_order
 
 pytestmark = pytest.mark.browser
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-CHROMIUM = "/usr/bin/chromium"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                             args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])  # fmt: skip
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai")
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    refused: list[str] = []
-    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
-    yield page
-    context.close()
-    assert not refused
+def world_tx(transactional_db: None) -> World:
+    return world_make()
 
 
 def test_a_consumer_traces_by_order_number_and_by_id_number_with_name(
