@@ -35,7 +35,7 @@ WHEAT = "1001990000"  # needs an automatic import licence and a quota certificat
 
 def _issuer() -> Organisation:
     org, _ = Organisation.objects.get_or_create(
-        uscc="11100000MB0000001X"[:17] + "7",
+        uscc="11100000MB00000017",  # the bench's own issuing department
         defaults={"kind": OrganisationKind.AGENCY, "agency": Agency.COMMERCE, "name": "商务部许可证局（基准）"},
     )
     return org

@@ -163,11 +163,14 @@ def declaration_get_own(*, user: User, pk: int, reference: bool = False, categor
     """A declaration the user's organisation owns, or prepares for a client under a delegation in force
     (may edit, copy or submit); 404 for anyone else. With reference=True only its id and owner are
     loaded: enough for a service that locks and reloads the row itself (declaration_submit). category=None:
-    a filing of any category (attached documents serve them all)."""
+    a filing of any category (attached documents serve them all); a delegation covers goods declarations only,
+    so another category's filing is its owner's alone."""
     try:
         queryset = Declaration.objects.filter(preparer_scope(user))
         if category is not None:
             queryset = queryset.filter(category=category)
+        else:
+            queryset = queryset.filter(Q(category=GOODS) | Q(owner_id=user.organisation_id))
         return (queryset.only("id", "owner_id") if reference else queryset).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None

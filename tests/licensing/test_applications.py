@@ -278,3 +278,16 @@ def test_documents_attached_to_an_application_are_frozen_and_shown_to_the_depart
     after = page.post(f"/declarations/{declaration.pk}/documents/", {"document-kind": DocumentKind.OTHER,
                       "document-file": SimpleUploadedFile("late.pdf", blank_pdf("late"), "application/pdf")}, HTTP_HX_REQUEST="true")  # fmt: skip
     assert declaration.documents.count() == 1 and "late.pdf" not in after.content.decode()
+
+
+def test_a_broker_with_the_firms_delegation_cannot_attach_to_its_licence_application(clerk: User) -> None:
+    """Delegations cover goods declarations: a licence application is the applicant's own."""
+    declaration = application(clerk)
+    broker = web(factories.broker(clerk.organisation))  # type: ignore[arg-type]
+    upload = SimpleUploadedFile("contract.pdf", blank_pdf("contract"), "application/pdf")
+    answer = broker.post(
+        f"/declarations/{declaration.pk}/documents/",
+        {"document-kind": DocumentKind.CONTRACT, "document-file": upload},
+        HTTP_HX_REQUEST="true",
+    )
+    assert answer.status_code == 404 and not declaration.documents.exists()
