@@ -5,6 +5,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 SIM_PORT ?= 8001
+HOST ?= 127.0.0.1
+# Where links in emails and the QR codes on certificates point: the address `make run` serves, unless set.
+PORTAL_BASE_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),127.0.0.1,$(HOST)):$(PORT)
 PG_URL ?= postgres://postgres@127.0.0.1:5432/singlewindow
 REDIS ?= redis://127.0.0.1:6379/0
 
@@ -42,22 +45,26 @@ system-deps: pdf-deps
 	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
 	fi
 
-# Embedded default: SQLite, tasks in-process; no services needed.
+# Embedded default: SQLite, tasks in-process; no services needed. The simulator and the portal start first and
+# the demo data (which submits declarations) waits until both answer, so no message or receipt is sent to a
+# server that is not there yet. HOST=0.0.0.0 serves the local network (a phone scanning a certificate's QR code:
+# see the README).
 run: install pdf-deps
 	$(BIN)/python manage.py migrate -v0
 	$(BIN)/python manage.py load_reference_data
-	@echo
-	@$(BIN)/python manage.py demo_data
-	@echo
-	@echo "Single Window is starting at http://127.0.0.1:$(PORT)/  (API docs: http://127.0.0.1:$(PORT)/api/docs/)"
-	@echo "The agency simulator answers for the agencies at http://127.0.0.1:$(SIM_PORT)/ (docs/AGENCY_PROTOCOL.md)."
-	@echo
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	export PORTAL_BASE_URL=$(PORTAL_BASE_URL) SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) DEBUG=1; \
 	PORTAL_RECEIPTS_URL=http://127.0.0.1:$(PORT)/api/v1/agency-gateway/receipts/ \
 	  $(BIN)/python -m agencies.simulator --host 127.0.0.1 --port $(SIM_PORT) & \
-	SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) $(BIN)/python manage.py sweep --every 5 & \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
+	$(BIN)/python scripts/wait_for.py http://127.0.0.1:$(SIM_PORT)/_sim/health http://127.0.0.1:$(PORT)/accounts/login/ && \
+	echo && $(BIN)/python manage.py demo_data && echo && \
+	echo "Single Window is running at $(PORTAL_BASE_URL)/  (API docs: $(PORTAL_BASE_URL)/api/docs/)" && \
+	echo "The agency simulator answers for the agencies at http://127.0.0.1:$(SIM_PORT)/ (docs/AGENCY_PROTOCOL.md)." && \
+	echo "Press Ctrl-C to stop." && echo; \
+	$(BIN)/python manage.py sweep --every 5 & \
 	$(BIN)/python manage.py approvals_sweep --every 60 & \
-	DEBUG=1 SIMULATOR_URL=http://127.0.0.1:$(SIM_PORT) $(BIN)/python manage.py runserver 127.0.0.1:$(PORT)
+	wait
 
 # The agency simulator on its own (docs/AGENCY_PROTOCOL.md); `make run` starts it beside the portal.
 simulator: install

@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from singlewindow.certificates import beijing_time
 from singlewindow.choices import OrganisationKind, Role
@@ -167,7 +168,7 @@ def timeline(*, user: User, case: ApprovalCase) -> list[Step]:
     if case.missing:
         steps.append(Step("returned", None, _("Returned for missing materials"), detail=list(case.missing)))
     if case.accepted_at:
-        steps.append(Step("accepted", case.accepted_at, _("Accepted")))
+        steps.append(Step("accepted", case.accepted_at, pgettext("approval case", "Accepted")))
     for review in reviews_seen(user=user, case=case):
         steps.append(Step("review", review.decided_at, str(review.department), state=review.state, review=review))
     notice = PublicNotice.objects.filter(case=case).first()

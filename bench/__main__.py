@@ -3,6 +3,7 @@
 Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migrated and loaded here.
 Every run opens with two yardsticks of the machine (calib_python_ms, calib_pg_tps: bench/calibration.py).
 BENCH_GROUP picks one group of figures (comma-separated): declarations (validate_ms_p50, items_typed,
+items_typed_per_delivered,
 items_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50, certificate_pdf_kb,
 crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio), chaos
 (chaos_p95_s, chaos_queue_peak_per_branch, chaos_doubled_releases: bench/chaos.py), credit
@@ -11,7 +12,7 @@ crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_paral
 licensing (writeoff_per_s with writeoff_overdrawn, licence_check_ms_p50: bench/licensing.py; sign_ms_p50:
 bench/elicence.py), approvals
 (deemed_consent_late_s_max, deemed_consent_fired_twice: bench/approvals.py), ecommerce (cbec_inventories_per_s,
-quota_race_violations: bench/ecommerce.py); all by default.
+quota_race_violations: bench/ecommerce.py), clerk (hs_search_zh_ms_p95: bench/hs.py; clerk_typed_fields_3_lines: bench/clerk.py); all by default.
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ GROUPS = (
     "licensing",
     "approvals",
     "ecommerce",
+    "clerk",
 )
 
 
@@ -108,6 +110,13 @@ def main() -> None:
         from . import ecommerce
 
         ecommerce.figures(setup, report)
+    if "clerk" in wanted:
+        from . import hs
+
+        hs.figures(setup, report, figures.draft)  # hs_search_zh_ms_p95 (bench/hs.py)
+        from . import clerk
+
+        clerk.figures(report)  # clerk_typed_fields_3_lines (bench/clerk.py)
 
 
 def _server(port: int) -> subprocess.Popen:

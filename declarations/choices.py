@@ -1,7 +1,7 @@
 """Declaration constants, named once."""
 
 from django.db import models
-from django.utils.translation import gettext, ngettext
+from django.utils.translation import gettext, ngettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from singlewindow.choices import DeclarationKind  # portal-wide: delegations are granted per kind
@@ -24,8 +24,8 @@ class Target(models.TextChoices):
 
 
 class Direction(models.TextChoices):
-    IMPORT = "import", _("Import")
-    EXPORT = "export", _("Export")
+    IMPORT = "import", pgettext_lazy("direction of goods", "Import")
+    EXPORT = "export", pgettext_lazy("direction of goods", "Export")
 
 
 class DeclarationStatus(models.TextChoices):
@@ -59,6 +59,13 @@ class EventKind(models.TextChoices):
     HELD = "held", _("Held")
     RELEASED = "released", _("Released")
     RELEASE_REVOKED = "release_revoked", _("Release revoked")
+
+
+class InspectionResult(models.TextChoices):
+    """What an inspection found, as an agency's receipt says it (its <Result>)."""
+
+    PASSED = "passed", pgettext_lazy("inspection result", "Passed")
+    FAILED = "failed", pgettext_lazy("inspection result", "Failed")
 
 
 # A branch in one of these states stays there: a later receipt is kept for the record and changes
@@ -111,6 +118,10 @@ class DeclarationAction(models.TextChoices):
     DOCUMENT_REMOVED = "declaration.document_removed", _("Document removed")
     DISCARDED = "declaration.discarded", _("Draft discarded")
     STATUS_DERIVED = "declaration.status_derived", _("Status changed by the agencies' receipts")
+    EXCHANGE_SENT = "declaration.sent_for_review", _("Revision sent")
+    EXCHANGE_APPROVED = "declaration.approved", _("Approved by the client")
+    TEMPLATE_SAVED = "declaration.template_saved", _("Saved as a template")
+    FROM_TEMPLATE = "declaration.from_template", _("Started from a saved template")
 
 
 class ReviewState(models.TextChoices):

@@ -1,6 +1,7 @@
 """Lookups in the reference data a declaration is checked against.
 
-Code lists and the HS nomenclature live in the database (platform administrators edit code lists);
+Code lists and the HS nomenclature live in the database (platform administrators edit code lists; the
+nomenclature's in-memory search index is `nomenclature.py`);
 countries and currencies come from pycountry (ISO 3166-1 alpha-3, ISO 4217). Lookups are cached per
 process for a minute, so validating a declaration touches no database for its code lists.
 """
@@ -14,6 +15,7 @@ from functools import cache
 import pycountry
 from django.utils.translation import get_language
 
+from . import nomenclature
 from .fields import COUNTRY, CURRENCY, HS
 
 CACHE_SECONDS = 60.0
@@ -33,6 +35,7 @@ def _cached(key: str, load):
 def invalidate() -> None:
     """Forget cached reference data (after loading or editing it)."""
     _cache.clear()
+    nomenclature.invalidate()
 
 
 def _entries(list_name: str) -> dict[str, tuple[str, str, dict]]:
@@ -45,15 +48,6 @@ def _entries(list_name: str) -> dict[str, tuple[str, str, dict]]:
         return {code: (zh, en, flags) for code, zh, en, flags in rows}
 
     return _cached(f"list:{list_name}", load)
-
-
-def _hs_subheadings() -> dict[str, str]:
-    from .models import HSCode
-
-    def load() -> dict[str, str]:
-        return dict(HSCode.objects.filter(level=6).values_list("code", "description"))
-
-    return _cached("hs", load)
 
 
 def mandatory_inspection_prefixes() -> tuple[str, ...]:
@@ -90,7 +84,7 @@ def is_known(reference: str, code: str) -> bool:
     if reference == CURRENCY:
         return code in _currencies()
     if reference == HS:
-        return code[:6] in _hs_subheadings()
+        return nomenclature.is_subheading(code)
     return code in _entries(reference)
 
 
@@ -115,7 +109,7 @@ def name(reference: str, code: str) -> str:
             return _iso_translation(domain).gettext(english)
         return english
     if reference == HS:
-        return _hs_subheadings().get(code[:6], "")
+        return nomenclature.label(code) if len(code) >= 6 else ""
     entry = _entries(reference).get(code)
     if not entry:
         return ""

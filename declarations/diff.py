@@ -6,10 +6,19 @@ snapshot. Goods lines are matched by line number (项号), containers by contain
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from .choices import Direction, Target
 from .fields import BY_KEY
+from .models import Declaration
+
+# The declaration's own fields the diff compares besides the one table's, with their values' labels.
+CHOICES: dict[str, dict[str, Any]] = {"target": dict(Target.choices), "direction": dict(Direction.choices)}
+ROW = re.compile(r"^(lines|containers)\[([^\]]*)\]")
 
 
 @dataclass(frozen=True)
@@ -27,6 +36,30 @@ class Change:
             return "removed"
         return "changed"
 
+    @property
+    def where(self) -> str:
+        """Which row the change is in, as the page says it ("" for the header)."""
+        row = ROW.match(self.path)
+        if row is None:
+            return ""
+        if row[1] == "lines":
+            return _("Goods line %(n)s") % {"n": row[2]}
+        return _("Container %(number)s") % {"number": row[2]}
+
+    @property
+    def before_shown(self) -> Any:
+        return self._shown(self.before)
+
+    @property
+    def after_shown(self) -> Any:
+        return self._shown(self.after)
+
+    def _shown(self, value: Any) -> Any:
+        """A value as the page shows it: a code's label, a whole row added or removed by what names it."""
+        if isinstance(value, dict):
+            return " ".join(str(value[k]) for k in ("hs_code", "name", "number", "size_type") if value.get(k)) or "—"
+        return CHOICES.get(self.path, {}).get(value, value)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "path": self.path,
@@ -38,8 +71,9 @@ class Change:
 
 
 def _label(section: str, name: str) -> str:
-    spec = BY_KEY.get(f"{section}.{name}")
-    return str(spec.label) if spec else name
+    if spec := BY_KEY.get(f"{section}.{name}"):
+        return str(spec.label)
+    return {"lines": _("Goods line"), "containers": _("Container")}.get(name, _("Other data"))
 
 
 def _rows(old: dict[Any, dict], new: dict[Any, dict], section: str, prefix: str) -> list[Change]:
@@ -60,7 +94,8 @@ def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     changes = []
     for name in ("target", "direction", "kind"):
         if old.get(name) != new.get(name):
-            changes.append(Change(name, name, old.get(name), new.get(name)))
+            label = str(Declaration._meta.get_field(name).verbose_name)  # type: ignore[union-attr]
+            changes.append(Change(name, label, old.get(name), new.get(name)))
     old_header, new_header = old.get("header", {}), new.get("header", {})
     for name in old_header.keys() | new_header.keys():
         if old_header.get(name) != new_header.get(name):

@@ -14,7 +14,7 @@ from singlewindow.models import User
 
 from .choices import DeclarationKind, DeclarationStatus, Direction, Target
 from .models import Declaration
-from .selectors import declarations_search, declarations_where
+from .selectors import declarations_search, declarations_where, may_declare
 
 
 class DeclarationFilterSet(django_filters.FilterSet):
@@ -50,6 +50,10 @@ class DeclarationFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         if self.request is None:  # whose filters these are decides what they read
             raise ImproperlyConfigured("DeclarationFilterSet needs the request")
+        if not may_declare(self.user):  # an agency is sent submitted declarations only: no drafts to filter
+            self.filters["status"].extra["choices"] = [
+                (value, label) for value, label in DeclarationStatus.choices if value != DeclarationStatus.DRAFT
+            ]
 
     @property
     def user(self) -> User:

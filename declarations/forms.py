@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import registry
 from .choices import DeclarationKind, Direction, DocumentKind, Target
+from .defaults import rules_for
 from .fields import HS, FieldSpec, Required, specs_for
 from .models import Container, Declaration, GoodsLine
 from .parties import DOMESTIC_PARTY_FIELDS
@@ -42,6 +43,9 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
         attrs = field.widget.attrs
         if spec.required is not Required.OPTIONAL and not isinstance(field, forms.BooleanField):
             field.required_marker = REQUIRED_TITLES[spec.required]  # type: ignore[attr-defined]
+            field.required_when = spec.required.value  # type: ignore[attr-defined]
+        if rules := rules_for(spec.key):  # filled from what was typed elsewhere (defaults.py)
+            attrs["data-default"] = json.dumps(rules)
         field.reference = spec.reference  # type: ignore[attr-defined]
         if spec.reference:
             attrs["list"] = datalist_id(spec.reference)
@@ -55,7 +59,6 @@ def _decorate(form: forms.BaseForm, specs: list[FieldSpec]) -> None:
                     "hx-target": f"#{datalist_id(HS)}",
                     "hx-swap": "outerHTML",
                     "hx-vals": json.dumps({"field": spec.key}),
-                    "inputmode": "numeric",
                 }
             )
         elif offer := registry.field_offer(spec.key):  # another app offers data for this field

@@ -31,5 +31,6 @@ CATEGORY = Category(
     agencies=goods_agencies,
     number=goods_number,
     detail_url="declarations:detail",
+    edit_url="declarations:edit",
     risk_lane=True,
 )

@@ -48,6 +48,7 @@ class HSCode(models.Model):
     code = models.CharField(_("HS code"), max_length=6, primary_key=True)
     level = models.PositiveSmallIntegerField(_("level"))
     description = models.TextField(_("description"))
+    description_zh = models.TextField(_("Chinese description"), blank=True)
     parent = models.CharField(max_length=6, blank=True)
     section = models.CharField(_("section"), max_length=5)
 
@@ -370,7 +371,10 @@ class Delivery(models.Model):
         verbose_name_plural = _("deliveries")
         ordering = ["version", "agency"]
         constraints = [models.UniqueConstraint(fields=["version", "agency"], name="delivery_one_per_agency")]
-        indexes = [models.Index(fields=["status", "next_attempt_at"], name="delivery_due")]
+        indexes = [
+            models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
+            models.Index(fields=["agency", "delivered_at"], name="delivery_agency_day"),  # dashboards.py
+        ]
 
     def __str__(self) -> str:
         return self.message_id
@@ -396,7 +400,11 @@ class Event(models.Model):
         verbose_name = _("event")
         verbose_name_plural = _("events")
         ordering = ["declaration", "at", "sequence", "id"]
-        indexes = [models.Index(fields=["declaration", "at"], name="event_timeline")]
+        indexes = [
+            models.Index(fields=["declaration", "at"], name="event_timeline"),
+            # The agencies' times to release (dashboards.py): releases by agency and time.
+            models.Index(fields=["agency", "at"], name="event_releases", condition=Q(kind=EventKind.RELEASED)),
+        ]
         constraints = [models.UniqueConstraint(fields=["receipt_id", "agency"], name="event_receipt_unique_per_agency")]
 
     def __str__(self) -> str:
@@ -518,3 +526,30 @@ __all__ = [
     "MandatoryInspectionRule",
     "Revision",
 ]
+
+
+class ShipmentTemplate(models.Model):
+    """A firm's saved template (常用模板) for a recurring shipment: what a new declaration starts from.
+    Kept by the organisation that files (a broker keeps its own for each client); the parties are never
+    stored, they come from the master record when the template is used."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("for"))
+    name = models.CharField(_("template name"), max_length=100)
+    target = models.CharField(_("declare to"), max_length=20, choices=Target.choices)
+    direction = models.CharField(_("direction"), max_length=10, choices=Direction.choices)
+    kind = models.CharField(_("declaration kind"), max_length=20, choices=DeclarationKind.choices)
+    header = models.JSONField(default=dict)
+    lines = models.JSONField(default=list)
+    containers = models.JSONField(default=list)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    updated_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("saved template")
+        verbose_name_plural = _("saved templates")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "owner", "name"], name="template_name_unique")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,4 +1,5 @@
-"""Loading the reference data (HS nomenclature, code lists, mandatory inspection list)."""
+"""Loading the reference data (HS nomenclature with its Chinese descriptions, code lists, mandatory inspection
+list)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ REFERENCE_DIR = Path(__file__).resolve().parent / "reference"
 @transaction.atomic
 def load_reference_data(directory: Path = REFERENCE_DIR) -> dict[str, int]:
     """Insert or update every reference row from the CSV files; returns counts per table."""
+    with open(directory / "hs" / "hs-zh.csv", encoding="utf-8") as f:
+        chinese = {row["hscode"]: row["description_zh"] for row in csv.DictReader(f)}
     hs_rows = []
     with open(directory / "hs" / "hs-nomenclature.csv", encoding="utf-8-sig") as f:
         for row in csv.DictReader(f):
@@ -27,6 +30,7 @@ def load_reference_data(directory: Path = REFERENCE_DIR) -> dict[str, int]:
                     code=row["hscode"],
                     level=int(row["level"]),
                     description=row["description"],
+                    description_zh=chinese.get(row["hscode"], ""),
                     parent="" if row["parent"] == "TOTAL" else row["parent"],
                     section=row["section"],
                 )
@@ -36,7 +40,7 @@ def load_reference_data(directory: Path = REFERENCE_DIR) -> dict[str, int]:
         hs_rows,
         update_conflicts=True,
         unique_fields=["code"],
-        update_fields=["level", "description", "parent", "section"],
+        update_fields=["level", "description", "description_zh", "parent", "section"],
     )
     code_rows = []
     with open(directory / "codelists.csv", encoding="utf-8") as f:

@@ -142,6 +142,7 @@ class Category:
     agencies: Callable[[Declaration], tuple[str, ...]]  # who gets a branch when it is frozen
     number: Callable[[Declaration], str]  # its pre-entry number (18 characters), given at the first freeze
     detail_url: str  # the URL name of its page, taking the declaration's pk
+    edit_url: str = ""  # the URL name of its edit page (where a returned filing is corrected)
     # The lists in its frozen payload that go only to the agencies registered as receiving them
     # (AgencyReceives.parts): an officer of any other agency never sees them.
     parts: tuple[str, ...] = ()

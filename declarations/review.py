@@ -18,7 +18,7 @@ from singlewindow.notifications import notify
 from singlewindow.problems import parse_path
 from singlewindow.services import audit_record
 
-from .choices import APPROVED, COMMENTED, HANDED_TO_BROKER, SENT_FOR_REVIEW, ReviewState
+from .choices import APPROVED, COMMENTED, HANDED_TO_BROKER, SENT_FOR_REVIEW, DeclarationAction, ReviewState
 from .diff import snapshot_diff
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import Comment, Declaration, Revision
@@ -49,7 +49,7 @@ class ReviewRefused(DeclarationError):
     pass
 
 
-APPROVED_ACTION = "declaration.approved"
+APPROVED_ACTION = DeclarationAction.EXCHANGE_APPROVED
 
 
 @transaction.atomic
@@ -83,7 +83,7 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     before = declaration.review_state
     declaration.review_state = sent_to
     declaration.save(update_fields=["review_state", "updated_at"])
-    audit_record(actor=user, action="declaration.sent_for_review", obj=declaration,
+    audit_record(actor=user, action=DeclarationAction.EXCHANGE_SENT, obj=declaration,
                  before={"review": before}, after={"review": sent_to, "revision": number})  # fmt: skip
     kind = SENT_FOR_REVIEW if from_broker else HANDED_TO_BROKER
     _tell_other_side(declaration, user, kind)

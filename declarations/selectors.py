@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
@@ -14,9 +14,10 @@ from singlewindow.delegations import delegated_scope
 from singlewindow.elicence import signature_shown, signatures_for
 from singlewindow.models import AuditEntry, User
 
+from . import nomenclature
 from .choices import GOODS
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
-from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, HSCode, Revision
+from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, GoodsLine, Revision
 from .registry import agencies_for, fields_for, parts_for
 from .registry import category as category_of
 from .snapshot import declaration_snapshot, digest
@@ -241,6 +242,13 @@ def revision_get(*, declaration: Declaration, number: str) -> Revision:
     return revision
 
 
+def may_declare(user: User) -> bool:
+    """Whether the user's organisation files goods declarations: an enterprise, or a broker for its
+    clients. Agencies and ship agencies are not offered the declaring pages, which answer 404 to them."""
+    org = user.organisation
+    return org is not None and org.kind in (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER)
+
+
 def user_prepares(user: User, declaration: Declaration) -> bool:
     """The firm, or its broker under a delegation in force: they work on the working copy."""
     if declaration.owner_id == user.organisation_id:
@@ -302,9 +310,24 @@ def declaration_content(*, user: User, declaration: Declaration) -> Content:
 def timeline_seen(*, user: User, declaration: Declaration) -> Timeline | None:
     """The timeline a user may read: of the latest version for the firm and its broker; for an officer, of
     the latest version delivered to its agency (never of one it was not sent)."""
-    if officer_agency(user) is None or user_prepares(user, declaration):
+    agency = officer_agency(user)
+    if agency is None or user_prepares(user, declaration):
         return timeline_for(declaration)
-    return timeline_for(declaration, up_to=delivered_version(user=user, declaration=declaration).number)
+    timeline = timeline_for(declaration, up_to=delivered_version(user=user, declaration=declaration).number)
+    return _shared_part(timeline, agency) if timeline else None
+
+
+def _shared_part(timeline: Timeline, agency: str) -> Timeline:
+    """What an officer reads of other agencies' branches: where each stands (the status every agency
+    shares), not their words — another agency's reasons, the fields they name, inspection results and
+    duties are that agency's and the firm's."""
+    timeline.branches = [
+        b if b.agency == agency else replace(b, reason="", field="", field_name="") for b in timeline.branches
+    ]
+    timeline.events = [e if e.agency in (agency, "") else replace(e, data={}) for e in timeline.events]
+    if timeline.duties and timeline.duties["agency"] != agency:
+        timeline.duties = None
+    return timeline
 
 
 def versions_seen(*, user: User, declaration: Declaration) -> QuerySet[DeclarationVersion]:
@@ -361,18 +384,74 @@ def declaration_history(*, declaration: Declaration) -> QuerySet[AuditEntry]:
     ).select_related("actor")
 
 
-def hs_search(*, query: str, limit: int = 20) -> list[HSCode]:
-    """Subheadings whose code starts with the query's digits, or whose description has its words."""
+HISTORY_DECLARATIONS = 500  # the firm's latest submitted declarations its goods names are looked up in
+HISTORY_SHOWN = 5
+
+
+def hs_search(
+    *, query: str, limit: int = 20, user: User | None = None, client_id: int | None = None, context: bool = False
+) -> list[nomenclature.Match]:
+    """Codes for what was typed (digits of a code, a goods name in Chinese, English words): first the goods
+    names the user's firm declared before with the code it used (hs_history), then the nomenclature's
+    subheadings (nomenclature.search; with context, the headings and chapters found too)."""
+    declared = hs_history(user=user, client_id=client_id, query=query) if user is not None else []
+    return [*declared, *nomenclature.search(query=query, limit=limit, context=context)][:limit]
+
+
+def hs_history(
+    *, user: User, client_id: int | None, query: str, limit: int = HISTORY_SHOWN
+) -> list[nomenclature.Match]:
+    """The goods names the firm declared before whose name has every word typed (or whose code begins
+    with the digits typed), with the commodity code it used, most recent first. The firm is the user's
+    enterprise, or for a broker the client it is working for (within its delegations); nobody else's."""
+    owner = _history_owner(user, client_id)
     query = query.strip()
-    if not query:
+    if owner is None or not query:
         return []
-    queryset = HSCode.objects.filter(level=6)
-    digits = query.replace(".", "").replace(" ", "")
-    if digits.isdigit():
-        queryset = queryset.filter(code__startswith=digits[:6])
+    recent = (
+        declarations_visible_to(user)
+        .filter(owner_id=owner, submitted_at__isnull=False)
+        .order_by("-pk")
+        .values("pk")[:HISTORY_DECLARATIONS]
+    )
+    lines = GoodsLine.objects.filter(declaration_id__in=Subquery(recent)).exclude(hs_code="").exclude(name="")
+    digits = nomenclature.digits_of(query)
+    if digits:
+        lines = lines.filter(hs_code__startswith=digits)
     else:
         condition = Q()
-        for word in query.split()[:5]:
-            condition &= Q(description__icontains=word)
-        queryset = queryset.filter(condition)
-    return list(queryset.order_by("code")[:limit])
+        for word in query.split()[:5]:  # Chinese has no case: a plain LIKE, not UPPER() of every name
+            condition &= Q(name__contains=word) if nomenclature.has_chinese(word) else Q(name__icontains=word)
+        lines = lines.filter(condition)
+    found: dict[tuple[str, str], None] = {}
+    for name, code in lines.order_by("-declaration_id", "line_no").values_list("name", "hs_code")[:200]:
+        found.setdefault((name, code), None)
+        if len(found) >= limit:
+            break
+    matches = []
+    for name, code in found:
+        described = nomenclature.label(code)
+        matches.append(
+            nomenclature.Match(
+                code=code,
+                level=6,
+                description=described,
+                description_zh="",
+                parent=code[:4],
+                section="",
+                label=described,
+                declared=name,
+            )
+        )
+    return matches
+
+
+def _history_owner(user: User, client_id: int | None) -> int | None:
+    org = user.organisation
+    if org is None:
+        return None
+    if org.kind == OrganisationKind.ENTERPRISE:
+        return org.pk
+    if org.kind == OrganisationKind.BROKER:
+        return client_id
+    return None

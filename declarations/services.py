@@ -194,8 +194,9 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
 
 @transaction.atomic
 def declaration_copy(*, source: Declaration, user: User) -> Declaration:
-    """A new draft with the source's header, goods lines and containers; the parties are pre-filled
-    again from the master record, attached documents are not copied (they belong to one shipment)."""
+    """A new draft with the source's header, goods lines, containers and attached documents; the parties
+    are pre-filled again from the master record. Documents are copied by reference (the same stored file)
+    after checking each still holds what was attached; one that does not is left out."""
     require_preparer(source, user)
     copy = declaration_create(
         user=user, target=source.target, direction=source.direction, kind=source.kind, client_uscc=source.owner.uscc
@@ -215,8 +216,31 @@ def declaration_copy(*, source: Declaration, user: User) -> Declaration:
     Container.objects.bulk_create(
         [Container(declaration=copy, **{n: getattr(c, n) for n in CONTAINER_FIELDS}) for c in source.containers.all()]
     )
-    audit_record(actor=user, action=DeclarationAction.COPIED, obj=copy, after={"copied_from": source.pk})
+    documents = _documents_copy(source=source, target=copy, user=user)
+    audit_record(
+        actor=user, action=DeclarationAction.COPIED, obj=copy, after={"copied_from": source.pk, "documents": documents}
+    )
     return copy
+
+
+def _documents_copy(*, source: Declaration, target: Declaration, user: User) -> list[int]:
+    """Refer the target to each of the source's documents whose stored content is intact (same digest,
+    still a PDF, JPEG or PNG); the ids of the source documents copied."""
+    copied = []
+    for document in source.documents.all():
+        try:
+            with document.file.open("rb") as f:
+                data = f.read()
+        except OSError:
+            continue
+        if hashlib.sha256(data).hexdigest() != document.sha256 or sniffing.sniff(data) is None:
+            continue
+        AttachedDocument.objects.create(
+            declaration=target, kind=document.kind, file=document.file.name, original_name=document.original_name,
+            content_type=document.content_type, size=document.size, sha256=document.sha256, uploaded_by=user,
+        )  # fmt: skip
+        copied.append(document.pk)
+    return copied
 
 
 @transaction.atomic
@@ -275,5 +299,6 @@ def declaration_discard(*, declaration: Declaration, user: User) -> None:
         raise NotEditable(_("A declaration that has been submitted before cannot be discarded."))
     audit_record(actor=user, action=DeclarationAction.DISCARDED, obj=declaration, before={"status": declaration.status})
     for document in declaration.documents.all():
-        document.file.delete(save=False)
+        if not AttachedDocument.objects.filter(file=document.file.name).exclude(pk=document.pk).exists():
+            document.file.delete(save=False)  # a file a copy still refers to stays
     declaration.delete()

@@ -16,7 +16,7 @@ from credit.choices import ReleaseMode
 from credit.selectors import class_label
 from singlewindow.choices import Agency
 
-from .choices import FINAL_KINDS, DeclarationStatus, DeliveryStatus, EventKind, PaymentStatus
+from .choices import FINAL_KINDS, DeclarationStatus, DeliveryStatus, EventKind, InspectionResult, PaymentStatus
 from .events import branch_states, branch_walk, overall_status
 from .fields import BY_KEY
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
@@ -30,7 +30,8 @@ class Branch:
     label: str
     waiting: bool
     reason: str = ""
-    field: str = ""
+    field: str = ""  # the label of the one-table field a rejection concerns
+    field_name: str = ""  # that field's name
     delivery: str = ""
 
 
@@ -49,6 +50,13 @@ class TimelineEvent:
     @property
     def label(self) -> str:
         return str(KIND_LABELS.get(self.kind, self.kind))
+
+    @property
+    def result_label(self) -> str:
+        """An inspection's result: its label where it is one of the results the portal knows, else the
+        agency's own words."""
+        result = str(self.data.get("result", ""))
+        return str(RESULT_LABELS.get(result, result))
 
 
 @dataclass
@@ -77,6 +85,7 @@ UNREACHABLE = "unreachable"
 UNREACHABLE_LABEL = gettext_lazy("Agency unreachable: waiting to deliver")
 AGENCY_LABELS = dict(Agency.choices)
 KIND_LABELS = dict(EventKind.choices)
+RESULT_LABELS = dict(InspectionResult.choices)
 DELIVERY_LABELS = dict(DeliveryStatus.choices)
 
 
@@ -119,6 +128,7 @@ def timeline_for(declaration: Declaration, *, up_to: int | None = None) -> Timel
                 waiting=state not in FINAL_KINDS,
                 reason=event.data.get("reason", "") if event else _delivery_note(delivery, down.get(agency)),
                 field=_field_label(event.data.get("field", "")) if event else "",
+                field_name=event.data.get("field", "") if event else "",
                 delivery=delivery.status if delivery else "",
             )
         )
@@ -206,6 +216,7 @@ def _duties(events: list[Event]) -> dict[str, Any] | None:
     payments = sorted((e for e in events if e.kind == EventKind.PAYMENT), key=lambda e: e.sequence)
     payment = payments[-1].data.get("payment", PaymentStatus.UNPAID) if payments else PaymentStatus.UNPAID
     return {
+        "agency": latest.agency,
         "amount": _amount(latest.data.get("amount")),
         "currency": str(latest.data.get("currency", "CNY"))[:3],
         "payment": payment,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import template_views, views
 from .interchange import views as interchange
 
 app_name = "declarations"
@@ -15,6 +15,10 @@ urlpatterns = [
     path("interchange/declarations.xsd", interchange.schema_download, name="import_schema"),
     path("export/", interchange.export_download, name="export"),
     path("hs/suggest/", views.hs_suggest, name="hs_suggest"),
+    path("templates/", template_views.template_list, name="templates"),
+    path("templates/<int:pk>/use/", template_views.template_use, name="template_use"),
+    path("templates/<int:pk>/delete/", template_views.template_delete, name="template_delete"),
+    path("<int:pk>/template/", template_views.template_save, name="template_save"),
     path("<int:pk>/", views.declaration_detail, name="detail"),
     path("<int:pk>/edit/", views.declaration_edit, name="edit"),
     path("<int:pk>/timeline/", views.declaration_timeline, name="timeline"),

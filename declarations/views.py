@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -22,11 +22,10 @@ from singlewindow.requests import AuthenticatedHttpRequest
 from singlewindow.services import json_value
 from singlewindow.views import CLIENT_SESSION_KEY
 
-from . import codelists, registry, review, selectors, services
+from . import codelists, nomenclature, registry, review, selectors, services, shipment_templates
 from .choices import (
     DRAFT_NOT_SAVED,
     GOODS,
-    DeclarationAction,
     DeclarationKind,
     DeliveryStatus,
     Direction,
@@ -34,6 +33,7 @@ from .choices import (
     Target,
     draft_saved,
 )
+from .field_notes import edit_notes
 from .fields import BY_KEY, GROUPS, HS, ONE_TABLE, normalise, specs_for
 from .filters import DeclarationFilterSet
 from .forms import (
@@ -45,6 +45,7 @@ from .forms import (
     line_formset_class,
     rows_from,
 )
+from .history import declaration_history_rows
 from .models import Declaration
 from .registry import agencies_for, fields_for
 from .timeline import shared_states
@@ -80,6 +81,8 @@ def declaration_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def declaration_new(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.may_declare(request.user):
+        raise Http404
     clients = delegations.clients_of(broker_id=request.user.organisation_id)
     form = NewDeclarationForm(
         request.POST or None, clients=clients, initial={"client": request.session.get(CLIENT_SESSION_KEY)}
@@ -97,7 +100,9 @@ def declaration_new(request: AuthenticatedHttpRequest) -> HttpResponse:
             form.add_error(None, _("Your delegation from this client does not cover this kind of declaration."))
         else:
             return redirect("declarations:edit", pk=declaration.pk)
-    return render(request, "declarations/new.html", {"form": form})
+    return render(
+        request, "declarations/new.html", {"form": form, "templates": shipment_templates.templates_of(request.user)}
+    )
 
 
 def _attach(problems: list[Problem], header: Any, lines: Any, containers: Any) -> list[dict[str, str]]:
@@ -137,8 +142,11 @@ def _attach(problems: list[Problem], header: Any, lines: Any, containers: Any) -
     return summary
 
 
-def _edit_context(declaration: Declaration, header: Any, lines: Any, containers: Any, **extra: Any) -> dict:
+def _edit_context(
+    request: AuthenticatedHttpRequest, declaration: Declaration, header: Any, lines: Any, containers: Any, **extra: Any
+) -> dict:
     keys = fields_for(agencies_for(declaration.target))
+    returned, notes = edit_notes(declaration=declaration, user=request.user)
     groups = []
     for group, title in GROUPS.items():
         names = [s.name for s in specs_for(keys, "header") if s.group == group]
@@ -157,6 +165,8 @@ def _edit_context(declaration: Declaration, header: Any, lines: Any, containers:
         "documents": declaration.documents.all(),
         "document_form": DocumentForm(),
         "agencies": agencies_for(declaration.target),
+        "returned": returned,
+        "field_notes": notes,
         **extra,
     }
 
@@ -167,7 +177,7 @@ def declaration_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if not declaration.is_draft:
         return redirect("declarations:detail", pk=pk)
     if request.method != "POST":
-        return render(request, "declarations/edit.html", _edit_context(declaration, *edit_forms(declaration)))
+        return render(request, "declarations/edit.html", _edit_context(request, declaration, *edit_forms(declaration)))
 
     header, lines, containers = edit_forms(declaration, request.POST)
     if not (header.is_valid() and lines.is_valid() and containers.is_valid()):
@@ -175,7 +185,7 @@ def declaration_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         return render(
             request,
             "declarations/edit.html",
-            _edit_context(declaration, header, lines, containers),
+            _edit_context(request, declaration, header, lines, containers),
             status=400,
         )
     services.declaration_save_draft(
@@ -212,7 +222,7 @@ def declaration_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return render(
         request,
         "declarations/edit.html",
-        _edit_context(declaration, header, lines, containers, summary=summary),
+        _edit_context(request, declaration, header, lines, containers, summary=summary),
         status=400,
     )
 
@@ -270,7 +280,7 @@ def declaration_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpRespon
             "submitted_at": content.version.submitted_at if content.version else declaration.submitted_at,
             "versions": (versions := list(selectors.versions_seen(user=request.user, declaration=declaration))),
             "signatures": selectors.version_signatures(versions),
-            "history": _history(declaration) if own else [],
+            "history": declaration_history_rows(declaration=declaration) if own else [],
             "agencies": agencies_for(content.target),
             "timeline": selectors.timeline_seen(user=request.user, declaration=declaration),
             "agency_names": Agency.choices,
@@ -356,46 +366,26 @@ def declaration_timeline(request: AuthenticatedHttpRequest, pk: int) -> HttpResp
     if timeline is None:
         return HttpResponse(status=204)
     reload = request.GET.get("final") == "reload"
+    edit_url = ""
+    returned = declaration.is_draft and declaration.version_count  # the firm corrects it and submits again
+    if returned and selectors.user_prepares(request.user, declaration):
+        edit_url = (
+            reverse(name, args=[declaration.pk]) if (name := registry.category(declaration.category).edit_url) else ""
+        )
     response = render(
         request,
         "declarations/_timeline.html",
-        {"timeline": timeline, "agency_names": Agency.choices, "oob": True, "reload_when_final": reload},
+        {
+            "timeline": timeline,
+            "agency_names": Agency.choices,
+            "oob": True,
+            "reload_when_final": reload,
+            "edit_url": edit_url,
+        },
     )
     if timeline.final and reload:
         response["HX-Refresh"] = "true"
     return response
-
-
-def _history(declaration: Declaration) -> list[dict[str, Any]]:
-    """The audit trail as a clerk reads it: what happened, and each changed field's label."""
-    rows = []
-    for entry in selectors.declaration_history(declaration=declaration):
-        before, after = entry.before or {}, entry.after or {}
-        changes = []
-        for key in dict.fromkeys([*before, *after]):
-            spec = BY_KEY.get(f"header.{key}")
-            if key in ("lines", "containers"):
-                label = _("Goods lines") if key == "lines" else _("Containers")
-                changes.append(
-                    (
-                        label,
-                        _("%(n)d rows") % {"n": len(before.get(key) or [])},
-                        _("%(n)d rows") % {"n": len(after.get(key) or [])},
-                    )
-                )
-                continue
-            changes.append((str(spec.label) if spec else key, _plain(before.get(key)), _plain(after.get(key))))
-        actions = dict(DeclarationAction.choices)
-        rows.append({"entry": entry, "what": actions.get(entry.action, entry.action), "changes": changes})
-    return rows
-
-
-def _plain(value: Any) -> str:
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return _("Yes") if value else _("No")
-    return str(value)
 
 
 def _display(spec: Any, value: Any) -> str:
@@ -552,25 +542,29 @@ def check_field(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def hs_suggest(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """HTMX: the HS subheadings matching what is typed, into the shared datalist, and a hint."""
+    """HTMX: the codes matching what is typed (digits, a goods name, words) into the shared datalist, the
+    firm's own goods names first, and a hint."""
     name, raw = _submitted_value(request)
     value = raw.strip()
-    results = selectors.hs_search(query=value, limit=15)
+    client = request.session.get(CLIENT_SESSION_KEY)
+    results = selectors.hs_search(query=value, limit=15, user=request.user, client_id=client)
+    digits = nomenclature.digits_of(value)
     spec = BY_KEY["line.hs_code"]
-    problems = check_value(spec, value) if len(value) >= 10 else []
-    hint = codelists.name(HS, value) if len(value) >= 10 and not problems else ""
+    problems = check_value(spec, value) if len(value) >= 10 and value[:1].isdigit() else []
+    hint = codelists.name(HS, value) if len(value) >= 10 and value[:1].isdigit() and not problems else ""
     return render(
         request,
         "declarations/_hs_suggest.html",
-        {"results": results, "problems": problems, "hint": hint, "id": f"hint-id_{name}", "typed": value},
+        {"results": results, "problems": problems, "hint": hint, "id": f"hint-id_{name}", "tail": digits[6:]},
     )
 
 
 @login_required
 def hs_browse(request: AuthenticatedHttpRequest) -> HttpResponse:
-    query = request.GET.get("q", "")
-    return render(
-        request,
-        "declarations/hs.html",
-        {"query": query, "results": selectors.hs_search(query=query, limit=100)},
-    )
+    """The nomenclature: what matches the query (the firm's own goods names first), or the sections and
+    their chapters."""
+    query = request.GET.get("q", "").strip()
+    client = request.session.get(CLIENT_SESSION_KEY)
+    results = selectors.hs_search(query=query, limit=100, user=request.user, client_id=client, context=True)
+    sections = [] if query else nomenclature.chapters_by_section()
+    return render(request, "declarations/hs.html", {"query": query, "results": results, "sections": sections})

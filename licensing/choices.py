@@ -3,6 +3,7 @@ supervision-condition code (监管证件代码) a goods line's commodity code ca
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from singlewindow.notification_kinds import NotificationKind
 
@@ -28,7 +29,7 @@ class LicenceState(models.TextChoices):
     ISSUED = "issued", _("Issued")
     PARTIALLY_USED = "partially_used", _("Partially used")
     EXHAUSTED = "exhausted", _("Used up")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("licence", "Revoked")
 
 
 class UseState(models.TextChoices):

@@ -28,6 +28,7 @@ CATEGORY = Category(
     agencies=issuing_agencies,
     number=application_number,
     detail_url="licence_application_detail",
+    edit_url="licence_application_edit",
     risk_lane=False,
     matter=Matter.LICENCE_APPLICATION,  # signed under a grant for licence applications (singlewindow/elicence.py)
 )

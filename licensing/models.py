@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from singlewindow.models import Organisation
 
@@ -236,8 +237,8 @@ class LicenceApplicationLine(models.Model):
 
 class ApplicationState(models.TextChoices):
     SUBMITTED = "submitted", _("Awaiting review")
-    APPROVED = "approved", _("Approved")
-    REJECTED = "rejected", _("Rejected")
+    APPROVED = "approved", pgettext_lazy("qualification", "Approved")
+    REJECTED = "rejected", pgettext_lazy("qualification", "Rejected")
 
 
 class QualificationApplication(models.Model):

@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "singlewindow.context_processors.broker_clients",
                 "singlewindow.context_processors.unread_notifications",
+                "singlewindow.context_processors.portal_operator",
             ],
         },
     },
@@ -328,6 +329,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "singlewindow@localhost")
 ADMINS = [(address, address) for address in env_list("ADMINS")]
 # Where links in emails point (the portal as its users reach it).
 PORTAL_BASE_URL = env_str("PORTAL_BASE_URL", "http://127.0.0.1:8000")
+# Who runs the portal, as every page's footer says: demo defaults (12360 is China customs' hotline); set
+# them for a real deployment. PORTAL_SERVICE_HOURS unset: the footer says weekdays 9:00-17:00, translated.
+PORTAL_OPERATOR = env_str("PORTAL_OPERATOR", "国际贸易单一窗口运营中心 (demo)")
+PORTAL_HELP_LINE = env_str("PORTAL_HELP_LINE", "12360")
+PORTAL_SERVICE_HOURS = env_str("PORTAL_SERVICE_HOURS", "")
 
 # Safe by default: with DEBUG off, cookies travel over HTTPS only and browsers are told (HSTS, a year) to
 # use nothing else. `make run` turns DEBUG on for plain http on 127.0.0.1.

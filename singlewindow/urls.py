@@ -5,7 +5,8 @@ from csp.constants import UNSAFE_INLINE
 from csp.decorators import csp_update
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.http import HttpRequest, JsonResponse
+from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -34,8 +35,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse({"status": "ok"})
 
 
+def favicon(request: HttpRequest) -> HttpResponseRedirect:
+    """Browsers ask for /favicon.ico before reading a page's <link rel="icon">: the SVG icon."""
+    return HttpResponseRedirect(static("favicon.svg"))
+
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="declarations:list", permanent=False), name="home"),
+    path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/second-factor/", views.second_factor_verify, name="second_factor_verify"),
@@ -45,6 +52,7 @@ urlpatterns = [
     path("notifications/read/", views.notification_read, name="notification_read"),
     path("", include("vessels.urls_root")),  # before declarations/: the manifest offered on the goods form
     path("declarations/", include("declarations.urls")),
+    path("", include("declarations.urls_root")),  # /dashboard/
     path("vessels/", include("vessels.urls")),
     path("", include("licensing.urls")),
     path("approvals/", include("approvals.urls")),

@@ -24,9 +24,17 @@ from .requests import AuthenticatedHttpRequest
 CLIENT_SESSION_KEY = "broker_client"
 
 
+def _offered_to(user: User, *kinds: str) -> None:
+    """A page offered to some kinds of organisation answers 404 to the others (an agency's officer is
+    not offered delegations): what is not in their menu is not there for them."""
+    if user.organisation is None or user.organisation.kind not in kinds:
+        raise Http404
+
+
 @login_required
 def delegation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
+    _offered_to(user, OrganisationKind.ENTERPRISE, OrganisationKind.BROKER)
     form = ProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -184,6 +192,7 @@ def locked_out(request: HttpRequest, original_response: HttpResponse | None, cre
 def agent_relation_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The organisation's agent relations (a foreign-trade agent and the user units it trades for)."""
     user = request.user
+    _offered_to(user, OrganisationKind.ENTERPRISE)
     form = AgentRelationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:

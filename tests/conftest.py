@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 from django.test import Client
 from django.utils import translation
+from pytest_django import DjangoDbBlocker
+from pytest_django.plugin import blocking_manager_key
 from rest_framework.test import APIClient
 
 from credit.models import Scheme
@@ -26,17 +28,44 @@ def _media_root(settings, tmp_path: Path) -> None:  # type: ignore[no-untyped-de
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-@pytest.fixture(autouse=True)
-def _reference_data(request: pytest.FixtureRequest) -> None:
-    """Reference data and the shipped credit schemes in every database a test uses (transactional tests
-    flush them, so check)."""
-    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
-        return
-    request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames else "db")
+def _ensure_reference_data() -> None:
     if not HSCode.objects.exists():
         load_reference_data()
     if not Scheme.objects.exists():
         load_shipped(Scheme)  # the credit schemes a data migration stores
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+    """The test database with the reference data committed once, so a test's transaction finds it rather
+    than loading some 7,000 rows of its own and rolling them back."""
+    with django_db_blocker.unblock():
+        _ensure_reference_data()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """A transactional test's database is flushed when it ends, reference data with the rest: put it back,
+    committed, for the tests that come after (a test that runs in a transaction could only load its own)."""
+    result = yield
+    marker = item.get_closest_marker("django_db")
+    transactional = {"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())) or (
+        marker is not None and marker.kwargs.get("transaction", False)
+    )
+    if transactional and nextitem is not None:
+        with item.config.stash[blocking_manager_key].unblock():
+            _ensure_reference_data()
+    return result
+
+
+@pytest.fixture(autouse=True)
+def _reference_data(request: pytest.FixtureRequest) -> None:
+    """Reference data and the shipped credit schemes in every database a test uses (django_db_setup and
+    the teardown above keep them committed; this only checks)."""
+    if not {"db", "transactional_db", "live_server"} & set(request.fixturenames):
+        return
+    request.getfixturevalue("transactional_db" if "live_server" in request.fixturenames else "db")
+    _ensure_reference_data()
     codelists.invalidate()
 
 

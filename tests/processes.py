@@ -44,6 +44,7 @@ class Simulator:
     def __init__(self, url: str, process: subprocess.Popen) -> None:
         self.url = url
         self.process = process
+        self.started_with: dict[str, Any] = {}
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         data = json.dumps(body).encode() if body is not None else None
@@ -71,8 +72,9 @@ class Simulator:
         return self._call("GET", "/_sim/received")
 
 
-@pytest.fixture
-def simulator(live_server: Any) -> Iterator[Simulator]:
+@pytest.fixture(scope="session")
+def _simulator_process(live_server: Any) -> Iterator[Simulator]:
+    """One simulator process for the session (it posts receipts to the session's live server)."""
     port = free_port()
     env = {
         **os.environ,
@@ -88,9 +90,21 @@ def simulator(live_server: Any) -> Iterator[Simulator]:
     )
     sim = Simulator(f"http://127.0.0.1:{port}", process)
     wait_until(lambda: _healthy(sim), timeout=20, what="the simulator")
+    sim.started_with = sim.config()
     yield sim
     process.terminate()
     process.wait(10)
+
+
+@pytest.fixture
+def simulator(_simulator_process: Simulator) -> Simulator:
+    """The session's simulator as if just started: its first configuration back (a configuration read and
+    put back keeps its keys), nothing counted, no receipt pending, its random numbers reseeded."""
+    sim = _simulator_process
+    assert sim.process.poll() is None, "the simulator exited"
+    sim._call("PUT", "/_sim/config", sim.started_with)
+    sim._call("POST", "/_sim/reset", {})
+    return sim
 
 
 def _healthy(sim: Simulator) -> bool:

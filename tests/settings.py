@@ -26,3 +26,8 @@ SIMULATOR_KEYS_ENV = {
 # The live server the browser tests drive speaks plain http: cookies must not be Secure there (with DEBUG
 # off, the portal's default is Secure cookies; tests/singlewindow/test_security_settings.py checks it).
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
+
+# Every user the tests make gets a password (tests/factories.py) and the browser tests log in with it: the
+# portal's hasher (PBKDF2, a million rounds) would cost each of them about a second; a cheap hash is checked
+# the same way.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

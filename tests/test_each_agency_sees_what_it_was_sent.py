@@ -229,3 +229,31 @@ def test_an_officer_reads_the_timeline_of_the_version_it_was_sent(goods: Declara
         api(factories.officer(Agency.CUSTOMS)).get(f"/api/v1/declarations/{goods.pk}/timeline/").json()["version"] == 2
     )
     assert api(user_a).get(f"/api/v1/declarations/{goods.pk}/timeline/").json()["version"] == 2
+
+
+def test_an_officer_reads_where_other_agencies_stand_but_not_their_words(goods: Declaration, user_a: User) -> None:
+    """Customs returns the declaration over the bill of lading: inspection's officer sees that customs
+    returned it (the shared status), not customs' reason nor the field it named; customs and the firm do."""
+    delivery = Delivery.objects.get(version__declaration=goods, agency=Agency.CUSTOMS)
+    events_record(
+        events=[
+            AgencyEvent(
+                receipt_id=f"reject-{goods.pk}", message_id=delivery.message_id, agency=Agency.CUSTOMS, sequence=1,
+                at=delivery.version.submitted_at, kind="rejected",
+                data={"reason": "提单号与舱单不符", "field": "bill_of_lading"},
+            )
+        ]
+    )  # fmt: skip
+
+    def read(user: User) -> tuple[str, dict]:
+        page = web(user).get(f"/declarations/{goods.pk}/").content.decode()
+        return page, api(user).get(f"/api/v1/declarations/{goods.pk}/timeline/").json()
+
+    page, timeline = read(factories.officer(Agency.INSPECTION))
+    customs = next(b for b in timeline["branches"] if b["agency"] == "customs")
+    assert customs["state"] == "rejected"
+    assert "提单号与舱单不符" not in page + json.dumps(timeline, ensure_ascii=False)
+    assert customs["field"] == "" and customs["reason"] == ""
+    for user in (factories.officer(Agency.CUSTOMS), user_a):
+        page, timeline = read(user)
+        assert "提单号与舱单不符" in page and "提单号与舱单不符" in json.dumps(timeline, ensure_ascii=False)

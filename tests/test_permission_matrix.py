@@ -111,7 +111,7 @@ SUBMITTED = {
 #                     A              B          broker         lone broker officer
 IMPORT_JOB = {
     "import page":   (OK,            NOT_FOUND, NOT_FOUND,     NOT_FOUND, NOT_FOUND),
-    "imports page":  (LISTED,        UNLISTED,  UNLISTED,      UNLISTED,  UNLISTED),
+    "imports page":  (LISTED,        UNLISTED,  UNLISTED,      UNLISTED,  NOT_FOUND),  # not offered to officers
     "API import":    (OK,            NOT_FOUND, NOT_FOUND,     NOT_FOUND, NOT_FOUND),
     "API imports":   (LISTED,        UNLISTED,  UNLISTED,      UNLISTED,  UNLISTED),
 }  # fmt: skip
@@ -1350,7 +1350,7 @@ REFUSED_400 = 400  # the proposer confirming its own proposal
 
 #                     agent      unit       unit clerk stranger   broker     officer    anonymous
 AGENT_RELATION = {
-    "list page":     (LISTED,    LISTED,    LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  TO_LOGIN),
+    "list page":     (LISTED,    LISTED,    LISTED,    UNLISTED,  NOT_FOUND, NOT_FOUND, TO_LOGIN),  # enterprises' page
     "API list":      (LISTED,    LISTED,    LISTED,    UNLISTED,  UNLISTED,  UNLISTED,  DENIED),
     "API detail":    (OK,        OK,        OK,        NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),
     "API confirm":   (REFUSED_400, CONFIRMED, FORBIDDEN, NOT_FOUND, NOT_FOUND, NOT_FOUND, DENIED),

@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from singlewindow.certificates import Verdict
 from singlewindow.notification_kinds import NotificationKind
@@ -26,7 +27,7 @@ class CertificateState(models.TextChoices):
     """A port clearance certificate on record: in force, or revoked by maritime safety."""
 
     ISSUED = "issued", _("Issued")
-    REVOKED = "revoked", _("Revoked")
+    REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
 
 CLEARANCE_ISSUED = NotificationKind(

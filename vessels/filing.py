@@ -37,7 +37,7 @@ def vessel_agencies(declaration: Declaration) -> tuple[str, ...]:
 
 
 CATEGORY = Category(
-    key=VESSEL, label=VESSEL_LABEL, agencies=vessel_agencies, number=vessel_number, detail_url="vessels:detail",
+    key=VESSEL, label=VESSEL_LABEL, agencies=vessel_agencies, number=vessel_number, detail_url="vessels:detail", edit_url="vessels:edit",
     parts=tuple(part.key for part in PARTS),  # each FAL list goes only to the agencies that take it
     matter=Matter.VESSEL,  # signed under an e-licence grant for vessel declarations
 )  # fmt: skip

@@ -25,6 +25,11 @@ class Part:
     def title(self) -> str | Promise:
         return self.model._meta.verbose_name_plural  # type: ignore[return-value]
 
+    @property
+    def row_title(self) -> str | Promise:
+        """One row's name ("crew member"): with its number and a column, an input's label ("船员 1 姓名")."""
+        return self.model._meta.verbose_name  # type: ignore[return-value]
+
     @cached_property
     def fields(self) -> tuple[str, ...]:
         return tuple(
@@ -58,3 +63,9 @@ def element_name(field: str) -> str:
 def label(model: type[models.Model], name: str) -> str | Promise:
     """A field's label (its verbose name) in the active language."""
     return model._meta.get_field(name).verbose_name  # type: ignore[union-attr]
+
+
+def shown(model: type[models.Model], name: str, value: object) -> object:
+    """A field's value as a page shows it: a code with a label (a kind of identity document) as its label."""
+    choices = dict(model._meta.get_field(name).flatchoices)  # type: ignore[union-attr]
+    return choices.get(value, value) if choices else value

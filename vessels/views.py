@@ -15,6 +15,7 @@ from django.forms import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -32,8 +33,10 @@ from .choices import VESSEL, CertificateStatus
 from .forms import FORMSETS, NewVesselForm, PeopleUploadForm, VesselCallForm, rows_of
 from .manifest import manifest_line
 from .models import VesselCall
-from .parts import BY_KEY, GENERAL_TITLE, PARTS, label
+from .parts import BY_KEY, GENERAL_TITLE, PARTS, label, shown
 from .selectors import as_sent, declaring_for, delivered_payloads
+
+TRANSPORT_BY_WATER = "2"  # the transport mode (运输方式) of goods on a ship's cargo manifest
 
 LARGE_LIST = 60  # longer crew or passenger lists are shown, and replaced by importing a file
 
@@ -255,7 +258,7 @@ def vessel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         if payload is None:
             raise Http404
         general, rows = payload["general"], {part.key: payload[part.key] for part in PARTS if part.key in payload}
-    fields = [(label(VesselCall, name), general.get(name)) for name in services.CALL_FIELDS]
+    fields = [(label(VesselCall, name), shown(VesselCall, name, general.get(name))) for name in services.CALL_FIELDS]
     clearance = getattr(declaration, "port_clearance", None)
     return render(
         request,
@@ -270,7 +273,7 @@ def vessel_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                 (
                     part,
                     [label(part.model, n) for n in part.fields],
-                    [[row.get(n) for n in part.fields] for row in rows[part.key]],
+                    [[shown(part.model, n, row.get(n)) for n in part.fields] for row in rows[part.key]],
                 )
                 for part in PARTS
                 if part.key in rows
@@ -341,7 +344,13 @@ def manifest_offer(request: AuthenticatedHttpRequest) -> HttpResponse:
     if line is not None:
         vessel = line.declaration.vessel
         fill = {"packages": line.packages, "gross_weight": line.gross_weight, "package_type": line.package_type,
-                "means_of_transport": vessel.vessel_name, "voyage_no": vessel.voyage_no}  # fmt: skip
+                "means_of_transport": vessel.vessel_name, "voyage_no": vessel.voyage_no,
+                "transport_mode": TRANSPORT_BY_WATER}  # fmt: skip
+        if line.declaration.direction == Direction.IMPORT:  # the ship's arrival: where and when the goods entered
+            fill["port_of_discharge"] = vessel.port
+            fill["entry_exit_port"] = vessel.port
+            if vessel.expected_at and vessel.expected_at <= timezone.now():  # arrived (not only expected)
+                fill["import_export_date"] = timezone.localdate(vessel.expected_at).isoformat()
     return render(
         request,
         "vessels/_manifest_hint.html",

@@ -146,7 +146,7 @@ class VersionSerializer(VersionSummarySerializer):
 class HSCodeSerializer(serializers.ModelSerializer):
     class Meta:
         model = HSCode
-        fields = ("code", "level", "description", "parent", "section")
+        fields = ("code", "level", "description", "description_zh", "parent", "section")
 
 
 class CodeSerializer(serializers.Serializer):

@@ -297,7 +297,11 @@ class DeclarationViewSet(
 
 class HSSearchView(APIView):
     @extend_schema(
-        parameters=[OpenApiParameter("q", OpenApiTypes.STR, description="Digits of a code, or English words")],
+        parameters=[
+            OpenApiParameter(
+                "q", OpenApiTypes.STR, description="Digits of a code, a goods name in Chinese, or English words"
+            )
+        ],
         responses=HSCodeSerializer(many=True),
     )
     def get(self, request: Request) -> Response:

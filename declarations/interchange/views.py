@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -34,6 +34,8 @@ class UploadForm(forms.Form):
 
 @login_required
 def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.may_declare(request.user):  # offered to those who declare
+        raise Http404
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -53,6 +55,8 @@ def import_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    if not selectors.may_declare(request.user):  # offered to those who declare
+        raise Http404
     job = imports.import_get(user=request.user, pk=pk)
     template = "declarations/_import_progress.html" if request.htmx else "declarations/import.html"
     finished = job.status in (ImportStatus.DONE, ImportStatus.FAILED)
@@ -62,6 +66,8 @@ def import_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def template_download(request: AuthenticatedHttpRequest) -> HttpResponse:
+    if not selectors.may_declare(request.user):  # offered to those who declare
+        raise Http404
     response = HttpResponse(exports.template_workbook(), content_type=exports.CONTENT_TYPES[ImportFormat.XLSX])
     response["Content-Disposition"] = 'attachment; filename="declarations-template.xlsx"'
     return response

@@ -1,3 +1,5 @@
+import re
+
 from django import template
 from django.forms import BoundField
 
@@ -21,3 +23,14 @@ def code_name(field: BoundField) -> str:
 @register.filter
 def get_item(mapping: dict, key: str) -> object:
     return mapping.get(key, key)
+
+
+@register.filter
+def notes_for(notes: dict | str, field: BoundField) -> list:
+    """The notes shown beside one input of the edit form (declarations/field_notes.py): those for this
+    input, and those for this field on any row ("id_lines-*-hs_code")."""
+    if not isinstance(notes, dict):
+        return []
+    auto_id = str(field.auto_id)
+    any_row = re.sub(r"-\d+-", "-*-", auto_id, count=1)
+    return [*notes.get(auto_id, []), *(notes.get(any_row, []) if any_row != auto_id else [])]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from decimal import Decimal
 
 import pytest
@@ -12,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from declarations import services
 from declarations.choices import DeclarationStatus, DocumentKind
 from declarations.examples import blank_pdf
-from declarations.models import DeclarationVersion
+from declarations.models import Declaration, DeclarationVersion
 from singlewindow.models import AuditEntry, User
 
 from .. import factories
@@ -95,16 +96,34 @@ def test_new_draft_is_prefilled_from_the_master_record(user_a: User) -> None:
     assert declaration.domestic_party_inspection_code == org.inspection_code
 
 
-def test_copy_makes_a_new_draft_with_lines_but_not_documents(user_a: User) -> None:
+def test_copy_makes_a_new_draft_with_lines_and_documents(user_a: User) -> None:
     source = factories.valid_draft(user_a)
+    invoice, tampered = (
+        services.document_attach(
+            declaration=source, user=user_a, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", blank_pdf(kind))
+        )
+        for kind in (DocumentKind.INVOICE, DocumentKind.PACKING_LIST)
+    )
     services.declaration_submit(declaration=source, user=user_a)
+    with open(tampered.file.path, "ab") as f:  # the stored file no longer holds what was attached
+        f.write(b"changed")
     copy = services.declaration_copy(source=source, user=user_a)
     assert copy.status == DeclarationStatus.DRAFT and copy.pre_entry_no is None
     assert copy.copied_from == source
     assert copy.bill_of_lading == source.bill_of_lading
     assert list(copy.lines.values_list("hs_code", flat=True)) == list(source.lines.values_list("hs_code", flat=True))
     assert copy.containers.count() == 1
-    assert copy.documents.count() == 0
+
+    # The intact invoice is copied by reference (same stored file, same digest); the changed one is not.
+    def held(declaration: Declaration) -> set[tuple[str, str, str]]:
+        return {(d.kind, d.sha256, d.file.name) for d in declaration.documents.all()}
+
+    assert (invoice.kind, invoice.sha256, invoice.file.name) in held(copy)
+    assert held(copy) == held(source) - {(tampered.kind, tampered.sha256, tampered.file.name)}
+    # Discarding the copy leaves the file the submitted declaration still refers to.
+    services.declaration_discard(declaration=copy, user=user_a)
+    with invoice.file.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == invoice.sha256
 
 
 def test_draft_save_is_audited_with_before_and_after(user_a: User) -> None:

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from declarations import services as goods
 from singlewindow.models import Organisation
 from vessels import services
 from vessels.examples import example_parts
+from vessels.models import VesselCall
 
 from .. import factories
 from ..clients import web
@@ -27,7 +32,9 @@ def consignee(db: None) -> Organisation:
 @pytest.fixture
 def manifested(consignee: Organisation) -> None:
     agent = factories.ship_agent()
-    services.vessel_submit(declaration=factories.vessel_draft(agent, consignee=consignee), user=agent)
+    services.vessel_submit(
+        declaration=factories.vessel_draft(agent, consignee=consignee, direction="import"), user=agent
+    )
 
 
 def codes(declaration) -> dict[str, str]:  # type: ignore[no-untyped-def]
@@ -38,6 +45,21 @@ def test_the_goods_form_offers_the_manifest_of_the_bill(consignee: Organisation,
     clerk = factories.clerk(consignee)
     hint = web(clerk).get("/declarations/manifest/", {"bill_of_lading": BILL.lower()}).content.decode()
     assert "EMMA MAERSK" in hint and "120" in hint and 'id="use-manifest"' in hint
+    # One press fills what the manifest already says: the ship, voyage, packages, weight, by water, and
+    # where and when the ship arrived.
+    vessel = VesselCall.objects.get()
+    fill = json.loads(html.unescape(re.search(r"data-fill='([^']*)'", hint)[1]))  # type: ignore[index]
+    assert fill == {
+        "packages": "120",
+        "gross_weight": "2450.500",
+        "package_type": vessel.declaration.manifest_lines.get().package_type,
+        "means_of_transport": "EMMA MAERSK",
+        "voyage_no": vessel.voyage_no,
+        "transport_mode": "2",
+        "port_of_discharge": vessel.port,
+        "entry_exit_port": vessel.port,
+    }  # the ship is expected, not arrived: no date of entry yet
+    assert vessel.expected_at > timezone.now()
     assert (
         "use-manifest"
         not in web(clerk).get("/declarations/manifest/", {"bill_of_lading": "NOSUCHBILL"}).content.decode()

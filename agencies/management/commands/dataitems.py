@@ -24,10 +24,12 @@ class Command(BaseCommand):
         w = self.stdout.write
         w(_("Items on the one-table form: %(n)d") % {"n": len(report.on_form)})
         w(_("  pre-filled from the enterprise master record: %(n)d") % {"n": len(report.prefilled)})
+        w(_("  filled from what was typed elsewhere in the declaration: %(n)d") % {"n": len(report.defaulted)})
         w(_("Items a firm types: %(n)d") % {"n": len(report.typed)})
         w(_("Items the agencies receive in total: %(n)d") % {"n": report.delivered})
         for agency, keys in report.per_agency.items():
             w(f"  {agency}: {len(keys)}")
         w(_("Items shared (typed once, sent to several agencies): %(n)d") % {"n": len(report.shared)})
+        w(_("Typed per item delivered: %(ratio).2f") % {"ratio": len(report.typed) / report.delivered})
         for key in report.shared:
             w(f"  {key}  {BY_KEY[key].label}")
