@@ -21,6 +21,7 @@ from .xml import fill_elements, schema
 NAMESPACE = "urn:singlewindow:vessel:1"
 ROOT = "VesselMessage"
 DATETIME = "xs:dateTime"
+SHIP_AGENCY = [("name", "Name"), ("uscc", "Uscc")]
 
 
 def build_vessel_message(
@@ -32,6 +33,8 @@ def build_vessel_message(
         Version=str(version), Direction=payload["direction"], Agency=agency,
     )  # fmt: skip
     fill_elements(etree.SubElement(root, ns + "GeneralDeclaration"), ns, _elements_of(CALL_FIELDS), payload["general"])
+    if agency_of_record := payload.get("ship_agency"):  # who declares for the ship: the filing organisation's record
+        fill_elements(etree.SubElement(root, ns + "ShipAgency"), ns, SHIP_AGENCY, agency_of_record)
     for key in parts:
         part = BY_KEY[key]
         group = etree.SubElement(root, ns + part.element)
@@ -86,6 +89,10 @@ def vessel_schema_text(agencies: Iterable[str]) -> str:
       <xs:sequence>
         <xs:element name="GeneralDeclaration"><xs:complexType><xs:sequence>
 {_elements(VesselCall, CALL_FIELDS, "          ")}
+        </xs:sequence></xs:complexType></xs:element>
+        <xs:element name="ShipAgency" minOccurs="0"><xs:complexType><xs:sequence>
+          <xs:element name="Name" type="xs:string"/>
+          <xs:element name="Uscc" type="xs:string" minOccurs="0"/>
         </xs:sequence></xs:complexType></xs:element>
 {chr(10).join(lists)}
       </xs:sequence>

@@ -51,9 +51,9 @@ class DeclarationFilterSet(django_filters.FilterSet):
         if self.request is None:  # whose filters these are decides what they read
             raise ImproperlyConfigured("DeclarationFilterSet needs the request")
         if not may_declare(self.user):  # an agency is sent submitted declarations only: no drafts to filter
-            self.filters["status"].extra["choices"] = [
-                (value, label) for value, label in DeclarationStatus.choices if value != DeclarationStatus.DRAFT
-            ]
+            status = self.filters["status"]
+            status.extra["choices"] = [c for c in DeclarationStatus.choices if c[0] != DeclarationStatus.DRAFT]
+            vars(status).pop("_field", None)  # a form field built earlier (the API schema) is built again
 
     @property
     def user(self) -> User:

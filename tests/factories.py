@@ -130,7 +130,7 @@ def ship_agent(**kwargs: Any) -> User:
 def vessel_draft(
     agent: User, *, direction: str = "export", crew: int = 3, consignee: Organisation | None = None, **changes: Any
 ) -> Declaration:
-    """The example call; its manifest's bill consigned to `consignee` when given (by its name)."""
+    """The example call; its manifest's bill consigned to `consignee` when given (by its name and USCC)."""
     from vessels import services as vessel_services
     from vessels.examples import example_call, example_parts
 
@@ -138,7 +138,7 @@ def vessel_draft(
     parts = example_parts(crew)
     if consignee is not None:
         for line in parts["manifest_lines"]:
-            line["consignee"] = consignee.name
+            line["consignee"], line["consignee_uscc"] = consignee.name, consignee.uscc
     vessel_services.vessel_save(declaration=declaration, user=agent, call=example_call(**changes), parts=parts)
     declaration.refresh_from_db()
     return declaration

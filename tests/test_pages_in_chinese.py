@@ -214,7 +214,8 @@ NOT_PAGES = (
     "approvals:accept", "approvals:return", "approvals:resubmit", "approvals:decide", "approvals:decision_pdf",
     "approvals:verify", "credit:spot_check", "credit:spot_check_firm", "credit:report_verify",
     "delegation_decide", "elicence_administrator_remove", "elicence_grant_revoke", "elicence_scan",
-    "agent_relation_decide", "dashboard_export",
+    "agent_relation_decide", "dashboard_export", "declarations:template_save", "declarations:template_use",
+    "declarations:template_delete",
 )  # fmt: skip
 
 

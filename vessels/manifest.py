@@ -38,13 +38,17 @@ class Listed(NamedTuple):
     gross_weight: Decimal | None
     shipper: str
     consignee: str
+    shipper_uscc: str = ""
+    consignee_uscc: str = ""
 
 
 def manifest_figures(bills: Iterable[str]) -> dict[str, Listed]:
     """Each bill's figures and parties in the latest submitted vessel declaration listing it; one
     light query, as validation runs it on every submission."""
-    rows = _submitted(bills).values_list("bill_of_lading", "packages", "gross_weight", "shipper", "consignee")
-    return {bill: Listed(packages, weight, shipper, consignee) for bill, packages, weight, shipper, consignee in rows}
+    rows = _submitted(bills).values_list(
+        "bill_of_lading", "packages", "gross_weight", "shipper", "consignee", "shipper_uscc", "consignee_uscc"
+    )
+    return {bill: Listed(*row) for bill, *row in rows}
 
 
 def _plain(name: str) -> str:
@@ -52,10 +56,15 @@ def _plain(name: str) -> str:
 
 
 def concerns(listed: Listed | ManifestLine, firm: Organisation) -> bool:
-    """Whether the bill is the firm's: the manifest names it (its name, English name or USCC) as the
-    consignee or the shipper."""
+    """Whether the bill is the firm's: the manifest gives the firm's USCC for the consignee or the shipper;
+    for a party listed without one (a manifest from before the codes were carried, a foreign party), the
+    firm's name, English name or USCC in the party's name."""
+    codes = {listed.consignee_uscc, listed.shipper_uscc} - {""}
+    if firm.uscc and firm.uscc in codes:
+        return True
     names = {_plain(n) for n in (firm.name, firm.name_en, firm.uscc) if n}
-    return bool(names & {_plain(listed.consignee), _plain(listed.shipper)})
+    unnamed = [party for party, code in ((listed.consignee, listed.consignee_uscc), (listed.shipper, listed.shipper_uscc)) if not code]
+    return bool(names & {_plain(party) for party in unnamed})
 
 
 def manifest_line(bill_of_lading: str, *, firms: Iterable[Organisation]) -> ManifestLine | None:

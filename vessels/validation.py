@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,6 +21,7 @@ from declarations.models import Declaration
 from declarations.pipeline import rule_problems
 from declarations.registry import agencies_receiving
 from singlewindow.problems import Problem
+from singlewindow.validators import validate_uscc
 
 from .choices import VESSEL
 from .identifiers import call_sign_problem, imo_problem, mmsi_problem, port_problem
@@ -138,4 +140,10 @@ def _row_problems(key: str, row: Any, prefix: str, sailing: date) -> list[Proble
             value = getattr(row, name)
             if value and (message := port_problem(value)):
                 problems.append(Problem(f"{prefix}{name}", "unknown_code", message))
+        for name in ("shipper_uscc", "consignee_uscc"):
+            if value := getattr(row, name):
+                try:
+                    validate_uscc(value)
+                except ValidationError as error:
+                    problems.append(Problem(f"{prefix}{name}", "invalid_uscc", str(error.messages[0])))
     return problems

@@ -147,3 +147,21 @@ def test_an_email_retry_sends_only_what_did_not_go(exchange: tuple[User, User, D
     assert sorted(m.to[0] for m in mail.outbox) == sorted([clerk.email, colleague.email])
     ids = list(Notification.objects.values_list("pk", flat=True))
     assert email_notifications(ids) == 0 and len(mail.outbox) == 2
+
+
+def test_the_broker_reads_the_clients_comments_beside_the_fields_of_the_edit_form(
+    exchange: tuple[User, User, Declaration],
+) -> None:
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    web(broker).post(f"{page}review/send/")
+    web(clerk).post(f"{page}review/comment/", {"field": "gross_weight", "text": "毛重应为2460.5"})
+    web(clerk).post(f"{page}review/comment/", {"line": "2", "line_field": "unit_price", "text": "单价偏高"})
+    form = web(broker).get(f"{page}edit/").content.decode()
+
+    def block(input_id: str) -> str:  # the field's block: its label, input, hint and notes
+        start = form.rindex('<div class="field', 0, form.index(f'id="{input_id}"'))
+        return form[start : form.index('<div class="field', start + 1)]
+
+    assert "毛重应为2460.5" in block("id_gross_weight") and "毛重应为2460.5" not in block("id_net_weight")
+    assert "单价偏高" in block("id_lines-1-unit_price") and "单价偏高" not in block("id_lines-0-unit_price")

@@ -39,6 +39,9 @@ def test_a_clean_call_goes_to_customs_inspection_border_and_maritime_at_once(age
     }
     for root in messages.values():
         assert root.findtext("v:GeneralDeclaration/v:ImoNumber", namespaces=ns) == "9321483"
+        # Every agency is told who declares for the ship: the filing ship agency, from its record.
+        assert root.findtext("v:ShipAgency/v:Name", namespaces=ns) == agent.organisation.name
+        assert root.findtext("v:ShipAgency/v:Uscc", namespaces=ns) == agent.organisation.uscc
     assert (
         messages["border"].find("v:CrewList", ns) is not None
         and messages["border"].find("v:CargoDeclaration", ns) is None

@@ -14,7 +14,7 @@ from declarations import services as goods
 from singlewindow.models import Organisation
 from vessels import services
 from vessels.examples import example_parts
-from vessels.models import VesselCall
+from vessels.models import ManifestLine, VesselCall
 
 from .. import factories
 from ..clients import web
@@ -162,3 +162,27 @@ def test_an_exporter_is_the_shipper_the_manifest_names(db: None) -> None:
     assert 'id="use-manifest"' in web(clerk).get("/declarations/manifest/", {"bill_of_lading": BILL}).content.decode()
     draft = factories.valid_draft(clerk, bill_of_lading=BILL, packages=120, gross_weight=Decimal("2450.5"))
     assert "bill_of_lading" not in codes(draft)
+
+
+def test_the_consignees_code_decides_whom_the_bill_concerns(consignee: Organisation, manifested: None) -> None:
+    """The manifest gives the consignee's USCC: a firm that only shares the consignee's name is a stranger;
+    a manifest line without codes (from before they were carried) still matches by name."""
+    namesake = factories.enterprise(name=consignee.name)
+    offer = web(factories.clerk(namesake)).get("/declarations/manifest/", {"bill_of_lading": BILL})
+    assert "use-manifest" not in offer.content.decode()
+    assert 'id="use-manifest"' in web(factories.clerk(consignee)).get(
+        "/declarations/manifest/", {"bill_of_lading": BILL}
+    ).content.decode()
+    ManifestLine.objects.update(consignee_uscc="")
+    offer = web(factories.clerk(namesake)).get("/declarations/manifest/", {"bill_of_lading": BILL})
+    assert 'id="use-manifest"' in offer.content.decode()
+
+
+def test_a_malformed_party_code_on_the_manifest_is_refused() -> None:
+    agent = factories.ship_agent()
+    parts = example_parts()
+    parts["manifest_lines"][0]["consignee_uscc"] = "91310000MA1FL8XQ3X"
+    declaration = factories.vessel_draft(agent)
+    services.vessel_save(declaration=declaration, user=agent, call={}, parts=parts)
+    problems = {p.field: p.code for p in services.vessel_problems_of(declaration)}
+    assert problems.get("manifest_lines[0].consignee_uscc") == "invalid_uscc"
