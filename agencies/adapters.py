@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from declarations.choices import GOODS
+from ecommerce.forwarding import CBEC
 from licensing.choices import LICENCE_APPLICATION
 from vessels.choices import VESSEL
 
+from .cbec import build_inventory_batch_message
 from .goods import GoodsMessage, build_goods_message
 from .licences import build_licence_application_message
 from .vessels import build_vessel_message
@@ -66,8 +68,15 @@ def _licence_application(adapter: Adapter, payload: dict[str, Any], message_id: 
     return build_licence_application_message(adapter.agency, payload, message_id=message_id, version=version)
 
 
+def _inventory_batch(adapter: Adapter, payload: dict[str, Any], message_id: str, version: int) -> bytes:
+    if CBEC not in adapter.takes:
+        raise KeyError(f"{adapter.agency} takes no cross-border inventories")
+    return build_inventory_batch_message(adapter.agency, payload, message_id=message_id, version=version)
+
+
 _adapters: dict[str, Adapter] = {}
-_builders: dict[str, Builder] = {GOODS: _goods, VESSEL: _vessel, LICENCE_APPLICATION: _licence_application}
+_builders: dict[str, Builder] = {GOODS: _goods, VESSEL: _vessel, LICENCE_APPLICATION: _licence_application,
+                                 CBEC: _inventory_batch}  # fmt: skip
 
 
 def register(adapter: Adapter) -> None:

@@ -5,24 +5,31 @@ good (400). Failures back off (doubling, at most DELIVERY_BACKOFF_MAX_SECONDS) f
 from the first attempt; then the branch is 'delivery failed' for the firm and operators, who can retry
 it. While its agency is down (agencies/circuit.py: its circuit is open) a branch is neither attempted nor
 given up: it waits, and is sent again as soon as the agency answers. Other branches never wait for it.
+
+Under load, an attempt takes along other branches waiting for the same agency (at most the agency's
+AGENCY_BATCH_MAX, claimed with FOR UPDATE SKIP LOCKED) and sends them in one signed request, each with its
+own answer (docs/AGENCY_PROTOCOL.md, "Batches"); a batch that fails as a whole is one failure for the
+agency's circuit and a failed attempt of each of its branches.
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from enum import Enum
 
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Value
+from django.db.models import Exists, F, OuterRef, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from lxml import etree
 
 from declarations.choices import DeliveryStatus, EventKind
-from declarations.events import event_record_delivery
+from declarations.events import event_record_delivery, events_record_delivered
 from declarations.models import Delivery
 from declarations.registry import dispatch
 from singlewindow.models import User
@@ -37,6 +44,8 @@ from .signing import signed_headers
 log = logging.getLogger(__name__)
 _session = requests.Session()
 _session.trust_env = False  # agencies are reached directly; no proxy settings read on every call
+BATCH_NS = "urn:singlewindow:batch:1"
+BACKLOG_SECONDS = 0.1  # a branch whose first attempt starts later than this after submission waited in a queue
 
 
 class Attempt(Enum):
@@ -47,65 +56,216 @@ class Attempt(Enum):
     WAITING = "waiting"  # the agency is down: the branch waits for it (no retry is scheduled)
 
 
+Outcome = tuple[Attempt, float]
+
+
+@dataclass
+class _Item:
+    delivery: Delivery
+    body: bytes
+
+
 def backoff_seconds(attempts: int) -> float:
     exponent = min(max(attempts - 1, 0), 32)  # 2**32 × anything exceeds the cap: no float overflow
     return min(settings.DELIVERY_BACKOFF_SECONDS * 2**exponent, settings.DELIVERY_BACKOFF_MAX_SECONDS)
 
 
-def delivery_attempt(*, delivery_id: int, attempts: int, probe: bool = False) -> tuple[Attempt, float]:
+def batch_max(agency: str) -> int:
+    """How many branches go to `agency` in one request (AGENCY_<AGENCY>_BATCH_MAX; 1: it takes no batches)."""
+    try:
+        return max(1, int(settings.AGENCY_BATCH_MAX[agency]))
+    except KeyError:
+        return 1
+
+
+def delivery_attempt(*, delivery_id: int, attempts: int, probe: bool = False) -> Outcome:
     """Try to deliver one branch once. `attempts` is how many attempts the caller saw: only the first
     caller to claim that attempt goes on (a delayed retry and the sweep may both ask for it), the others
     are skipped, and so is a branch whose agency is down, unless this attempt is the sweep's `probe` of
-    that agency. Returns what happened and, for a retry, in how many seconds."""
+    that agency. Other branches waiting for the same agency may go with it (a batch). Returns what
+    happened to this branch and, for a retry, in how many seconds."""
+    outcomes = deliveries_attempt(claims=[(delivery_id, attempts)], probe=probe)
+    return outcomes.get(delivery_id, (Attempt.SKIPPED, 0))
+
+
+def deliveries_attempt(*, claims: list[tuple[int, int]], probe: bool = False) -> dict[int, Outcome]:
+    """Attempt these branches (id, attempts the caller saw) of one agency, and as many other branches
+    waiting for it as its batch holds, in one request. Returns each claimed branch's outcome."""
     now = timezone.now()
-    claim = Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING, attempts=attempts)
+    claimed = [pk for pk, attempts in claims if _claim(pk, attempts, now=now, probe=probe)]
+    if not claimed:  # delivered, failed, superseded, waiting for its agency, or someone else's attempt
+        return {}
+    deliveries = list(Delivery.objects.select_related("version").filter(pk__in=claimed).order_by("pk"))
+    agency = deliveries[0].agency
+    room = batch_max(agency) - len(deliveries)
+    if room > 0 and not probe and _backlog(deliveries[0], now=now):
+        deliveries += _claim_waiting(agency=agency, exclude=claimed, limit=room, now=now)
+    outcomes: dict[int, Outcome] = {}
+    items = []
+    for delivery in deliveries:
+        version = delivery.version
+        try:
+            endpoint = settings.AGENCY_ENDPOINTS[delivery.agency]
+            body = adapter_for(delivery.agency).build_message(
+                version.payload, message_id=delivery.message_id, version=version.number
+            )
+        except (KeyError, etree.DocumentInvalid) as error:  # retrying cannot help: tell operators now
+            outcomes[delivery.pk] = _give_up(delivery, f"message could not be built: {error}"[:500])
+            continue
+        items.append(_Item(delivery, body))
+    if len(items) == 1:
+        outcomes.update(_send_one(endpoint, items[0]))
+    elif items:
+        outcomes.update(_send_batch(endpoint, items))
+    return outcomes
+
+
+def _claim(pk: int, attempts: int, *, now: datetime, probe: bool) -> bool:
+    claim = Delivery.objects.filter(pk=pk, status=DeliveryStatus.PENDING, attempts=attempts)
     if not probe:
         down = AgencyHealth.objects.filter(agency=OuterRef("agency")).exclude(state=CircuitState.CLOSED)
         claim = claim.exclude(Exists(down))
-    claimed = claim.update(
-        attempts=attempts + 1,
-        trying_since=Coalesce(F("trying_since"), Value(now)),
-        next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-    )
-    if not claimed:  # delivered, failed, superseded, waiting for its agency, or someone else's attempt
-        return Attempt.SKIPPED, 0
-    delivery = Delivery.objects.select_related("version").get(pk=delivery_id)
-    version = delivery.version
-    try:
-        endpoint = settings.AGENCY_ENDPOINTS[delivery.agency]
-        body = adapter_for(delivery.agency).build_message(
-            version.payload, message_id=delivery.message_id, version=version.number
+    return bool(
+        claim.update(
+            attempts=attempts + 1,
+            trying_since=Coalesce(F("trying_since"), Value(now)),
+            next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
         )
-    except (KeyError, etree.DocumentInvalid) as error:  # retrying cannot help: tell operators now
-        return _give_up(delivery, f"message could not be built: {error}"[:500])
+    )
+
+
+def _backlog(delivery: Delivery, *, now: datetime) -> bool:
+    """Whether other branches are likely waiting: this one is a retry or a sweep's, or its task waited in
+    the queue. A quiet portal's first attempt then costs no look for others."""
+    waited = (now - delivery.version.submitted_at).total_seconds()
+    return delivery.attempts > 1 or waited >= BACKLOG_SECONDS
+
+
+def _claim_waiting(*, agency: str, exclude: list[int], limit: int, now: datetime) -> list[Delivery]:
+    """Other branches waiting for `agency`, oldest first: just queued (no attempt yet: their own tasks then
+    find them claimed and do nothing) or due for a retry; none held by another worker. Claimed as an
+    attempt each, like delivery_attempt's own."""
+    with transaction.atomic():  # the agency is answering: the caller's own claim checked its circuit
+        pks = list(
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(Q(attempts=0) | Q(next_attempt_at__lte=now), agency=agency, status=DeliveryStatus.PENDING)
+            .exclude(pk__in=exclude)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        if not pks:
+            return []
+        Delivery.objects.filter(pk__in=pks).update(
+            attempts=F("attempts") + 1,
+            trying_since=Coalesce(F("trying_since"), Value(now)),
+            next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+        )
+    return list(Delivery.objects.select_related("version").filter(pk__in=pks).order_by("pk"))
+
+
+def _post(endpoint: str, body: bytes, headers: dict[str, str]) -> requests.Response:
+    return _session.post(
+        endpoint,
+        data=body,
+        headers={"Content-Type": "application/xml", **headers, **signed_headers(body)},
+        timeout=(2, settings.DELIVERY_TIMEOUT_SECONDS),
+    )
+
+
+def _send_one(endpoint: str, item: _Item) -> dict[int, Outcome]:
+    delivery = item.delivery
     sent_at = timezone.now()
     try:
-        response = _session.post(
-            endpoint,
-            data=body,
-            headers={
-                "Content-Type": "application/xml",
-                "X-Message-Id": delivery.message_id,
-                **signed_headers(body),
-            },
-            timeout=(2, settings.DELIVERY_TIMEOUT_SECONDS),
-        )
+        response = _post(endpoint, item.body, {"X-Message-Id": delivery.message_id})
     except requests.RequestException as error:
-        return _failed_attempt(delivery, f"{type(error).__name__}: {error}"[:500])
+        return _failed({delivery.pk: delivery}, f"{type(error).__name__}: {error}"[:500])
     if response.status_code in (200, 202):
-        with transaction.atomic():
-            updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.DELIVERED, delivered_at=timezone.now(), last_error=""
-            )
-            if updated:
-                event_record_delivery(delivery=delivery, kind=EventKind.DELIVERED, at=sent_at)
+        _delivered([delivery], sent_at)
         _answered(delivery.agency)
-        return Attempt.DELIVERED, 0
+        return {delivery.pk: (Attempt.DELIVERED, 0)}
     if response.status_code == 400:
         outcome = _give_up(delivery, f"HTTP 400: {response.text[:400]}")
         _answered(delivery.agency)  # it refused this message, but it is there
-        return outcome
-    return _failed_attempt(delivery, f"HTTP {response.status_code}")
+        return {delivery.pk: outcome}
+    return _failed({delivery.pk: delivery}, f"HTTP {response.status_code}")
+
+
+def batch_body(batch_id: str, items: list[tuple[str, bytes]]) -> bytes:
+    """A <MessageBatch> of (message id, message) pairs: each message as a single request carries it,
+    without its XML declaration."""
+    parts = [
+        f'<?xml version="1.0" encoding="UTF-8"?>\n<MessageBatch xmlns="{BATCH_NS}" BatchId="{batch_id}" '
+        f'Count="{len(items)}">'.encode()
+    ]
+    for message_id, body in items:
+        if body.startswith(b"<?xml"):
+            body = body[body.index(b"?>") + 2 :].lstrip()
+        parts.append(f'<Item MessageId="{message_id}">'.encode() + body + b"</Item>")
+    parts.append(b"</MessageBatch>")
+    return b"".join(parts)
+
+
+def _send_batch(endpoint: str, items: list[_Item]) -> dict[int, Outcome]:
+    """Several branches of one agency in one signed request; each item's answer decides its branch."""
+    by_message = {item.delivery.message_id: item.delivery for item in items}
+    batch_id = f"batch-{uuid.uuid4().hex}"
+    body = batch_body(batch_id, [(item.delivery.message_id, item.body) for item in items])
+    sent_at = timezone.now()
+    try:
+        response = _post(endpoint, body, {"X-Batch-Id": batch_id})
+    except requests.RequestException as error:
+        return _failed({d.pk: d for d in by_message.values()}, f"{type(error).__name__}: {error}"[:500])
+    answers = _item_answers(response) if response.status_code == 207 else None
+    if answers is None:  # the whole request failed: no item was judged
+        return _failed({d.pk: d for d in by_message.values()}, f"HTTP {response.status_code} for a batch")
+    taken: list[Delivery] = []
+    refused: list[tuple[Delivery, str]] = []
+    failed: dict[int, Delivery] = {}
+    for message_id, delivery in by_message.items():
+        status, reason = answers.get(message_id, (None, ""))
+        if status in (200, 202):
+            taken.append(delivery)
+        elif status == 400:
+            refused.append((delivery, reason))
+        else:
+            failed[delivery.pk] = delivery
+    outcomes: dict[int, Outcome] = {}
+    _delivered(taken, sent_at)
+    outcomes.update({delivery.pk: (Attempt.DELIVERED, 0) for delivery in taken})
+    for delivery, reason in refused:
+        outcomes[delivery.pk] = _give_up(delivery, f"HTTP 400: {reason[:400]}")
+    if taken or refused:
+        _answered(items[0].delivery.agency)
+    if failed:
+        outcomes.update(
+            _failed(failed, "no answer, or 5xx, for this item of its batch", agency_answered=bool(taken or refused))
+        )
+    return outcomes
+
+
+def _item_answers(response: requests.Response) -> dict[str, tuple[int, str]] | None:
+    """message id → (status, error) from a 207 answer, or None when it cannot be read."""
+    try:
+        items = response.json()["items"]
+        return {str(item["message_id"]): (int(item["status"]), str(item.get("error", ""))) for item in items}
+    except (ValueError, KeyError, TypeError):
+        return None
+
+
+@transaction.atomic
+def _delivered(deliveries: list[Delivery], sent_at: datetime) -> None:
+    """Branches the agency took: delivered, with their 'delivered' event, once each."""
+    if not deliveries:
+        return
+    pending = set(
+        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=DeliveryStatus.PENDING)
+        .select_for_update(of=("self",))  # the branches' rows only, in id order: not their declarations'
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    now = timezone.now()
+    Delivery.objects.filter(pk__in=pending).update(status=DeliveryStatus.DELIVERED, delivered_at=now, last_error="")
+    events_record_delivered(deliveries=[d for d in deliveries if d.pk in pending], at=sent_at)
 
 
 def _answered(agency: str) -> None:
@@ -116,30 +276,44 @@ def _answered(agency: str) -> None:
         transaction.on_commit(lambda: dispatch(waiting), robust=True)
 
 
-def _failed_attempt(delivery: Delivery, error: str) -> tuple[Attempt, float]:
-    delay = backoff_seconds(delivery.attempts)
-    if circuit.circuit_failure(agency=delivery.agency, error=error):
-        outcome = Attempt.WAITING  # never given up while its agency is down; resumed when it answers
-    elif _horizon_passed(delivery):
-        return _give_up(delivery, error)
-    else:
-        outcome = Attempt.RETRY
-    Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
-        last_error=error, next_attempt_at=timezone.now() + timedelta(seconds=delay)
-    )
-    if outcome is Attempt.RETRY:
-        log.warning(
-            "delivery %s attempt %s failed (%s); next in %.0f s", delivery.message_id, delivery.attempts, error, delay
+def _failed(deliveries: dict[int, Delivery], error: str, *, agency_answered: bool = False) -> dict[int, Outcome]:
+    """A failed attempt of each branch (all of one agency): one failure for the agency's circuit (none
+    when it answered for the other items of their batch), then each waits for the agency, retries after
+    its backoff, or is given up past the retry horizon."""
+    agency = next(iter(deliveries.values())).agency
+    # A batch whose other items were answered: the agency is there, this is no failure of its own.
+    down = agency in circuit.agencies_down() if agency_answered else circuit.circuit_failure(agency=agency, error=error)
+    outcomes: dict[int, Outcome] = {}
+    for delivery in deliveries.values():
+        delay = backoff_seconds(delivery.attempts)
+        if down:
+            outcome = Attempt.WAITING  # never given up while its agency is down; resumed when it answers
+        elif _horizon_passed(delivery):
+            outcomes[delivery.pk] = _give_up(delivery, error)
+            continue
+        else:
+            outcome = Attempt.RETRY
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
+            last_error=error, next_attempt_at=timezone.now() + timedelta(seconds=delay)
         )
-    else:
-        log.warning(
-            "delivery %s attempt %s failed (%s); waits for %s to answer",
-            delivery.message_id,
-            delivery.attempts,
-            error,
-            delivery.agency,
-        )
-    return outcome, delay if outcome is Attempt.RETRY else 0
+        if outcome is Attempt.RETRY:
+            log.warning(
+                "delivery %s attempt %s failed (%s); next in %.0f s",
+                delivery.message_id,
+                delivery.attempts,
+                error,
+                delay,
+            )
+        else:
+            log.warning(
+                "delivery %s attempt %s failed (%s); waits for %s to answer",
+                delivery.message_id,
+                delivery.attempts,
+                error,
+                delivery.agency,
+            )
+        outcomes[delivery.pk] = (outcome, delay if outcome is Attempt.RETRY else 0)
+    return outcomes
 
 
 def _horizon_passed(delivery: Delivery) -> bool:
@@ -148,7 +322,7 @@ def _horizon_passed(delivery: Delivery) -> bool:
 
 
 @transaction.atomic
-def _give_up(delivery: Delivery, error: str) -> tuple[Attempt, float]:
+def _give_up(delivery: Delivery, error: str) -> Outcome:
     updated = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.FAILED, last_error=error
     )
@@ -158,10 +332,11 @@ def _give_up(delivery: Delivery, error: str) -> tuple[Attempt, float]:
     return Attempt.FAILED, 0
 
 
-def deliveries_due(*, limit: int = 500) -> list[tuple[int, int]]:
+def deliveries_due(*, limit: int = 500) -> list[list[tuple[int, int]]]:
     """Branches left behind (a lost task, a killed worker, a retry whose time has come), as
-    (id, attempts so far) for delivery_attempt's claim; leased again so the next sweep waits. Branches of
-    an agency that is down are not among them (circuit.probes_due tries one now and then)."""
+    (id, attempts so far) for delivery_attempt's claim, in groups of one agency's batch size (one task
+    each); leased again so the next sweep waits. Branches of an agency that is down are not among them
+    (circuit.probes_due tries one now and then)."""
     now = timezone.now()
     with transaction.atomic():
         due = list(
@@ -169,12 +344,24 @@ def deliveries_due(*, limit: int = 500) -> list[tuple[int, int]]:
             .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
             .exclude(agency__in=circuit.agencies_down())
             .order_by("pk")  # oldest first
-            .values_list("pk", "attempts")[:limit]
+            .values_list("pk", "attempts", "agency")[:limit]
         )
-        Delivery.objects.filter(pk__in=[pk for pk, _ in due]).update(
+        Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(
             next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
         )
-    return due
+    return claim_groups(due)
+
+
+def claim_groups(branches: list[tuple[int, int, str]]) -> list[list[tuple[int, int]]]:
+    """(id, attempts, agency) → [(id, attempts)] per agency, at most its batch size each, oldest first."""
+    by_agency: dict[str, list[tuple[int, int]]] = {}
+    for pk, attempts, agency in branches:
+        by_agency.setdefault(agency, []).append((pk, attempts))
+    groups = []
+    for agency, claims in by_agency.items():
+        size = batch_max(agency)
+        groups += [claims[i : i + size] for i in range(0, len(claims), size)]
+    return sorted(groups, key=lambda group: group[0][0])
 
 
 @transaction.atomic
@@ -195,3 +382,8 @@ def delivery_retry(*, delivery: Delivery, user: User) -> bool:
         )
         transaction.on_commit(lambda: dispatch([delivery.pk]), robust=True)
     return bool(retried)
+
+
+def branches_for(delivery_ids: list[int]) -> list[tuple[int, int, str]]:
+    """(id, attempts, agency) of these branches, oldest first, for the dispatcher to group them."""
+    return list(Delivery.objects.filter(pk__in=delivery_ids).order_by("pk").values_list("pk", "attempts", "agency"))

@@ -13,6 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django.conf import settings
+from django.core.cache import cache as shared_cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from lxml import etree
@@ -111,20 +112,25 @@ def _event(receipt: etree._Element) -> AgencyEvent:
 
 
 COALESCE = 50
+RECORDER_ROUNDS = 20  # a recorder takes at most this many groups of COALESCE batches, then leaves the rest
+RECORDER_MARK = "agencies:receipt-recorder"  # cache key: the batch that owns the queued recorder
+RECORDER_MARK_SECONDS = 5  # a recorder lost with a killed worker holds the mark no longer than this
 
 
-def receipts_record(*, batch_id: int) -> Recorded | None:
+def receipts_record(*, batch_id: int | None) -> Recorded | None:
     """Record a kept batch's events, together with any other batches waiting (under load, one
     transaction then serves many small batches). Safe to repeat: receipt ids are stored once, and a
-    batch another task has taken is skipped. Receipts for messages never sent are quarantined."""
+    batch another task has taken is skipped. Receipts for messages never sent are quarantined. None
+    when nothing was waiting (or all of it is being recorded by another task)."""
     waiting = ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None)
     with transaction.atomic():
-        # Whoever locks a batch records it: take our own first (or leave it to the task holding it),
-        # then whatever else is waiting and not held by another task.
-        own = waiting.filter(pk=batch_id).first()
-        if own is None:
-            return None  # recorded already, or another task is recording it now
-        batches = [own, *waiting.exclude(pk=batch_id).order_by("pk")[: COALESCE - 1]]
+        # Whoever locks a batch records it: take our own first (unless another task holds it or it is
+        # recorded already), then whatever else is waiting and not held by another task.
+        own = list(waiting.filter(pk=batch_id)) if batch_id is not None else []
+        others = waiting.exclude(pk__in=[batch.pk for batch in own]).order_by("pk")
+        batches = [*own, *others[: COALESCE - len(own)]]
+        if not batches:
+            return None
         signed = [(bytes(batch.body), batch.agency) for batch in batches]
         try:
             with transaction.atomic():
@@ -143,6 +149,54 @@ def receipts_record(*, batch_id: int) -> Recorded | None:
                     )
         ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
         return recorded
+
+
+def receipts_record_all(*, batch_id: int) -> int:
+    """The recorder's work: give up the mark (batches kept from now on queue a recorder of their own),
+    then record every batch waiting, COALESCE at a time. Returns how many groups were recorded."""
+    recorder_unmark(batch_id)
+    rounds = 0
+    while rounds < RECORDER_ROUNDS and receipts_record(batch_id=batch_id if rounds == 0 else None) is not None:
+        rounds += 1
+    return rounds
+
+
+def recorder_mark(batch_id: int) -> bool:
+    """Mark `batch_id` as the owner of the recorder about to be queued; False when a recorder is queued
+    already (it will record this batch too). With the cache unreachable: True (queue one anyway)."""
+    try:
+        return bool(shared_cache.add(RECORDER_MARK, batch_id, timeout=RECORDER_MARK_SECONDS))
+    except Exception:  # the cache is Redis: down with the broker, or restarting
+        log.warning("receipt recorder mark unavailable; queueing a recorder for batch %s", batch_id)
+        return True
+
+
+def recorder_unmark(batch_id: int) -> None:
+    """The recorder `batch_id` owned has started (or could not be queued): the next batch queues one."""
+    try:
+        if shared_cache.get(RECORDER_MARK) == batch_id:
+            shared_cache.delete(RECORDER_MARK)
+    except Exception:  # the mark expires by itself
+        log.warning("receipt recorder mark of batch %s could not be cleared", batch_id)
+
+
+def recorder_missing() -> int | None:
+    """A batch waiting while no recorder is marked as queued (it was lost with the broker, or could not
+    be queued): the oldest such batch, for the sweep to queue a recorder now rather than at its lease's
+    end; None otherwise."""
+    try:
+        if shared_cache.get(RECORDER_MARK) is not None:
+            return None
+    except Exception:  # no cache, no broker: nothing can be queued now
+        return None
+    with transaction.atomic():
+        return (
+            ReceiptBatch.objects.select_for_update(skip_locked=True)
+            .filter(processed_at=None)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+            .first()
+        )
 
 
 def _record_one_by_one(signed: list[tuple[bytes, str]]) -> Recorded:
@@ -173,6 +227,12 @@ def batches_due(*, limit: int = 500) -> list[int]:
         )
         ReceiptBatch.objects.filter(pk__in=due).update(lease_until=lease_end())
     return due
+
+
+def recorders_due() -> list[int]:
+    """Batches whose lease is over (batches_due), one per group of COALESCE: the batch each recorder the
+    sweep queues starts from (it records the rest of its group with it)."""
+    return batches_due()[::COALESCE]
 
 
 def lease_end() -> datetime:

@@ -1,6 +1,6 @@
 """Receiving agencies' receipts: a batch the gateway let through (its signature checked) is read now
 and kept, and its events are recorded after commit by the task `agencies.record_receipts`
-(agencies/receipts.py does that work). A batch that cannot be read is quarantined instead.
+(agencies/receipts.py does that work; one queued task records every batch waiting). A batch that cannot be read is quarantined instead.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from django.db import transaction
 
 from .models import QuarantinedReceipt, ReceiptBatch
 from .receipts import ReceiptError, lease_end, parse_receipts, quarantine
-from .tasks import record_receipts
+from .tasks import record_soon
 
 
 @dataclass
@@ -32,5 +32,6 @@ def receipts_accept(*, body: bytes, agency: str, remote_addr: str = "") -> Outco
     batch = ReceiptBatch.objects.create(body=body, agency=agency, lease_until=lease_end())
     # The batch is kept: if the broker is down now, the agency still gets its 202 (it must not send the
     # batch again) and the sweep records the batch later.
-    transaction.on_commit(lambda: record_receipts.delay(batch.pk), robust=True)
+    # One recorder serves every batch waiting when it runs: queued unless one is queued already.
+    transaction.on_commit(lambda: record_soon(batch.pk), robust=True)
     return Outcome(batch, None)

@@ -4,7 +4,12 @@ agencies/receipts.py; what enqueues them (agencies/receiving.py, the dispatcher 
 Each piece of work is enqueued once: on commit for new work, and by the sweep for work whose time has come
 (a retry's backoff, a lost task), under a lease the next sweep respects (`next_attempt_at` of a branch,
 `lease_until` of a receipt batch). The database is the schedule: no task waits in the broker for its
-time (a countdown would sit unacknowledged in a worker, stranded when it is killed)."""
+time (a countdown would sit unacknowledged in a worker, stranded when it is killed). Receipt batches share
+one queued recorder (`record_soon`): it records every batch waiting when it runs.
+
+Deliveries and recorders are acknowledged when they start (not `acks_late`): one killed mid-way is picked up
+by the sweep when its lease ends, as a lost one is, instead of staying unacknowledged in the broker until
+the visibility timeout (and running again, for nothing, then)."""
 
 from __future__ import annotations
 
@@ -13,35 +18,69 @@ from celery import shared_task
 from . import circuit, delivery, receipts
 
 
-@shared_task(name="agencies.deliver", acks_late=True, ignore_result=True)
+@shared_task(name="agencies.deliver", acks_late=False, ignore_result=True)
 def deliver(delivery_id: int, attempts: int = 0, probe: bool = False) -> str:
     outcome, _delay = delivery.delivery_attempt(delivery_id=delivery_id, attempts=attempts, probe=probe)
     return outcome.value  # a retry is the sweep's, once the branch's backoff is over
 
 
-@shared_task(name="agencies.record_receipts", acks_late=True, ignore_result=True)
+@shared_task(name="agencies.deliver_batch", acks_late=False, ignore_result=True)
+def deliver_batch(claims: list[list[int]]) -> int:
+    """Branches of one agency the sweep found due, as [id, attempts] pairs: one request."""
+    return len(delivery.deliveries_attempt(claims=[(pk, attempts) for pk, attempts in claims]))
+
+
+@shared_task(name="agencies.record_receipts", acks_late=False, ignore_result=True)
 def record_receipts(batch_id: int) -> None:
-    receipts.receipts_record(batch_id=batch_id)
+    receipts.receipts_record_all(batch_id=batch_id)
 
 
-@shared_task(name="agencies.sweep", ignore_result=True)
+@shared_task(name="agencies.sweep", acks_late=False, ignore_result=True)  # a lost one: the next beat's
 def sweep() -> int:
-    """Anything left behind: branches whose time has come, one branch of each agency that is down (the
-    probe), receipt batches not yet recorded; and operators told of an agency down for long."""
-    due = delivery.deliveries_due()
-    for delivery_id, attempts in due:
-        deliver.delay(delivery_id, attempts)
+    """Anything left behind: branches whose time has come (one task per agency's batch), one branch of
+    each agency that is down (the probe), receipt batches not yet recorded (one recorder per
+    receipts.COALESCE batches, and one when the queued recorder was lost with the broker); and operators
+    told of an agency down for long."""
+    groups = delivery.deliveries_due()
+    for group in groups:
+        _deliver(group)
     probes = circuit.probes_due()
     for delivery_id, attempts in probes:
         deliver.delay(delivery_id, attempts, probe=True)
-    batches = receipts.batches_due()
-    for batch_id in batches:
+    recorders = receipts.recorders_due()
+    for batch_id in recorders:
         record_receipts.delay(batch_id)
+    if (stranded := receipts.recorder_missing()) is not None:
+        record_soon(stranded)
     circuit.outages_alert()
-    return len(due) + len(probes) + len(batches)
+    return len(groups) + len(probes) + len(recorders)
+
+
+def _deliver(claims: list[tuple[int, int]]) -> None:
+    if len(claims) == 1:
+        deliver.delay(*claims[0])
+    else:
+        deliver_batch.delay([list(claim) for claim in claims])
 
 
 def enqueue(delivery_ids: list[int]) -> None:
-    """Registered with declarations.registry: runs after a submission commits."""
-    for delivery_id in delivery_ids:
-        deliver.delay(delivery_id, 0)
+    """Registered with declarations.registry: runs after a submission commits (one task per branch, each
+    taking along what waits for the same agency), or after an agency came back (one task per batch)."""
+    if len(delivery_ids) <= 4:  # a submission: its branches go to different agencies
+        for delivery_id in delivery_ids:
+            deliver.delay(delivery_id, 0)
+        return
+    for group in delivery.claim_groups(delivery.branches_for(delivery_ids)):
+        _deliver(group)
+
+
+def record_soon(batch_id: int) -> None:
+    """After a receipt batch is kept: queue a recorder, unless one is queued already (it records this
+    batch too). The batch owns the recorder it queued until that recorder starts."""
+    if not receipts.recorder_mark(batch_id):
+        return
+    try:
+        record_receipts.delay(batch_id)
+    except Exception:
+        receipts.recorder_unmark(batch_id)
+        raise

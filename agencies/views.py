@@ -9,6 +9,8 @@ from credit.api.views import file_errors
 from credit.choices import Channel
 from credit.services import MAX_FILE_BYTES, records_file_add
 
+from .cbec import CbecReceiptError, cbec_receipts_record
+from .receipts import quarantine
 from .receiving import receipts_accept
 from .signing import signer
 
@@ -48,3 +50,20 @@ def credit_gateway(request: HttpRequest) -> HttpResponse:
     if errors:
         return JsonResponse({"errors": file_errors(errors)}, status=400)
     return JsonResponse({"stored": stored, "agency": agency}, status=201)
+
+
+@csrf_exempt
+@require_POST
+def cbec_receipt_gateway(request: HttpRequest) -> HttpResponse:
+    """Customs' answers on cross-border inventories (protocol section 6), recorded at once; a batch that
+    cannot be read, or speaks for another agency, is quarantined (400)."""
+    agency = _signer(request)
+    if agency is None:
+        return JsonResponse(UNSIGNED, status=401)
+    try:
+        taken = cbec_receipts_record(body=request.body, signer=agency)
+    except (CbecReceiptError, ValueError) as error:
+        kept = quarantine(body=request.body, reason=str(error), remote_addr=request.META.get("REMOTE_ADDR", ""),
+                          agency=agency)  # fmt: skip
+        return JsonResponse({"error": kept.reason, "quarantined": kept.pk}, status=400)
+    return JsonResponse({"applied": taken.applied, "ignored": taken.unknown}, status=202)

@@ -3,16 +3,18 @@
 Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migrated and loaded here.
 Every run opens with two yardsticks of the machine (calib_python_ms, calib_pg_tps: bench/calibration.py).
 BENCH_GROUP picks one group of figures (comma-separated): declarations (validate_ms_p50, items_typed,
-items_typed_per_delivered,
-items_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50, certificate_pdf_kb,
-crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio), chaos
-(chaos_p95_s, chaos_queue_peak_per_branch, chaos_doubled_releases: bench/chaos.py), credit
-(lane_ms_p50, inspection_rate_<class>_pct, conduct_search_ms_p95, reclassify_per_s over BENCH_CREDIT_FIRMS firms), outage
-(outage_recovery_s: BENCH_OUTAGE_BRANCHES branches delivered after their agency returns, bench/outage.py),
-licensing (writeoff_per_s with writeoff_overdrawn, licence_check_ms_p50: bench/licensing.py; sign_ms_p50:
-bench/elicence.py), approvals
-(deemed_consent_late_s_max, deemed_consent_fired_twice: bench/approvals.py), ecommerce (cbec_inventories_per_s,
-quota_race_violations: bench/ecommerce.py), clerk (hs_search_zh_ms_p95: bench/hs.py; clerk_typed_fields_3_lines: bench/clerk.py); all by default.
+items_delivered, items_typed_per_delivered, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50,
+certificate_pdf_kb, crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, fanout_parallel_ratio),
+drain (delivery_drain_per_s: the worker delivering a backlog, BENCH_DRAIN_BATCH_MAX), chaos (chaos_p95_s,
+chaos_queue_peak_per_branch, chaos_doubled_releases: bench/chaos.py; it restarts the Redis it is given), credit
+(lane_ms_p50, inspection_rate_<class>_pct, conduct_search_ms_p95, reclassify_per_s — the nightly run — and
+reclassify_initial_per_s — the first classification of all — over BENCH_CREDIT_FIRMS firms, credit_lookup_ms_p95,
+credit_lookup_uscc_ms_p95, credit_bench_load_s), outage (outage_recovery_s: BENCH_OUTAGE_BRANCHES branches
+delivered after their agency returns, bench/outage.py), licensing (writeoff_per_s with writeoff_overdrawn,
+licence_check_ms_p50: bench/licensing.py; sign_ms_p50: bench/elicence.py), approvals (deemed_consent_late_s_max,
+deemed_consent_fired_twice: bench/approvals.py), ecommerce (cbec_inventories_per_s, cbec_match_to_release_p99_s,
+quota_race_violations: bench/ecommerce.py), clerk (hs_search_zh_ms_p95: bench/hs.py; clerk_typed_fields_3_lines:
+bench/clerk.py); all by default.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ GROUPS = (
     "vessels",
     "submit",
     "e2e",
+    "drain",
     "chaos",
     "credit",
     "outage",
@@ -80,6 +83,8 @@ def main() -> None:
         figures.submit_per_s(setup, report, server=_server)
     if "e2e" in wanted:
         e2e.figures(setup, report, figures.draft)
+    if "drain" in wanted:
+        e2e.drain_per_s(setup, report, figures.draft)
     if "chaos" in wanted:
         from . import chaos
 

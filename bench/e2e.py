@@ -31,6 +31,7 @@ E2E_DECLARATIONS = 500
 PARALLEL_SAMPLES = 15
 OFFERED_PER_S = float(os.environ.get("BENCH_E2E_OFFERED_PER_S", "55"))
 AGENCY_ANSWER_MS = 300
+DRAIN_DECLARATIONS = int(os.environ.get("BENCH_DRAIN_DECLARATIONS", "300"))
 
 
 class Shape:
@@ -81,6 +82,7 @@ def production_shape(**overrides: str) -> Iterator[Shape]:
         "SIMULATOR_URL": f"http://127.0.0.1:{SIM_PORT}",
         "PORTAL_RECEIPTS_URL": f"http://127.0.0.1:{WEB_PORT}/api/v1/agency-gateway/receipts/",
         "CELERY_TASK_ALWAYS_EAGER": "0",
+        "AGENCY_BATCH_MAX": "50",  # as docker-compose.yml: the simulator takes batches of messages
         **overrides,
     }
     from singlewindow.celery import app
@@ -173,6 +175,21 @@ def release_times(ids: list[int], timeout: float) -> dict[int, float]:
         .annotate(last=Max("recorded_at"))
     )
     return {row["declaration_id"]: row["last"].timestamp() for row in rows}
+
+
+def drain_per_s(setup: dict[str, Any], report: Report, draft: Callable[..., Declaration]) -> None:
+    """The delivery side alone, free of the submission rate: DRAIN_DECLARATIONS submitted while the worker
+    is stopped, then how many a second the worker delivers and records until every one is released (its
+    start-up included). BENCH_DRAIN_BATCH_MAX sets AGENCY_BATCH_MAX (1: one message per request)."""
+    ids = [draft(setup["user"], 2).pk for _ in range(DRAIN_DECLARATIONS)]
+    with production_shape(AGENCY_BATCH_MAX=os.environ.get("BENCH_DRAIN_BATCH_MAX", "50")) as shape:
+        configure_simulator({"delay_ms": 0})
+        shape.kill("worker")
+        submit_all(ids, setup["token"], clients=8)
+        start = time.time()
+        shape.start("worker")
+        done = release_times(ids, timeout=600)
+        report("delivery_drain_per_s", round(len(ids) / (max(done.values()) - start), 1), "per_s")
 
 
 def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declaration]) -> None:

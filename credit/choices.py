@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class RecordKind(models.TextChoices):
@@ -59,6 +60,7 @@ class Channel(models.TextChoices):
     SIGNED = "signed", _("Agency's signed channel")
     DECLARATION = "declaration", _("Declaration path")
     SPOT_CHECK = "spot_check", _("Double-random spot check")
+    COMMITMENT = "commitment", _("Credit commitment")
 
 
 class ReleaseMode(models.TextChoices):
@@ -124,3 +126,20 @@ class SpotOutcome(models.TextChoices):
     REFUSED = "refused", _("Refused to cooperate")
     UNREACHABLE = "unreachable", _("Unreachable at its registered address")
     INVESTIGATING = "investigating", _("Violation under investigation")
+
+
+class CommitmentKind(models.TextChoices):
+    """The credit commitments a firm makes (信用承诺): of its own accord, to repair its credit, or as a member
+    of a self-regulating trade body."""
+
+    SELF_DISCLOSURE = "self_disclosure", _("Self-disclosure commitment")
+    REPAIR = "repair", _("Credit repair commitment")
+    SELF_REGULATION = "self_regulation", _("Self-regulation commitment")
+
+
+class CommitmentState(models.TextChoices):
+    """A commitment in its period, then kept or broken as the agency it was made to records it."""
+
+    OPEN = "open", _("Being fulfilled")
+    KEPT = "kept", pgettext_lazy("credit commitment", "Kept")
+    BROKEN = "broken", pgettext_lazy("credit commitment", "Broken")

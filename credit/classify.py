@@ -52,6 +52,13 @@ def in_force(today: date) -> Q:
     return Q(state__in=IN_FORCE) & (Q(publish_until__isnull=True) | Q(publish_until__gte=today))
 
 
+def where_sql(q: Q) -> tuple[str, list[Any]]:
+    """A condition on CreditRecord as SQL over its table's columns, with its parameters."""
+    query = CreditRecord.objects.filter(q).query
+    sql, params = query.get_compiler(connection=connection).compile(query.where)
+    return sql, list(params)
+
+
 def rule_filter(rule: dict[str, Any], today: date) -> Q:
     """The records a rule counts, as a condition on CreditRecord."""
     spec = rule["records"]
@@ -73,7 +80,7 @@ def rule_filter(rule: dict[str, Any], today: date) -> Q:
     return q
 
 
-def _rules(scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
+def class_rules(scheme: Scheme) -> list[tuple[str, dict[str, Any]]]:
     """(class, rule) worst class first, in the order the scheme lists them."""
     return [(klass["key"], rule) for klass in scheme.rules["classes"] for rule in klass["rules"]]
 
@@ -126,7 +133,7 @@ def apply(scheme: Scheme, verdicts: dict[str, Verdict]) -> int:
 def _verdict_query(scheme: Scheme, today: date) -> Any:
     """Every firm with records in force → its class, rule and evidence (ids, comma-separated), as one
     grouped query whose CASE picks the worst class with a rule that holds."""
-    rules = _rules(scheme)
+    rules = class_rules(scheme)
     annotations: dict[str, Any] = {}
     whens = []
     for i, (klass, rule) in enumerate(rules):
@@ -159,7 +166,8 @@ def _verdict_query(scheme: Scheme, today: date) -> Any:
 def nightly(scheme: Scheme, today: date | None = None) -> int:
     """Reclassify everyone under the scheme in the database, set-based: the verdicts of every firm with
     records, and the default for firms classed before that have none left, are compared with the current
-    classes in SQL; the changed ones are closed and the new ones inserted. Returns the changes."""
+    classes in SQL; the changed ones are closed and the new ones inserted. Returns the changes. The
+    portable run (SQLite, make run); PostgreSQL takes credit/nightly.py, every scheme in one pass."""
     today = today or timezone.localdate()
     verdicts, params = _verdict_query(scheme, today).query.sql_with_params()
     table = Classification._meta.db_table

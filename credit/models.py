@@ -14,6 +14,8 @@ from .choices import (
     AppealKind,
     AppealState,
     Channel,
+    CommitmentKind,
+    CommitmentState,
     ConductCategory,
     ConductState,
     Outcome,
@@ -105,7 +107,8 @@ class CreditRecord(models.Model):
     """One fact an agency reported about an enterprise. Never edited: a correction is a state change with
     its audit entry; an agency's record id is stored once."""
 
-    uscc = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
+    # Looked up by firm through the index credit_record_by_firm (uscc first): no index of its own to keep.
+    uscc = models.CharField(_("unified social credit code"), max_length=18)
     source_agency = models.CharField(_("source agency"), max_length=20, choices=Agency.choices)
     record_id = models.CharField(_("the agency's record id"), max_length=64)
     kind = models.CharField(_("kind"), max_length=20, choices=RecordKind.choices)
@@ -376,3 +379,51 @@ class CreditReport(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+
+class Commitment(models.Model):
+    """A credit commitment (信用承诺) a firm makes to an agency for a period: of its own accord, to repair its
+    credit, or under its trade body's self-regulation. The agency it names records whether it was kept or
+    broken; that becomes a credit record of kind "commitment" (favourable or adverse), which the schemes
+    count as data (credit/reference/public-v2.json). Rows are only added and decided."""
+
+    uscc = models.CharField(_("unified social credit code"), max_length=18, db_index=True)
+    kind = models.CharField(_("kind"), max_length=20, choices=CommitmentKind.choices)
+    text = models.TextField(_("what the enterprise commits to"), max_length=2000)
+    agency = models.CharField(_("made to"), max_length=20, choices=Agency.choices)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    public = models.BooleanField(_("public"), default=True)
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed"), auto_now_add=True)
+    state = models.CharField(
+        _("fulfilment"), max_length=10, choices=CommitmentState.choices, default=CommitmentState.OPEN
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("recorded"), null=True, blank=True)
+    note = models.TextField(_("the agency's note"), max_length=2000, blank=True)
+    record = models.OneToOneField(
+        CreditRecord, verbose_name=_("credit record"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="commitment",
+    )  # fmt: skip
+
+    class Meta:
+        verbose_name = _("credit commitment")
+        verbose_name_plural = _("credit commitments")
+        ordering = ["-filed_at", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gt=F("starts_on")), name="commitment_ends_after_start"),
+            models.CheckConstraint(
+                condition=(Q(state="open") & Q(record__isnull=True)) | (~Q(state="open") & Q(record__isnull=False)),
+                name="commitment_record_iff_decided",
+            ),
+        ]
+        indexes = [models.Index(fields=["agency", "state"], name="commitment_by_agency")]
+
+    def __str__(self) -> str:
+        return f"{self.uscc} {self.kind} {self.starts_on}–{self.ends_on}"

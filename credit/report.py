@@ -3,7 +3,7 @@ the bonded-area pilot uses credit reports in tendering, funding, clearance and l
 
 A report states what the public may know, as at the moment it is issued: the firm's current class under
 each scheme with the rule that put it there, and its records published then (public, in force or under
-objection, within their window) — never a non-public record, so handing it to a bank discloses nothing
+objection, within their window) and its public credit commitments with their fulfilment — never a non-public record, so handing it to a bank discloses nothing
 the public page would not. Each report is stored with its facts and their digest and numbered
 CR<yyyymmdd><sequence>; the QR code carries /credit/reports/<number>/<token>/, where anyone reads the
 verdict (genuine, expired, forged, unknown) and the facts on record. A report speaks for 30 days after it
@@ -26,13 +26,14 @@ from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record, sequence_next
 
-from .choices import PenaltyType, RecordKind
+from .choices import CommitmentKind, CommitmentState, PenaltyType, RecordKind
 from .classify import in_force
-from .models import Classification, CreditRecord, CreditReport
+from .models import Classification, Commitment, CreditRecord, CreditReport
 
 SALT = "credit.report"
 TEMPLATE = "credit/report_pdf.html"
 VALID_DAYS = 30
+COMMITMENTS_SHOWN = 5  # the latest public ones: the report stays one page
 VERIFY_PATH = "/credit/reports/{number}/{token}/"
 
 
@@ -74,7 +75,17 @@ def report_facts(*, firm: Organisation, number: str, issued_at: datetime) -> dic
             "legal_basis": r.legal_basis, "conduct": r.conduct.title_zh if r.conduct else "",
             "publish_until": r.publish_until, "objected": r.state == "objected",
         })  # fmt: skip
+    commitments = []
+    public_commitments = Commitment.objects.filter(uscc=firm.uscc, public=True)
+    for commitment in public_commitments.order_by("-filed_at", "-id")[:COMMITMENTS_SHOWN]:
+        kind_zh, kind_en = _in_both(CommitmentKind(commitment.kind).label)
+        agency_zh, agency_en = _in_both(Agency(commitment.agency).label)
+        state_zh, state_en = _in_both(CommitmentState(commitment.state).label)
+        commitments.append({"kind_zh": kind_zh, "kind_en": kind_en, "agency_zh": agency_zh, "agency_en": agency_en,
+                            "starts_on": commitment.starts_on, "ends_on": commitment.ends_on, "state_zh": state_zh,
+                            "state_en": state_en})  # fmt: skip
     return certificates.as_json({
+        "commitments": commitments, "commitments_total": public_commitments.count(),
         "number": number, "uscc": firm.uscc, "name": firm.name, "name_en": firm.name_en, "issued_at": issued_at,
         "valid_until": issued_at + timedelta(days=VALID_DAYS), "classes": classes, "records": records,
         "records_total": published.count(),

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.db import connection
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -15,7 +16,7 @@ from singlewindow.models import Organisation
 
 from .choices import AppealState, Outcome, RecordState
 from .classify import in_force, rule_filter
-from .models import Appeal, Classification, CreditRecord, Scheme
+from .models import Appeal, Classification, Commitment, CreditRecord, Scheme
 from .periods import repair_eligible_from
 
 
@@ -99,9 +100,53 @@ class PublicEntry:
     uscc: str
     shown: ClassShown | None
     records: list[CreditRecord]
+    commitments: list[Commitment]
 
 
 PUBLIC_HITS = 50
+
+
+NAME_WALK = 10_000  # names read in order (an index-only scan) before asking the bigram index instead
+
+
+def firms_named(*, part: str, limit: int) -> list[tuple[str, str]]:
+    """(name, USCC) of registered enterprises whose name holds this part, in any case, by name; at most
+    `limit`. On PostgreSQL over a million firms (credit/migrations/0014_name_lookup.py), in two
+    steps, because no single plan suits both a common part and a rare one, and the planner cannot tell
+    them apart (the bigrams of a name are far from independent):
+
+    1. walk the first NAME_WALK names in order (an index-only scan of credit_org_name) and keep those
+       holding the part: a common part ("有限公司", "上海") fills the page here, and those are the first by
+       name of all, since the names were read in order;
+    2. otherwise the GIN index of the names' character bigrams (locale-independent, where the C collation
+       makes pg_trgm skip Chinese characters) gives the names holding all of its bigrams, LIKE on the name
+       checks the order, and the scan stops at `limit` hits: all of them, by name, for a rare part; for a
+       part as common as a city's name, `limit` of them by name (the page says to search by more).
+    """
+    firms = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
+    if connection.vendor != "postgresql" or len(part) < 2:
+        return list(firms.filter(name__icontains=part).order_by("name").values_list("name", "uscc")[:limit])
+    table = Organisation._meta.db_table
+    pattern = "%" + part.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    # LIKE compares bytes (fast on Chinese); lower() only when the part has letters that have a case
+    holds = "(name LIKE %s OR lower(name) LIKE lower(%s))" if part.lower() != part.upper() else "name LIKE %s"
+    like = [pattern, pattern] if part.lower() != part.upper() else [pattern]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""SELECT name, uscc FROM (SELECT name, uscc, kind FROM {table} ORDER BY name LIMIT %s) AS walked
+                 WHERE kind = %s AND {holds} ORDER BY name LIMIT %s""",  # noqa: S608
+            [NAME_WALK, OrganisationKind.ENTERPRISE, *like, limit],
+        )
+        hits = cursor.fetchall()
+        if len(hits) < limit:
+            cursor.execute(
+                f"""SELECT name, uscc FROM (SELECT name, uscc FROM {table}
+                     WHERE credit_name_bigrams(name) @> credit_name_bigrams(%s) AND kind = %s AND {holds}
+                     LIMIT %s) AS found ORDER BY name""",  # noqa: S608
+                [part, OrganisationKind.ENTERPRISE, *like, limit],
+            )
+            hits = cursor.fetchall()
+    return [(name, uscc) for name, uscc in hits]
 
 
 def public_lookup(*, query: str) -> list[PublicEntry]:
@@ -111,32 +156,40 @@ def public_lookup(*, query: str) -> list[PublicEntry]:
     query = query.strip()
     if len(query) < 2 or "\x00" in query:
         return []
-    firms = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE)
-    firms = (
-        firms.filter(uscc=query.upper())
-        if len(query) == 18 and query.isalnum()
-        else firms.filter(name__icontains=query)
-    )
-    hits = list(firms.order_by("name").values_list("name", "uscc")[:PUBLIC_HITS])
+    if len(query) == 18 and query.isalnum():
+        firms = Organisation.objects.filter(kind=OrganisationKind.ENTERPRISE, uscc=query.upper())
+        hits = list(firms.values_list("name", "uscc")[:1])
+    else:
+        hits = firms_named(part=query, limit=PUBLIC_HITS)
     usccs = [uscc for _name, uscc in hits]
-    # Three queries for up to fifty firms: the hits, their public classes, their published records.
-    classes = {
-        c.uscc: _shown(c, [])
-        for c in Classification.objects.filter(uscc__in=usccs, scheme_key="public", current=True).select_related(
-            "scheme"
+    # Four queries for up to fifty firms: the hits, their public classes, published records and commitments.
+    current = list(
+        Classification.objects.filter(uscc__in=usccs, scheme_key="public", current=True).only(
+            "uscc", "scheme_key", "scheme_id", "klass", "rule", "decided_at"
         )
-    }
+    )
+    schemes = Scheme.objects.in_bulk({c.scheme_id for c in current})  # each scheme's rules read once, not per firm
+    for c in current:
+        c.scheme = schemes[c.scheme_id]
+    classes = {c.uscc: _shown(c, []) for c in current}
     published: dict[str, list[CreditRecord]] = {}
+    shown_fields = ("uscc", "source_agency", "kind", "penalty_type", "state", "legal_basis", "decided_at",
+                    "publish_until", "conduct__code", "conduct__version", "conduct__title_zh")  # fmt: skip
     for record in (
         CreditRecord.objects.filter(in_force(timezone.localdate()), uscc__in=usccs, public=True)
         .select_related("conduct")
+        .only(*shown_fields)
         .order_by("-decided_at", "-id")
     ):
         published.setdefault(record.uscc, []).append(record)
+    commitments: dict[str, list[Commitment]] = {}
+    for commitment in Commitment.objects.filter(uscc__in=usccs, public=True).order_by("-filed_at", "-id"):
+        commitments.setdefault(commitment.uscc, []).append(commitment)
     return [
-        PublicEntry(name=name, uscc=uscc, shown=classes.get(uscc), records=published.get(uscc, []))
+        PublicEntry(name=name, uscc=uscc, shown=classes.get(uscc), records=published.get(uscc, []),
+                    commitments=commitments.get(uscc, []))
         for name, uscc in hits
-    ]
+    ]  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
@@ -20,7 +20,7 @@ from singlewindow.errors import DomainError
 from singlewindow.models import AuditEntry, Organisation, User
 from singlewindow.services import audit_record
 
-from . import classify
+from . import classify, nightly
 from .choices import Channel, Outcome, PenaltyType, RecordKind, Severity
 from .conduct import conduct_cited
 from .models import CreditRecord
@@ -207,10 +207,9 @@ def records_add(
 
 def reclassify(*, usccs: Iterable[str] | None = None, today: date | None = None) -> int:
     """These firms (or everyone: the nightly run) under every scheme in force; only changes are stored."""
-    changes = 0
-    for scheme in classify.current_schemes(today):
-        if usccs is None:
-            changes += classify.nightly(scheme, today)
-        else:
-            changes += classify.apply(scheme, classify.evaluate(scheme, usccs=usccs, today=today))
-    return changes
+    schemes = classify.current_schemes(today)
+    if usccs is None and connection.vendor == "postgresql":
+        return nightly.run(schemes, today)  # every scheme in one pass over the records
+    if usccs is None:
+        return sum(classify.nightly(scheme, today) for scheme in schemes)
+    return sum(classify.apply(scheme, classify.evaluate(scheme, usccs=usccs, today=today)) for scheme in schemes)

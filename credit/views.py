@@ -3,6 +3,7 @@ class), a firm's own records with objection and repair, and an agency's objectio
 
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal, InvalidOperation
 
 from django.contrib import messages
@@ -11,6 +12,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -20,8 +22,8 @@ from singlewindow.errors import DomainError
 from singlewindow.models import Organisation
 from singlewindow.requests import AuthenticatedHttpRequest
 
-from . import appeals, conduct, queries, report, spotchecks
-from .choices import AccessSurface, SpotOutcome
+from . import appeals, commitments, conduct, queries, report, spotchecks
+from .choices import AccessSurface, CommitmentKind, SpotOutcome
 from .filters import RecordFilterSet
 from .industries import EntityType, industry_choices, industry_label
 from .selectors import (
@@ -87,7 +89,60 @@ def own_credit(request: AuthenticatedHttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Filed. The agency that sent the record will answer."))
         return redirect("credit:own")
-    return render(request, "credit/own.html", {"records": own_records(uscc=uscc)})
+    return render(
+        request, "credit/own.html",
+        {"records": own_records(uscc=uscc), "commitments": commitments.commitments_of(uscc=uscc)},
+    )  # fmt: skip
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return parse_date(value or "")
+    except ValueError:  # well formed, no such day
+        return None
+
+
+@login_required
+def own_commitments(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The firm files a credit commitment (kind, text, the agency it is made to, the period) and sees its own."""
+    uscc = _enterprise_uscc(request)
+    if request.method == "POST":
+        try:
+            commitments.commitment_file(
+                user=request.user, kind=request.POST.get("kind", ""), text=request.POST.get("text", ""),
+                agency=request.POST.get("agency", ""), starts_on=_date(request.POST.get("starts_on")),
+                ends_on=_date(request.POST.get("ends_on")), public=request.POST.get("public") == "yes",
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Commitment filed. The agency it is made to records whether it is kept."))
+        return redirect("credit:own_commitments")
+    return render(request, "credit/own_commitments.html", {
+        "commitments": commitments.commitments_of(uscc=uscc), "kinds": CommitmentKind.choices,
+        "agencies": Agency.choices, "today": timezone.localdate(),
+    })  # fmt: skip
+
+
+@login_required
+def commitments_to_record(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """An agency's officers: the commitments made to their agency; record one kept or broken."""
+    shown = commitments.commitments_made_to(user=request.user)
+    if request.method == "POST":
+        try:
+            commitments.commitment_fulfilment(
+                user=request.user, commitment_id=_int(request.POST.get("commitment")),
+                kept=request.POST.get("kept") == "yes", note=request.POST.get("note", ""),
+            )  # fmt: skip
+        except DomainError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Recorded. The enterprise's credit class is updated."))
+        return redirect("credit:commitments")
+    names = dict(Organisation.objects.filter(uscc__in=shown.values("uscc")).values_list("uscc", "name"))
+    return render(request, "credit/commitments.html", {
+        "commitments": [(c, names.get(c.uscc, "")) for c in shown[:200]], "today": timezone.localdate(),
+    })  # fmt: skip
 
 
 @login_required

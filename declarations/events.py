@@ -139,6 +139,24 @@ def event_record_delivery(
     )
 
 
+def events_record_delivered(*, deliveries: Sequence[Delivery], at: datetime) -> None:
+    """The portal's 'delivered' events of branches an agency took together (one batch), at the time they
+    were sent, in one insert."""
+    Event.objects.bulk_create(
+        [
+            Event(
+                declaration_id=delivery.version.declaration_id,
+                version=delivery.version,
+                agency=delivery.agency,
+                kind=EventKind.DELIVERED,
+                at=at,
+                data={},
+            )
+            for delivery in deliveries
+        ]
+    )
+
+
 def _match_inspections(orders: list[Event]) -> None:
     """Every inspection order for the same version joins one appointment (one inspection, not two)."""
     for order in orders:
@@ -275,4 +293,12 @@ def _update_statuses(declaration_ids: set[int]) -> None:
                 listener.on_status(wanted)
 
 
-__all__ = ["AgencyEvent", "DeliveryStatus", "branch_walk", "event_record_delivery", "events_record", "late_receipts"]
+__all__ = [
+    "AgencyEvent",
+    "DeliveryStatus",
+    "branch_walk",
+    "event_record_delivery",
+    "events_record",
+    "events_record_delivered",
+    "late_receipts",
+]

@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class EcommerceConfig(AppConfig):
     name = "ecommerce"
     verbose_name = _("Cross-border e-commerce")
+
+    def ready(self) -> None:
+        from declarations.registry import register_category
+
+        from .forwarding import CATEGORY
+
+        # Accepted inventories go to customs as filings of their own (ecommerce/forwarding.py).
+        register_category(CATEGORY)

@@ -29,8 +29,8 @@ def _totals(lines: list[dict[str, str]]) -> Refusal | None:
 
 
 def message_refusal(kind: str, head: dict[str, str], lines: list[dict[str, str]]) -> Refusal | None:
-    if head.get("appType") != "1":
-        return "app_type", {}
+    if head.get("appType") != "1" and kind in (MessageType.CANCEL, MessageType.RETURN):
+        return "app_type", {}  # a change (2) or a deletion (3) of the others: ecommerce/amendments.py
     if kind == MessageType.ORDER:
         due = _d(head["goodsValue"]) + _d(head["freight"]) + _d(head["taxTotal"]) - _d(head["discount"])
         if due != _d(head["acturalPaid"]):

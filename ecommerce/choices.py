@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 CEB_NS = "http://www.chinaport.gov.cn/ceb"
 CURRENCY_CNY = "142"  # the only currency a CBEC message may use
@@ -49,6 +50,7 @@ class InventoryState(models.TextChoices):
     RELEASED = "released", _("Released")
     CANCELLED = "cancelled", _("Cancelled")
     GOODS_RETURNED = "goods_returned", _("Goods returned")
+    WITHDRAWN = "withdrawn", _("Withdrawn by its declarant")
 
 
 class TradeMode(models.TextChoices):
@@ -74,3 +76,11 @@ class GuaranteeEntryKind(models.TextChoices):
     DRAWN = "drawn", _("Drawn by a release")
     RESTORED = "restored", _("Restored by tax paid")
     OPENED = "opened", _("Guarantee lodged")
+
+
+class BookMovementKind(models.TextChoices):
+    """What moves a bonded (1210) account book's stock of one product."""
+
+    ENTRY = "entry", pgettext_lazy("account book movement", "Entered the warehouse")
+    DRAWN = "drawn", pgettext_lazy("account book movement", "Drawn by an inventory")
+    RESTORED = "restored", pgettext_lazy("account book movement", "Given back (cancelled or returned)")

@@ -19,7 +19,9 @@ from django.utils import timezone
 from singlewindow.errors import DomainError
 from singlewindow.models import Organisation
 
+from .bonded import books_give_back
 from .choices import GuaranteeEntryKind, InventoryState, MessageType, ReceiptStatus, ReturnState
+from .credit_records import guarantee_exhausted
 from .models import Guarantee, GuaranteeEntry, Inventory, Receipt, Return
 from .quota import quota_restore, quota_unreserve, quota_use
 from .reasons import reason
@@ -81,6 +83,7 @@ def cancellations(items: Sequence[Incoming], sender: object, now: datetime) -> l
         inv.save(update_fields=["state"])
         receipts.append(_answer(inv, MessageType.CANCEL, item.guid, ReceiptStatus.ACCEPTED, now))
     quota_unreserve(unreserve)
+    books_give_back([rows[i.head["invtNo"]] for i in items if rows[i.head["invtNo"]].state == InventoryState.CANCELLED])
     return receipts
 
 
@@ -116,6 +119,7 @@ def return_goods_arrived(*, inventory: Inventory, at: datetime | None = None) ->
     applied.state, applied.completed_at = ReturnState.COMPLETED, at
     applied.save(update_fields=["state", "completed_at"])
     quota_restore([_quota(inv)])
+    books_give_back([inv])  # a bonded inventory's goods go back on its account book
     guarantee = Guarantee.objects.select_for_update().filter(assure_code=inv.assure_code).first()
     if guarantee is not None and GuaranteeEntry.objects.filter(inventory=inv, kind=GuaranteeEntryKind.DRAWN).exists():
         _restore(guarantee, inv.tax, inventory=inv)
@@ -147,12 +151,12 @@ def _draw(guarantee: Guarantee, amount: Decimal, inventory: Inventory) -> bool:
 
 
 def _restore(guarantee: Guarantee, amount: Decimal, *, inventory: Inventory | None = None,
-             kind: str = GuaranteeEntryKind.RESTORED) -> None:  # fmt: skip
+             kind: str = GuaranteeEntryKind.RESTORED, reference: str = "") -> None:  # fmt: skip
     amount = min(amount, guarantee.amount - guarantee.balance)
     Guarantee.objects.filter(pk=guarantee.pk).update(balance=F("balance") + amount)
     guarantee.balance += amount
     GuaranteeEntry.objects.create(guarantee=guarantee, kind=kind, amount=amount, balance_after=guarantee.balance,
-                                  inventory=inventory)  # fmt: skip
+                                  inventory=inventory, reference=reference)  # fmt: skip
 
 
 @transaction.atomic
@@ -169,6 +173,7 @@ def inventories_release(*, ids: Iterable[int], at: datetime | None = None) -> in
     for inv in rows:
         guarantee = guarantees.get(inv.assure_code)
         if guarantee is not None and inv.tax and not _draw(guarantee, inv.tax, inv):
+            guarantee_exhausted(guarantee=guarantee, at=at)  # a credit record, once per exhaustion
             inv.awaiting_guarantee = True
             inv.save(update_fields=["awaiting_guarantee"])
             continue
@@ -192,11 +197,11 @@ def guarantee_lodge(*, organisation: Organisation, assure_code: str, amount: Dec
 
 
 @transaction.atomic
-def guarantee_tax_paid(*, assure_code: str, amount: Decimal, at: datetime | None = None) -> int:
+def guarantee_tax_paid(*, assure_code: str, amount: Decimal, at: datetime | None = None, reference: str = "") -> int:
     """The periodic tax payment restores the guarantee; releases waiting for it go, oldest first.
     Returns how many were released."""
     guarantee = Guarantee.objects.select_for_update().get(assure_code=assure_code)
-    _restore(guarantee, amount)
+    _restore(guarantee, amount, reference=reference)
     waiting = Inventory.objects.filter(assure_code=assure_code, awaiting_guarantee=True,
                                        state__in=[InventoryState.ACCEPTED, InventoryState.INSPECTION])  # fmt: skip
     return inventories_release(ids=list(waiting.order_by("accepted_at", "pk").values_list("pk", flat=True)), at=at)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from singlewindow.models import Organisation
 
 from .choices import (
+    BookMovementKind,
     GuaranteeEntryKind,
     IdentityCheck,
     InventoryState,
@@ -336,7 +337,11 @@ class GuaranteeEntry(models.Model):
     amount = models.DecimalField(max_digits=14, decimal_places=2)
     balance_after = models.DecimalField(max_digits=14, decimal_places=2)
     inventory = models.ForeignKey(Inventory, null=True, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("payment reference"), max_length=60, blank=True)  # a tax payment's
     at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["guarantee", "id"])]
 
     def __str__(self) -> str:
         return f"{self.kind} {self.amount}"
@@ -353,3 +358,57 @@ class Return(models.Model):
 
     def __str__(self) -> str:
         return self.guid
+
+
+class AccountBook(models.Model):
+    """A bonded warehouse's account book (电子账册, emsNo) for bonded (1210) cross-border imports: goods
+    enter it by product and quantity, each accepted 1210 inventory draws it down (ecommerce/bonded.py)."""
+
+    ems_no = models.CharField(_("account book number"), max_length=12, unique=True)
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cbec_books")
+    customs_code = models.CharField(_("customs office"), max_length=4)
+    opened_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("account book")
+
+    def __str__(self) -> str:
+        return self.ems_no
+
+
+class BookStock(models.Model):
+    """What the warehouse holds of one product (the seller's item number) on one book. Changed only by
+    conditional UPDATEs; the constraint is the last word."""
+
+    book = models.ForeignKey(AccountBook, on_delete=models.CASCADE, related_name="stock")
+    item_no = models.CharField(_("item number"), max_length=40)
+    name = models.CharField(_("name"), max_length=250, blank=True)
+    quantity = models.DecimalField(_("quantity in stock"), max_digits=19, decimal_places=5, default=Decimal(0))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["book", "item_no"], name="cbec_stock_one_row_per_item"),
+            models.CheckConstraint(condition=Q(quantity__gte=0), name="cbec_stock_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.book_id} {self.item_no}"
+
+
+class BookMovement(models.Model):
+    """One change to a book's stock: goods entered, drawn by an inventory, or given back."""
+
+    book = models.ForeignKey(AccountBook, on_delete=models.CASCADE, related_name="movements")
+    item_no = models.CharField(_("item number"), max_length=40)
+    kind = models.CharField(max_length=10, choices=BookMovementKind.choices)
+    quantity = models.DecimalField(max_digits=19, decimal_places=5)
+    inventory = models.ForeignKey(Inventory, null=True, on_delete=models.PROTECT, related_name="+")
+    reference = models.CharField(_("entry reference"), max_length=60, blank=True)  # the entry's document
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["book", "id"])]
+        constraints = [models.CheckConstraint(condition=Q(quantity__gt=0), name="cbec_movement_positive")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.item_no} {self.quantity}"

@@ -16,7 +16,16 @@ REASONS = {
     "schema": _("The message does not follow its schema: %(detail)s"),
     "guid_mismatch": _("The message's guid attribute and its head's guid differ."),
     "duplicate_guid": _("A message with this guid was already received."),
-    "app_type": _("Only new messages (appType 1) are taken; change or delete by a cancellation or a return."),
+    "app_type": _("A cancellation or a return is only sent as a new message (appType 1)."),
+    "amend_unknown": _("There is no %(kind)s %(no)s of yours to change or delete."),
+    "amend_decided": _(
+        "Inventory %(no)s is already decided: it can no longer be changed or deleted. Cancel it by CEB623 "
+        "before its release, or return it by CEB625 after."
+    ),
+    "amended": _("Changed: this message replaces the earlier one."),
+    "withdrawn": _("Deleted: the earlier message is withdrawn."),
+    "book_unknown": _("Account book %(no)s is not an account book of the seller or the declarant."),
+    "book_short": _("Account book %(no)s holds %(left)s of item %(item)s, less than the %(qty)s declared."),
     "not_yours": _("The message names %(code)s as its %(role)s, which is not a filing of your organisation."),
     "actural_paid": _("acturalPaid must equal goodsValue + freight + taxTotal − discount."),
     "goods_value": _("goodsValue must equal the sum of the lines' totalPrice."),
@@ -46,6 +55,7 @@ REASONS = {
     "unknown_inventory": _("No inventory %(no)s of this declarant."),
     "not_cancellable": _("Only an inventory that is not released can be cancelled; return a released one."),
     "not_returnable": _("Only a released inventory can be returned, within 30 days of its release."),
+    "customs_returned": _("Returned by customs: %(info)s"),
 }
 
 MISSING = {"order": _("order (CEB311)"), "payment": _("payment (CEB411)"), "waybill": _("waybill (CEB511)")}

@@ -33,7 +33,7 @@ from singlewindow.models import Organisation
 from singlewindow.signatures import public_key, verify
 from singlewindow.untrusted import UntrustedFile, refuse_big_or_dtd, safe_xml_parser
 
-from . import lifecycle, matching
+from . import amendments, bulk, credit_records, lifecycle, matching
 from .checks import message_refusal
 from .choices import IdentityCheck, InventoryState, MessageType, ReceiptStatus, Role
 from .messages import BATCH_ROOT, BY_ROOT, NS, message_values, schema
@@ -190,12 +190,20 @@ def _claim(items: list[Incoming], sender: Organisation, batch: Batch, now: datet
     if not todo:
         return
     with connection.cursor() as cursor:
-        values = ",".join(["(%s, %s, %s, %s, %s)"] * len(todo))
-        cursor.execute(
-            f"INSERT INTO ecommerce_message (guid, sender_id, kind, batch_id, received_at) VALUES {values} "  # noqa: S608
-            "ON CONFLICT (guid) DO NOTHING RETURNING guid",
-            [v for i in todo for v in (i.guid, sender.pk, i.kind, batch.pk, now)],
-        )
+        if connection.vendor == "postgresql":  # two arrays, not five placeholders a message
+            cursor.execute(
+                "INSERT INTO ecommerce_message (guid, sender_id, kind, batch_id, received_at) "
+                "SELECT g, %s, k, %s, %s FROM unnest(%s::varchar[], %s::varchar[]) AS u(g, k) "
+                "ON CONFLICT (guid) DO NOTHING RETURNING guid",
+                [sender.pk, batch.pk, now, [i.guid for i in todo], [i.kind for i in todo]],
+            )
+        else:
+            values = ",".join(["(%s, %s, %s, %s, %s)"] * len(todo))
+            cursor.execute(
+                f"INSERT INTO ecommerce_message (guid, sender_id, kind, batch_id, received_at) VALUES {values} "  # noqa: S608
+                "ON CONFLICT (guid) DO NOTHING RETURNING guid",
+                [v for i in todo for v in (i.guid, sender.pk, i.kind, batch.pk, now)],
+            )
         claimed = {row[0] for row in cursor.fetchall()}
     for item in todo:
         if item.guid not in claimed:
@@ -207,53 +215,56 @@ def _d(value: str | None) -> Decimal:
 
 
 def _store(items: list[Incoming], sender: Organisation, now: datetime) -> list[Inventory]:
+    """The open messages' rows, one statement per table (ecommerce/bulk.py); the new inventories are
+    returned with their ids only (what matching needs)."""
+    s = sender.pk
     orders = [
-        Order(guid=i.guid, sender=sender, ebp_code=h["ebpCode"], ebp_name=h["ebpName"], ebc_code=h["ebcCode"],
-              ebc_name=h["ebcName"], order_no=h["orderNo"], goods_value=_d(h["goodsValue"]), freight=_d(h["freight"]),
-              discount=_d(h["discount"]), tax_total=_d(h["taxTotal"]), actural_paid=_d(h["acturalPaid"]),
-              buyer_reg_no=h["buyerRegNo"], buyer_name=h["buyerName"], buyer_id_number=h["buyerIdNumber"].upper(),
-              buyer_telephone=h["buyerTelephone"], pay_code=h.get("payCode", ""),
-              pay_transaction_id=h.get("payTransactionId", ""), consignee=h["consignee"],
-              consignee_telephone=h["consigneeTelephone"], consignee_address=h["consigneeAddress"],
-              lines=i.lines, received_at=now)
+        dict(guid=i.guid, sender_id=s, ebp_code=h["ebpCode"], ebp_name=h["ebpName"], ebc_code=h["ebcCode"],
+             ebc_name=h["ebcName"], order_no=h["orderNo"], goods_value=_d(h["goodsValue"]), freight=_d(h["freight"]),
+             discount=_d(h["discount"]), tax_total=_d(h["taxTotal"]), actural_paid=_d(h["acturalPaid"]),
+             buyer_reg_no=h["buyerRegNo"], buyer_name=h["buyerName"], buyer_id_number=h["buyerIdNumber"].upper(),
+             buyer_telephone=h["buyerTelephone"], pay_code=h.get("payCode", ""),
+             pay_transaction_id=h.get("payTransactionId", ""), consignee=h["consignee"],
+             consignee_telephone=h["consigneeTelephone"], consignee_address=h["consigneeAddress"],
+             lines=i.lines, received_at=now)
         for i in _open(items, MessageType.ORDER) for h in [i.head]
     ]  # fmt: skip
     payments = [
-        Payment(guid=i.guid, sender=sender, pay_code=h["payCode"], pay_transaction_id=h["payTransactionId"],
-                ebp_code=h["ebpCode"], order_no=h["orderNo"], payer_id_number=h["payerIdNumber"].upper(),
-                payer_name=h["payerName"], amount_paid=_d(h["amountPaid"]),
-                identity_check=h.get("identityCheck", IdentityCheck.NONE), received_at=now)
+        dict(guid=i.guid, sender_id=s, pay_code=h["payCode"], pay_transaction_id=h["payTransactionId"],
+             ebp_code=h["ebpCode"], order_no=h["orderNo"], payer_id_number=h["payerIdNumber"].upper(),
+             payer_name=h["payerName"], amount_paid=_d(h["amountPaid"]),
+             identity_check=h.get("identityCheck", IdentityCheck.NONE), received_at=now)
         for i in _open(items, MessageType.PAYMENT) for h in [i.head]
     ]  # fmt: skip
     waybills = [
-        Waybill(guid=i.guid, sender=sender, logistics_code=h["logisticsCode"], logistics_name=h["logisticsName"],
-                logistics_no=h["logisticsNo"], bill_no=h.get("billNo", ""), freight=_d(h["freight"]),
-                weight=_d(h["weight"]), consignee=h["consignee"], consignee_telephone=h["consigneeTelephone"],
-                consignee_address=h["consigneeAddress"], received_at=now)
+        dict(guid=i.guid, sender_id=s, logistics_code=h["logisticsCode"], logistics_name=h["logisticsName"],
+             logistics_no=h["logisticsNo"], bill_no=h.get("billNo", ""), freight=_d(h["freight"]),
+             weight=_d(h["weight"]), consignee=h["consignee"], consignee_telephone=h["consigneeTelephone"],
+             consignee_address=h["consigneeAddress"], current=True, received_at=now)
         for i in _open(items, MessageType.WAYBILL) for h in [i.head]
     ]  # fmt: skip
     inventories = [
-        Inventory(guid=i.guid, sender=sender, cop_no=h["copNo"], trade_mode=h["tradeMode"], ebp_code=h["ebpCode"],
-                  ebp_name=h["ebpName"], ebc_code=h["ebcCode"], ebc_name=h["ebcName"], order_no=h["orderNo"],
-                  logistics_code=h["logisticsCode"], logistics_no=h["logisticsNo"], agent_code=h["agentCode"],
-                  assure_code=h["assureCode"], ems_no=h.get("emsNo", ""), customs_code=h["customsCode"],
-                  port_code=h["portCode"], buyer_id_number=h["buyerIdNumber"].upper(), buyer_name=h["buyerName"],
-                  freight=_d(h["freight"]), insured_fee=_d(h["insuredFee"]), gross_weight=_d(h["grossWeight"]),
-                  net_weight=_d(h["netWeight"]), lines=i.lines,
-                  dutiable=sum((_d(line["totalPrice"]) for line in i.lines), _d(h["freight"]) + _d(h["insuredFee"])),
-                  deadline=now + matching.window(), received_at=now)
+        dict(guid=i.guid, sender_id=s, cop_no=h["copNo"], trade_mode=h["tradeMode"], ebp_code=h["ebpCode"],
+             ebp_name=h["ebpName"], ebc_code=h["ebcCode"], ebc_name=h["ebcName"], order_no=h["orderNo"],
+             logistics_code=h["logisticsCode"], logistics_no=h["logisticsNo"], agent_code=h["agentCode"],
+             assure_code=h["assureCode"], ems_no=h.get("emsNo", ""), customs_code=h["customsCode"],
+             port_code=h["portCode"], buyer_id_number=h["buyerIdNumber"].upper(), buyer_name=h["buyerName"],
+             freight=_d(h["freight"]), insured_fee=_d(h["insuredFee"]), gross_weight=_d(h["grossWeight"]),
+             net_weight=_d(h["netWeight"]), lines=i.lines,
+             dutiable=sum((_d(line["totalPrice"]) for line in i.lines), _d(h["freight"]) + _d(h["insuredFee"])),
+             state=InventoryState.WAITING, deadline=now + matching.window(), received_at=now)
         for i in _open(items, MessageType.INVENTORY) for h in [i.head]
     ]  # fmt: skip
     if waybills:  # a number older than six months is retired before the carrier uses it again
-        pairs = {(w.logistics_code, w.logistics_no) for w in waybills}
+        pairs = {(w["logistics_code"], w["logistics_no"]) for w in waybills}
         query = Q()
         for code, number in pairs:
             query |= Q(logistics_code=code, logistics_no=number)
         Waybill.objects.filter(query, current=True).update(current=False)
-    Order.objects.bulk_create(orders)
-    Payment.objects.bulk_create(payments)
-    Waybill.objects.bulk_create(waybills)
-    return Inventory.objects.bulk_create(inventories)
+    bulk.rows_insert(Order, orders)
+    bulk.rows_insert(Payment, payments)
+    bulk.rows_insert(Waybill, waybills)
+    return [Inventory(pk=pk) for pk in bulk.rows_insert(Inventory, inventories, returning="id")]
 
 
 def _answers(items: list[Incoming], sender: Organisation, now: datetime) -> list[Receipt]:
@@ -290,6 +301,7 @@ def batch_receive(*, sender: Organisation, body: bytes, key_id: str | None, sign
     with transaction.atomic():
         batch = Batch.objects.create(sender=sender, sha256=hashlib.sha256(body).hexdigest(), messages=len(items))
         _refuse_not_yours(items, _sender_codes(sender))
+        items, amending = amendments.amendments_split(items)  # appType 2/3: ecommerce/amendments.py
         _refuse_duplicates(items, now)
         lifecycle.refuse_unknown(items, sender)
         _claim(items, sender, batch, now)
@@ -304,5 +316,7 @@ def batch_receive(*, sender: Organisation, body: bytes, key_id: str | None, sign
         )
         receipts += lifecycle.cancellations(_open(items, MessageType.CANCEL), sender, now)
         receipts += lifecycle.returns_applied(_open(items, MessageType.RETURN), sender, now)
-        Receipt.objects.bulk_create(receipts)
+        receipts += amendments.amendments_apply(amending, sender=sender, batch=batch, now=now)
+        credit_records.returns_recorded(receipts)  # returns that matter to credit: ecommerce/credit_records.py
+        bulk.instances_insert(receipts)
     return Outcome(receipts, batch=batch)

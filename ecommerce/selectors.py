@@ -10,10 +10,12 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations.models import Declaration, Delivery
 from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.models import User
 
 from .choices import InventoryState
+from .forwarding import CBEC, filing_inventories
 from .models import EnterpriseFiling, Inventory, Order, ProductFiling, Receipt, Waybill
 from .quota import QuotaState, quota_state, quota_year
 
@@ -39,10 +41,22 @@ def is_customs_officer(user: User) -> bool:
 
 
 def inventories_for_officer(user: User) -> QuerySet[Inventory]:
-    """Every inventory, for a customs officer; nothing for anyone else."""
+    """The inventories delivered to customs (accepted by matching, whatever customs did next), for a
+    customs officer; nothing for anyone else: inventories go to no other agency, and one still waiting
+    for its documents or returned by matching never reached customs."""
     if not is_customs_officer(user):
         return Inventory.objects.none()
-    return Inventory.objects.order_by("-received_at")
+    return Inventory.objects.filter(accepted_at__isnull=False).order_by("-received_at")
+
+
+def cbec_filing(user: User, pk: int) -> tuple[Declaration, list[Inventory], list[Delivery]] | None:
+    """A batch of inventories sent to customs, with its inventories and its branches, for the
+    declarant's users and customs officers; None for anyone else."""
+    declaration = Declaration.objects.filter(pk=pk, category=CBEC).first()
+    if declaration is None or not (declaration.owner_id == user.organisation_id or is_customs_officer(user)):
+        return None
+    deliveries = list(Delivery.objects.filter(version__declaration=declaration).order_by("agency"))
+    return declaration, filing_inventories(declaration), deliveries
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,11 @@
 """Writes to the e-commerce filings: an enterprise files itself in a role (once, valid at every customs
-site), a seller files its products, a sender registers the public key its batches are signed with.
-Keyword-only, one transaction each, FilingRefused (a DomainError) on refusal."""
+site), a seller files its products, a sender registers the public key its batches are signed with;
+customs records a firm's periodic tax payment on its guarantee. Keyword-only, one transaction each,
+FilingRefused (a DomainError) on refusal."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
@@ -12,9 +15,11 @@ from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record
 from singlewindow.signatures import KeyTextError, key_id, public_key
 
+from . import lifecycle
 from .catalogue import on_positive_list
 from .choices import Role
-from .models import EnterpriseFiling, ProductFiling, SenderKey
+from .models import EnterpriseFiling, Guarantee, ProductFiling, SenderKey
+from .selectors import is_customs_officer
 
 
 class FilingRefused(DomainError):
@@ -82,3 +87,23 @@ def sender_key_add(*, organisation: Organisation, public_key_text: str, user: Us
         raise FilingRefused(_("This key is already registered."), field="public_key", code="duplicate") from None
     audit_record(actor=user, action="ecommerce.sender_key_added", obj=key, after={"key_id": key.key_id})
     return key
+
+
+@transaction.atomic
+def guarantee_payment_record(*, guarantee: Guarantee, amount: Decimal, reference: str, user: User) -> int:
+    """Customs records the firm's periodic tax payment: the guarantee is restored by the amount (at most
+    what was drawn) and the releases waiting for its balance go, oldest first. Returns how many went."""
+    if not is_customs_officer(user):
+        raise FilingRefused(_("Only customs records a tax payment."), code="not_customs")
+    guarantee = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    drawn = guarantee.amount - guarantee.balance
+    if amount <= 0 or amount > drawn:
+        raise FilingRefused(_("The payment must be more than zero and at most what was drawn (%(drawn)s yuan).")
+                            % {"drawn": drawn}, field="amount")  # fmt: skip
+    reference = reference.strip()
+    if not reference or len(reference) > 60:
+        raise FilingRefused(_("Give the payment's reference (at most 60 characters)."), field="reference")
+    released = lifecycle.guarantee_tax_paid(assure_code=guarantee.assure_code, amount=amount, reference=reference)
+    audit_record(actor=user, action="ecommerce.guarantee_tax_paid", obj=guarantee,
+                 after={"amount": str(amount), "reference": reference, "released": released})  # fmt: skip
+    return released

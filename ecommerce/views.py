@@ -40,3 +40,15 @@ def inventories(request: HttpRequest) -> HttpResponse:
         raise Http404
     rows = selectors.inventories_for_officer(request.user)[:200]  # type: ignore[arg-type]
     return render(request, "ecommerce/inventories.html", {"inventories": rows})
+
+
+@login_required
+def filing(request: HttpRequest, pk: int) -> HttpResponse:
+    """One batch of inventories sent to customs (a cbec filing): its declarant's users and customs
+    officers see it; anyone else gets 404."""
+    found = selectors.cbec_filing(request.user, pk)  # type: ignore[arg-type]
+    if found is None:
+        raise Http404
+    declaration, inventories, deliveries = found
+    return render(request, "ecommerce/filing.html",
+                  {"declaration": declaration, "inventories": inventories, "deliveries": deliveries})  # fmt: skip

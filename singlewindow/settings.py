@@ -252,9 +252,12 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", not (REDIS_URL or os.environ.get("CELERY_BROKER_URL")))
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
-# Tasks are idempotent, so a worker may reserve a few ahead (hiding the broker round trip); with late
-# acknowledgement a killed worker's reserved tasks go back to the queue.
-CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 4)
+# One task reserved per pool process: a delivery takes along what waits for its agency (agencies/delivery.py)
+# and one recorder serves every receipt batch, so reserving ahead saves little, while every task a killed
+# worker had reserved stays unacknowledged in the broker until the visibility timeout (issue 14's queue peak).
+CELERY_WORKER_PREFETCH_MULTIPLIER = env_int("CELERY_WORKER_PREFETCH_MULTIPLIER", 1)
+# And none reserved beyond a free pool process (Redis brokers only; ignored with a warning elsewhere).
+CELERY_WORKER_DISABLE_PREFETCH = env_bool("CELERY_WORKER_DISABLE_PREFETCH", bool(REDIS_URL))
 # What a killed worker held unacknowledged goes back to the queue after this long (kombu's default is an
 # hour). No task waits in the broker for its time (the sweep schedules retries), so this only has to be
 # longer than the longest task (an ERP import); the sweep re-queues branches and batches sooner anyway.
@@ -308,6 +311,18 @@ DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 30)
 # How long a cross-border inventory waits for its order, payment and waybill before it is returned.
 CBEC_MATCH_WINDOW_SECONDS = env_int("CBEC_MATCH_WINDOW_SECONDS", 600)
 DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
+
+
+class AgencyBatchMax(dict[str, int]):
+    """How many branches go to an agency in one signed request (docs/AGENCY_PROTOCOL.md, "Batches"):
+    AGENCY_<AGENCY>_BATCH_MAX, or AGENCY_BATCH_MAX for every agency; 1, the default, for an agency that
+    takes one message per request. The production shape (docker-compose.yml, make bench) sets 50."""
+
+    def __missing__(self, agency: str) -> int:
+        return env_int(f"AGENCY_{agency.upper()}_BATCH_MAX", env_int("AGENCY_BATCH_MAX", 1))
+
+
+AGENCY_BATCH_MAX = AgencyBatchMax()
 JOINT_INSPECTION_DELAY_HOURS = env_int("JOINT_INSPECTION_DELAY_HOURS", 20)
 CELERY_BEAT_SCHEDULE = {
     "deliveries-sweep": {"task": "agencies.sweep", "schedule": float(env_str("DELIVERY_SWEEP_SECONDS", "5"))},

@@ -8,6 +8,7 @@ import os
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -94,17 +95,29 @@ def _simulator_process(live_server: Any) -> Iterator[Simulator]:
     yield sim
     process.terminate()
     process.wait(10)
+    # The live server's thread that served the simulator's kept-alive connection closes its database
+    # connection once it sees the simulator gone: give it a moment, or the test database cannot be dropped.
+    deadline = time.monotonic() + 10
+    while not _no_request_being_served() and time.monotonic() < deadline:
+        time.sleep(0.05)
 
 
 @pytest.fixture
-def simulator(_simulator_process: Simulator) -> Simulator:
+def simulator(_simulator_process: Simulator) -> Iterator[Simulator]:
     """The session's simulator as if just started: its first configuration back (a configuration read and
-    put back keeps its keys), nothing counted, no receipt pending, its random numbers reseeded."""
+    put back keeps its keys), nothing counted, no receipt pending, its random numbers reseeded. Reset again
+    when the test ends, before its database is flushed, so no late receipt reaches the next test."""
     sim = _simulator_process
     assert sim.process.poll() is None, "the simulator exited"
     sim._call("PUT", "/_sim/config", sim.started_with)
     sim._call("POST", "/_sim/reset", {})
-    return sim
+    yield sim
+    sim._call("PUT", "/_sim/config", sim.started_with)
+    sim._call("POST", "/_sim/reset", {})
+
+
+def _no_request_being_served() -> bool:
+    return not any(thread.name.endswith("(process_request_thread)") for thread in threading.enumerate())
 
 
 def _healthy(sim: Simulator) -> bool:
@@ -160,6 +173,7 @@ def worker(simulator: Simulator, tmp_path: Path) -> Iterator[Worker]:
         "DELIVERY_SWEEP_SECONDS": "1",
         "AGENCY_PROBE_SECONDS": "1",  # an agency that is down is tried again every second
         "DELIVERY_TIMEOUT_SECONDS": "3",
+        "AGENCY_BATCH_MAX": "20",  # as in production: what waits for an agency goes in one request
         "BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
     }
     celery_app.conf.task_always_eager = False

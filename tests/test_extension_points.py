@@ -26,7 +26,7 @@ def test_the_system_check_lists_what_is_registered_and_finds_nothing_wrong() -> 
     assert [m for m in registry_check(None) if isinstance(m, Error)] == []
     listing = registry_listing(None)[0].msg
     for registered in ("vessels.manifest", "licensing.inspection_registration", "licensing.licence_issue",
-                       "test_plugin.recorder", "customs (goods, vessel)", "border (vessel)", "commerce (licapp)"):  # fmt: skip
+                       "test_plugin.recorder", "customs (goods, vessel, cbec)", "border (vessel)", "commerce (licapp)"):  # fmt: skip
         assert registered in listing
     [categories] = [part for part in listing.split(";") if part.strip().startswith("categories:")]
     assert {"goods", "vessel", "licapp", "sample"} <= {c.strip() for c in categories.split(":", 1)[1].split(",")}

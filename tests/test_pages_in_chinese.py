@@ -16,6 +16,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -37,6 +38,7 @@ from declarations.events import AgencyEvent, events_record
 from declarations.fields import COUNTRY, CURRENCY
 from declarations.models import Declaration, Delivery, HSCode
 from declarations.reference_data import load_reference_data
+from ecommerce.models import AccountBook, BookStock, Guarantee
 from licensing.models import Licence
 from singlewindow.choices import Agency, OrganisationKind, Role
 from singlewindow.models import Organisation, User
@@ -170,18 +172,25 @@ def build() -> World:
     }, format="json")  # fmt: skip
     assert posted.status_code == 201, posted.content
 
+    # Cross-border e-commerce: the firm's tax guarantee and bonded account book (customs sees them too).
+    guarantee = Guarantee.objects.create(
+        assure_code=org_a.customs_code, organisation=org_a, amount=Decimal(50000), balance=Decimal(48000)
+    )
+    book = AccountBook.objects.create(ems_no="T2200W000001", organisation=org_a, customs_code="2200")
+    BookStock.objects.create(book=book, item_no="GS-001", name="婴儿奶粉", quantity=Decimal(100))
+
     goods = [under_way, released, rejected, draft]
     return World(
         users={CLERK: clerk, BROKER: broker, CUSTOMS: customs, INSPECTION: inspection, SHIP_AGENT: agent,
                MARITIME: maritime, COMMERCE: commerce, WINDOW: window, ADMIN: platform_admin(), ANONYMOUS: None},
         objects=objects(goods=goods, vessels=[vessel, vessel_draft], applications=[licensed, licence_draft],
-                        licence=licence, case=case),
+                        licence=licence, case=case, guarantee=guarantee, book=book),
         data=stored_english(),
     )  # fmt: skip
 
 
 def objects(*, goods: list[Declaration], vessels: list[Declaration], applications: list[Declaration],
-            licence: Licence, case: Any) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
+            licence: Licence, case: Any, guarantee: Guarantee, book: AccountBook) -> dict[str, list[dict[str, Any]]]:  # fmt: skip
     """Which object each pattern with parameters is asked with (a pattern left out here fails the test)."""
     from declarations.models import ImportJob
 
@@ -199,6 +208,10 @@ def objects(*, goods: list[Declaration], vessels: list[Declaration], application
         "licence_detail": [{"number": licence.number}],
         "approvals:detail": [{"pk": case.pk}],
         "approvals:review": [{"pk": review.pk} for review in case.reviews.all()[:1]],
+        "ecommerce:guarantee": [{"pk": guarantee.pk}],
+        "ecommerce:book": [{"pk": book.pk}],
+        # A filing of inventories to customs: its page is read by tests/ecommerce/test_release.py.
+        "ecommerce:filing": [],
         # Not pages: POST-only actions, files and fragments asked with their own parameters.
         **{name: [] for name in NOT_PAGES},
     }
@@ -215,7 +228,7 @@ NOT_PAGES = (
     "approvals:verify", "credit:spot_check", "credit:spot_check_firm", "credit:report_verify",
     "delegation_decide", "elicence_administrator_remove", "elicence_grant_revoke", "elicence_scan",
     "agent_relation_decide", "dashboard_export", "declarations:template_save", "declarations:template_use",
-    "declarations:template_delete",
+    "declarations:template_delete", "ecommerce:book_entry",
 )  # fmt: skip
 
 

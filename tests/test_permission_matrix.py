@@ -35,8 +35,8 @@ from lxml import etree, html
 from pypdf import PdfReader
 from rest_framework.test import APIClient
 
-from credit import appeals, spotchecks
-from credit.models import Appeal, ConductItem, CreditRecord, RecordAccess, SpotCheckFirm
+from credit import appeals, commitments, spotchecks
+from credit.models import Appeal, Commitment, ConductItem, CreditRecord, RecordAccess, SpotCheckFirm
 from credit.report import report_issue as credit_report_issue
 from credit.report import verify_url as credit_report_url
 from declarations.choices import EventKind
@@ -868,6 +868,9 @@ OBJECTED = "objected, the record marked"
 DECIDED = "decided, the record corrected"
 ALL_LOGGED = "every firm's records, the non-public logged"
 RECORDED = "recorded, a credit record made"
+OWN_COMMITMENTS = "its own commitments only"
+FILED_OWN = "filed, for its own firm"
+BROKEN = "recorded broken, a credit record made"
 
 # Reads first, what would change A's records last.
 #                           A          B          broker     ship agent customs    inspection anonymous  admin
@@ -898,6 +901,17 @@ CREDIT = {
     "spot check result":    (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RECORDED,  RECORDED,  TO_LOGIN,  NOT_FOUND),
     "credit report":        (PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, PDF,       PDF,       TO_LOGIN,  NOT_FOUND),
     "report verification":  (SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN),
+    # Credit commitments: a firm files its own; only the agency a commitment names (customs) records it.
+    "own commitments page": (OWN_COMMITMENTS, OWN_COMMITMENTS, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN, NOT_FOUND),
+    "commitment filing":    (FILED_OWN, FILED_OWN, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, TO_LOGIN,  NOT_FOUND),
+    "API commitments":      (OWN_COMMITMENTS, OWN_COMMITMENTS, NOT_FOUND, NOT_FOUND, LISTED, UNLISTED, DENIED, NOT_FOUND),
+    "commitments page":     (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, LISTED,    UNLISTED,  TO_LOGIN,  NOT_FOUND),
+    "fulfilment by page":   (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, BROKEN,    NOT_FOUND, TO_LOGIN,  NOT_FOUND),
+    "API fulfilment":       (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, BROKEN,    NOT_FOUND, DENIED,    NOT_FOUND),
+    "API conduct":          (SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN,     SHOWN),
+    "API spot checks":      (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, SHOWN,     SHOWN,     DENIED,    NOT_FOUND),
+    "API spot check result": (NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, RECORDED, RECORDED,  DENIED,    NOT_FOUND),
+    "API credit report":    (PDF,       NOT_FOUND, NOT_FOUND, NOT_FOUND, PDF,       PDF,       DENIED,    NOT_FOUND),
 }  # fmt: skip
 
 CREDIT_TABLES = {"credit": CREDIT}
@@ -914,6 +928,7 @@ A_SECRET = {"record_id": "CUS-A-SECRET", "legal_basis": "《海关稽查条例�
             "public": False}  # fmt: skip
 B_PUBLIC = {"record_id": "CIQ-B-PUBLIC", "legal_basis": "《进出口商品检验法》第三十五条", "summary": "报检不实"}
 CLAIMED_AGENCY = Agency.PORT  # what a posted body claims to come from: neither officer's agency
+A_COMMITMENT = "星河信用承诺：按时足额缴纳税款"  # A's commitment to customs, public
 
 
 def credit_body(firm: Organisation, **values: Any) -> dict[str, Any]:
@@ -934,8 +949,8 @@ class CreditWorld:
 
     @property
     def marks(self) -> tuple[str, ...]:
-        """What a refusal must never show: A's USCC, and anything of its records."""
-        return (self.firm_a.uscc, *record_marks(A_PUBLIC, A_SECRET))
+        """What a refusal must never show: A's USCC, and anything of its records and commitments."""
+        return (self.firm_a.uscc, *record_marks(A_PUBLIC, A_SECRET), A_COMMITMENT)
 
     @property
     def records_of(self) -> dict[str, tuple[dict[str, Any], ...]]:
@@ -1264,6 +1279,111 @@ def report_verification(world: CreditWorld, who: Party, firm: Organisation) -> i
     return SHOWN if 'id="verdict"' in body and A_SECRET["legal_basis"] not in body else "200 without the verdict"
 
 
+def a_commitment(world: CreditWorld, text: str = A_COMMITMENT) -> Commitment:
+    """A's open commitment to customs with this text (filed by A's clerk the first time a row asks for it)."""
+    found = Commitment.objects.filter(uscc=world.firm_a.uscc, text=text).first()
+    if found is not None:
+        return found
+    clerk, today = world.parties[A].user, timezone.localdate()
+    assert clerk is not None
+    return commitments.commitment_file(user=clerk, kind="self_disclosure", text=text, agency=Agency.CUSTOMS,
+                                       starts_on=today, ends_on=today + timedelta(days=90))  # fmt: skip
+
+
+def own_commitments(world: CreditWorld, who: Party, url: str) -> int | str:
+    """A firm's commitments, by page or API: its own and no other firm's."""
+    mine = a_commitment(world)
+    client = who.rest if url.startswith("/api/") else who.page
+    response = client.get(url)
+    if response.status_code != 200:
+        return seen(world, response)
+    own = who.user.organisation.uscc  # type: ignore[union-attr]
+    if url.startswith("/api/"):
+        shown = {row["uscc"] for row in response.json()}
+        return OWN_COMMITMENTS if shown <= {own} and (own != mine.uscc or shown == {own}) else f"200 showing {shown}"
+    shows_a = A_COMMITMENT in response.content.decode()
+    return OWN_COMMITMENTS if shows_a == (own == mine.uscc) else f"200, A's commitment shown: {shows_a}"
+
+
+def commitment_filing(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    today = timezone.localdate()
+    response = who.page.post("/credit/mine/commitments/", {
+        "kind": "repair", "agency": "customs", "text": "整改承诺", "starts_on": today.isoformat(),
+        "ends_on": (today + timedelta(days=30)).isoformat(), "public": "yes"})  # fmt: skip
+    stored = list(Commitment.objects.filter(filed_by=who.user, text="整改承诺").values_list("uscc", flat=True))
+    if response.status_code == 302 and not to_login(response) and stored == [who.user.organisation.uscc]:  # type: ignore[union-attr]
+        return FILED_OWN
+    outcome = seen(world, response)
+    return f"{outcome} but filed for {stored}" if stored else outcome
+
+
+def commitments_listed(world: CreditWorld, who: Party, url: str) -> int | str:
+    """An agency's officers list the commitments made to their agency (A's is made to customs)."""
+    mine = a_commitment(world)
+    client = who.rest if url.startswith("/api/") else who.page
+    response = client.get(url)
+    if response.status_code != 200:
+        return seen(world, response)
+    if who.user is not None and who.user.organisation.kind == OrganisationKind.ENTERPRISE:  # type: ignore[union-attr]
+        return own_commitments(world, who, url)
+    found = (mine.pk in [row["id"] for row in response.json()] if url.startswith("/api/")
+             else f'id="commitment-{mine.pk}"' in response.content.decode())  # fmt: skip
+    return LISTED if found else UNLISTED
+
+
+def fulfilment(world: CreditWorld, who: Party, by_api: bool) -> int | str:
+    mine = a_commitment(world, f"{A_COMMITMENT}（接口）" if by_api else A_COMMITMENT)  # one for each row
+    response = (
+        who.rest.post(f"/api/v1/credit/commitments/{mine.pk}/fulfilment/", {"kept": False, "note": "未缴税"},
+                      format="json")
+        if by_api
+        else who.page.post("/credit/commitments/", {"commitment": mine.pk, "kept": "no", "note": "未缴税"})
+    )  # fmt: skip
+    mine.refresh_from_db()
+    done = response.status_code in (200, 302) and not (response.status_code == 302 and to_login(response))
+    if done and mine.state == "broken" and mine.record_id is not None:
+        return BROKEN
+    outcome = seen(world, response)
+    return f"{outcome} but {mine.state}" if mine.state != "open" else outcome
+
+
+def api_conduct(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    response = who.rest.get("/api/v1/credit/conduct/", {"q": "SAMPLE-20"})
+    if response.status_code != 200:
+        return seen(world, response)
+    codes = [item["code"] for group in response.json()["categories"] for item in group["items"]]
+    return SHOWN if codes == ["SAMPLE-20"] else f"200 with {codes}"
+
+
+def api_spot_checks(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    row = drawn(world, firm)
+    response = who.rest.get(f"/api/v1/credit/spot-checks/{row.spot_check_id}/")
+    if response.status_code != 200:
+        return seen(world, response)
+    return SHOWN if firm.uscc in [f["uscc"] for f in response.json()["firms"]] else "200 without the firm"
+
+
+def api_spot_check_result(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    row = drawn(world, world.firm_b)  # the page's row records A's result: the API records B's
+    url = f"/api/v1/credit/spot-checks/{row.spot_check_id}/firms/{row.pk}/result/"
+    response = who.rest.post(url, {"outcome": "minor", "note": "账实不符"}, format="json")
+    row.refresh_from_db()
+    if response.status_code == 200 and row.record_id is not None:
+        return RECORDED
+    outcome = seen(world, response)
+    return f"{outcome} but recorded" if row.record_id else outcome
+
+
+def api_credit_report(world: CreditWorld, who: Party, firm: Organisation) -> int | str:
+    response = who.rest.post("/api/v1/credit/reports/", {"uscc": firm.uscc}, format="json")
+    if response.status_code != 201:
+        return seen(world, response)
+    text = re.sub(r"\s+", "", PdfReader(io.BytesIO(response.content)).pages[0].extract_text())
+    if A_SECRET["legal_basis"] in text or firm.uscc not in text:
+        return "201, a PDF that is not A's or shows its non-public record"
+    return PDF
+
+
 CreditSurface = Callable[[CreditWorld, Party, Organisation], "int | str"]
 CREDIT_SURFACES: dict[str, CreditSurface] = {
     "public page by USCC": public_page(lambda firm: firm.uscc),
@@ -1292,6 +1412,16 @@ CREDIT_SURFACES: dict[str, CreditSurface] = {
     "spot check result": spot_check_result,
     "credit report": credit_report,
     "report verification": report_verification,
+    "own commitments page": lambda w, p, f: own_commitments(w, p, "/credit/mine/commitments/"),
+    "commitment filing": commitment_filing,
+    "API commitments": lambda w, p, f: commitments_listed(w, p, "/api/v1/credit/commitments/"),
+    "commitments page": lambda w, p, f: commitments_listed(w, p, "/credit/commitments/"),
+    "fulfilment by page": lambda w, p, f: fulfilment(w, p, by_api=False),
+    "API fulfilment": lambda w, p, f: fulfilment(w, p, by_api=True),
+    "API conduct": api_conduct,
+    "API spot checks": api_spot_checks,
+    "API spot check result": api_spot_check_result,
+    "API credit report": api_credit_report,
 }
 SURFACES |= {"credit": CREDIT_SURFACES}
 
@@ -1908,28 +2038,39 @@ def test_each_party_gets_exactly_what_it_may_of_a_licence_and_its_application_an
 
 # Cross-border e-commerce ---------------------------------------------------------------------
 # Senders (a platform, a payment firm, a logistics firm, an inventory declarant, each with its own
-# filing and signing key) and another platform; a customs officer; an anonymous visitor. A sender reads
-# only its own receipts and filings (404 for another's); a message naming another firm's code is
-# returned (100) and changes nothing; the officers' inventory list is customs'; the trace page and
-# the quota lookup are public, showing only what the query proves.
+# filing and signing key) and another platform; a customs officer; an inspection officer (inventories
+# are not delivered to inspection); an anonymous visitor. A sender reads only its own receipts and
+# filings (404 for another's); a message naming another firm's code is returned (100) and changes
+# nothing; the officers' inventory list is customs'; the trace page and the quota lookup are public,
+# showing only what the query proves. The declarant's guarantee and bonded account book and its 9610
+# monthly summary are its own and customs' (customs alone records a tax payment); 404 for the rest.
 
 CBEC_PLATFORM, CBEC_PAYMENT, CBEC_LOGISTICS, CBEC_DECLARANT = "platform", "payment firm", "logistics firm", "declarant"
 OTHER_PLATFORM = "other platform"
-CBEC_PARTIES = (CBEC_PLATFORM, CBEC_PAYMENT, CBEC_LOGISTICS, CBEC_DECLARANT, OTHER_PLATFORM, OFFICER, ANONYMOUS)
+CBEC_PARTIES = (CBEC_PLATFORM, CBEC_PAYMENT, CBEC_LOGISTICS, CBEC_DECLARANT, OTHER_PLATFORM, OFFICER, INSPECTION,
+                ANONYMOUS)  # fmt: skip
 ACCEPTED_120, NOT_YOURS_100, UNSIGNED_401 = "120 accepted", "100 not yours", "401 unsigned"
 MASKED = "200, buyer masked"
 QUOTA_SHOWN = "200 showing the quota"
+ONE_ROW, NO_ROWS = "200, the released inventory's row", "200, no rows"
 
-#                        platform       payment firm   logistics firm declarant      other platform officer        anonymous
+#                        platform       payment firm   logistics firm declarant      other platform officer        inspection     anonymous
 CBEC = {
-    "API send order":       (ACCEPTED_120, NOT_YOURS_100, NOT_YOURS_100, NOT_YOURS_100, NOT_YOURS_100, UNSIGNED_401, DENIED),
-    "API order receipt":    (OK,           NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,    DENIED),
-    "API receipts":         (LISTED,       UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,     DENIED),
-    "API inventory receipt": (NOT_FOUND,   NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,    DENIED),
-    "API filings":          (LISTED,       UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,     DENIED),
-    "inventories page":     (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,           TO_LOGIN),
-    "trace page":           (MASKED,       MASKED,        MASKED,        MASKED,        MASKED,        MASKED,       MASKED),
-    "quota page":           (QUOTA_SHOWN,  QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,  QUOTA_SHOWN),
+    "API send order":       (ACCEPTED_120, NOT_YOURS_100, NOT_YOURS_100, NOT_YOURS_100, NOT_YOURS_100, UNSIGNED_401, UNSIGNED_401, DENIED),
+    "API order receipt":    (OK,           NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,    NOT_FOUND,    DENIED),
+    "API receipts":         (LISTED,       UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,     UNLISTED,     DENIED),
+    "API inventory receipt": (NOT_FOUND,   NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     NOT_FOUND,    NOT_FOUND,    DENIED),
+    "API filings":          (LISTED,       UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,      UNLISTED,     UNLISTED,     DENIED),
+    "inventories page":     (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     OK,           NOT_FOUND,    TO_LOGIN),
+    "trace page":           (MASKED,       MASKED,        MASKED,        MASKED,        MASKED,        MASKED,       MASKED,       MASKED),
+    "quota page":           (QUOTA_SHOWN,  QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,   QUOTA_SHOWN,  QUOTA_SHOWN,  QUOTA_SHOWN),
+    "guarantees page":      (UNLISTED,     UNLISTED,      UNLISTED,      LISTED,        UNLISTED,      LISTED,       NOT_FOUND,    TO_LOGIN),
+    "guarantee page":       (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,           NOT_FOUND,    TO_LOGIN),
+    "API guarantee":        (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,           NOT_FOUND,    DENIED),
+    "API tax payment":      (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     NOT_FOUND,     CREATED,      NOT_FOUND,    DENIED),
+    "account book page":    (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,           NOT_FOUND,    TO_LOGIN),
+    "API account book":     (NOT_FOUND,    NOT_FOUND,     NOT_FOUND,     OK,            NOT_FOUND,     OK,           NOT_FOUND,    DENIED),
+    "9610 summary page":    (NO_ROWS,      NO_ROWS,       NO_ROWS,       ONE_ROW,       NO_ROWS,       ONE_ROW,      NOT_FOUND,    TO_LOGIN),
 }  # fmt: skip
 
 
@@ -1941,11 +2082,13 @@ class CbecWorld:
     inventory_receipt: int
     invt_no: str
     marks: tuple[str, ...] = ()
+    guarantee: int = 0
+    book: int = 0
 
 
 @pytest.fixture
 def cbec_world(db: None, settings) -> CbecWorld:  # type: ignore[no-untyped-def]
-    from ecommerce import lifecycle
+    from ecommerce import bonded, lifecycle
     from ecommerce.choices import MessageType
     from ecommerce.choices import Role as CbecRole
     from ecommerce.examples import Parcel, parcel_messages
@@ -1967,13 +2110,18 @@ def cbec_world(db: None, settings) -> CbecWorld:  # type: ignore[no-untyped-def]
     senders[CBEC_LOGISTICS].send(messages[MessageType.WAYBILL])
     senders[CBEC_DECLARANT].send(messages[MessageType.INVENTORY])
     inventory = Inventory.objects.get()
-    lifecycle.inventories_release(ids=[inventory.pk])
+    declarant = senders[CBEC_DECLARANT].organisation
+    guarantee = lifecycle.guarantee_lodge(organisation=declarant, assure_code="DECL000001", amount=Decimal("100"))
+    book = bonded.book_open(organisation=declarant, ems_no="T5165W000009", customs_code="5165")
+    lifecycle.inventories_release(ids=[inventory.pk])  # draws the guarantee: 28.21 yuan
     parties = {name: party(factories.clerk(sender.organisation)) for name, sender in senders.items()}
     parties[OFFICER] = party(factories.officer(Agency.CUSTOMS))
+    parties[INSPECTION] = party(factories.officer(Agency.INSPECTION))
     parties[ANONYMOUS] = anonymous()
     inventory_receipt = Receipt.objects.filter(guid=inventory.guid).latest("pk").pk
     return CbecWorld(parties, senders, order_receipt.pk, inventory_receipt, inventory.invt_no,
-                     marks=("ORD-MATRIX", inventory.invt_no))  # fmt: skip
+                     marks=("ORD-MATRIX", inventory.invt_no, "DECL000001", "T5165W000009"), guarantee=guarantee.pk,
+                     book=book.pk)  # fmt: skip
 
 
 def cbec_seen(world: CbecWorld, response: HttpResponse) -> int | str:
@@ -2032,6 +2180,32 @@ def cbec_quota(world: CbecWorld, who: Party) -> int | str:
     return QUOTA_SHOWN if shown and hidden else f"shown {shown}, hidden for a wrong name {hidden}"
 
 
+def cbec_tax_payment(world: CbecWorld, who: Party) -> int | str:
+    from ecommerce.models import Guarantee
+
+    before = Guarantee.objects.get().balance
+    response = who.rest.post(f"/api/v1/ecommerce/guarantees/{world.guarantee}/payments/",
+                             {"amount": "10.00", "reference": "TAX-MATRIX"}, format="json")  # fmt: skip
+    restored = Guarantee.objects.get().balance - before
+    if response.status_code == 201:
+        return CREATED if restored == 10 else f"201, restored {restored}"
+    return cbec_seen(world, response) if restored == 0 else f"{response.status_code} but restored {restored}"
+
+
+def cbec_summary(world: CbecWorld, who: Party) -> int | str:
+    response = who.page.get("/ecommerce/summary/")
+    if response.status_code != 200:
+        return cbec_seen(world, response)
+    return {0: NO_ROWS, 1: ONE_ROW}.get(response.content.decode().count('class="summary-row"'), "other rows")
+
+
+def cbec_guarantees(world: CbecWorld, who: Party) -> int | str:
+    response = who.page.get("/ecommerce/guarantees/")
+    if response.status_code != 200:
+        return cbec_seen(world, response)
+    return LISTED if f'id="guarantee-{world.guarantee}"' in response.content.decode() else UNLISTED
+
+
 CbecSurface = Callable[[CbecWorld, Party, str], "int | str"]
 CBEC_SURFACES: dict[str, CbecSurface] = {
     "API send order": cbec_send_order,
@@ -2045,6 +2219,13 @@ CBEC_SURFACES: dict[str, CbecSurface] = {
     "inventories page": lambda w, p, n: cbec_seen(w, p.page.get("/ecommerce/inventories/")),
     "trace page": lambda w, p, n: cbec_trace(w, p),
     "quota page": lambda w, p, n: cbec_quota(w, p),
+    "guarantees page": lambda w, p, n: cbec_guarantees(w, p),
+    "guarantee page": lambda w, p, n: cbec_seen(w, p.page.get(f"/ecommerce/guarantees/{w.guarantee}/")),
+    "API guarantee": lambda w, p, n: cbec_seen(w, p.rest.get(f"/api/v1/ecommerce/guarantees/{w.guarantee}/")),
+    "API tax payment": lambda w, p, n: cbec_tax_payment(w, p),
+    "account book page": lambda w, p, n: cbec_seen(w, p.page.get(f"/ecommerce/books/{w.book}/")),
+    "API account book": lambda w, p, n: cbec_seen(w, p.rest.get(f"/api/v1/ecommerce/books/{w.book}/")),
+    "9610 summary page": lambda w, p, n: cbec_summary(w, p),
 }  # fmt: skip
 
 

@@ -48,7 +48,10 @@ def manifest_figures(bills: Iterable[str]) -> dict[str, Listed]:
     rows = _submitted(bills).values_list(
         "bill_of_lading", "packages", "gross_weight", "shipper", "consignee", "shipper_uscc", "consignee_uscc"
     )
-    return {bill: Listed(*row) for bill, *row in rows}
+    return {
+        bill: Listed(packages, weight, shipper, consignee, shipper_uscc, consignee_uscc)
+        for bill, packages, weight, shipper, consignee, shipper_uscc, consignee_uscc in rows
+    }
 
 
 def _plain(name: str) -> str:
@@ -63,7 +66,11 @@ def concerns(listed: Listed | ManifestLine, firm: Organisation) -> bool:
     if firm.uscc and firm.uscc in codes:
         return True
     names = {_plain(n) for n in (firm.name, firm.name_en, firm.uscc) if n}
-    unnamed = [party for party, code in ((listed.consignee, listed.consignee_uscc), (listed.shipper, listed.shipper_uscc)) if not code]
+    unnamed = [
+        party
+        for party, code in ((listed.consignee, listed.consignee_uscc), (listed.shipper, listed.shipper_uscc))
+        if not code
+    ]
     return bool(names & {_plain(party) for party in unnamed})
 
 

@@ -1,6 +1,7 @@
-"""Customs (海关): the customs declaration message (报关单), and of a vessel's call the cargo and what
-is dutiable."""
+"""Customs (海关): the customs declaration message (报关单), of a vessel's call the cargo and what
+is dutiable, and the cross-border inventories (清单) once matched (agencies/cbec.py)."""
 
+from ecommerce.forwarding import CBEC
 from singlewindow.choices import Agency
 
 from ..adapters import Adapter
@@ -16,4 +17,5 @@ ADAPTER = Adapter(
         groups={"header": "DecHead", "line": "DecList", "container": "DecContainer"},
     ),
     vessel_parts=("manifest_lines", "ship_stores", "crew_effects", "dangerous_goods"),
+    takes=(CBEC,),
 )

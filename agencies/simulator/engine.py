@@ -7,6 +7,7 @@ half an update, and a seeded configuration makes the same decisions for the same
 
 from __future__ import annotations
 
+import copy
 import heapq
 import itertools
 import json
@@ -40,6 +41,7 @@ from singlewindow.signatures import (
 log = logging.getLogger(__name__)
 
 RECEIPT_NS = "urn:singlewindow:receipt:1"
+BATCH_NS = "urn:singlewindow:batch:1"  # several messages in one request (protocol section 1)
 SCHEMAS = Path(__file__).resolve().parent.parent / "schemas"
 MAX_MESSAGE_BYTES = 5 * 1024 * 1024
 MAX_BATCH = 1000  # the receipt schema's limit per <Receipts>
@@ -53,6 +55,11 @@ LINE_CODES = ("CodeTS", "HsCode")  # the commodity code of a goods line (customs
 LINE_QUANTITIES = ("GQty", "Qty", "Quantity")  # a goods line's declared (or applied-for) quantity
 LINE_TOTALS = ("DeclTotal", "GoodsTotalVal")  # a goods line's value, the basis of the duties
 ENVELOPE_START = f'<?xml version="1.0" encoding="UTF-8"?>\n<Receipts xmlns="{RECEIPT_NS}">'.encode()
+# Cross-border inventories (protocol section 6): one message carries many inventories, each answered on
+# its own in the e-port's statuses, sent to the portal's cbec gateway beside the receipts one.
+CBEC_RECEIPT_NS = "urn:singlewindow:cbec-receipt:1"
+CBEC_ENVELOPE_START = f'<?xml version="1.0" encoding="UTF-8"?>\n<InventoryReceipts xmlns="{CBEC_RECEIPT_NS}">'.encode()
+CBEC_STATUSES = {"release": ["800"], "inspect": ["500", "800"], "reject": ["100"], "hold": ["500"]}
 SECTIONS = ("header", "line", "container")  # a prefix the protocol's example paths carry; ignored
 # Receipt ids, agency names and message ids end up in Token64 elements of receipt.xsd.
 TOKEN = re.compile(r"[A-Za-z0-9_.:\-]{1,64}")
@@ -500,10 +507,29 @@ def build_receipt(
     return receipt_id, etree.tostring(receipt, encoding="UTF-8")
 
 
-def envelope(bodies: Iterable[bytes]) -> bytes:
+def envelope(bodies: Iterable[bytes], channel: str = "") -> bytes:
     """One <Receipts> request body from serialised <Receipt> elements (each repeats the namespace
-    declaration, which is harmless and saves re-parsing them)."""
+    declaration, which is harmless and saves re-parsing them); for the cbec channel <InventoryReceipts>."""
+    if channel == "cbec":
+        return CBEC_ENVELOPE_START + b"".join(bodies) + b"</InventoryReceipts>"
     return ENVELOPE_START + b"".join(bodies) + b"</Receipts>"
+
+
+def build_cbec_receipt(*, agency: str, message_id: str, guid: str, status: str, info: str,
+                       issued_at: datetime) -> bytes:  # fmt: skip
+    """One serialised <InventoryReceipt> (cbec_receipt.xsd)."""
+    ns = f"{{{CBEC_RECEIPT_NS}}}"
+    receipt = etree.Element(ns + "InventoryReceipt", nsmap={None: CBEC_RECEIPT_NS})
+    for name, text in (("Agency", agency), ("MessageId", message_id), ("Guid", guid), ("Status", status),
+                       ("Info", info[:400]), ("IssuedAt", issued_at.isoformat(timespec="microseconds"))):  # fmt: skip
+        if text:
+            etree.SubElement(receipt, ns + name).text = text
+    return etree.tostring(receipt, encoding="UTF-8")
+
+
+def cbec_portal_url(portal_url: str) -> str:
+    """The cbec gateway beside the receipts gateway the configuration names."""
+    return portal_url.replace("/agency-gateway/receipts/", "/agency-gateway/cbec-receipts/")
 
 
 # --- schemas -------------------------------------------------------------------------------------
@@ -559,6 +585,7 @@ class Pending:
     body: bytes
     generation: int  # reset() bumps the engine's; an older batch is dropped instead of retried
     duplicate: bool = False  # send once more, in the batch after the one that carried it
+    channel: str = ""  # "cbec": an answer on a cross-border inventory (its own envelope and gateway)
 
 
 @dataclass(frozen=True)
@@ -638,13 +665,73 @@ class Engine:
                 return Answer(500, {"error": f"{agency} failed (simulated)"})
         try:
             root = parse_message(body)
-            problem = self.schemas.error(agency, root)
         except InvalidMessage as error:
             return Answer(400, {"error": str(error)})
+        return self._take(agency, settings, message_id, root, arrived, issued_base)
+
+    def handle_batch(
+        self, agency: str, batch_id: str | None, key_id_header: str | None, signature_header: str | None, body: bytes
+    ) -> Answer:
+        """A <MessageBatch> (protocol section 1, "Batches"): signed once, each <Item> answered on its own as
+        a single message would be (207); the simulated faults (down, errors, hangs) hit the whole request."""
+        arrived = time.monotonic()
+        issued_base = datetime.now().astimezone()
+        config = self.config
+        settings = config["agencies"].get(agency)
+        if settings is None:
+            return Answer(404, {"error": f"unknown agency {agency!r}"})
+        if settings["down"]:
+            return Answer(503, {"error": f"{agency} is down"})
+        if not portal_signed(body, key_id_header, signature_header, config["portal_public_keys"]):
+            return Answer(401, {"error": "missing or wrong X-Signature, or an unknown X-Key-Id"})
+        if not batch_id or not TOKEN.fullmatch(batch_id):
+            return Answer(400, {"error": "X-Batch-Id must be 1-64 characters A-Z a-z 0-9 _ . : -"})
+        try:
+            root = parse_message(body)
+        except InvalidMessage as error:
+            return Answer(400, {"error": str(error)})
+        items = [element for element in root if _localname(element) == "Item"]
+        if etree.QName(root).text != f"{{{BATCH_NS}}}MessageBatch" or not 0 < len(items) <= MAX_BATCH:
+            return Answer(400, {"error": f"a batch is a MessageBatch of 1 to {MAX_BATCH} Item elements"})
+        with self._lock:
+            for item in items:
+                message_id = item.get("MessageId") or ""
+                self._received[message_id] = self._received.get(message_id, 0) + 1
+            if settings["timeout_ratio"] and self._rng.random() < settings["timeout_ratio"]:
+                return Answer(503, {"error": f"{agency} timed out"}, wait_seconds=settings["timeout_seconds"])
+            if settings["error_ratio"] and self._rng.random() < settings["error_ratio"]:
+                return Answer(500, {"error": f"{agency} failed (simulated)"})
+        answers = []
+        for item in items:
+            message_id = item.get("MessageId") or ""
+            messages = [element for element in item if isinstance(element.tag, str)]
+            if not TOKEN.fullmatch(message_id):
+                answer = Answer(400, {"error": "MessageId must be 1-64 characters A-Z a-z 0-9 _ . : -"})
+            elif len(messages) != 1:
+                answer = Answer(400, {"error": "an Item holds exactly one message"})
+            else:  # a copy of its own, so its schema sees it as a document's root
+                answer = self._take(agency, settings, message_id, copy.deepcopy(messages[0]), arrived, issued_base)
+            why = {"error": answer.body["error"]} if "error" in answer.body else {}
+            answers.append({"message_id": message_id, "status": answer.status, **why})
+        return Answer(207, {"batch_id": batch_id, "items": answers})
+
+    def _take(
+        self,
+        agency: str,
+        settings: dict[str, Any],
+        message_id: str,
+        root: etree._Element,
+        arrived: float,
+        issued_base: datetime,
+    ) -> Answer:
+        """One signed message that got through: checked against its schema, then processed once."""
+        problem = self.schemas.error(agency, root)
         if problem:
             return Answer(400, {"error": problem})
         if root.get("MessageId") not in (None, message_id):
             return Answer(400, {"error": "X-Message-Id and the message's MessageId differ"})
+        if _localname(root) == "InventoryBatchMessage":
+            return self._inventories(agency, settings, message_id, root, arrived, issued_base)
         lines = goods_lines(root)
         with self._lock:
             if message_id in self._counts:
@@ -653,6 +740,34 @@ class Engine:
             decision = decide(settings, root, lines, self._rng)
             self._schedule(agency, settings, message_id, decision, lines, arrived, issued_base)
         return Answer(202, {"message_id": message_id, "status": "accepted", "decision": decision.kind})
+
+    def _inventories(self, agency: str, settings: dict[str, Any], message_id: str, root: etree._Element,
+                     arrived: float, issued_base: datetime) -> Answer:  # fmt: skip
+        """A batch of cross-border inventories: each decided by the agency's rules on its own (its items
+        are its goods lines, its elements the fields), each answer `delay_ms` after the one before it for
+        that inventory (800 released, 500 inspection then 800, 100 returned with the reason)."""
+        inventories = [element for element in root if _localname(element) == "Inventory"]
+        decided = []
+        with self._lock:
+            if message_id in self._counts:
+                return Answer(200, {"message_id": message_id, "status": "already received"})
+            self._counts[message_id] = 1
+            for inventory in inventories:
+                decided.append(
+                    (inventory.get("Guid", ""), decide(settings, inventory, goods_lines(inventory), self._rng))
+                )
+            delay_ms = settings["delay_ms"]
+            for guid, decision in decided:
+                for i, status in enumerate(CBEC_STATUSES[decision.kind]):
+                    body = build_cbec_receipt(agency=agency, message_id=message_id, guid=guid, status=status,
+                                              info=decision.reason if status == "100" else "",
+                                              issued_at=issued_base + timedelta(milliseconds=delay_ms * (i + 1)))  # fmt: skip
+                    item = Pending(f"{agency}-{uuid.uuid4().hex}", message_id, agency, body, self._generation,
+                                   channel="cbec")  # fmt: skip
+                    heapq.heappush(self._queue, (arrived + delay_ms * (i + 1) / 1000, next(self._order), item))
+        kinds = sorted({decision.kind for _guid, decision in decided})
+        return Answer(202, {"message_id": message_id, "status": "accepted", "inventories": len(decided),
+                            "decisions": kinds})  # fmt: skip
 
     def _schedule(
         self,
@@ -710,7 +825,8 @@ class Engine:
         with self._lock:
             for item in batch:
                 if item.duplicate and item.generation == self._generation:
-                    copy = Pending(item.receipt_id, item.message_id, item.agency, item.body, item.generation)
+                    copy = Pending(item.receipt_id, item.message_id, item.agency, item.body, item.generation,
+                                   channel=item.channel)  # fmt: skip
                     heapq.heappush(self._queue, (now, next(self._order), copy))
 
     def current(self, batch: list[Pending]) -> bool:

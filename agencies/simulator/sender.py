@@ -19,7 +19,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from singlewindow.signatures import sign, signing_key_id
 
-from .engine import MAX_BATCH, Engine, Pending, envelope
+from .engine import MAX_BATCH, Engine, Pending, cbec_portal_url, envelope
 
 log = logging.getLogger(__name__)
 
@@ -55,8 +55,9 @@ class Sender(threading.Thread):
             try:
                 batch = self.engine.take_due(MAX_BATCH)
                 if batch:
-                    for agency in dict.fromkeys(item.agency for item in batch):  # in order of first receipt
-                        self._deliver([item for item in batch if item.agency == agency])
+                    # One request per agency and channel, in order of first receipt.
+                    for agency, channel in dict.fromkeys((item.agency, item.channel) for item in batch):
+                        self._deliver([item for item in batch if (item.agency, item.channel) == (agency, channel)])
                 else:
                     self._stopping.wait(self.interval)
             except Exception:  # never let one bad batch end the thread: nothing would be sent again
@@ -65,10 +66,13 @@ class Sender(threading.Thread):
 
     def _deliver(self, batch: list[Pending]) -> None:
         """Post one agency's batch until the portal takes or refuses it, the simulator is reset, or it stops."""
-        body = envelope(item.body for item in batch)
+        channel = batch[0].channel
+        body = envelope((item.body for item in batch), channel)
         backoff = self.first_backoff
         while not self._stopping.is_set():
             url, keys = self.engine.destination()  # re-read: a PUT /_sim/config applies at once
+            if channel == "cbec":
+                url = cbec_portal_url(url)
             status = self._post(url, body, keys[batch[0].agency])
             if status is not None and 200 <= status < 300:
                 self.engine.sent(batch)

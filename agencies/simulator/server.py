@@ -88,10 +88,14 @@ class Handler(BaseHTTPRequestHandler):
         body = self._body(MAX_MESSAGE_BYTES)
         if body is None:
             return
+        engine = self.server.engine
+        # A batch of messages carries X-Batch-Id instead of X-Message-Id (protocol section 1, "Batches").
+        batch_id = self.headers.get("X-Batch-Id")
+        handle = engine.handle_batch if batch_id is not None else engine.handle_message
         try:
-            answer = self.server.engine.handle_message(
+            answer = handle(
                 match.group(1),
-                self.headers.get("X-Message-Id"),
+                batch_id if batch_id is not None else self.headers.get("X-Message-Id"),
                 self.headers.get("X-Key-Id"),
                 self.headers.get("X-Signature"),
                 body,

@@ -31,7 +31,7 @@ def test_a_kept_batch_is_answered_202_while_the_broker_is_down(
     def broker_down(*args: object, **kwargs: object) -> None:
         raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
 
-    monkeypatch.setattr("agencies.receiving.record_receipts.delay", broker_down)
+    monkeypatch.setattr("agencies.tasks.record_receipts.delay", broker_down)
     body = envelope(receipt(branch(declaration, "customs"), "received", 1))
 
     assert post(client, body).status_code == 202

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from credit import selectors, services
+from credit import classify, selectors, services
 from credit.choices import RecordState
 from credit.models import Classification, CreditRecord, Scheme
 from singlewindow.models import Organisation
@@ -128,15 +128,18 @@ def test_a_repaired_record_stops_counting_and_the_class_history_stays(firm: Orga
 def test_a_new_scheme_version_reclassifies_everyone_with_history_kept(firm: Organisation) -> None:
     fines(firm, 3)
     first = current(firm)
-    assert (first.klass, first.scheme.version) == ("red", 1)
-    rules = Scheme.objects.get(key="public", version=1).rules
+    shipped = Scheme.objects.filter(key="public").order_by("-version").first()
+    assert shipped is not None and (first.klass, first.scheme.version) == ("red", shipped.version)
+    rules = shipped.rules
     stricter = {**rules, "classes": [dict(c) for c in rules["classes"]]}
     stricter["classes"][0]["rules"] = [{**r, "count_at_least": 3} if r["key"] == "more_than_5_penalties" else r
                                        for r in stricter["classes"][0]["rules"]]  # fmt: skip
-    Scheme.objects.create(key="public", version=2, name="stricter", effective_from=timezone.localdate(), rules=stricter)
+    Scheme.objects.create(
+        key="public", version=shipped.version + 1, name="stricter", effective_from=timezone.localdate(), rules=stricter
+    )
     services.reclassify()
     now = current(firm)
-    assert (now.klass, now.rule, now.scheme.version) == ("black", "more_than_5_penalties", 2)
+    assert (now.klass, now.rule, now.scheme.version) == ("black", "more_than_5_penalties", shipped.version + 1)
     assert Classification.objects.get(pk=first.pk).current is False
     assert len(selectors.class_history(uscc=firm.uscc, scheme_key="public")) == 2
 
@@ -162,3 +165,32 @@ def test_classes_are_named_in_the_reader_s_language(firm: Organisation) -> None:
             "Dishonest",
             "Penalties other than warnings (up to 5, under 500,000 yuan)",
         )
+
+
+def test_the_nightly_run_gives_each_firm_the_class_rule_and_evidence_the_per_firm_path_gives() -> None:
+    """The nightly run (one pass, bit masks, credit/nightly.py) against the per-record path (classify.py):
+    firms in every class of both schemes, classes wiped, the nightly run stores the same rows."""
+    firms = [factories.enterprise() for _ in range(5)]
+    fines(firms[0], 2)
+    record(firms[0], kind="aeo_advanced", outcome="favourable")
+    fines(firms[1], 7, penalty_type="warning")
+    record(firms[1], kind="performance", outcome="adverse")
+    fines(firms[2], 1, amount="600000")
+    record(firms[2], kind="tax_arrears", days_ago=120)
+    record(firms[3], kind="commitment", outcome="adverse")
+    record(firms[3], kind="commitment", outcome="adverse", days_ago=400)  # outside the year: one counts twice
+    record(firms[4], kind="registration", outcome="neutral")
+    shape = ("uscc", "scheme_key", "scheme_id", "klass", "rule", "evidence")
+    per_firm = sorted(  # what the per-firm path decides now (a stored row keeps the records it counted then)
+        (uscc, scheme.key, scheme.pk, verdict.klass, verdict.rule, list(verdict.evidence))
+        for scheme in classify.current_schemes()
+        for uscc, verdict in classify.evaluate(scheme, usccs=[f.uscc for f in firms]).items()
+    )
+    assert {(k, r) for _u, _s, _i, k, r, _e in per_firm} >= {("red", "penalties_not_warnings"),
+                                                           ("advanced", "aeo_advanced"), ("yellow", "warnings"),
+                                                           ("black", "fines_over_500000"),
+                                                           ("dishonest", "taxes_unpaid_3_months"),
+                                                           ("yellow", "commitment_broken"), ("green", "")}  # fmt: skip
+    Classification.objects.all().delete()
+    assert services.reclassify() == len(per_firm)
+    assert sorted(Classification.objects.filter(current=True).values_list(*shape)) == per_firm

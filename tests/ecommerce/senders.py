@@ -53,6 +53,7 @@ class World:
 def make_sender(role: str, code: str) -> Sender:
     kind = OrganisationKind.PLATFORM if role == Role.PLATFORM else OrganisationKind.ENTERPRISE
     org = factories.enterprise(kind=kind)
+    factories.clerk(org)  # who posts its batches (and is recorded as submitting its inventories to customs)
     filing = services.enterprise_file(organisation=org, role=role, code=code)
     private = development_private_text(f"cbec-{code}")
     services.sender_key_add(organisation=org, public_key_text=public_text(private))

@@ -664,3 +664,51 @@ def test_the_example_configuration_loads() -> None:
     config = load_config(ROOT / "agencies" / "simulator" / "example.json")
 
     assert set(config["agencies"]) == {"customs", "inspection", "maritime", "border", "port", "commerce"}
+
+
+# --- batches of messages (protocol section 1, "Batches") ---
+
+
+def batch(*items: tuple[str, bytes]) -> bytes:
+    """A <MessageBatch> as the portal sends one: each message whole, without its XML declaration."""
+    inner = b"".join(
+        f'<Item MessageId="{message_id}">'.encode() + body.split(b"?>", 1)[1].strip() + b"</Item>"
+        for message_id, body in items
+    )
+    head = f'<?xml version="1.0" encoding="UTF-8"?>\n<MessageBatch xmlns="urn:singlewindow:batch:1" BatchId="b-1" Count="{len(items)}">'
+    return head.encode() + inner + b"</MessageBatch>"
+
+
+def send_batch(sim: Simulator, agency: str, body: bytes, *, key: str = KEYS["portal"]) -> requests.Response:
+    headers = {"Content-Type": "application/xml", "X-Batch-Id": "b-1", **sign(body, key)}
+    return sim.http.post(f"{sim.url}/agencies/{agency}/messages", data=body, headers=headers, timeout=10)
+
+
+def test_a_batch_signed_once_is_answered_item_by_item_and_an_invalid_item_refused_alone(
+    sim: Simulator, sink: Sink
+) -> None:
+    assert sim.send("customs", "B-3", customs_message("B-3")).status_code == 202  # had it already
+    sink.wait_for(5)
+    invalid = customs_message("B-2").replace(b"<TradeCountry>USA</TradeCountry>", b"<Nonsense>1</Nonsense>")
+    body = batch(("B-1", customs_message("B-1")), ("B-2", invalid), ("B-3", customs_message("B-3")))
+
+    response = send_batch(sim, "customs", body)
+
+    assert response.status_code == 207
+    answers = {item["message_id"]: item for item in response.json()["items"]}
+    assert [answers[m]["status"] for m in ("B-1", "B-2", "B-3")] == [202, 400, 200]
+    assert "not valid against customs.xsd" in answers["B-2"]["error"]
+    receipts = sink.wait_for(10)
+    assert [r.status for r in receipts if r.message_id == "B-1"] == RELEASE_WITH_DUTIES
+    assert {r.message_id for r in receipts} == {"B-1", "B-3"}
+    assert sim.get("counts") == {"B-1": 1, "B-3": 1}
+
+
+def test_a_batch_with_a_wrong_signature_or_a_fault_is_refused_whole(sim: Simulator, sink: Sink) -> None:
+    body = batch(("B-1", customs_message("B-1")), ("B-2", customs_message("B-2")))
+    assert send_batch(sim, "customs", body, key=KEYS["customs"]).status_code == 401
+    sim.configure({"customs": {"error_ratio": 1.0}})
+    assert send_batch(sim, "customs", body).status_code == 500
+    sim.configure({"customs": {}})
+    assert send_batch(sim, "customs", body).status_code == 207  # the retry of the whole batch is taken
+    assert sim.get("counts") == {"B-1": 1, "B-2": 1}

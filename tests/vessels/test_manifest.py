@@ -170,9 +170,10 @@ def test_the_consignees_code_decides_whom_the_bill_concerns(consignee: Organisat
     namesake = factories.enterprise(name=consignee.name)
     offer = web(factories.clerk(namesake)).get("/declarations/manifest/", {"bill_of_lading": BILL})
     assert "use-manifest" not in offer.content.decode()
-    assert 'id="use-manifest"' in web(factories.clerk(consignee)).get(
-        "/declarations/manifest/", {"bill_of_lading": BILL}
-    ).content.decode()
+    assert (
+        'id="use-manifest"'
+        in web(factories.clerk(consignee)).get("/declarations/manifest/", {"bill_of_lading": BILL}).content.decode()
+    )
     ManifestLine.objects.update(consignee_uscc="")
     offer = web(factories.clerk(namesake)).get("/declarations/manifest/", {"bill_of_lading": BILL})
     assert 'id="use-manifest"' in offer.content.decode()

@@ -21,6 +21,7 @@ from declarations import review, services
 from declarations.choices import Direction, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
 from demo import approvals as demo_approvals
+from demo import ecommerce as demo_ecommerce
 from licensing import applications as licence_applications
 from licensing.choices import LicenceKind
 from licensing.issuing import LineSpec, licence_issue
@@ -175,6 +176,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {orgs[key].name} · {role.label}")
         for username, name in self.approval_logins:
             self.stdout.write(f"  {username:<20} {name} · {Role.OFFICER.label}")
+        for username, name in self.ecommerce_logins:
+            self.stdout.write(f"  {username:<20} {name} · {Role.DECLARANT.label}")
         secret = base64.b32encode(unhexlify(OTP_KEY_HEX)).decode()
         self.stdout.write(
             f"Officers and admin then type a one-time code: add the key {secret} to an authenticator app,"
@@ -323,6 +326,8 @@ class Command(BaseCommand):
         self.approval_logins = demo_approvals.create(
             clerk=users["clerk_a"], make_uscc=make_uscc, password=PASSWORD, otp_key_hex=OTP_KEY_HEX
         )
+        # Cross-border e-commerce: five firms, their parcels through 三单对碰, a guarantee, a bonded account book.
+        self.ecommerce_logins = demo_ecommerce.create(make_uscc=make_uscc, password=PASSWORD)
         return orgs
 
     def licences(self, orgs: dict[str, Organisation], clerk: User) -> None:

@@ -1,0 +1,183 @@
+"""Batched delivery (docs/AGENCY_PROTOCOL.md, "Batches"): the branches waiting for an agency go in one
+signed request, each answered on its own; and receipt batches share one queued recorder.
+
+The agency's system is a fake that keeps what it is sent and answers as told."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import timedelta
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from django.conf import settings as django_settings
+from django.core.cache import cache
+from django.db.models import F
+from django.test import Client
+from django.utils import timezone
+from lxml import etree
+
+from agencies import delivery as deliveries
+from agencies import receipts, tasks
+from agencies.adapters import adapter_for
+from agencies.delivery import Attempt, delivery_attempt
+from agencies.models import AgencyHealth, ReceiptBatch
+from declarations import services
+from declarations.models import Declaration, DeclarationVersion, Delivery, Event
+from singlewindow.models import User
+from singlewindow.signatures import public_key, public_text, verify
+
+from .. import factories
+from .receipts import branch, envelope, post, receipt
+
+pytestmark = pytest.mark.django_db
+BATCH = "{urn:singlewindow:batch:1}"
+
+
+class FakeCustoms:
+    """Customs' system: keeps each request; answers a batch 207 with each item's status from `item_status`
+    (202 otherwise), or the whole request with `whole`."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+        self.item_status: dict[str, int] = {}
+        self.whole: int | None = None
+
+    def post(self, url: str, *, data: bytes, headers: dict[str, str], timeout: Any) -> SimpleNamespace:
+        self.requests.append((headers, data))
+        if self.whole is not None:
+            return SimpleNamespace(status_code=self.whole, text="", json=lambda: {})
+        if "X-Batch-Id" not in headers:
+            return SimpleNamespace(status_code=202, text="", json=lambda: {})
+        items = [
+            {"message_id": m, "status": self.item_status.get(m, 202), "error": "DecHead/GrossWet is missing"}
+            for m in (item.get("MessageId") for item in etree.fromstring(data))
+        ]
+        return SimpleNamespace(status_code=207, text=json.dumps({"items": items}), json=lambda: {"items": items})
+
+
+@pytest.fixture
+def customs(settings, monkeypatch: pytest.MonkeyPatch) -> FakeCustoms:  # type: ignore[no-untyped-def]
+    fake = FakeCustoms()
+    settings.AGENCY_ENDPOINTS = {"customs": "http://agencies.test/customs/messages"}
+    settings.AGENCY_BATCH_MAX = {"customs": 10}
+    monkeypatch.setattr(deliveries._session, "post", fake.post)
+    return fake
+
+
+@pytest.fixture
+def submitted(user_a: User) -> Callable[[int], list[Declaration]]:
+    """Declarations to customs alone, submitted a second ago; their tasks have not run (nothing committed
+    yet)."""
+
+    def submit(count: int) -> list[Declaration]:
+        declarations = []
+        for _ in range(count):
+            declaration = factories.valid_draft(user_a, target="customs", lines=1)
+            services.declaration_submit(declaration=declaration, user=user_a)
+            declaration.refresh_from_db()
+            declarations.append(declaration)
+        # Their tasks waited in the queue (under load): what a worker takes then has company.
+        DeclarationVersion.objects.filter(declaration__in=declarations).update(
+            submitted_at=F("submitted_at") - timedelta(seconds=1)
+        )
+        return declarations
+
+    return submit
+
+
+def test_waiting_branches_go_in_one_signed_request_and_their_receipts_are_recorded_item_by_item(
+    client: Client, customs: FakeCustoms, submitted: Callable[[int], list[Declaration]]
+) -> None:
+    declarations = submitted(3)
+    branches = [branch(d, "customs") for d in declarations]
+
+    assert delivery_attempt(delivery_id=branches[0].pk, attempts=0)[0] is Attempt.DELIVERED
+    # the other branches' own tasks come later and find them taken
+    assert delivery_attempt(delivery_id=branches[1].pk, attempts=0)[0] is Attempt.SKIPPED
+
+    ((headers, body),) = customs.requests
+    portal = public_key(public_text(django_settings.PORTAL_SIGNING_KEY))
+    assert "X-Message-Id" not in headers and headers["X-Batch-Id"].startswith("batch-")
+    assert verify(body, headers["X-Signature"], portal)
+    root = etree.fromstring(body)
+    assert root.tag == BATCH + "MessageBatch" and root.get("Count") == "3"
+    assert [item.get("MessageId") for item in root] == [b.message_id for b in branches]
+    for item in root:
+        (message,) = item
+        adapter_for("customs").goods.schema.assertValid(etree.ElementTree(etree.fromstring(etree.tostring(message))))
+        assert message.get("MessageId") == item.get("MessageId")
+    assert {b.status for b in Delivery.objects.filter(pk__in=[b.pk for b in branches])} == {"delivered"}
+    assert Event.objects.filter(declaration__in=declarations, kind="delivered").count() == 3
+
+    released = [receipt(b, status, n) for b in branches for n, status in enumerate(["received", "released"], 1)]
+    assert post(client, envelope(*released)).status_code == 202
+    assert {d.status for d in Declaration.objects.filter(pk__in=[d.pk for d in declarations])} == {"released"}
+
+
+def test_an_item_the_agency_refuses_fails_alone_and_the_rest_of_its_batch_is_delivered(
+    customs: FakeCustoms, submitted: Callable[[int], list[Declaration]]
+) -> None:
+    declarations = submitted(3)
+    refused = branch(declarations[1], "customs")
+    customs.item_status[refused.message_id] = 400
+
+    delivery_attempt(delivery_id=branch(declarations[0], "customs").pk, attempts=0)
+
+    assert len(customs.requests) == 1
+    refused.refresh_from_db()
+    assert refused.status == "failed" and "GrossWet" in refused.last_error
+    assert Event.objects.get(declaration=declarations[1], kind="delivery_failed").data["reason"].startswith("HTTP 400")
+    for other in (declarations[0], declarations[2]):
+        assert branch(other, "customs").status == "delivered"
+    assert not AgencyHealth.objects.exclude(consecutive_failures=0).exists()  # it answered: no failure counted
+
+
+def test_a_batch_that_fails_whole_retries_each_item_and_the_sweep_sends_them_again_together(
+    customs: FakeCustoms,
+    submitted: Callable[[int], list[Declaration]],
+    settings,  # type: ignore[no-untyped-def]
+) -> None:
+    declarations = submitted(4)
+    customs.whole = 503
+
+    outcome, _delay = delivery_attempt(delivery_id=branch(declarations[0], "customs").pk, attempts=0)
+
+    assert (outcome, len(customs.requests)) == (Attempt.RETRY, 1)
+    states = {(b.status, b.attempts) for b in (branch(d, "customs") for d in declarations)}
+    assert states == {("pending", 1)}
+    assert AgencyHealth.objects.get(agency="customs").consecutive_failures == 1  # one request, one failure
+    assert not Event.objects.filter(kind__in=["delivered", "delivery_failed"]).exists()
+
+    customs.whole = None
+    Delivery.objects.update(next_attempt_at=timezone.now() - timedelta(seconds=1))  # the backoff is over
+    tasks.sweep()
+
+    assert len(customs.requests) == 2 and len(etree.fromstring(customs.requests[1][1])) == 4
+    assert {branch(d, "customs").status for d in declarations} == {"delivered"}
+    assert Event.objects.filter(kind="delivered").count() == 4
+    assert AgencyHealth.objects.get(agency="customs").consecutive_failures == 0
+
+
+def test_receipt_batches_share_one_queued_recorder_and_one_lost_is_replaced_by_the_next_sweep(
+    client: Client, submitted: Callable[[int], list[Declaration]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.delete(receipts.RECORDER_MARK)
+    declarations = submitted(3)
+    queued: list[int] = []
+    monkeypatch.setattr("agencies.tasks.record_receipts.delay", queued.append)  # queued, never run
+
+    for declaration in declarations:
+        assert post(client, envelope(receipt(branch(declaration, "customs"), "received", 1))).status_code == 202
+
+    first = ReceiptBatch.objects.order_by("pk").first()
+    assert first is not None and queued == [first.pk]  # one recorder for the three batches
+    cache.delete(receipts.RECORDER_MARK)  # Redis restarted: the queued recorder and its mark are gone
+    tasks.sweep()
+    assert queued == [first.pk, first.pk]  # queued again at once, not after the batches' lease
+
+    assert receipts.receipts_record_all(batch_id=first.pk) == 1  # one transaction for the three batches
+    assert not ReceiptBatch.objects.filter(processed_at=None).exists()
+    assert Event.objects.filter(declaration__in=declarations, kind="received").count() == 3
