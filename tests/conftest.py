@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.db import connection
 from django.test import Client
 from django.utils import translation
 from pytest_django import DjangoDbBlocker
@@ -36,11 +37,20 @@ def _ensure_reference_data() -> None:
 
 
 @pytest.fixture(scope="session")
-def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> None:
+def django_db_setup(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[None]:
     """The test database with the reference data committed once, so a test's transaction finds it rather
-    than loading some 7,000 rows of its own and rolling them back."""
+    than loading some 7,000 rows of its own and rolling them back. At the end, a connection a server thread
+    of the session left open is closed, so the database can be dropped."""
     with django_db_blocker.unblock():
         _ensure_reference_data()
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.hookimpl(wrapper=True)
