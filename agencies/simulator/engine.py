@@ -650,12 +650,9 @@ class Engine:
             if message_id:
                 self._received[message_id] = self._received.get(message_id, 0) + 1
         settings = config["agencies"].get(agency)
-        if settings is None:
-            return Answer(404, {"error": f"unknown agency {agency!r}"})
-        if settings["down"]:
-            return Answer(503, {"error": f"{agency} is down"})
-        if not portal_signed(body, key_id_header, signature_header, config["portal_public_keys"]):
-            return Answer(401, {"error": "missing or wrong X-Signature, or an unknown X-Key-Id"})
+        if refused := self._refused(agency, settings, config, key_id_header, signature_header, body):
+            return refused
+        assert settings is not None
         if not message_id or not TOKEN.fullmatch(message_id):
             return Answer(400, {"error": "X-Message-Id must be 1-64 characters A-Z a-z 0-9 _ . : -"})
         with self._lock:
@@ -678,12 +675,9 @@ class Engine:
         issued_base = datetime.now().astimezone()
         config = self.config
         settings = config["agencies"].get(agency)
-        if settings is None:
-            return Answer(404, {"error": f"unknown agency {agency!r}"})
-        if settings["down"]:
-            return Answer(503, {"error": f"{agency} is down"})
-        if not portal_signed(body, key_id_header, signature_header, config["portal_public_keys"]):
-            return Answer(401, {"error": "missing or wrong X-Signature, or an unknown X-Key-Id"})
+        if refused := self._refused(agency, settings, config, key_id_header, signature_header, body):
+            return refused
+        assert settings is not None
         if not batch_id or not TOKEN.fullmatch(batch_id):
             return Answer(400, {"error": "X-Batch-Id must be 1-64 characters A-Z a-z 0-9 _ . : -"})
         try:
@@ -714,6 +708,25 @@ class Engine:
             why = {"error": answer.body["error"]} if "error" in answer.body else {}
             answers.append({"message_id": message_id, "status": answer.status, **why})
         return Answer(207, {"batch_id": batch_id, "items": answers})
+
+    @staticmethod
+    def _refused(
+        agency: str,
+        settings: dict[str, Any] | None,
+        config: dict[str, Any],
+        key_id_header: str | None,
+        signature_header: str | None,
+        body: bytes,
+    ) -> Answer | None:
+        """What a request to an unknown or down agency, or not signed by the portal, is answered (a single
+        message and a batch alike); None when it may go on."""
+        if settings is None:
+            return Answer(404, {"error": f"unknown agency {agency!r}"})
+        if settings["down"]:
+            return Answer(503, {"error": f"{agency} is down"})
+        if not portal_signed(body, key_id_header, signature_header, config["portal_public_keys"]):
+            return Answer(401, {"error": "missing or wrong X-Signature, or an unknown X-Key-Id"})
+        return None
 
     def _take(
         self,
