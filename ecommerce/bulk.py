@@ -11,13 +11,38 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import psycopg
 from django.db import connection, models
 
 _PARAMS = re.compile(r"\(.*\)")
+
+
+@contextmanager
+def pg_cursor() -> Iterator[psycopg.Cursor[Any]]:
+    """A cursor on the connection (so in its transaction) that binds parameters on the server: an array
+    is one parameter, not a thousand placeholders quoted and split on the client (PostgreSQL only)."""
+    connection.ensure_connection()
+    with psycopg.Cursor(connection.connection) as cursor:
+        yield cursor
+
+
+def pairs_arrays(pairs: Sequence[tuple[str, str]]) -> list[list[str]]:
+    """Pairs as the two arrays `unnest(%s::varchar[], %s::varchar[])` takes."""
+    return [[a for a, _b in pairs], [b for _a, b in pairs]]
+
+
+def pairs_lookup(table: str, first: str, second: str, select: str, condition: str = "TRUE") -> str:
+    """SQL for `select` of the rows of `table` whose (first, second) is one of the pairs bound as the two
+    arrays of `pairs_arrays`: an index lookup per pair (LATERAL; OFFSET 0 keeps the planner from
+    flattening it into a join that, on statistics a fresh batch has outrun, sorts or scans the table)."""
+    return (
+        "SELECT r.* FROM unnest(%s::varchar[], %s::varchar[]) AS k(a, b) CROSS JOIN LATERAL "  # noqa: S608
+        f"(SELECT {select} FROM {table} WHERE {first} = k.a AND {second} = k.b AND {condition} OFFSET 0) AS r"
+    )
 
 
 def _columns(model: type[models.Model]) -> list[models.Field]:
@@ -45,8 +70,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, re
             values = [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
         columns.append((connection.ops.quote_name(str(field.column)), db_type, values))
     table = connection.ops.quote_name(model._meta.db_table)
-    connection.ensure_connection()
-    with psycopg.Cursor(connection.connection) as cursor:  # server-side binding; COPY rows dumped in C
+    with pg_cursor() as cursor:  # server-side binding; COPY rows dumped in C
         if conflict:  # COPY cannot skip conflicts: one array per column (psycopg dumps arrays in Python)
             arrays = ", ".join(f"%s::{'text' if t == 'jsonb' else t}[]" for _n, t, _v in columns)
             selects = ", ".join(f"c{n}::jsonb" if t == "jsonb" else f"c{n}" for n, (_c, t, _v) in enumerate(columns))

@@ -13,8 +13,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import connection
-
+from . import bulk
 from .models import YEARLY_QUOTA, QuotaLedger
 
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -40,18 +39,19 @@ def quota_reserve(wants: Sequence[Want]) -> dict[int, Decimal | None]:
     if not wants:
         return {}
     pairs = sorted({(w.buyer, w.year) for w in wants})
-    with connection.cursor() as cursor:
-        values = ",".join(["(%s, %s, 0, 0)"] * len(pairs))
+    keys = [[buyer for buyer, _year in pairs], [year for _buyer, year in pairs]]  # two arrays, bound on the server
+    with bulk.pg_cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO ecommerce_quotaledger (buyer_id_number, year, reserved, used) VALUES {values} "  # noqa: S608
+            "INSERT INTO ecommerce_quotaledger (buyer_id_number, year, reserved, used) "
+            "SELECT b, y, 0, 0 FROM unnest(%s::varchar[], %s::smallint[]) AS u(b, y) "
             "ON CONFLICT (buyer_id_number, year) DO NOTHING",
-            [v for pair in pairs for v in pair],
+            keys,
         )
-        keys = ",".join(["(%s, %s)"] * len(pairs))
         cursor.execute(
-            f"SELECT id, buyer_id_number, year, reserved + used FROM ecommerce_quotaledger "  # noqa: S608
-            f"WHERE (buyer_id_number, year) IN ({keys}) ORDER BY buyer_id_number, year FOR UPDATE",
-            [v for pair in pairs for v in pair],
+            "SELECT id, buyer_id_number, year, reserved + used FROM ecommerce_quotaledger "
+            "WHERE (buyer_id_number, year) IN (SELECT * FROM unnest(%s::varchar[], %s::smallint[])) "
+            "ORDER BY buyer_id_number, year FOR UPDATE",
+            keys,
         )
         rows = {(buyer, year): (pk, taken) for pk, buyer, year, taken in cursor.fetchall()}
         added: dict[int, Decimal] = {}
@@ -72,11 +72,11 @@ def quota_reserve(wants: Sequence[Want]) -> dict[int, Decimal | None]:
 
 def _apply(cursor: Any, assignment: str, amounts: dict[int, Decimal], *, condition: str = "TRUE",
            extra: Iterable[object] = ()) -> None:  # fmt: skip
-    values = ",".join(["(%s, %s::numeric)"] * len(amounts))
+    ordered = sorted(amounts.items())
     cursor.execute(
-        f"UPDATE ecommerce_quotaledger AS l SET {assignment} FROM (VALUES {values}) AS v(id, amount) "  # noqa: S608
-        f"WHERE l.id = v.id AND {condition}",
-        [*[x for pair in sorted(amounts.items()) for x in pair], *extra],
+        f"UPDATE ecommerce_quotaledger AS l SET {assignment} "  # noqa: S608
+        f"FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, amount) WHERE l.id = v.id AND {condition}",
+        [[pk for pk, _amount in ordered], [amount for _pk, amount in ordered], *extra],
     )
 
 
@@ -100,7 +100,7 @@ def quota_use(items: Iterable[tuple[str, int, Decimal]]) -> None:
     """Released: what was reserved is used (buyer, year, amount)."""
     amounts = _by_row(items)
     if amounts:
-        with connection.cursor() as cursor:
+        with bulk.pg_cursor() as cursor:
             _apply(cursor, "reserved = l.reserved - v.amount, used = l.used + v.amount", amounts)
 
 
@@ -108,7 +108,7 @@ def quota_unreserve(items: Iterable[tuple[str, int, Decimal]]) -> None:
     """Cancelled before release: the reservation is given back."""
     amounts = _by_row(items)
     if amounts:
-        with connection.cursor() as cursor:
+        with bulk.pg_cursor() as cursor:
             _apply(cursor, "reserved = l.reserved - v.amount", amounts)
 
 
@@ -116,7 +116,7 @@ def quota_restore(items: Iterable[tuple[str, int, Decimal]]) -> None:
     """Goods returned: what was used is given back."""
     amounts = _by_row(items)
     if amounts:
-        with connection.cursor() as cursor:
+        with bulk.pg_cursor() as cursor:
             _apply(cursor, "used = l.used - v.amount", amounts)
 
 
