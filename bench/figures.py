@@ -97,7 +97,7 @@ def items(report: Report) -> None:
     result = data_items()
     report("items_typed", len(result.typed), "items")
     report("items_delivered", result.delivered, "items")
-    report("items_typed_per_delivered", round(len(result.typed) / result.delivered, 3), "ratio")
+    report("items_typed_per_delivered_pct", round(100 * len(result.typed) / result.delivered, 1), "%")
 
 
 def submit_per_s(setup: dict[str, Any], report: Report, server: Callable[[int], Any]) -> None:
