@@ -57,6 +57,8 @@
 
   function fill(el) {
     if (el.dataset.touched && el.value !== "") return;
+    // A goods line HTMX has not settled yet would not check a filled code: its own settle fills it.
+    if (el.closest(".htmx-added")) return;
     const value = defaultOf(el);
     if (value !== "" && el.value !== value) {
       el.value = value;
