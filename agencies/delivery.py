@@ -10,6 +10,11 @@ Under load, an attempt takes along other branches waiting for the same agency (a
 AGENCY_BATCH_MAX, claimed with FOR UPDATE SKIP LOCKED) and sends them in one signed request, each with its
 own answer (docs/AGENCY_PROTOCOL.md, "Batches"); a batch that fails as a whole is one failure for the
 agency's circuit and a failed attempt of each of its branches.
+
+A submission does not queue a task per branch: it asks for its agency's drainer (`waiting_deliver`), and
+only the first to ask while none is queued queues one (agencies/marks.py); that drainer sends everything
+waiting for the agency when it runs, a batch per request. Under load one task and one request then serve
+many submissions; on a quiet portal the drainer sends the one branch at once.
 """
 
 from __future__ import annotations
@@ -35,7 +40,7 @@ from declarations.registry import dispatch
 from singlewindow.models import User
 from singlewindow.services import audit_record
 
-from . import circuit
+from . import circuit, marks
 from .adapters import adapter_for
 from .choices import CircuitState
 from .models import AgencyHealth
@@ -45,6 +50,9 @@ log = logging.getLogger(__name__)
 _session = requests.Session()
 _session.trust_env = False  # agencies are reached directly; no proxy settings read on every call
 BATCH_NS = "urn:singlewindow:batch:1"
+DRAIN_ROUNDS = 20  # a drainer sends at most this many requests, then leaves the rest to the next one or the sweep
+DRAINER_MARK = "agencies:drainer:"  # cache key + agency: who queued the agency's drainer (agencies/marks.py)
+DRAINER_MARK_SECONDS = 5  # a drainer lost with a killed worker holds its mark no longer than this
 BACKLOG_SECONDS = 0.1  # a branch whose first attempt starts later than this after submission waited in a queue
 
 
@@ -100,6 +108,39 @@ def deliveries_attempt(*, claims: list[tuple[int, int]], probe: bool = False) ->
     room = batch_max(agency) - len(deliveries)
     if room > 0 and not probe and _backlog(deliveries[0], now=now):
         deliveries += _claim_waiting(agency=agency, exclude=claimed, limit=room, now=now)
+    return _send(deliveries)
+
+
+def waiting_deliver(*, agency: str) -> int:
+    """The drainer's work (agencies.deliver_waiting, queued after submissions): every branch waiting for
+    `agency` (new ones, and retries whose time has come), a batch per request, oldest first, until none is
+    left or a request fails (the sweep then takes over: backoff, circuit). Nothing while the agency is down:
+    its branches wait for the probe. Returns how many branches were attempted."""
+    attempted = 0
+    for _ in range(DRAIN_ROUNDS):
+        if agency in circuit.agencies_down():
+            break
+        deliveries = _claim_waiting(agency=agency, exclude=[], limit=batch_max(agency), now=timezone.now())
+        if not deliveries:
+            break
+        attempted += len(deliveries)
+        outcomes = _send(deliveries)
+        if any(outcome in (Attempt.RETRY, Attempt.WAITING) for outcome, _ in outcomes.values()):
+            break
+    return attempted
+
+
+def drainer_mark(agency: str, owner: str) -> bool:
+    """Mark `owner` as queueing the drainer of `agency`; False when one is queued (it takes this work)."""
+    return marks.mark(DRAINER_MARK + agency, owner, seconds=DRAINER_MARK_SECONDS)
+
+
+def drainer_unmark(agency: str, owner: str) -> None:
+    marks.unmark(DRAINER_MARK + agency, owner)
+
+
+def _send(deliveries: list[Delivery]) -> dict[int, Outcome]:
+    """Build each claimed branch's message and send them to their agency: alone, or as one batch."""
     outcomes: dict[int, Outcome] = {}
     items = []
     for delivery in deliveries:

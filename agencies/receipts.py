@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django.conf import settings
-from django.core.cache import cache as shared_cache
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from lxml import etree
@@ -22,6 +21,7 @@ from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
 from singlewindow.untrusted import safe_xml_parser as safe_parser
 
+from . import marks
 from .adapters import adapter_for
 from .models import QuarantinedReceipt, ReceiptBatch
 from .xml import SCHEMAS
@@ -163,31 +163,20 @@ def receipts_record_all(*, batch_id: int) -> int:
 
 def recorder_mark(batch_id: int) -> bool:
     """Mark `batch_id` as the owner of the recorder about to be queued; False when a recorder is queued
-    already (it will record this batch too). With the cache unreachable: True (queue one anyway)."""
-    try:
-        return bool(shared_cache.add(RECORDER_MARK, batch_id, timeout=RECORDER_MARK_SECONDS))
-    except Exception:  # the cache is Redis: down with the broker, or restarting
-        log.warning("receipt recorder mark unavailable; queueing a recorder for batch %s", batch_id)
-        return True
+    already (it will record this batch too)."""
+    return marks.mark(RECORDER_MARK, batch_id, seconds=RECORDER_MARK_SECONDS)
 
 
 def recorder_unmark(batch_id: int) -> None:
     """The recorder `batch_id` owned has started (or could not be queued): the next batch queues one."""
-    try:
-        if shared_cache.get(RECORDER_MARK) == batch_id:
-            shared_cache.delete(RECORDER_MARK)
-    except Exception:  # the mark expires by itself
-        log.warning("receipt recorder mark of batch %s could not be cleared", batch_id)
+    marks.unmark(RECORDER_MARK, batch_id)
 
 
 def recorder_missing() -> int | None:
     """A batch waiting while no recorder is marked as queued (it was lost with the broker, or could not
     be queued): the oldest such batch, for the sweep to queue a recorder now rather than at its lease's
     end; None otherwise."""
-    try:
-        if shared_cache.get(RECORDER_MARK) is not None:
-            return None
-    except Exception:  # no cache, no broker: nothing can be queued now
+    if marks.marked(RECORDER_MARK) is not False:  # one is queued, or no cache and no broker: none can be
         return None
     with transaction.atomic():
         return (

@@ -13,6 +13,8 @@ the visibility timeout (and running again, for nothing, then)."""
 
 from __future__ import annotations
 
+import uuid
+
 from celery import shared_task
 
 from . import circuit, delivery, receipts
@@ -28,6 +30,13 @@ def deliver(delivery_id: int, attempts: int = 0, probe: bool = False) -> str:
 def deliver_batch(claims: list[list[int]]) -> int:
     """Branches of one agency the sweep found due, as [id, attempts] pairs: one request."""
     return len(delivery.deliveries_attempt(claims=[(pk, attempts) for pk, attempts in claims]))
+
+
+@shared_task(name="agencies.deliver_waiting", acks_late=False, ignore_result=True)
+def deliver_waiting(agency: str, mark: str = "") -> int:
+    """Every branch waiting for `agency`, a batch per request (queued by deliver_soon)."""
+    delivery.drainer_unmark(agency, mark)
+    return delivery.waiting_deliver(agency=agency)
 
 
 @shared_task(name="agencies.record_receipts", acks_late=False, ignore_result=True)
@@ -64,14 +73,27 @@ def _deliver(claims: list[tuple[int, int]]) -> None:
 
 
 def enqueue(delivery_ids: list[int]) -> None:
-    """Registered with declarations.registry: runs after a submission commits (one task per branch, each
-    taking along what waits for the same agency), or after an agency came back (one task per batch)."""
-    if len(delivery_ids) <= 4:  # a submission: its branches go to different agencies
-        for delivery_id in delivery_ids:
-            deliver.delay(delivery_id, 0)
+    """Registered with declarations.registry: runs after a submission commits (its agencies' drainers, each
+    queued once however many submissions ask: deliver_soon), or after an agency came back (one task per batch)."""
+    branches = delivery.branches_for(delivery_ids)
+    if len(branches) <= 4:  # a submission: its branches go to different agencies
+        for agency in sorted({agency for _pk, _attempts, agency in branches}):
+            deliver_soon(agency)
         return
-    for group in delivery.claim_groups(delivery.branches_for(delivery_ids)):
+    for group in delivery.claim_groups(branches):
         _deliver(group)
+
+
+def deliver_soon(agency: str) -> None:
+    """Queue the drainer of `agency`, unless one is queued already (it sends this branch too)."""
+    owner = uuid.uuid4().hex
+    if not delivery.drainer_mark(agency, owner):
+        return
+    try:
+        deliver_waiting.delay(agency, owner)
+    except Exception:
+        delivery.drainer_unmark(agency, owner)
+        raise
 
 
 def record_soon(batch_id: int) -> None:
