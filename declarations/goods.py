@@ -17,7 +17,7 @@ def goods_number(declaration: Declaration) -> str:
     year = timezone.localdate().year
     office = declaration.customs_office or "0000"
     flag = "1" if declaration.direction == Direction.IMPORT else "0"
-    return f"{office}{year}{flag}{sequence_next(name=f'pre-entry-{year}'):09d}"
+    return f"{office}{year}{flag}{sequence_next(name=f'pre-entry-{year}', gapless=False):09d}"
 
 
 def goods_agencies(declaration: Declaration) -> tuple[str, ...]:

@@ -19,7 +19,7 @@ def application_number(declaration: Declaration) -> str:
     """18 characters: "LA", the year and a sequence per year (12), e.g. LA2026000000000012. Letters keep
     it apart from goods and vessel numbers."""
     year = timezone.localdate().year
-    return f"LA{year}{sequence_next(name=f'licence-application-{year}'):012d}"
+    return f"LA{year}{sequence_next(name=f'licence-application-{year}', gapless=False):012d}"
 
 
 CATEGORY = Category(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, models, transaction
+from django.db import DatabaseError, connection, models, transaction
 from django.forms.models import model_to_dict
 
 from .choices import Role
@@ -35,9 +36,16 @@ def audit_record(
     )
 
 
-def sequence_next(*, name: str) -> int:
-    """The next value of a named counter. Call it inside the transaction that uses the number:
-    the row stays locked until that commits, so numbers are unique and without gaps."""
+def sequence_next(*, name: str, gapless: bool = True) -> int:
+    """The next value of a named counter. Call it inside the transaction that uses the number.
+
+    gapless (certificate and licence numbers): the counter's row stays locked until that transaction
+    commits, so numbers are unique and without gaps, and concurrent transactions take their turns.
+    Not gapless (pre-entry and filing numbers, taken by every submission): on PostgreSQL a database
+    sequence, which never waits; a number taken by a transaction that rolls back is not used again, as
+    customs' own pre-entry numbers skip. The sequence goes on from the counter's row."""
+    if not gapless and connection.vendor == "postgresql":
+        return _sequence_next_unlocked(name)
     table = connection.ops.quote_name(Sequence._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET value = value + 1 WHERE name = %s RETURNING value", [name])  # noqa: S608
@@ -46,6 +54,24 @@ def sequence_next(*, name: str) -> int:
         Sequence.objects.get_or_create(name=name)
         return sequence_next(name=name)
     return int(row[0])
+
+
+_SEQUENCES_MADE: set[str] = set()  # counters whose database sequence this process saw committed
+
+
+def _sequence_next_unlocked(name: str) -> int:
+    sequence = connection.ops.quote_name("sw_seq_" + hashlib.sha256(name.encode()).hexdigest()[:20])
+    if name not in _SEQUENCES_MADE:
+        try:
+            with transaction.atomic(), connection.cursor() as cursor:  # a savepoint: a racing maker wins
+                row = Sequence.objects.filter(name=name).values_list("value", flat=True).first()
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {int(row or 0) + 1}")
+        except DatabaseError:
+            pass  # another transaction made it at the same moment
+        transaction.on_commit(lambda: _SEQUENCES_MADE.add(name))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(%s)", [sequence])
+        return int(cursor.fetchone()[0])
 
 
 def changed_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:

@@ -28,7 +28,7 @@ def vessel_number(declaration: Declaration) -> str:
     year = timezone.localdate().year
     port = declaration.vessel.port
     flag = "I" if declaration.direction == Direction.IMPORT else "E"
-    return f"{port}{year}{flag}{sequence_next(name=f'vessel-{port}-{year}'):08d}"
+    return f"{port}{year}{flag}{sequence_next(name=f'vessel-{port}-{year}', gapless=False):08d}"
 
 
 def vessel_agencies(declaration: Declaration) -> tuple[str, ...]:
