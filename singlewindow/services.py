@@ -9,7 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import DatabaseError, connection, models, transaction
+from django.db import DatabaseError, connection, connections, models, transaction
 from django.forms.models import model_to_dict
 
 from .choices import Role
@@ -62,16 +62,27 @@ _SEQUENCES_MADE: set[str] = set()  # counters whose database sequence this proce
 def _sequence_next_unlocked(name: str) -> int:
     sequence = connection.ops.quote_name("sw_seq_" + hashlib.sha256(name.encode()).hexdigest()[:20])
     if name not in _SEQUENCES_MADE:
-        try:
-            with transaction.atomic(), connection.cursor() as cursor:  # a savepoint: a racing maker wins
-                row = Sequence.objects.filter(name=name).values_list("value", flat=True).first()
-                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {int(row or 0) + 1}")
-        except DatabaseError:
-            pass  # another transaction made it at the same moment
-        transaction.on_commit(lambda: _SEQUENCES_MADE.add(name))
+        _sequence_make(name, sequence)
     with connection.cursor() as cursor:
         cursor.execute("SELECT nextval(%s)", [sequence])
         return int(cursor.fetchone()[0])
+
+
+def _sequence_make(name: str, sequence: str) -> None:
+    """Make the counter's sequence (once: it may exist already) on a connection of its own, committed at
+    once: made in the caller's transaction, every other transaction would wait for that one to end."""
+    table = connection.ops.quote_name(Sequence._meta.db_table)
+    side = connections.create_connection(connection.alias)
+    try:
+        with side.cursor() as cursor:
+            cursor.execute(f"SELECT value FROM {table} WHERE name = %s", [name])  # noqa: S608
+            row = cursor.fetchone()
+            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {int(row[0] if row else 0) + 1}")
+    except DatabaseError:  # another process made it at the same moment
+        pass
+    finally:
+        side.close()
+    _SEQUENCES_MADE.add(name)
 
 
 def changed_values(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[dict, dict]:

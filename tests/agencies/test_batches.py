@@ -181,3 +181,42 @@ def test_receipt_batches_share_one_queued_recorder_and_one_lost_is_replaced_by_t
     assert receipts.receipts_record_all(batch_id=first.pk) == 1  # one transaction for the three batches
     assert not ReceiptBatch.objects.filter(processed_at=None).exists()
     assert Event.objects.filter(declaration__in=declarations, kind="received").count() == 3
+
+
+def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_one_request(
+    customs: FakeCustoms, user_a: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    cache.delete(deliveries.DRAINER_MARK + "customs")
+    queued: list[tuple[str, str]] = []
+    monkeypatch.setattr("agencies.tasks.deliver_waiting.delay", lambda *args: queued.append(args))  # never run
+    declarations = [factories.valid_draft(user_a, target="customs", lines=1) for _ in range(3)]
+
+    for declaration in declarations:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.declaration_submit(declaration=declaration, user=user_a)
+
+    assert [agency for agency, _owner in queued] == ["customs"]  # one drainer for the three submissions
+    agency, owner = queued[0]
+    tasks.deliver_waiting.run(agency, owner)  # the worker runs it: the mark is given up first
+    ((_headers, body),) = customs.requests
+    assert [item.get("MessageId") for item in etree.fromstring(body)] == [
+        branch(d, "customs").message_id for d in declarations
+    ]
+    assert {branch(d, "customs").status for d in declarations} == {"delivered"}
+
+    late = factories.valid_draft(user_a, target="customs", lines=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.declaration_submit(declaration=late, user=user_a)
+    assert len(queued) == 2  # the drainer had started: the next submission queues its own
+
+
+def test_a_drainer_sends_nothing_while_its_agency_is_down(customs: FakeCustoms, user_a: User) -> None:
+    declaration = factories.valid_draft(user_a, target="customs", lines=1)
+    services.declaration_submit(declaration=declaration, user=user_a)
+    now = timezone.now()
+    AgencyHealth.objects.update_or_create(
+        agency="customs", defaults={"state": "open", "failing_since": now, "opened_at": now, "last_probe_at": now}
+    )
+
+    assert deliveries.waiting_deliver(agency="customs") == 0
+    assert customs.requests == [] and branch(declaration, "customs").status == "pending"
