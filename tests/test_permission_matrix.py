@@ -1,21 +1,24 @@
-"""Who gets what: five parties against a draft, a submitted declaration, an import job and a comment,
-on every page and API address that shows or changes them; and eight parties against a ship agency's
-vessel declarations (at the end).
+"""Who gets what: five parties against a draft, a submitted declaration, an import job, a comment, a
+saved template and the statistics dashboard, on every page and API address that shows or changes them;
+and eight parties against a ship agency's vessel declarations (at the end).
 
 The rules: an enterprise sees its own. A customs broker sees its clients' declarations of the kinds
-delegated while a delegation is in force, and import jobs only of its own organisation. An agency
-officer sees what was delivered to its agency: submitted declarations, never drafts, never the review
-with its comments, never the diff, never import jobs. Everyone else gets 404: never 403, and never a
-line of the other firm's data.
+delegated while a delegation is in force, and import jobs and saved templates only of its own
+organisation. An agency officer sees what was delivered to its agency: submitted declarations, never
+drafts, never the review with its comments, never the diff, never import jobs or templates. The dashboard
+counts what the party sees: a firm's, its own declarations (a broker's, its clients'); an agency's, what was
+delivered to it. Everyone else gets 404: never 403, and never a line of the other firm's data.
 
 Each table below is the spec for one object: a row per surface, a column per party.
 """
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -31,6 +34,7 @@ from django.http import HttpResponse
 from django.shortcuts import resolve_url
 from django.test import Client, TestCase
 from django.utils import timezone
+from django.utils.translation import gettext
 from lxml import etree, html
 from pypdf import PdfReader
 from rest_framework.test import APIClient
@@ -39,11 +43,12 @@ from credit import appeals, commitments, spotchecks
 from credit.models import Appeal, Commitment, ConductItem, CreditRecord, RecordAccess, SpotCheckFirm
 from credit.report import report_issue as credit_report_issue
 from credit.report import verify_url as credit_report_url
-from declarations.choices import EventKind
+from declarations import shipment_templates
+from declarations.choices import DeclarationStatus, EventKind
 from declarations.events import AgencyEvent, events_record
 from declarations.examples import example_header, example_line
 from declarations.interchange import xml_format
-from declarations.models import Comment, Declaration, Delivery, ImportJob
+from declarations.models import Comment, Declaration, Delivery, ImportJob, ShipmentTemplate
 from singlewindow import elicence
 from singlewindow.agent_relations import agent_relation_propose
 from singlewindow.choices import Agency, OrganisationKind, Role
@@ -71,6 +76,12 @@ SHOWN = "shown"
 ADDED = "added"
 LEAKED = "404 showing what it hides"
 TO_LOGIN = "302 to log in"  # an anonymous visitor is sent to the login page, and back here afterwards
+TEMPLATE_SAVED = "saved as its own organisation's template"
+STARTED = "302 to a new draft of A's"
+DELETED = "deleted"
+A_COUNTED = "A's declarations counted"
+NONE_COUNTED = "200, none of A's counted"
+DELIVERED_COUNTED = "A's delivery to its agency counted"
 
 # The parties, in the tables' column order.
 A = "A"  # enterprise A's clerk
@@ -92,6 +103,7 @@ DRAFT = {
     "API diff":      (OK,            NOT_FOUND, OK,            NOT_FOUND, NOT_FOUND),
     "API list":      (LISTED,        UNLISTED,  LISTED,        UNLISTED,  UNLISTED),
     "API export":    (LISTED,        UNLISTED,  LISTED,        UNLISTED,  UNLISTED),
+    "template save": (TEMPLATE_SAVED, NOT_FOUND, TEMPLATE_SAVED, NOT_FOUND, NOT_FOUND),
 }  # fmt: skip
 
 #                     A              B          broker         lone broker officer
@@ -106,6 +118,7 @@ SUBMITTED = {
     "API diff":      (OK,            NOT_FOUND, OK,            NOT_FOUND, NOT_FOUND),
     "API list":      (LISTED,        UNLISTED,  LISTED,        UNLISTED,  LISTED),
     "API export":    (LISTED,        UNLISTED,  LISTED,        UNLISTED,  LISTED),
+    "template save": (TEMPLATE_SAVED, NOT_FOUND, TEMPLATE_SAVED, NOT_FOUND, NOT_FOUND),
 }  # fmt: skip
 
 #                     A              B          broker         lone broker officer
@@ -125,10 +138,41 @@ COMMENT = {
     "page comment":  (ADDED,         NOT_FOUND, ADDED,         NOT_FOUND, NOT_FOUND),
 }  # fmt: skip
 
-TABLES = {"draft": DRAFT, "submitted declaration": SUBMITTED, "import job": IMPORT_JOB, "comment": COMMENT}
+# Saved templates (常用模板) are their organisation's own: A's, saved by A's clerk from its submitted
+# declaration, and the broker's, saved from the draft it prepares for A. Using one starts a new draft of
+# A's; deleting it is the last row.
+#                         A              B          broker         lone broker officer
+TEMPLATE = {
+    "templates page":    (LISTED,        UNLISTED,  UNLISTED,      UNLISTED,  NOT_FOUND),  # not offered to officers
+    "new draft page":    (LISTED,        UNLISTED,  UNLISTED,      UNLISTED,  NOT_FOUND),
+    "template use":      (STARTED,       NOT_FOUND, NOT_FOUND,     NOT_FOUND, NOT_FOUND),
+    "template delete":   (DELETED,       NOT_FOUND, NOT_FOUND,     NOT_FOUND, NOT_FOUND),
+}  # fmt: skip
+
+#                         A              B          broker         lone broker officer
+BROKER_TEMPLATE = {
+    "templates page":    (UNLISTED,      UNLISTED,  LISTED,        UNLISTED,  NOT_FOUND),
+    "new draft page":    (UNLISTED,      UNLISTED,  LISTED,        UNLISTED,  NOT_FOUND),
+    "template use":      (NOT_FOUND,     NOT_FOUND, STARTED,       NOT_FOUND, NOT_FOUND),
+    "template delete":   (NOT_FOUND,     NOT_FOUND, DELETED,       NOT_FOUND, NOT_FOUND),
+}  # fmt: skip
+
+# The statistics dashboard (统计看板) and its exports: a firm's counts its goods declarations of the month by
+# status (a broker's, its clients'), an agency's the declarations delivered to it per day.
+#                         A              B             broker         lone broker   officer
+DASHBOARD = {
+    "dashboard page":    (A_COUNTED,     NONE_COUNTED, A_COUNTED,     NONE_COUNTED, DELIVERED_COUNTED),
+    "CSV export":        (A_COUNTED,     NONE_COUNTED, A_COUNTED,     NONE_COUNTED, DELIVERED_COUNTED),
+    "Excel export":      (A_COUNTED,     NONE_COUNTED, A_COUNTED,     NONE_COUNTED, DELIVERED_COUNTED),
+}  # fmt: skip
+
+TABLES = {"draft": DRAFT, "submitted declaration": SUBMITTED, "import job": IMPORT_JOB, "comment": COMMENT,
+          "template": TEMPLATE, "broker's template": BROKER_TEMPLATE, "dashboard": DASHBOARD}  # fmt: skip
 
 COMMENT_TEXT = "毛重应为2460.5"
 ERP_FILE_NAME = "erp-a-0815.xml"
+TEMPLATE_NAME = "远航 每月进口 咖啡豆"  # A's
+BROKER_TEMPLATE_NAME = "通达 远航常用 机床"  # the broker's, for A
 
 
 @dataclass
@@ -148,11 +192,13 @@ class World:
     submitted: Declaration
     job: ImportJob
     comment: Comment
+    template: ShipmentTemplate
+    broker_template: ShipmentTemplate
 
     @property
     def marks(self) -> tuple[str, ...]:
-        """What a refusal must never show: A's master data, its comment, its import."""
-        return (self.client_org.uscc, COMMENT_TEXT, ERP_FILE_NAME)
+        """What a refusal must never show: A's master data, its comment, its import, the templates' names."""
+        return (self.client_org.uscc, COMMENT_TEXT, ERP_FILE_NAME, TEMPLATE_NAME, BROKER_TEMPLATE_NAME)
 
     def thing(self, name: str) -> Any:
         return {
@@ -160,6 +206,9 @@ class World:
             "submitted declaration": self.submitted,
             "import job": self.job,
             "comment": self.comment,
+            "template": self.template,
+            "broker's template": self.broker_template,
+            "dashboard": self.client_org,
         }[name]
 
 
@@ -211,6 +260,10 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
     job = ImportJob.objects.get(pk=uploaded.json()["id"])
     assert job.status == "done" and job.created_count == 1, job.report
 
+    # A's template of its submitted declaration; the broker's of the draft it prepares for A.
+    template = shipment_templates.template_save(declaration=submitted, user=clerk_a, name=TEMPLATE_NAME)
+    broker_template = shipment_templates.template_save(declaration=draft, user=broker, name=BROKER_TEMPLATE_NAME)
+
     return World(
         client_org=org_a,
         parties=parties,
@@ -218,6 +271,8 @@ def world(db: None, settings) -> World:  # type: ignore[no-untyped-def]
         submitted=submitted,
         job=job,
         comment=Comment.objects.get(declaration=draft),
+        template=template,
+        broker_template=broker_template,
     )
 
 
@@ -293,6 +348,18 @@ def diff(world: World, who: Party, declaration: Declaration) -> int | str:
     return seen(world, who.rest.get(f"/api/v1/declarations/{declaration.pk}/diff/?from={since}"))
 
 
+def template_save(world: World, who: Party, declaration: Declaration) -> int | str:
+    """Save the declaration as a template: stored for the party's own organisation, for the declaration's owner."""
+    name = f"{who.user.username} 的模板"  # type: ignore[union-attr]
+    response = who.page.post(f"/declarations/{declaration.pk}/template/", {"name": name})
+    stored = list(ShipmentTemplate.objects.filter(name=name).values_list("organisation_id", "owner_id"))
+    mine = [(who.user.organisation_id, declaration.owner_id)]  # type: ignore[union-attr]
+    if response.status_code == 302 and not to_login(response) and stored == mine:
+        return TEMPLATE_SAVED
+    outcome = seen(world, response)
+    return f"{outcome} but stored {stored}" if stored else outcome
+
+
 DeclarationSurface = Callable[[World, Party, Declaration], "int | str"]
 DECLARATION_SURFACES: dict[str, DeclarationSurface] = {
     "detail page": lambda w, p, d: seen(w, p.page.get(f"/declarations/{d.pk}/")),
@@ -305,6 +372,7 @@ DECLARATION_SURFACES: dict[str, DeclarationSurface] = {
     "API diff": diff,
     "API list": lambda w, p, d: listed(w, p.rest.get("/api/v1/declarations/"), in_api_list(d.pk)),
     "API export": lambda w, p, d: listed(w, p.rest.get("/api/v1/declarations/export/?format=xml"), in_export(d)),
+    "template save": template_save,
 }
 
 JobSurface = Callable[[World, Party, ImportJob], "int | str"]
@@ -356,11 +424,102 @@ COMMENT_SURFACES: dict[str, CommentSurface] = {
     "page comment": comment_by_page,
 }
 
+
+def template_offered(path: str) -> Callable[[World, Party, ShipmentTemplate], int | str]:
+    """The page offers to start a new declaration from the template."""
+
+    def offered(world: World, who: Party, template: ShipmentTemplate) -> int | str:
+        use = f'action="/declarations/templates/{template.pk}/use/"'
+        return listed(world, who.page.get(path), lambda response: use in response.content.decode())
+
+    return offered
+
+
+def template_use(world: World, who: Party, template: ShipmentTemplate) -> int | str:
+    before = set(Declaration.objects.values_list("pk", flat=True))
+    response = who.page.post(f"/declarations/templates/{template.pk}/use/")
+    made = list(Declaration.objects.exclude(pk__in=before))
+    if response.status_code == 302 and [d.owner_id for d in made] == [world.client_org.pk]:
+        return STARTED if response["Location"] == f"/declarations/{made[0].pk}/edit/" else "302 elsewhere"
+    outcome = seen(world, response)
+    return f"{outcome} but made {len(made)} drafts" if made else outcome
+
+
+def template_delete(world: World, who: Party, template: ShipmentTemplate) -> int | str:
+    response = who.page.post(f"/declarations/templates/{template.pk}/delete/")
+    deleted = not ShipmentTemplate.objects.filter(pk=template.pk).exists()
+    if response.status_code == 302 and not to_login(response) and deleted:
+        return DELETED
+    outcome = seen(world, response)
+    return f"{outcome} but deleted" if deleted else outcome
+
+
+ShipmentTemplateSurface = Callable[[World, Party, ShipmentTemplate], "int | str"]
+SHIPMENT_TEMPLATE_SURFACES: dict[str, ShipmentTemplateSurface] = {
+    "templates page": template_offered("/declarations/templates/"),
+    "new draft page": template_offered("/declarations/new/"),
+    "template use": template_use,
+    "template delete": template_delete,
+}
+
+
+def counted(world: World, rows: list[tuple[str, Any]]) -> int | str:
+    """Whose declarations a dashboard's count figure counts (rows: its periods with their values). A firm's
+    counts this month's by status: A's own all, or none of them; an agency's, per day: A's declaration,
+    delivered to it today, the one of today."""
+    counts = {str(period): int(value or 0) for period, value in rows}
+    statuses = {str(label): key for key, label in DeclarationStatus.choices}
+    if counts and set(counts) <= set(statuses):
+        if not any(counts.values()):
+            return NONE_COUNTED
+        own = Counter(Declaration.objects.filter(owner=world.client_org).values_list("status", flat=True))
+        return A_COUNTED if counts == {label: own[key] for label, key in statuses.items()} else f"200 counting {counts}"
+    today = counts.get(timezone.localdate().isoformat())
+    return DELIVERED_COUNTED if today == 1 else f"200 counting {today} today"
+
+
+def dashboard_page(world: World, who: Party, firm: Organisation) -> int | str:
+    response = who.page.get("/dashboard/")
+    if response.status_code != 200:
+        return seen(world, response)
+    figure = "//section[@id='figure-by_status' or @id='figure-routed']//tbody/tr"
+    rows = [(tr.xpath("string(th)").strip(), tr.xpath("string(td)").strip())
+            for tr in html.fromstring(response.content.decode()).xpath(figure)]  # fmt: skip
+    return counted(world, rows)
+
+
+def dashboard_export(file_format: str) -> Callable[[World, Party, Organisation], int | str]:
+    """The export's rows (figure, series, period, value, unit) of the count figure: its unit is declarations."""
+
+    def export(world: World, who: Party, firm: Organisation) -> int | str:
+        response = who.page.get(f"/dashboard/export.{file_format}")
+        if response.status_code != 200:
+            return seen(world, response)
+        if file_format == "csv":
+            rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+        else:
+            sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+            rows = [list(row) for row in sheet.iter_rows(values_only=True)]  # type: ignore[union-attr]
+        return counted(world, [(row[2], row[3]) for row in rows[1:] if row[4] == gettext("declarations")])
+
+    return export
+
+
+DashboardSurface = Callable[[World, Party, Organisation], "int | str"]
+DASHBOARD_SURFACES: dict[str, DashboardSurface] = {
+    "dashboard page": dashboard_page,
+    "CSV export": dashboard_export("csv"),
+    "Excel export": dashboard_export("xlsx"),
+}
+
 SURFACES: dict[str, dict[str, Any]] = {
     "draft": DECLARATION_SURFACES,
     "submitted declaration": DECLARATION_SURFACES,
     "import job": IMPORT_SURFACES,
     "comment": COMMENT_SURFACES,
+    "template": SHIPMENT_TEMPLATE_SURFACES,
+    "broker's template": SHIPMENT_TEMPLATE_SURFACES,
+    "dashboard": DASHBOARD_SURFACES,
 }
 
 
