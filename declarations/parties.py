@@ -26,6 +26,7 @@ from singlewindow.problems import Problem
 from .choices import GOODS
 from .models import Declaration
 from .registry import Rule, RuleInput
+from .selectors import owners_of
 
 # The USCC first: when it is another firm's, that is the one problem worth saying.
 DOMESTIC_PARTY_FIELDS = (
@@ -76,7 +77,7 @@ class Filer:
 
 def filers(declarations: Sequence[Declaration]) -> dict[int, Filer]:
     """Each declaration's owner as a Filer, in two queries for any number of declarations."""
-    owners = {org.pk: org for org in Organisation.objects.filter(pk__in={d.owner_id for d in declarations})}
+    owners = owners_of(declarations)
     units = user_units_of(agent_ids=owners)
     return {
         pk: Filer(values=domestic_party_values(org), units={**units.get(pk, {}), org.uscc: org.name})

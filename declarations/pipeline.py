@@ -28,14 +28,14 @@ from django.utils.translation import ngettext
 from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
-from singlewindow.models import Organisation, User
+from singlewindow.models import User
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record
 
 from . import registry
 from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event
-from .selectors import SIGNED_VERSION, preparer_scope
+from .selectors import SIGNED_VERSION, owners_of, preparer_scope
 from .snapshot import digest
 
 
@@ -124,7 +124,7 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     (declaration_lock) and has validated; runs in the caller's transaction. A declaration naming another
     domestic party than its owner is refused here whatever its category (DeclarationInvalid); so is one
     its submitter may not sign under the firm's electronic licence (singlewindow/elicence.py)."""
-    owner = Organisation.objects.only("uscc").get(pk=declaration.owner_id)
+    owner = owners_of([declaration])[declaration.owner_id]
     if declaration.domestic_party_uscc not in ("", owner.uscc):
         # Every kind of filing goes out in the name of the organisation filing it, never another's.
         raise DeclarationInvalid([Problem("domestic_party_uscc", "not_the_declarant", _(

@@ -11,8 +11,8 @@ from django.utils import timezone
 from declarations.choices import GOODS, DeclarationStatus, Direction
 from declarations.models import Declaration
 from declarations.registry import Category, Listener, Rule, RuleInput, StatusChange, agencies_receiving
+from declarations.selectors import owners_of
 from singlewindow.choices import Matter
-from singlewindow.models import Organisation
 from singlewindow.problems import Problem
 from singlewindow.services import sequence_next
 
@@ -49,7 +49,7 @@ def _manifest_prefetch(declarations: Sequence[Declaration]) -> dict[str, Any]:
     citing = [d for d in declarations if d.bill_of_lading]
     return {
         "manifests": manifest_figures(d.bill_of_lading for d in citing),
-        "firms": Organisation.objects.in_bulk({d.owner_id for d in citing}),
+        "firms": owners_of(citing),
     }
 
 
