@@ -330,7 +330,7 @@ def _why_not(user: User, organisation: Organisation) -> tuple[str, str]:
     return "matter_not_granted", _("Your grant does not cover this matter.")
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # inside a submission: a refusal rolls the whole submission back
 def submission_sign(
     *, user: User, organisation: Organisation, matter: str, object_type: str, object_id: str, digest: str
 ) -> SubmissionSignature:

@@ -11,7 +11,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone, translation
 from django.utils.html import escape
-from gmssl import sm2
+from gmssl import func, sm2, sm3
 
 from declarations import services
 from declarations.choices import DeclarationStatus
@@ -417,3 +417,10 @@ def test_signatures_are_sm2_with_sm3_as_gmssl_itself_makes_and_checks_them() -> 
     theirs = crypt.sign_with_sm3(b"submission", f"{secrets.randbelow(2**250) + 1:064x}")
     assert elicence_keys.verify(b"submission", theirs, public_hex=public)
     assert not elicence_keys.verify(b"submission!", theirs, public_hex=public)
+
+
+def test_sm3_is_the_standards_digest_and_gmssls() -> None:
+    # GB/T 32905-2016, appendix A.1: "abc"
+    assert elicence_keys.sm3(b"abc").hex() == "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    long = bytes(range(256)) * 3
+    assert elicence_keys.sm3(long).hex() == sm3.sm3_hash(func.bytes_to_list(long))
