@@ -374,6 +374,8 @@ class Delivery(models.Model):
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
             models.Index(fields=["agency", "delivered_at"], name="delivery_agency_day"),  # dashboards.py
+            # What waits for an agency (the drainer's claim, oldest first): a few rows among millions delivered.
+            models.Index(fields=["agency", "id"], condition=models.Q(status="pending"), name="delivery_pending"),
         ]
 
     def __str__(self) -> str:
