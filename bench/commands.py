@@ -6,9 +6,9 @@ from __future__ import annotations
 import sys
 
 
-def web(port: int) -> list[str]:
-    """One gunicorn process (threads from gunicorn.conf.py)."""
-    return [sys.executable, "-m", "gunicorn", "singlewindow.wsgi", "-c", "gunicorn.conf.py", "-w", "1",
+def web(port: int, workers: int = 1) -> list[str]:
+    """Gunicorn with this many processes (threads from gunicorn.conf.py)."""
+    return [sys.executable, "-m", "gunicorn", "singlewindow.wsgi", "-c", "gunicorn.conf.py", "-w", str(workers),
             "-b", f"127.0.0.1:{port}", "--log-level", "warning"]  # fmt: skip
 
 
