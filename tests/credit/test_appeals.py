@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.http import Http404
+from django.utils import timezone
 
 from credit import appeals, services
 from credit.models import Appeal, Classification, CreditRecord
@@ -58,7 +59,10 @@ def test_an_objection_is_marked_publicly_and_upheld_the_record_leaves_the_page_a
     officer = factories.officer(Agency.CUSTOMS)
     listing = web(officer).get("/credit/appeals/").content.decode()
     appeal = Appeal.objects.get()
-    assert f'id="appeal-{appeal.pk}"' in listing and (appeal.due_on - appeal.filed_at.date()).days == 20
+    assert (
+        f'id="appeal-{appeal.pk}"' in listing
+        and (appeal.due_on - timezone.localtime(appeal.filed_at).date()).days == 20
+    )
     decided = web(officer).post("/credit/appeals/", {"appeal": appeal.pk, "accept": "yes", "decision": "复核属实"})
     assert decided.status_code == 302
 
