@@ -64,7 +64,7 @@ def report_facts(*, firm: Organisation, number: str, issued_at: datetime) -> dic
         classes.append({"scheme_zh": title_zh, "scheme_en": title_en, "class_zh": class_zh, "class_en": class_en,
                         "colour": spec["colour"], "rule_zh": rule_zh, "rule_en": rule_en})  # fmt: skip
     records = []
-    published = CreditRecord.objects.filter(in_force(issued_at.date()), uscc=firm.uscc, public=True)
+    published = CreditRecord.objects.filter(in_force(timezone.localdate(issued_at)), uscc=firm.uscc, public=True)
     for r in published.select_related("conduct").order_by("-decided_at", "-id")[:20]:
         agency_zh, agency_en = _in_both(Agency(r.source_agency).label)
         kind_zh, kind_en = _in_both(RecordKind(r.kind).label)

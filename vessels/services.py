@@ -158,7 +158,7 @@ def vessel_import_people(
     declaration_lock(declaration)
     require_draft(declaration)
     read = people.import_crew if key == "crew" else people.import_passengers
-    on = declaration.vessel.expected_at.date() if declaration.vessel.expected_at else timezone.localdate()
+    on = timezone.localdate(declaration.vessel.expected_at) if declaration.vessel.expected_at else timezone.localdate()
     result = read(upload.read(people.MAX_BYTES + 1), on=on)
     if result.errors:
         return result

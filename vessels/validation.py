@@ -86,7 +86,7 @@ def vessel_problems(
         problems.append(
             Problem("crew", "no_crew", _("Add the crew list (FAL 5): type it or import it from Excel or CSV."))
         )
-    sailing = call.expected_at.date() if call.expected_at else today
+    sailing = timezone.localdate(call.expected_at) if call.expected_at else today
     for key, rows in parts.items():
         required = _row_fields(BY_KEY[key].model)
         for i, row in enumerate(rows):
