@@ -39,7 +39,8 @@ def broker_down(*args: Any, **kwargs: Any) -> Any:
 
 def test_the_api_answers_while_the_throttles_cache_is_down(monkeypatch: pytest.MonkeyPatch) -> None:
     clerk = factories.clerk()
-    monkeypatch.setattr(SimpleRateThrottle.cache, "get", refused)
+    for call in ("get", "add", "incr"):
+        monkeypatch.setattr(SimpleRateThrottle.cache, call, refused)
     assert api(clerk).get("/api/v1/declarations/").status_code == 200
 
 
