@@ -116,17 +116,19 @@ def waiting_deliver(*, agency: str) -> int:
     `agency` (new ones, and retries whose time has come), a batch per request, oldest first, until none is
     left or a request fails (the sweep then takes over: backoff, circuit). Nothing while the agency is down:
     its branches wait for the probe. Returns how many branches were attempted."""
-    attempted = 0
+    attempted, size = 0, batch_max(agency)
+    if agency in circuit.agencies_down():
+        return 0
     for _ in range(DRAIN_ROUNDS):
-        if agency in circuit.agencies_down():
-            break
-        deliveries = _claim_waiting(agency=agency, exclude=[], limit=batch_max(agency), now=timezone.now())
+        deliveries = _claim_waiting(agency=agency, exclude=[], limit=size, now=timezone.now())
+        attempted += len(deliveries)
         if not deliveries:
             break
-        attempted += len(deliveries)
         outcomes = _send(deliveries)
         if any(outcome in (Attempt.RETRY, Attempt.WAITING) for outcome, _ in outcomes.values()):
-            break
+            break  # the agency failed: backoff and circuit decide what happens next
+        if len(deliveries) < size:
+            break  # all there was: a branch submitted since found no drainer marked and queued its own
     return attempted
 
 
