@@ -14,6 +14,7 @@ from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
+from django.db.models import Case, Value, When
 from django.utils import timezone
 from lxml import etree
 
@@ -122,15 +123,19 @@ def receipts_record(*, batch_id: int | None) -> Recorded | None:
     transaction then serves many small batches). Safe to repeat: receipt ids are stored once, and a
     batch another task has taken is skipped. Receipts for messages never sent are quarantined. None
     when nothing was waiting (or all of it is being recorded by another task)."""
+    return _record_round(batch_id)[0]
+
+
+def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
+    """receipts_record's work, and how many batches it took."""
     waiting = ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None)
     with transaction.atomic():
-        # Whoever locks a batch records it: take our own first (unless another task holds it or it is
-        # recorded already), then whatever else is waiting and not held by another task.
-        own = list(waiting.filter(pk=batch_id)) if batch_id is not None else []
-        others = waiting.exclude(pk__in=[batch.pk for batch in own]).order_by("pk")
-        batches = [*own, *others[: COALESCE - len(own)]]
+        # Whoever locks a batch records it: our own first (unless another task holds it or it is recorded
+        # already), then whatever else is waiting and not held by another task, oldest first.
+        own_first = Case(When(pk=batch_id, then=Value(0)), default=Value(1))
+        batches = list(waiting.order_by(own_first, "pk")[:COALESCE])
         if not batches:
-            return None
+            return None, 0
         signed = [(bytes(batch.body), batch.agency) for batch in batches]
         try:
             with transaction.atomic():
@@ -148,7 +153,7 @@ def receipts_record(*, batch_id: int | None) -> Recorded | None:
                         body=body, reason=f"receipts for unknown messages: {unknown}", remote_addr="", agency=agency
                     )
         ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
-        return recorded
+        return recorded, len(batches)
 
 
 def receipts_record_all(*, batch_id: int) -> int:
@@ -156,8 +161,13 @@ def receipts_record_all(*, batch_id: int) -> int:
     then record every batch waiting, COALESCE at a time. Returns how many groups were recorded."""
     recorder_unmark(batch_id)
     rounds = 0
-    while rounds < RECORDER_ROUNDS and receipts_record(batch_id=batch_id if rounds == 0 else None) is not None:
+    while rounds < RECORDER_ROUNDS:
+        recorded, taken = _record_round(batch_id if rounds == 0 else None)
+        if recorded is None:
+            break
         rounds += 1
+        if taken < COALESCE:
+            break  # all there was: a batch kept since found no recorder marked and queued its own
     return rounds
 
 
