@@ -35,6 +35,7 @@ E2E_DECLARATIONS = int(os.environ.get("BENCH_E2E_DECLARATIONS", "1500"))
 PARALLEL_SAMPLES = 15
 OFFERED_PER_S = float(os.environ.get("BENCH_E2E_OFFERED_PER_S", "110"))
 WEB_WORKERS = int(os.environ.get("BENCH_WEB_WORKERS", "2"))
+BATCH = int(os.environ.get("BENCH_E2E_BATCH", "10"))  # declarations per batch submission (e2e_batch_*)
 AGENCY_ANSWER_MS = 300
 DRAIN_DECLARATIONS = int(os.environ.get("BENCH_DRAIN_DECLARATIONS", "300"))
 
@@ -149,6 +150,32 @@ def submit_all(ids: list[int], token: str, clients: int, rate: float | None = No
     return started
 
 
+def submit_batches(ids: list[int], token: str, *, size: int, rate: float, clients: int = 4) -> dict[int, float]:
+    """Submit every declaration through the batch endpoint (批量申报), `size` at a time, offered at `rate`
+    declarations a second (open loop: batch i is due at i × size / rate seconds)."""
+    started: dict[int, float] = {}
+    batches = [ids[i : i + size] for i in range(0, len(ids), size)]
+    start = time.time() + 0.1
+    url = f"http://127.0.0.1:{WEB_PORT}/api/v1/declarations/submit/"
+
+    def run(mine: list[tuple[int, list[int]]]) -> None:
+        with requests.Session() as session:
+            session.headers["Authorization"] = f"Token {token}"
+            for n, batch in mine:
+                time.sleep(max(0.0, start + n * size / rate - time.time()))
+                sent = time.time()
+                response = session.post(url, json={"ids": batch}, timeout=60)
+                answers = {row["id"]: row["status"] for row in response.json()["results"]}
+                if answers != dict.fromkeys(batch, 201):
+                    raise RuntimeError(f"batch submission failed: {response.status_code} {response.text[:200]}")
+                started.update(dict.fromkeys(batch, sent))
+
+    numbered = list(enumerate(batches))
+    with ThreadPoolExecutor(clients) as pool:
+        list(pool.map(run, [numbered[i::clients] for i in range(clients)]))
+    return started
+
+
 def _submit(session: requests.Session, pk: int) -> None:
     """Submit as an ERP integration does: with an Idempotency-Key, retrying while the portal is
     unreachable or restarting (the retry gets the first answer, never a second submission)."""
@@ -203,8 +230,9 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declarat
     # The submission figure queued branches with no worker running; they are not this run's load.
     Delivery.objects.filter(status=DeliveryStatus.PENDING).update(status=DeliveryStatus.CANCELLED)
     ReceiptBatch.objects.filter(processed_at=None).delete()
-    ids = [draft(setup["user"], 2).pk for _ in range(E2E_DECLARATIONS + PARALLEL_SAMPLES)]
-    load, sequential = ids[:E2E_DECLARATIONS], ids[E2E_DECLARATIONS:]
+    ids = [draft(setup["user"], 2).pk for _ in range(2 * E2E_DECLARATIONS + PARALLEL_SAMPLES)]
+    load, batched = ids[:E2E_DECLARATIONS], ids[E2E_DECLARATIONS : 2 * E2E_DECLARATIONS]
+    sequential = ids[2 * E2E_DECLARATIONS :]
     with production_shape():
         configure_simulator({"delay_ms": 0})
         started = submit_all(load, setup["token"], clients=8, rate=OFFERED_PER_S)
@@ -214,6 +242,14 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declarat
         print(f"bench-note: e2e offered {OFFERED_PER_S:.0f}/s over {len(load)} declarations", flush=True)
         report("e2e_per_s", round(len(load) / elapsed, 1), "per_s")
         report("e2e_p95_ms", round(latencies[int(len(latencies) * 0.95) - 1]), "ms")
+
+        # The same load sent as an ERP sends a day's declarations: BATCH at a time (批量申报).
+        started = submit_batches(batched, setup["token"], size=BATCH, rate=OFFERED_PER_S)
+        done = release_times(batched, timeout=300)
+        latencies = sorted((done[pk] - started[pk]) * 1000 for pk in batched)
+        elapsed = max(done.values()) - min(started.values())
+        report("e2e_batch_per_s", round(len(batched) / elapsed, 1), "per_s")
+        report("e2e_batch_p95_ms", round(latencies[int(len(latencies) * 0.95) - 1]), "ms")
 
         # Each agency answers (received, accepted, released) over AGENCY_ANSWER_MS; one at a time.
         configure_simulator({"delay_ms": AGENCY_ANSWER_MS // 3, "duties": False})

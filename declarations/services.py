@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
@@ -20,12 +21,14 @@ from django.utils.translation import gettext as _
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import active_delegations
+from singlewindow.elicence import signing_session
 from singlewindow.models import Organisation, User
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record, changed_values, json_value
 
 from . import documents as sniffing
 from .choices import (
+    GOODS,
     DeclarationAction,
     DeclarationKind,
     Direction,
@@ -44,8 +47,10 @@ from .pipeline import (
     declaration_lock,
     require_draft,
     require_preparer,
+    rules_prefetch,
 )
 from .review import approval_stands, approval_withdraw
+from .selectors import preparer_scope
 from .snapshot import declaration_snapshot
 from .validation import validate
 
@@ -173,6 +178,26 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     An invalid declaration raises DeclarationInvalid and changes nothing."""
     require_preparer(declaration, user, submit=True)
     declaration_lock(declaration)
+    return _submit_locked(
+        declaration,
+        user,
+        Rows(list(declaration.lines.all()), list(declaration.containers.all()), list(declaration.documents.all())),
+    )
+
+
+@dataclass
+class Rows:
+    """A declaration's goods lines, containers and attached documents."""
+
+    lines: list[GoodsLine] = field(default_factory=list)
+    containers: list[Container] = field(default_factory=list)
+    documents: list[AttachedDocument] = field(default_factory=list)
+
+
+def _submit_locked(
+    declaration: Declaration, user: User, rows: Rows, prefetched: Mapping[str, Any] | None = None
+) -> DeclarationVersion:
+    """Submit a declaration whose row the caller has locked (and checked the user may submit)."""
     require_draft(declaration)
     if changed := parties_fill(declaration, declaration.owner):  # the record may have changed since
         declaration.save(update_fields=changed)
@@ -181,15 +206,61 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
             raise NotEditable(_("The client has not approved this draft (or handed it to you) yet."))
         if declaration.review_state == ReviewState.APPROVED and not approval_stands(declaration):
             raise NotEditable(_("The draft or its documents changed after the client approved it; send it again."))
-    lines = list(declaration.lines.all())
-    containers = list(declaration.containers.all())
-    documents = list(declaration.documents.all())
-    problems = validate(declaration, lines, containers, documents)
+    problems = validate(declaration, rows.lines, rows.containers, rows.documents, prefetched=prefetched)
     if problems:
         raise DeclarationInvalid(problems)
-    return declaration_freeze(
-        declaration=declaration, user=user, payload=declaration_snapshot(declaration, lines, containers, documents)
-    )
+    snapshot = declaration_snapshot(declaration, rows.lines, rows.containers, rows.documents)
+    return declaration_freeze(declaration=declaration, user=user, payload=snapshot)
+
+
+SUBMIT_MANY_MAX = 100
+
+
+class NotFound(DeclarationError):
+    status_code = 404
+    code = "not_found"
+
+
+@dataclass
+class Submission:
+    """One declaration's outcome in a batch submission: its version, or why it was not submitted."""
+
+    pk: int
+    version: DeclarationVersion | None = None
+    error: DeclarationError | None = None
+
+
+@transaction.atomic
+def declarations_submit(*, user: User, pks: Sequence[int]) -> list[Submission]:
+    """Submit many declarations in one go (批量申报, as an ERP does at the end of a day): each is validated,
+    frozen and queued exactly as declaration_submit does it, and each on its own — one refused (invalid,
+    not a draft, not the user's to submit: 404) changes nothing of its own and holds back none of the others.
+    What they need of the database is read once for all of them: the rows locked in one query (in id
+    order), their goods lines, containers and documents in three, and each registered rule's data in one."""
+    found = {
+        d.pk: d
+        for d in Declaration.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("owner")
+        .filter(preparer_scope(user, submit=True), category=GOODS, pk__in=pks)
+        .order_by("pk")
+    }
+    rows = {pk: Rows() for pk in found}
+    for line in GoodsLine.objects.filter(declaration_id__in=found).order_by("declaration_id", "line_no"):
+        rows[line.declaration_id].lines.append(line)
+    for container in Container.objects.filter(declaration_id__in=found).order_by("declaration_id", "id"):
+        rows[container.declaration_id].containers.append(container)
+    for document in AttachedDocument.objects.filter(declaration_id__in=found).order_by("declaration_id", "id"):
+        rows[document.declaration_id].documents.append(document)
+    prefetched = rules_prefetch(GOODS, list(found.values()))
+    outcomes = {pk: Submission(pk, error=NotFound(_("Not found."))) for pk in pks if pk not in found}
+    with signing_session():  # one licence, grant and key for all of them
+        for pk, declaration in found.items():
+            try:
+                with transaction.atomic():  # a refusal undoes this declaration's own writes only
+                    outcomes[pk] = Submission(pk, version=_submit_locked(declaration, user, rows[pk], prefetched))
+            except DeclarationError as error:
+                outcomes[pk] = Submission(pk, error=error)
+    return [outcomes[pk] for pk in pks]
 
 
 @transaction.atomic

@@ -19,6 +19,9 @@ it is revoked is not held back (locking the grant would make one person's submis
 from __future__ import annotations
 
 import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -330,12 +333,27 @@ def _why_not(user: User, organisation: Organisation) -> tuple[str, str]:
     return "matter_not_granted", _("Your grant does not cover this matter.")
 
 
-@transaction.atomic(savepoint=False)  # inside a submission: a refusal rolls the whole submission back
-def submission_sign(
-    *, user: User, organisation: Organisation, matter: str, object_type: str, object_id: str, digest: str
-) -> SubmissionSignature:
-    """Sign a submission's digest for the organisation: as its legal representative, or under a grant in
-    force covering the matter. SignatureRefused (nothing written) otherwise."""
+Signer = tuple[str, AgentGrant | None, SigningKey, str]  # capacity, grant, key, its private half
+_signers: ContextVar[dict[tuple[int, int, str], Signer] | None] = ContextVar("signers", default=None)
+
+
+@contextmanager
+def signing_session() -> Iterator[None]:
+    """Within it, who may sign what for whom is read once per signer, organisation and matter: a batch
+    submission signs many declarations in one transaction under the same licence, grant and key."""
+    token = _signers.set({})
+    try:
+        yield
+    finally:
+        _signers.reset(token)
+
+
+def _signer(user: User, organisation: Organisation, matter: str) -> Signer:
+    """The capacity the user signs in for the organisation, the grant it signs under and its key;
+    SignatureRefused when it may not."""
+    memo = _signers.get()
+    if memo is not None and (user.pk, organisation.pk, matter) in memo:
+        return memo[(user.pk, organisation.pk, matter)]
     if matter not in Matter.values:
         raise ValueError(f"unknown matter {matter!r}")
     if user.organisation_id != organisation.pk or not holds_licence(organisation):
@@ -354,6 +372,19 @@ def submission_sign(
         if grant is None:
             raise _refuse(organisation, matter, _why_not(user, organisation))
     key, private = _signing_key(user)
+    signer: Signer = (capacity, grant, key, private)
+    if memo is not None:
+        memo[(user.pk, organisation.pk, matter)] = signer
+    return signer
+
+
+@transaction.atomic(savepoint=False)  # inside a submission: a refusal rolls the whole submission back
+def submission_sign(
+    *, user: User, organisation: Organisation, matter: str, object_type: str, object_id: str, digest: str
+) -> SubmissionSignature:
+    """Sign a submission's digest for the organisation: as its legal representative, or under a grant in
+    force covering the matter. SignatureRefused (nothing written) otherwise."""
+    capacity, grant, key, private = _signer(user, organisation, matter)
     signature = SubmissionSignature(
         organisation=organisation, signer=user, capacity=capacity, grant=grant, matter=matter,
         object_type=object_type, object_id=object_id, digest=digest, key=key, algorithm=key.algorithm,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
@@ -12,6 +13,7 @@ from singlewindow.api.elicence import SignatureShownSerializer
 from ..fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
 from ..parties import DOMESTIC_PARTY_FIELDS
+from ..services import SUBMIT_MANY_MAX
 
 
 class GoodsLineSerializer(serializers.ModelSerializer):
@@ -127,6 +129,35 @@ class VersionSummarySerializer(serializers.Serializer):
     digest = serializers.CharField()
     submitted_by = serializers.CharField(source="submitted_by.username")
     submitted_at = serializers.DateTimeField()
+
+
+class SubmitManySerializer(serializers.Serializer):
+    """The declarations to submit together: their ids, each once, at most SUBMIT_MANY_MAX."""
+
+    ids = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=2**63 - 1),
+        min_length=1,
+        max_length=SUBMIT_MANY_MAX,
+    )
+
+    def validate_ids(self, ids: list[int]) -> list[int]:
+        if len(set(ids)) != len(ids):
+            raise serializers.ValidationError(_("Give each declaration once."), code="duplicate")
+        return ids
+
+
+# Built inline: a serializer field called "errors" would shadow Serializer.errors.
+SubmittedSerializer = inline_serializer(
+    many=True,
+    name="Submitted",
+    fields={
+        "id": serializers.IntegerField(),
+        "status": serializers.IntegerField(help_text="201 submitted; 400 invalid; 404 not yours; 409 not a draft"),
+        "version": VersionSummarySerializer(required=False),
+        "errors": ProblemSerializer(many=True, required=False),
+    },
+)
+SubmittedManySerializer = inline_serializer(name="SubmittedMany", fields={"results": SubmittedSerializer})
 
 
 class VersionSerializer(VersionSummarySerializer):

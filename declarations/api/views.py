@@ -39,6 +39,8 @@ from .serializers import (
     ReviewSendSerializer,
     ReviewSerializer,
     RevisionSerializer,
+    SubmitManySerializer,
+    SubmittedManySerializer,
     TimelineSerializer,
     ValidationResultSerializer,
     VersionSerializer,
@@ -173,6 +175,26 @@ class DeclarationViewSet(
         declaration = selectors.declaration_get_own(user=request.user, pk=self.kwargs["pk"], reference=True)
         version = services.declaration_submit(declaration=declaration, user=request.user)
         return Response(VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubmitManySerializer, responses={200: SubmittedManySerializer}, parameters=[IDEMPOTENCY_KEY])
+    @action(detail=False, methods=["post"], url_path="submit", url_name="submit-many")
+    @idempotent
+    def submit_many(self, request: AuthenticatedRequest) -> Response:
+        """Submit several declarations at once (批量申报, at most 100), each exactly as submit/ does and each on
+        its own: the answer lists them in the order given, 201 with its version, 400 with its problems, 409
+        when it is not a draft (or not approved by the client), 404 when it is not yours to submit. One refused
+        holds back none of the others."""
+        serializer = SubmitManySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        results = []
+        for outcome in services.declarations_submit(user=request.user, pks=serializer.validated_data["ids"]):
+            if outcome.version is not None:
+                results.append({"id": outcome.pk, "status": 201,
+                                "version": VersionSummarySerializer(outcome.version).data})  # fmt: skip
+            elif outcome.error is not None:
+                results.append({"id": outcome.pk, "status": outcome.error.status_code,
+                                "errors": outcome.error.problems()})  # fmt: skip
+        return Response({"results": results})
 
     @extend_schema(request=None, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"])
