@@ -14,6 +14,7 @@ the visibility timeout (and running again, for nothing, then)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 
 from celery import shared_task
 
@@ -72,11 +73,15 @@ def _deliver(claims: list[tuple[int, int]]) -> None:
         deliver_batch.delay([list(claim) for claim in claims])
 
 
-def enqueue(delivery_ids: list[int]) -> None:
+def enqueue(delivery_ids: list[int], agencies: Sequence[str] | None = None) -> None:
     """Registered with declarations.registry: runs after a submission commits (its agencies' drainers, each
     queued once however many submissions ask: deliver_soon), or after an agency came back (one task per batch)."""
+    if agencies is not None and len(delivery_ids) <= 4:  # a submission: its branches go to different agencies
+        for agency in sorted(set(agencies)):
+            deliver_soon(agency)
+        return
     branches = delivery.branches_for(delivery_ids)
-    if len(branches) <= 4:  # a submission: its branches go to different agencies
+    if len(branches) <= 4:
         for agency in sorted({agency for _pk, _attempts, agency in branches}):
             deliver_soon(agency)
         return

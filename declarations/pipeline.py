@@ -176,9 +176,9 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     for listener in registry.listeners():
         if listener.on_freeze is not None and listener.wants(declaration.category):
             listener.on_freeze(declaration, version)
-    ids = [delivery.pk for delivery in deliveries]
+    ids, agencies = [d.pk for d in deliveries], [d.agency for d in deliveries]
     # robust: if the broker is down the submission still stands; the sweep delivers it later.
-    transaction.on_commit(lambda: registry.dispatch(ids), robust=True)
+    transaction.on_commit(lambda: registry.dispatch(ids, agencies), robust=True)
     return version
 
 

@@ -274,17 +274,19 @@ def field_offer(field_key: str) -> str | None:
 # --- dispatch ------------------------------------------------------------------------------------
 
 
-_dispatchers: dict[str, Callable[[list[int]], None]] = {}
+Dispatcher = Callable[[list[int], Sequence[str] | None], None]
+_dispatchers: dict[str, Dispatcher] = {}
 
 
-def register_dispatcher(send: Callable[[list[int]], None]) -> None:
-    """The agencies app registers how outbox rows (Delivery ids) get delivered; there is one."""
+def register_dispatcher(send: Dispatcher) -> None:
+    """The agencies app registers how outbox rows (Delivery ids) get delivered; there is one. It is told
+    their agencies when the caller knows them (a submission), or looks them up."""
     _add(_dispatchers, "dispatcher", send)
 
 
-def dispatch(delivery_ids: list[int]) -> None:
+def dispatch(delivery_ids: list[int], agencies: Sequence[str] | None = None) -> None:
     for send in _dispatchers.values():
-        send(delivery_ids)
+        send(delivery_ids, agencies)
 
 
 # --- outages ------------------------------------------------------------------------------------
