@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.db.models import F, Q
@@ -37,7 +37,38 @@ class BookRefused(DomainError):
         self.field, self.code = field, code
 
 
-def _needs(inv: Inventory) -> dict[str, Decimal]:
+class Drawing(Protocol):
+    """What drawing reads of an inventory about to be accepted (a model instance or matching's row)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def sender_id(self) -> Any: ...
+
+    @property
+    def trade_mode(self) -> str: ...
+
+    @property
+    def ems_no(self) -> str: ...
+
+    @property
+    def ebc_code(self) -> str: ...
+
+    @property
+    def lines(self) -> Any: ...
+
+    @property
+    def buyer_id_number(self) -> str: ...
+
+    @property
+    def quota_year(self) -> int | None: ...
+
+    @property
+    def dutiable(self) -> Decimal: ...
+
+
+def _needs(inv: Drawing) -> dict[str, Decimal]:
     """Quantity per item number of an inventory (two lines of one item add up)."""
     needs: dict[str, Decimal] = {}
     for line in inv.lines:
@@ -45,7 +76,7 @@ def _needs(inv: Inventory) -> dict[str, Decimal]:
     return needs
 
 
-def _books_for(inventories: Sequence[Inventory]) -> dict[str, AccountBook]:
+def _books_for(inventories: Sequence[Drawing]) -> dict[str, AccountBook]:
     return {b.ems_no: b for b in AccountBook.objects.filter(ems_no__in={i.ems_no for i in inventories})}
 
 
@@ -56,7 +87,7 @@ def _pairs(pairs: Iterable[tuple[int, str]]) -> Q:
     return query
 
 
-def books_draw(inventories: Iterable[Inventory]) -> dict[int, Refusal]:
+def books_draw(inventories: Iterable[Drawing]) -> dict[int, Refusal]:
     """Draw the bonded inventories among these (about to be accepted, their quota reserved) from their
     books, in the order given. Returns the refusal of each one that could not be drawn (its quota
     reservation is given back here); 9610 inventories are left alone at no cost."""
@@ -95,7 +126,7 @@ def books_draw(inventories: Iterable[Inventory]) -> dict[int, Refusal]:
                 pk = left[(book.pk, item)][0]
                 drawn[pk] = drawn.get(pk, Decimal(0)) + qty
                 movements.append(BookMovement(book=book, item_no=item, kind=BookMovementKind.DRAWN, quantity=qty,
-                                              inventory=inv))  # fmt: skip
+                                              inventory_id=inv.pk))  # fmt: skip
     for pk, qty in sorted(drawn.items()):  # under the rows' locks; the condition is the database's too
         changed = BookStock.objects.filter(pk=pk, quantity__gte=qty).update(quantity=F("quantity") - qty)
         assert changed == 1, "stock changed under its lock"

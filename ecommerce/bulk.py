@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 from django.db import connection, models
+from psycopg.types.array import ListBinaryDumper
 
 _PARAMS = re.compile(r"\(.*\)")
 
@@ -24,9 +25,12 @@ _PARAMS = re.compile(r"\(.*\)")
 @contextmanager
 def pg_cursor() -> Iterator[psycopg.Cursor[Any]]:
     """A cursor on the connection (so in its transaction) that binds parameters on the server: an array
-    is one parameter, not a thousand placeholders quoted and split on the client (PostgreSQL only)."""
+    is one parameter, not a thousand placeholders quoted and split on the client (PostgreSQL only). Lists
+    go in PostgreSQL's binary array format: psycopg writes the text format in Python, quoting each element
+    (a regular expression per string), eight times slower."""
     connection.ensure_connection()
     with psycopg.Cursor(connection.connection) as cursor:
+        cursor.adapters.register_dumper(list, ListBinaryDumper)  # this cursor's adapters only
         yield cursor
 
 
@@ -59,19 +63,32 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, re
         objs = [model(**row) for row in rows]
         model._default_manager.bulk_create(objs, ignore_conflicts=bool(conflict))
         return [getattr(obj, returning) for obj in objs] if returning else []
+    given = rows[0].keys()
+    uniform = all(row.keys() == given for row in rows)  # then a field is missing from all rows or none
+    values: list[list[Any]] = []
+    for field in _columns(model):
+        key = field.attname
+        if uniform and key in given:
+            values.append([row[key] for row in rows])
+        else:
+            default = field.get_default()
+            values.append([row.get(key, default) for row in rows])
+    return _columns_insert(model, values, len(rows), returning=returning, conflict=conflict)
+
+
+def _columns_insert(model: type[models.Model], values: list[list[Any]], count: int, *, returning: str = "",
+                    conflict: str = "") -> list[Any]:  # fmt: skip
+    """rows_insert on PostgreSQL, given one list of values per column of `_columns(model)`."""
     fields = _columns(model)
     columns = []
-    for field in fields:
-        key = field.attname
-        default = field.get_default() if any(key not in row for row in rows) else None
-        values = [row.get(key, default) for row in rows]
+    for field, column in zip(fields, values, strict=True):
         db_type = _PARAMS.sub("", field.db_type(connection) or "text").strip()
         if db_type == "jsonb":
-            values = [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in values]
-        columns.append((connection.ops.quote_name(str(field.column)), db_type, values))
+            column = [None if v is None else json.dumps(v, ensure_ascii=False, default=str) for v in column]
+        columns.append((connection.ops.quote_name(str(field.column)), db_type, column))
     table = connection.ops.quote_name(model._meta.db_table)
     with pg_cursor() as cursor:  # server-side binding; COPY rows dumped in C
-        if conflict:  # COPY cannot skip conflicts: one array per column (psycopg dumps arrays in Python)
+        if conflict:  # COPY cannot skip conflicts: one array per column
             arrays = ", ".join(f"%s::{'text' if t == 'jsonb' else t}[]" for _n, t, _v in columns)
             selects = ", ".join(f"c{n}::jsonb" if t == "jsonb" else f"c{n}" for n, (_c, t, _v) in enumerate(columns))
             aliases = ", ".join(f"c{n}" for n in range(len(columns)))
@@ -87,7 +104,7 @@ def rows_insert(model: type[models.Model], rows: Sequence[dict[str, Any]], *, re
         if returning and pk is not None and returning == pk.column and isinstance(pk, models.AutoField):
             # The ids first, from the table's own sequence, then COPY them with the rows.
             cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-                           [model._meta.db_table, pk.column, len(rows)])  # fmt: skip
+                           [model._meta.db_table, pk.column, count])  # fmt: skip
             ids = [row[0] for row in cursor.fetchall()]
             columns.insert(0, (connection.ops.quote_name(pk.column), "bigint", ids))
         elif returning:
@@ -106,8 +123,8 @@ def instances_insert(objs: Sequence[models.Model]) -> None:
     if connection.vendor != "postgresql":
         model._default_manager.bulk_create(objs)
         return
-    fields = _columns(model)
-    rows = [{f.attname: getattr(obj, f.attname) for f in fields} for obj in objs]
-    for obj, pk in zip(objs, rows_insert(model, rows, returning=str(model._meta.pk.column)), strict=True):
+    values = [[getattr(obj, field.attname) for obj in objs] for field in _columns(model)]
+    for obj, pk in zip(objs, _columns_insert(model, values, len(objs), returning=str(model._meta.pk.column)),
+                       strict=True):  # fmt: skip
         obj.pk = pk
         obj._state.adding = False

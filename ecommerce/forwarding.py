@@ -21,7 +21,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import transaction
 from django.utils import timezone
@@ -62,10 +62,20 @@ def _submitter(organisation_id: int) -> int:
     return int(user["pk"])
 
 
-def inventories_forward(inventories: Iterable[Inventory], *, now: datetime) -> list[Declaration]:
+class Forwarded(Protocol):
+    """What forwarding reads of an accepted inventory (a model instance or matching's row)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def sender_id(self) -> Any: ...
+
+
+def inventories_forward(inventories: Iterable[Forwarded], *, now: datetime) -> list[Declaration]:
     """One filing per declarant for these accepted inventories, with its outbox rows; delivered after
     the caller's transaction commits."""
-    by_sender: dict[int, list[Inventory]] = defaultdict(list)
+    by_sender: dict[int, list[Forwarded]] = defaultdict(list)
     for inv in inventories:
         by_sender[inv.sender_id].append(inv)
     if not by_sender:

@@ -8,8 +8,9 @@ and for those waiting on an order, payment or waybill the batch brings; the beat
 committed while this one was deciding) and returns, once, those whose deadline has passed. Every
 decision is made under the inventory's row lock with the state still "waiting", so it is made once.
 
-Set-based: the rows a set of inventories needs are read in one query per kind, decided in memory, the
-quota reserved in one statement group (quota.py), the decisions written in one UPDATE."""
+Set-based: the inventories there is something to decide for are locked and read with their order,
+payment and waybill in one statement (`_lock_pg`), decided in memory, the quota reserved in one statement
+group (quota.py), the decisions written in one UPDATE."""
 
 from __future__ import annotations
 
@@ -73,12 +74,60 @@ class ProductRow(NamedTuple):
     positive_list: bool
 
 
+DECIDED_FIELDS = ["state", "reason_code", "reason", "quota_year", "full_tax", "tariff", "vat", "consumption_tax",
+                  "tax", "accepted_at", "invt_no"]  # fmt: skip
+
+
+_DECIDED_TYPES = ["varchar", "varchar", "varchar", "smallint", "boolean", "numeric", "numeric", "numeric", "numeric",
+                  "timestamptz", "varchar"]  # fmt: skip
+
+
+@dataclass(slots=True)
+class Waiting:
+    """A waiting inventory as matching reads it (the columns it decides on, not a model instance: building
+    those cost more than the matching) and, once decided, the decision `_write` stores."""
+
+    pk: int
+    lines: list[dict[str, Any]]
+    guid: str
+    sender_id: int
+    trade_mode: str
+    ebp_code: str
+    order_no: str
+    ebc_code: str
+    logistics_code: str
+    logistics_no: str
+    ems_no: str
+    customs_code: str
+    buyer_id_number: str
+    buyer_name: str
+    freight: Decimal
+    insured_fee: Decimal
+    dutiable: Decimal
+    due: bool  # past its deadline (read as such: no timestamp to parse)
+    state: str = InventoryState.WAITING
+    reason_code: str = ""
+    reason: str = ""
+    quota_year: int | None = None
+    full_tax: bool = False
+    tariff: Decimal = Decimal(0)
+    vat: Decimal = Decimal(0)
+    consumption_tax: Decimal = Decimal(0)
+    tax: Decimal = Decimal(0)
+    accepted_at: datetime | None = None
+    invt_no: str = ""
+
+
+_WAITING_COLUMNS = [f for f in Waiting.__dataclass_fields__ if f not in ("lines", "pk", "due", *DECIDED_FIELDS)]
+# A waiting inventory with its three documents as they are read: None for one not received.
+Read = tuple[Waiting, OrderRow | None, PaymentRow | None, WaybillRow | None]
+
+
 @dataclass
 class Found:
     orders: dict[tuple[str, str], OrderRow]
     payments: dict[tuple[str, str], PaymentRow]
     waybills: dict[tuple[str, str], WaybillRow]
-    products: dict[tuple[str, str], ProductRow]
 
 
 def _pairs_query(pairs: Iterable[tuple[str, str]], first: str, second: str) -> Q:
@@ -120,13 +169,10 @@ def _read_pg(name: str, pairs: set[tuple[str, str]]) -> dict[tuple[str, str], An
     return {(r[0], r[1]): row(*r[2:]) for r in found}
 
 
-def _find(inventories: Sequence[Inventory]) -> Found:
+def _find(inventories: Sequence[Waiting]) -> Found:
+    """The documents of these inventories through the ORM (elsewhere than PostgreSQL)."""
     orders = {(i.ebp_code, i.order_no) for i in inventories}
     waybills = {(i.logistics_code, i.logistics_no) for i in inventories}
-    items = {(i.ebc_code, line["itemNo"]) for i in inventories for line in i.lines}
-    if connection.vendor == "postgresql":
-        return Found(orders=_read_pg("orders", orders), payments=_read_pg("payments", orders),
-                     waybills=_read_pg("waybills", waybills), products=_read_pg("products", items))  # fmt: skip
     return Found(
         orders={(r[0], r[1]): OrderRow(*r[2:]) for r in Order.objects.filter(
             _pairs_query(orders, "ebp_code", "order_no")).values_list("ebp_code", "order_no", *OrderRow._fields)},
@@ -135,15 +181,22 @@ def _find(inventories: Sequence[Inventory]) -> Found:
         waybills={(r[0], r[1]): WaybillRow(*r[2:]) for r in Waybill.objects.filter(
             _pairs_query(waybills, "logistics_code", "logistics_no"), current=True).values_list(
                 "logistics_code", "logistics_no", *WaybillRow._fields)},
-        products={(r[0], r[1]): ProductRow(*r[2:]) for r in ProductFiling.objects.filter(
-            _pairs_query(items, "seller__code", "item_no")).values_list("seller__code", "item_no", *ProductRow._fields)},
     )  # fmt: skip
+
+
+def _products(items: set[tuple[str, str]]) -> dict[tuple[str, str], ProductRow]:
+    """The filed products these (seller code, item number) pairs name."""
+    if connection.vendor == "postgresql":
+        return _read_pg("products", items)
+    return {(r[0], r[1]): ProductRow(*r[2:]) for r in ProductFiling.objects.filter(
+        _pairs_query(items, "seller__code", "item_no")).values_list("seller__code", "item_no", *ProductRow._fields)}  # fmt: skip
 
 
 Verdict = tuple[str, dict[str, Any]] | None  # (code, params) when returned; None when it agrees
 
 
-def _disagreement(inv: Inventory, order: OrderRow, payment: PaymentRow, waybill: WaybillRow, found: Found) -> Verdict:
+def _disagreement(inv: Waiting, order: OrderRow, payment: PaymentRow, waybill: WaybillRow,
+                  products: dict[tuple[str, str], ProductRow]) -> Verdict:  # fmt: skip
     """The first way the four documents and the filings disagree, or None."""
     if (inv.buyer_id_number, inv.buyer_name) != (order.buyer_id_number, order.buyer_name):
         return "buyer_mismatch", {}
@@ -166,7 +219,7 @@ def _disagreement(inv: Inventory, order: OrderRow, payment: PaymentRow, waybill:
     if not payer_is_buyer and payment.identity_check != IdentityCheck.PASSED:
         return "payer_not_buyer", {}
     for line in inv.lines:
-        product = found.products.get((inv.ebc_code, line["itemNo"]))
+        product = products.get((inv.ebc_code, line["itemNo"]))
         if product is None:
             return "product_not_filed", {"item": line["itemNo"]}
         if product.hs_code != line["gcode"]:
@@ -176,36 +229,94 @@ def _disagreement(inv: Inventory, order: OrderRow, payment: PaymentRow, waybill:
     return None
 
 
-def _indivisible(inv: Inventory) -> bool:
+def _indivisible(inv: Waiting) -> bool:
     """One line of one item: what may go above the per-transaction limit, taxed in full."""
     return len(inv.lines) == 1 and Decimal(inv.lines[0]["qty"]) == 1
 
 
-def _lock(ids: Iterable[int] | None, query: Q | None) -> list[Inventory]:
+def _waiting(inv: Inventory, now: datetime) -> Waiting:
+    values = [getattr(inv, name) for name in _WAITING_COLUMNS] + [inv.deadline <= now]
+    return Waiting(inv.pk, inv.lines, *values)
+
+
+def _lock(query: Q | None, now: datetime) -> list[Read]:
+    """_lock_pg elsewhere than PostgreSQL (SQLite under `make run`): the ORM's lock on every waiting
+    inventory the query names, then their documents read by _find."""
     rows = Inventory.objects.filter(state=InventoryState.WAITING)
-    if ids is not None:
-        rows = rows.filter(pk__in=list(ids))
     if query is not None:
         rows = rows.filter(query)
-    return list(rows.order_by("pk").select_for_update(skip_locked=True)[:SWEEP_LIMIT])
+    inventories = [_waiting(inv, now) for inv in rows.order_by("pk").select_for_update(skip_locked=True)[:SWEEP_LIMIT]]
+    found = _find(inventories)
+    return [(inv, found.orders.get((inv.ebp_code, inv.order_no)), found.payments.get((inv.ebp_code, inv.order_no)),
+             found.waybills.get((inv.logistics_code, inv.logistics_no))) for inv in inventories]  # fmt: skip
 
 
-def _lock_brought(new: Sequence[int], orders: Sequence[tuple[str, str]],
-                  waybills: Sequence[tuple[str, str]]) -> list[Inventory]:  # fmt: skip
-    """What _lock does for a batch, in one statement of five array parameters (the ORM's OR of pairs
-    cost more to build and quote than the matching itself): the waiting inventories the batch added or
-    whose order, payment or waybill it brought, locked oldest first, then read."""
-    with connection.cursor() as cursor:
+def _document(alias: str, name: str) -> tuple[str, list[str], str]:
+    """The LEFT JOIN LATERAL reading one kind of document of each inventory (an index lookup per row:
+    OFFSET 0, as in bulk.pairs_lookup), its selected columns (the first says whether it was found), and
+    the EXISTS telling whether there is one: the filter asks those first and stops at the first missing,
+    so an inventory still waiting costs no read of its documents."""
+    table, (first, second), columns, condition = _READS[name]
+    own = {"orders": ("ebp_code", "order_no"), "payments": ("ebp_code", "order_no"),
+           "waybills": ("logistics_code", "logistics_no")}[name]  # fmt: skip
+    select = ", ".join("t.lines::text AS lines" if c == "lines" else f"t.{c}" for c in columns)
+    where = f"WHERE {first} = i.{own[0]} AND {second} = i.{own[1]} AND {condition}"
+    join = f"LEFT JOIN LATERAL (SELECT TRUE AS found, {select} FROM {table} {where} OFFSET 0) AS {alias} ON TRUE"  # noqa: S608
+    return join, [f"{alias}.found", *(f"{alias}.{c}" for c in columns)], f"EXISTS (SELECT FROM {table} {where})"
+
+
+def _lock_pg(new: Sequence[int], orders: Sequence[tuple[str, str]], waybills: Sequence[tuple[str, str]],
+             now: datetime, sweep: bool) -> list[Read]:  # fmt: skip
+    """One statement: the waiting inventories the batch added (`new`) or whose order, payment or waybill
+    it brought (each found by an index lookup per key), or with `sweep` every waiting one; of those, the
+    ones there is something to decide or answer (new, past their deadline, or with all three documents),
+    locked oldest first (SKIP LOCKED: a racing batch's are left to it or to the sweep) and read with their
+    documents. An inventory still missing a document and not new is neither locked nor read: nothing
+    would be decided or answered for it."""
+    joins, selects, exist = zip(*(_document(alias, name) for alias, name in (("o", "orders"), ("p", "payments"),
+                                                                              ("w", "waybills"))), strict=True)  # fmt: skip
+    columns = ", ".join(["i.id", "i.lines::text", *(f"i.{c}" for c in _WAITING_COLUMNS), "i.deadline <= %s"]
+                        + [c for group in selects for c in group])  # fmt: skip
+    params: list[Any] = [now]
+    if sweep:
+        where = "i.state = %s"
+        params.append(InventoryState.WAITING)
+    else:
+        lookups = [bulk.pairs_lookup("ecommerce_inventory", "ebp_code", "order_no", "id", "state = %s"),
+                   bulk.pairs_lookup("ecommerce_inventory", "logistics_code", "logistics_no", "id", "state = %s")]  # fmt: skip
+        # A primary-key lookup per candidate (ANY(ARRAY(…))); the state is checked on the rows found (IS TRUE
+        # keeps the planner off the state index, whose "waiting" entries the decided rows leave until vacuum).
+        where = (f"i.id = ANY(ARRAY(SELECT unnest(%s::bigint[]) UNION {lookups[0]} UNION {lookups[1]})) "
+                 "AND (i.state = %s) IS TRUE")  # fmt: skip
+        params += [list(new), *bulk.pairs_arrays(orders), InventoryState.WAITING, *bulk.pairs_arrays(waybills),
+                   InventoryState.WAITING, InventoryState.WAITING]  # fmt: skip
+    params += [list(new), now, SWEEP_LIMIT]
+    with bulk.pg_cursor() as cursor:
         cursor.execute(
-            "SELECT id FROM ecommerce_inventory WHERE state = %s AND (id = ANY(%s::bigint[]) "
-            "OR (ebp_code, order_no) IN (SELECT a, b FROM unnest(%s::varchar[], %s::varchar[]) AS o(a, b)) "
-            "OR (logistics_code, logistics_no) IN (SELECT a, b FROM unnest(%s::varchar[], %s::varchar[]) AS w(a, b))) "
-            "ORDER BY id LIMIT %s FOR UPDATE SKIP LOCKED",
-            [InventoryState.WAITING, list(new), [a for a, _b in orders], [b for _a, b in orders],
-             [a for a, _b in waybills], [b for _a, b in waybills], SWEEP_LIMIT],
-        )  # fmt: skip
-        ids = [row[0] for row in cursor.fetchall()]
-    return list(Inventory.objects.filter(pk__in=ids).order_by("pk")) if ids else []
+            f"SELECT {columns} FROM ecommerce_inventory AS i {' '.join(joins)} WHERE {where} "  # noqa: S608 (our names)
+            f"AND (i.id = ANY(%s::bigint[]) OR i.deadline <= %s OR ({' AND '.join(exist)})) "
+            "ORDER BY i.id LIMIT %s FOR UPDATE OF i SKIP LOCKED",
+            params,
+        )
+        rows = cursor.fetchall()
+    width = 3 + len(_WAITING_COLUMNS)
+    sizes = [len(OrderRow._fields), len(PaymentRow._fields), len(WaybillRow._fields)]
+    read: list[Read] = []
+    for row in rows:
+        inv = Waiting(row[0], json.loads(row[1]), *row[2:width])
+        at = width
+        order = payment = waybill = None
+        if row[at]:
+            values = row[at + 1 : at + 1 + sizes[0]]
+            order = OrderRow._make([*values[:-1], json.loads(values[-1])])
+        at += 1 + sizes[0]
+        if row[at]:
+            payment = PaymentRow(*row[at + 1 : at + 1 + sizes[1]])
+        at += 1 + sizes[1]
+        if row[at]:
+            waybill = WaybillRow(*row[at + 1 : at + 1 + sizes[2]])
+        read.append((inv, order, payment, waybill))
+    return read
 
 
 def inventories_match(*, new: Sequence[int] = (), orders: Sequence[tuple[str, str]] = (),
@@ -213,42 +324,39 @@ def inventories_match(*, new: Sequence[int] = (), orders: Sequence[tuple[str, st
     """Decide the inventories given (new ones by id, waiting ones by the order or waybill a batch
     brought, or with sweep every waiting one, returning those past their deadline). Receipts are
     returned unsaved; the caller stores them in its transaction."""
-    if sweep:
-        inventories = _lock(None, None)
-    elif not (new or orders or waybills):
+    if not (sweep or new or orders or waybills):
         return []
-    elif connection.vendor == "postgresql":
-        inventories = _lock_brought(new, orders, waybills)
+    if connection.vendor == "postgresql":
+        read = _lock_pg(new, orders, waybills, now, sweep)
+    elif sweep:
+        read = _lock(None, now)
     else:
         query = Q(pk__in=list(new))
         if orders:
             query |= _pairs_query(orders, "ebp_code", "order_no")
         if waybills:
             query |= _pairs_query(waybills, "logistics_code", "logistics_no")
-        inventories = _lock(None, query)
-    if not inventories:
+        read = _lock(query, now)
+    if not read:
         return []
-    found = _find(inventories)
-    decided: list[Inventory] = []
+    products = _products({(inv.ebc_code, line["itemNo"]) for inv, *_docs in read for line in inv.lines})
+    decided: list[Waiting] = []
     wants: list[Want] = []
     receipts: list[Receipt] = []
     fresh = set(new)
-    for inv in inventories:
-        order = found.orders.get((inv.ebp_code, inv.order_no))
-        payment = found.payments.get((inv.ebp_code, inv.order_no))
-        waybill = found.waybills.get((inv.logistics_code, inv.logistics_no))
+    for inv, order, payment, waybill in read:
         missing = [name for name, row in (("order", order), ("payment", payment), ("waybill", waybill)) if row is None]
         if missing:
-            if inv.deadline <= now:
+            if inv.due:
                 _return(inv, "missing", {"missing": missing_text(missing)}, now)
                 decided.append(inv)
             elif inv.pk in fresh:
-                receipts.append(Receipt(sender_id=inv.sender_id, guid=inv.guid, kind=MessageType.INVENTORY,
-                                        status=ReceiptStatus.DECLARING, code="waiting",
-                                        info=missing_text(missing), at=now))  # fmt: skip
+                receipts.append(Receipt.answer(sender_id=inv.sender_id, guid=inv.guid, kind=MessageType.INVENTORY,
+                                               status=ReceiptStatus.DECLARING, code="waiting",
+                                               info=missing_text(missing), at=now))  # fmt: skip
             continue
         assert order is not None and payment is not None and waybill is not None
-        verdict = _disagreement(inv, order, payment, waybill, found)
+        verdict = _disagreement(inv, order, payment, waybill, products)
         if verdict is None and inv.dutiable > TRANSACTION_LIMIT and not _indivisible(inv):
             verdict = "over_transaction_limit", {"value": inv.dutiable}
         if verdict is not None:
@@ -276,11 +384,11 @@ def inventories_match(*, new: Sequence[int] = (), orders: Sequence[tuple[str, st
     return receipts
 
 
-def _return(inv: Inventory, code: str, params: dict[str, Any], now: datetime) -> None:
+def _return(inv: Waiting, code: str, params: dict[str, Any], now: datetime) -> None:
     inv.state, inv.reason_code, inv.reason = InventoryState.RETURNED, code, reason(code, **params)
 
 
-def _accept(inv: Inventory, now: datetime) -> None:
+def _accept(inv: Waiting, now: datetime) -> None:
     inv.full_tax = inv.dutiable > TRANSACTION_LIMIT
     tax = inventory_tax(inv.lines, inv.freight, inv.insured_fee, full=inv.full_tax)
     inv.tariff, inv.vat, inv.consumption_tax, inv.tax = tax.tariff, tax.vat, tax.consumption, tax.total
@@ -288,26 +396,22 @@ def _accept(inv: Inventory, now: datetime) -> None:
     inv.invt_no = f"{inv.customs_code}{inv.quota_year}I{inv.pk:09d}"
 
 
-def _receipt(inv: Inventory, now: datetime) -> Receipt:
+def _receipt(inv: Waiting, now: datetime) -> Receipt:
     accepted = inv.state == InventoryState.ACCEPTED
-    return Receipt(sender_id=inv.sender_id, guid=inv.guid, kind=MessageType.INVENTORY,
-                   status=ReceiptStatus.ACCEPTED if accepted else ReceiptStatus.RETURNED,
-                   code="" if accepted else inv.reason_code, info=inv.reason, invt_no=inv.invt_no, at=now)  # fmt: skip
+    return Receipt.answer(sender_id=inv.sender_id, guid=inv.guid, kind=MessageType.INVENTORY,
+                          status=ReceiptStatus.ACCEPTED if accepted else ReceiptStatus.RETURNED,
+                          code="" if accepted else inv.reason_code, info=inv.reason, invt_no=inv.invt_no, at=now)  # fmt: skip
 
 
-DECIDED_FIELDS = ["state", "reason_code", "reason", "quota_year", "full_tax", "tariff", "vat", "consumption_tax",
-                  "tax", "accepted_at", "invt_no"]  # fmt: skip
-
-
-_DECIDED_TYPES = ["varchar", "varchar", "varchar", "smallint", "boolean", "numeric", "numeric", "numeric", "numeric",
-                  "timestamptz", "varchar"]  # fmt: skip
-
-
-def _write(decided: list[Inventory]) -> None:
+def _write(decided: list[Waiting]) -> None:
     """Every decision in one UPDATE … FROM unnest(one array per field), bound on the server: Django's
     bulk_update builds a CASE per field and row, and a VALUES list of twelve placeholders a row costs
     more to quote and split on the client than the statement costs the server."""
     if not decided:
+        return
+    if connection.vendor != "postgresql":  # SQLite under `make run`: an UPDATE per inventory
+        for inv in decided:
+            Inventory.objects.filter(pk=inv.pk).update(**{name: getattr(inv, name) for name in DECIDED_FIELDS})
         return
     arrays = ", ".join(f"%s::{kind}[]" for kind in ["bigint", *_DECIDED_TYPES])
     assignments = ", ".join(f"{name} = v.{name}" for name in DECIDED_FIELDS)

@@ -14,6 +14,7 @@ from .choices import CEB_NS, MessageType
 
 SCHEMA_FILE = Path(__file__).resolve().parent / "schemas" / "ceb.xsd"
 NS = "{" + CEB_NS + "}"
+XS = "{http://www.w3.org/2001/XMLSchema}"
 
 # A field: (element, type, required). Types: "s<n>" text of at most n characters, "money", "qty",
 # "int", "time" (yyyyMMddHHmmss), "app" (appType 1|2|3), "cur" (142), "one" (packNo 1), "mode"
@@ -194,8 +195,35 @@ def schema() -> etree.XMLSchema:
     return etree.XMLSchema(etree.parse(str(SCHEMA_FILE)))
 
 
+@cache
+def schema_in_order() -> etree.XMLSchema:
+    """The schema with each xs:all read as the xs:sequence of its elements in the field lists' order: the
+    same elements, types and occurrences in one of the orders xs:all allows, so whatever is valid against
+    it is valid against the schema; libxml2 checks a sequence in half the time it takes for an all."""
+    tree = etree.parse(str(SCHEMA_FILE))
+    for group in tree.iter(XS + "all"):
+        group.tag = XS + "sequence"
+    return etree.XMLSchema(tree)
+
+
+def batch_valid(batch: etree._Element) -> bool:
+    """Whether the batch is valid against the schema: first against its in-order reading (which a batch
+    written in the field lists' order passes at half the cost), and when that fails against the schema
+    itself, whose answer it is (elements in another order, or a message that is not valid)."""
+    return schema_in_order().validate(batch) or schema().validate(batch)
+
+
+_LOCAL = len(NS)  # where an element's local name starts in its "{namespace}name" tag
+
+
 def _flat(element: etree._Element) -> dict[str, str]:
-    return {child.tag[len(NS) :]: (child.text or "").strip() for child in element if isinstance(child.tag, str)}
+    """The child elements' texts by local name (comments and processing instructions, which a schema
+    allows anywhere, are not elements). A plain loop: the most a thousand messages' flattening costs."""
+    values = {}
+    for child in element.iterchildren(etree.Element):
+        text = child.text
+        values[child.tag[_LOCAL:]] = text.strip() if text else ""
+    return values
 
 
 def message_values(element: etree._Element, spec: Spec) -> tuple[dict[str, str], list[dict[str, str]]]:
@@ -204,7 +232,7 @@ def message_values(element: etree._Element, spec: Spec) -> tuple[dict[str, str],
     assert body is not None
     head = body if spec.head == spec.body else body.find(NS + spec.head)
     assert head is not None
-    lines = [_flat(line) for line in body.iterfind(NS + spec.line)] if spec.line else []
+    lines = [_flat(line) for line in body.iterchildren(NS + spec.line)] if spec.line else []
     return _flat(head), lines
 
 

@@ -2,7 +2,9 @@
 inventory is accepted, moved to used when it is released, given back when it is cancelled or its goods
 are returned. Exact under concurrency: the rows of every buyer concerned are locked in one order
 (buyer, year) before the conditional UPDATE, so two racing inventories for one buyer are decided one
-after the other, and the table's check constraint refuses anything above the limit whatever the code."""
+after the other, and the table's check constraint refuses anything above the limit whatever the code.
+The statements are PostgreSQL's; elsewhere (SQLite under `make run`, whose writers take turns) the same
+decisions go through the ORM, a row at a time."""
 
 from __future__ import annotations
 
@@ -12,6 +14,9 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
+
+from django.db import connection
+from django.db.models import F, Q
 
 from . import bulk
 from .models import YEARLY_QUOTA, QuotaLedger
@@ -39,6 +44,8 @@ def quota_reserve(wants: Sequence[Want]) -> dict[int, Decimal | None]:
     if not wants:
         return {}
     pairs = sorted({(w.buyer, w.year) for w in wants})
+    if connection.vendor != "postgresql":
+        return _reserve_portable(wants, pairs)
     keys = [[buyer for buyer, _year in pairs], [year for _buyer, year in pairs]]  # two arrays, bound on the server
     with bulk.pg_cursor() as cursor:
         cursor.execute(
@@ -70,6 +77,37 @@ def quota_reserve(wants: Sequence[Want]) -> dict[int, Decimal | None]:
     return answer
 
 
+def _reserve_portable(wants: Sequence[Want], pairs: list[tuple[str, int]]) -> dict[int, Decimal | None]:
+    """quota_reserve through the ORM, for databases without its statements (SQLite under `make run`)."""
+    QuotaLedger.objects.bulk_create([QuotaLedger(buyer_id_number=b, year=y) for b, y in pairs], ignore_conflicts=True)
+    query = Q(pk__in=[])
+    for buyer, year in pairs:
+        query |= Q(buyer_id_number=buyer, year=year)
+    rows = {(row.buyer_id_number, row.year): (row.pk, row.reserved + row.used)
+            for row in QuotaLedger.objects.select_for_update().filter(query).order_by("buyer_id_number", "year")}  # fmt: skip
+    added: dict[int, Decimal] = {}
+    answer: dict[int, Decimal | None] = {}
+    for want in wants:
+        pk, taken = rows[(want.buyer, want.year)]
+        so_far = taken + added.get(pk, Decimal(0))
+        if so_far + want.amount <= YEARLY_QUOTA:
+            added[pk] = added.get(pk, Decimal(0)) + want.amount
+            answer[want.key] = None
+        else:
+            answer[want.key] = YEARLY_QUOTA - so_far
+    for pk, amount in sorted(added.items()):
+        QuotaLedger.objects.filter(pk=pk, reserved__lte=YEARLY_QUOTA - F("used") - amount).update(
+            reserved=F("reserved") + amount
+        )
+    return answer
+
+
+def _apply_portable(amounts: dict[int, Decimal], **signs: int) -> None:
+    """_apply through the ORM: each row's fields moved by ± its amount (signs: field → 1 or -1)."""
+    for pk, amount in sorted(amounts.items()):
+        QuotaLedger.objects.filter(pk=pk).update(**{name: F(name) + sign * amount for name, sign in signs.items()})
+
+
 def _apply(cursor: Any, assignment: str, amounts: dict[int, Decimal], *, condition: str = "TRUE",
            extra: Iterable[object] = ()) -> None:  # fmt: skip
     ordered = sorted(amounts.items())
@@ -99,7 +137,9 @@ def _by_row(items: Iterable[tuple[str, int, Decimal]]) -> dict[int, Decimal]:
 def quota_use(items: Iterable[tuple[str, int, Decimal]]) -> None:
     """Released: what was reserved is used (buyer, year, amount)."""
     amounts = _by_row(items)
-    if amounts:
+    if amounts and connection.vendor != "postgresql":
+        _apply_portable(amounts, reserved=-1, used=1)
+    elif amounts:
         with bulk.pg_cursor() as cursor:
             _apply(cursor, "reserved = l.reserved - v.amount, used = l.used + v.amount", amounts)
 
@@ -107,7 +147,9 @@ def quota_use(items: Iterable[tuple[str, int, Decimal]]) -> None:
 def quota_unreserve(items: Iterable[tuple[str, int, Decimal]]) -> None:
     """Cancelled before release: the reservation is given back."""
     amounts = _by_row(items)
-    if amounts:
+    if amounts and connection.vendor != "postgresql":
+        _apply_portable(amounts, reserved=-1)
+    elif amounts:
         with bulk.pg_cursor() as cursor:
             _apply(cursor, "reserved = l.reserved - v.amount", amounts)
 
@@ -115,7 +157,9 @@ def quota_unreserve(items: Iterable[tuple[str, int, Decimal]]) -> None:
 def quota_restore(items: Iterable[tuple[str, int, Decimal]]) -> None:
     """Goods returned: what was used is given back."""
     amounts = _by_row(items)
-    if amounts:
+    if amounts and connection.vendor != "postgresql":
+        _apply_portable(amounts, used=-1)
+    elif amounts:
         with bulk.pg_cursor() as cursor:
             _apply(cursor, "used = l.used - v.amount", amounts)
 

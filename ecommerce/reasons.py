@@ -3,8 +3,10 @@ in the active language. Receipts store the code and the sentence as it read when
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 REASONS = {
@@ -67,4 +69,10 @@ def reason(reason_code: str, /, **params: Any) -> str:
 
 
 def missing_text(missing: list[str]) -> str:
+    return _missing_text(tuple(missing), get_language())
+
+
+@lru_cache(maxsize=64)
+def _missing_text(missing: tuple[str, ...], language: str | None) -> str:
+    """Once per language and combination: a batch names the missing documents of a thousand inventories."""
     return ", ".join(str(MISSING[m]) for m in missing)

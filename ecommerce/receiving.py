@@ -6,11 +6,11 @@ handful of queries, not thousands):
 2. parse it with the hardened parser (no DTD, no entities, no network) and check each message against
    ecommerce/schemas/ceb.xsd, then its own sums (`checks.py`);
 3. refuse a message naming as its sender a code that is not one of the sender's filings, a guid already
-   seen, an order or payment already sent, a waybill number the carrier used in the last six months,
-   a second live inventory for an order;
-4. store the rest (the guid is claimed with ON CONFLICT, so two racing batches cannot both take it),
-   answer orders, payments and waybills with 120, and match every inventory the batch adds or completes
-   (`matching.py`), cancellations and returns (`lifecycle.py`).
+   seen (each guid is claimed with ON CONFLICT, so two racing batches cannot both take it; a message
+   refused for what follows gives its guid back), an order or payment already sent, a waybill number
+   the carrier used in the last six months, a second live inventory for an order;
+4. store the rest, answer orders, payments and waybills with 120, and match every inventory the batch
+   adds or completes (`matching.py`), cancellations and returns (`lifecycle.py`).
 
 Every message gets exactly one receipt from this batch; a refused one changes nothing else."""
 
@@ -25,8 +25,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Q
-from django.db.models.expressions import RawSQL
+from django.db.models import Model, Q
 from django.utils import timezone
 from lxml import etree
 
@@ -37,7 +36,7 @@ from singlewindow.untrusted import UntrustedFile, refuse_big_or_dtd, safe_xml_pa
 from . import amendments, bulk, credit_records, lifecycle, matching
 from .checks import message_refusal
 from .choices import IdentityCheck, InventoryState, MessageType, ReceiptStatus, Role
-from .messages import BATCH_ROOT, BY_ROOT, NS, message_values, schema
+from .messages import BATCH_ROOT, BY_ROOT, NS, batch_valid, message_values, schema
 from .models import Batch, EnterpriseFiling, Inventory, Message, Order, Payment, Receipt, SenderKey, Waybill
 from .reasons import reason
 
@@ -100,7 +99,7 @@ def _parse(body: bytes) -> etree._Element:
 
 def _read(root: etree._Element) -> list[Incoming]:
     """Each message of the batch, with its refusal if its schema or its own sums fail."""
-    whole_valid = schema().validate(root)
+    whole_valid = batch_valid(root)
     found: list[Incoming] = []
     for element in root:
         if not isinstance(element.tag, str):
@@ -139,14 +138,16 @@ def _open(items: Iterable[Incoming], kind: str | None = None) -> list[Incoming]:
     return [i for i in items if i.refusal is None and (kind is None or i.kind == kind)]
 
 
-def _refuse_duplicates(items: list[Incoming], now: datetime) -> None:
-    """Guids seen before or twice in the batch, orders and payments already sent, waybill numbers in use,
-    a second live inventory for an order: one query per kind."""
-    seen: set[str] = set(Message.objects.filter(guid__in=[i.guid for i in _open(items)]).values_list("guid", flat=True))
+def _refuse_duplicates(items: list[Incoming], sender: Organisation, batch: Batch, now: datetime) -> list[Incoming]:
+    """Guids twice in the batch or seen before (each new one claimed here: `_claim`), orders and payments
+    already sent, waybill numbers in use, a second live inventory for an order: one query per kind.
+    Returns the messages whose guid was claimed (one refused afterwards gives it back: `_unclaim`)."""
+    seen: set[str] = set()
     for item in _open(items):
         if item.guid in seen:
             item.refusal = ("duplicate_guid", {})
         seen.add(item.guid)
+    claimed = _claim(items, sender, batch, now)
     _refuse_taken(_open(items, MessageType.ORDER), ("ebpCode", "orderNo"), "order_exists",
                   set(_keys(Order, ("ebp_code", "order_no"), _open(items, MessageType.ORDER), ("ebpCode", "orderNo"))))  # fmt: skip
     payments = _open(items, MessageType.PAYMENT)
@@ -155,33 +156,36 @@ def _refuse_duplicates(items: list[Incoming], now: datetime) -> None:
     _refuse_taken(payments, ("ebpCode", "orderNo"), "payment_exists", paid)
     _refuse_taken(_open(items, MessageType.PAYMENT), ("payCode", "payTransactionId"), "payment_exists", transactions)
     waybills = _open(items, MessageType.WAYBILL)
-    recent = Waybill.objects.filter(current=True, received_at__gt=now - WAYBILL_MONTHS)
-    used = set(_keys(recent, ("logistics_code", "logistics_no"), waybills, ("logisticsCode", "logisticsNo")))
+    since = now - WAYBILL_MONTHS
+    used = set(_keys(Waybill, ("logistics_code", "logistics_no"), waybills, ("logisticsCode", "logisticsNo"),
+                     ("current AND received_at > %s", [since]), current=True, received_at__gt=since))  # fmt: skip
     _refuse_taken(waybills, ("logisticsCode", "logisticsNo"), "waybill_reused", used)
     inventories = _open(items, MessageType.INVENTORY)
-    live = Inventory.objects.filter(state__in=LIVE)
     _refuse_taken(inventories, ("ebpCode", "orderNo"), "inventory_exists",
-                  set(_keys(live, ("ebp_code", "order_no"), inventories, ("ebpCode", "orderNo"))))  # fmt: skip
+                  set(_keys(Inventory, ("ebp_code", "order_no"), inventories, ("ebpCode", "orderNo"),
+                            ("state = ANY(%s::varchar[])", [LIVE]), state__in=LIVE)))  # fmt: skip
+    return claimed
 
 
-def _keys(
-    rows: Any, columns: tuple[str, str], items: list[Incoming], elements: tuple[str, str]
-) -> list[tuple[str, str]]:
-    """The (first, second) pairs the items name that `rows` (a model or a queryset) already hold: on
-    PostgreSQL a semi-join with the pairs unnested from two arrays (an OR of a Q per pair cost more to
-    build and quote than the query itself; measured, this beat bulk.pairs_lookup here), elsewhere that OR."""
+def _keys(model: type[Model], columns: tuple[str, str], items: list[Incoming], elements: tuple[str, str],
+          condition: tuple[str, list[Any]] = ("TRUE", []), **filters: Any) -> list[tuple[str, str]]:  # fmt: skip
+    """The (first, second) pairs the items name that the model's rows (those of the condition, in SQL and
+    as ORM filters) already hold: on PostgreSQL an index probe per pair (bulk.pairs_lookup: a semi-join
+    with the unnested pairs was planned as a scan of the whole table once it held a few runs' rows),
+    elsewhere an OR of the pairs."""
     if not items:
         return []
     wanted = sorted({(i.head[elements[0]], i.head[elements[1]]) for i in items})
-    manager = rows.objects if hasattr(rows, "objects") else rows
     if connection.vendor == "postgresql":
-        sql = f"({columns[0]}, {columns[1]}) IN (SELECT * FROM unnest(%s::varchar[], %s::varchar[]))"  # noqa: S608
-        named = RawSQL(sql, bulk.pairs_arrays(wanted), output_field=BooleanField())  # noqa: S611 (our column names)
-        return list(manager.filter(named).values_list(*columns))
+        sql, params = condition
+        with bulk.pg_cursor() as cursor:
+            cursor.execute(bulk.pairs_lookup(model._meta.db_table, *columns, ", ".join(columns), sql),
+                           [*bulk.pairs_arrays(wanted), *params])  # fmt: skip
+            return [(a, b) for a, b in cursor.fetchall()]
     query = Q()
     for first in {a for a, _b in wanted}:
         query |= Q(**{columns[0]: first, f"{columns[1]}__in": [b for a, b in wanted if a == first]})
-    return list(manager.filter(query).values_list(*columns))
+    return list(model._default_manager.filter(query, **filters).values_list(*columns))
 
 
 def _refuse_taken(items: list[Incoming], elements: tuple[str, str], code: str, taken: set[tuple[str, str]]) -> None:
@@ -192,40 +196,51 @@ def _refuse_taken(items: list[Incoming], elements: tuple[str, str], code: str, t
         taken.add(key)  # the second in the same batch is refused too
 
 
-def _claim(items: list[Incoming], sender: Organisation, batch: Batch, now: datetime) -> None:
-    """Claim each open message's guid; one a racing batch took meanwhile is a duplicate."""
+def _claim(items: list[Incoming], sender: Organisation, batch: Batch, now: datetime) -> list[Incoming]:
+    """Claim each open message's guid (one statement: the claim is the lookup); one already taken, by an
+    earlier message or a racing batch, is a duplicate. Returns the messages that claimed theirs."""
     todo = _open(items)
     if not todo:
-        return
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":  # two arrays, not five placeholders a message
+        return []
+    if connection.vendor == "postgresql":  # two arrays, bound on the server, not five placeholders a message
+        with bulk.pg_cursor() as cursor:
             cursor.execute(
                 "INSERT INTO ecommerce_message (guid, sender_id, kind, batch_id, received_at) "
                 "SELECT g, %s, k, %s, %s FROM unnest(%s::varchar[], %s::varchar[]) AS u(g, k) "
                 "ON CONFLICT (guid) DO NOTHING RETURNING guid",
                 [sender.pk, batch.pk, now, [i.guid for i in todo], [i.kind for i in todo]],
             )
-        else:
+            claimed = {row[0] for row in cursor.fetchall()}
+    else:
+        with connection.cursor() as cursor:
             values = ",".join(["(%s, %s, %s, %s, %s)"] * len(todo))
             cursor.execute(
                 f"INSERT INTO ecommerce_message (guid, sender_id, kind, batch_id, received_at) VALUES {values} "  # noqa: S608
                 "ON CONFLICT (guid) DO NOTHING RETURNING guid",
                 [v for i in todo for v in (i.guid, sender.pk, i.kind, batch.pk, now)],
             )
-        claimed = {row[0] for row in cursor.fetchall()}
+            claimed = {row[0] for row in cursor.fetchall()}
     for item in todo:
         if item.guid not in claimed:
             item.refusal = ("duplicate_guid", {})
+    return [item for item in todo if item.refusal is None]
+
+
+def _unclaim(claimed: list[Incoming]) -> None:
+    """Give back the guids of claimed messages refused since: a refused message changes nothing."""
+    refused = [item.guid for item in claimed if item.refusal is not None]
+    if refused:
+        Message.objects.filter(guid__in=refused).delete()
 
 
 def _d(value: str | None) -> Decimal:
     return Decimal(value or "0")
 
 
-def _store(items: list[Incoming], sender: Organisation, now: datetime) -> list[Inventory]:
-    """The open messages' rows, one statement per table (ecommerce/bulk.py); the new inventories are
-    returned with their ids only (what matching needs)."""
-    s = sender.pk
+def _store(items: list[Incoming], sender: Organisation, now: datetime) -> list[int]:
+    """The open messages' rows, one statement per table (ecommerce/bulk.py); returns the new inventories'
+    ids (what matching needs)."""
+    s, deadline = sender.pk, now + matching.window()
     orders = [
         dict(guid=i.guid, sender_id=s, ebp_code=h["ebpCode"], ebp_name=h["ebpName"], ebc_code=h["ebcCode"],
              ebc_name=h["ebcName"], order_no=h["orderNo"], goods_value=_d(h["goodsValue"]), freight=_d(h["freight"]),
@@ -260,7 +275,7 @@ def _store(items: list[Incoming], sender: Organisation, now: datetime) -> list[I
              freight=_d(h["freight"]), insured_fee=_d(h["insuredFee"]), gross_weight=_d(h["grossWeight"]),
              net_weight=_d(h["netWeight"]), lines=i.lines,
              dutiable=sum((_d(line["totalPrice"]) for line in i.lines), _d(h["freight"]) + _d(h["insuredFee"])),
-             state=InventoryState.WAITING, deadline=now + matching.window(), received_at=now)
+             state=InventoryState.WAITING, deadline=deadline, received_at=now)
         for i in _open(items, MessageType.INVENTORY) for h in [i.head]
     ]  # fmt: skip
     if waybills:  # a number older than six months is retired before the carrier uses it again
@@ -278,7 +293,7 @@ def _store(items: list[Incoming], sender: Organisation, now: datetime) -> list[I
     bulk.rows_insert(Order, orders)
     bulk.rows_insert(Payment, payments)
     bulk.rows_insert(Waybill, waybills)
-    return [Inventory(pk=pk) for pk in bulk.rows_insert(Inventory, inventories, returning="id")]
+    return bulk.rows_insert(Inventory, inventories, returning="id")
 
 
 def _answers(items: list[Incoming], sender: Organisation, now: datetime) -> list[Receipt]:
@@ -286,12 +301,12 @@ def _answers(items: list[Incoming], sender: Organisation, now: datetime) -> list
     for item in items:
         if item.refusal is not None:
             code, params = item.refusal
-            receipts.append(Receipt(sender=sender, guid=item.guid, kind=item.kind, status=ReceiptStatus.RETURNED,
-                                    code=code, info=reason(code, **params), at=now))  # fmt: skip
+            receipts.append(Receipt.answer(sender_id=sender.pk, guid=item.guid, kind=item.kind,
+                                           status=ReceiptStatus.RETURNED, code=code, info=reason(code, **params),
+                                           at=now))  # fmt: skip
         elif item.kind in (MessageType.ORDER, MessageType.PAYMENT, MessageType.WAYBILL):
-            receipts.append(
-                Receipt(sender=sender, guid=item.guid, kind=item.kind, status=ReceiptStatus.ACCEPTED, at=now)
-            )
+            receipts.append(Receipt.answer(sender_id=sender.pk, guid=item.guid, kind=item.kind,
+                                           status=ReceiptStatus.ACCEPTED, at=now))  # fmt: skip
     return receipts
 
 
@@ -316,13 +331,13 @@ def batch_receive(*, sender: Organisation, body: bytes, key_id: str | None, sign
         batch = Batch.objects.create(sender=sender, sha256=hashlib.sha256(body).hexdigest(), messages=len(items))
         _refuse_not_yours(items, _sender_codes(sender))
         items, amending = amendments.amendments_split(items)  # appType 2/3: ecommerce/amendments.py
-        _refuse_duplicates(items, now)
+        claimed = _refuse_duplicates(items, sender, batch, now)
         lifecycle.refuse_unknown(items, sender)
-        _claim(items, sender, batch, now)
-        inventories = _store(items, sender, now)
+        _unclaim(claimed)
+        inventory_ids = _store(items, sender, now)
         receipts = _answers(items, sender, now)
         receipts += matching.inventories_match(
-            new=[inventory.pk for inventory in inventories],
+            new=inventory_ids,
             orders=[(i.head["ebpCode"], i.head["orderNo"]) for i in _open(items, MessageType.ORDER)]
             + [(i.head["ebpCode"], i.head["orderNo"]) for i in _open(items, MessageType.PAYMENT)],
             waybills=[(i.head["logisticsCode"], i.head["logisticsNo"]) for i in _open(items, MessageType.WAYBILL)],

@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 from django.utils import timezone
+from lxml import etree
 
 from ecommerce import receiving
 from ecommerce.choices import InventoryState, MessageType, ReceiptStatus
 from ecommerce.examples import Parcel, new_guid, parcel_messages
-from ecommerce.messages import NS, batch_bytes, schema, schema_text
+from ecommerce.messages import NS, batch_bytes, schema, schema_in_order, schema_text
 from ecommerce.models import Inventory, Message, Order, Receipt, Waybill
 
 from .senders import World
@@ -64,6 +65,30 @@ def test_a_duplicate_guid_is_returned_and_the_first_stands(world: World) -> None
     assert list(Order.objects.values_list("order_no", flat=True)) == ["ORD-1"]
 
 
+def test_a_refused_message_leaves_its_guid_free_and_a_guid_twice_in_a_batch_is_refused_once(world: World) -> None:
+    world.platform.send(parcel_messages(Parcel("ORD-1", "LN-1"))[MessageType.ORDER])
+    resent = parcel_messages(Parcel("ORD-1", "LN-2"))[MessageType.ORDER]  # the same order number, a new guid
+    [receipt] = world.platform.send(resent)
+    assert (receipt.status, receipt.code) == (100, "order_exists")
+    assert not Message.objects.filter(guid=resent.get("guid")).exists()
+    fixed = parcel_messages(Parcel("ORD-2", "LN-2"))[MessageType.ORDER]
+    twice = parcel_messages(Parcel("ORD-3", "LN-3"))[MessageType.ORDER]
+    for message in (fixed, twice):  # the refused message's guid, corrected, then once more in the same batch
+        message.set("guid", resent.get("guid"))
+        message.find(f"{NS}Order/{NS}OrderHead/{NS}guid").text = resent.get("guid")
+    receipts = world.platform.send(fixed, twice)
+    assert [(r.status, r.code) for r in receipts] == [(120, ""), (100, "duplicate_guid")]
+    assert sorted(Order.objects.values_list("order_no", flat=True)) == ["ORD-1", "ORD-2"]
+
+
+def test_receipts_are_built_in_the_fields_order() -> None:
+    at = timezone.now()
+    receipt = Receipt.answer(sender_id=7, guid="G", kind=MessageType.INVENTORY, status=ReceiptStatus.RETURNED,
+                             code="missing", info="why", invt_no="N", at=at)  # fmt: skip
+    assert (receipt.pk, receipt.sender_id, receipt.guid, receipt.kind, receipt.status, receipt.code, receipt.info,
+            receipt.invt_no, receipt.at) == (None, 7, "G", MessageType.INVENTORY, 100, "missing", "why", "N", at)  # fmt: skip
+
+
 def test_an_order_of_another_platform_is_refused(world: World) -> None:
     m = parcel_messages(Parcel("ORD-1", "LN-1"))
     [receipt] = world.seller.send(m[MessageType.ORDER])  # the seller is not the platform the order names
@@ -85,6 +110,34 @@ def test_a_schema_error_in_one_message_leaves_the_others(world: World) -> None:
     assert [(r.status, r.code) for r in receipts] == [(120, ""), (100, "schema")]
     assert list(Order.objects.values_list("order_no", flat=True)) == ["ORD-1"]
     assert schema().validate(good)
+
+
+def test_a_second_payment_or_live_inventory_for_an_order_is_refused(world: World) -> None:
+    first, again = parcel_messages(Parcel("ORD-1", "LN-1")), parcel_messages(Parcel("ORD-1", "LN-1"))
+    world.payment.send(first[MessageType.PAYMENT])
+    [waiting] = world.declarant.send(first[MessageType.INVENTORY])  # waits for its order and waybill: live
+    assert waiting.status == ReceiptStatus.DECLARING
+    [paid_twice] = world.payment.send(again[MessageType.PAYMENT])
+    [declared_twice] = world.declarant.send(again[MessageType.INVENTORY])
+    assert [(r.status, r.code) for r in (paid_twice, declared_twice)] == [(100, "payment_exists"),
+                                                                           (100, "inventory_exists")]  # fmt: skip
+    assert Inventory.objects.get().guid == first[MessageType.INVENTORY].get("guid")
+
+
+def test_the_elements_of_a_message_may_come_in_any_order(world: World) -> None:
+    in_order = parcel_messages(Parcel("ORD-1", "LN-1"))[MessageType.ORDER]
+    shuffled = parcel_messages(Parcel("ORD-2", "LN-2"))[MessageType.ORDER]
+    head = shuffled.find(f"{NS}Order/{NS}OrderHead")
+    head[:] = list(reversed(head))
+    assert not schema_in_order().validate(as_batch(shuffled)) and schema().validate(shuffled)
+    receipts = world.platform.send(in_order, shuffled)
+    assert [(r.status, r.code) for r in receipts] == [(120, ""), (120, "")]
+    assert sorted(Order.objects.values_list("order_no", flat=True)) == ["ORD-1", "ORD-2"]
+
+
+def as_batch(*messages: etree._Element) -> etree._Element:
+    """The messages as the parsed batch the portal validates."""
+    return etree.fromstring(batch_bytes(list(messages)))
 
 
 def test_a_waybill_number_is_the_carriers_for_six_months(world: World) -> None:
