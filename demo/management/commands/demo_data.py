@@ -2,7 +2,7 @@
 
 import base64
 from binascii import unhexlify
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -14,9 +14,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from stdnum.cn import uscc
 
+from credit import commitments as credit_commitments
 from credit import services as credit_services
-from credit.choices import Channel
-from credit.models import CreditRecord
+from credit.choices import Channel, CommitmentKind
+from credit.models import Commitment, CreditRecord
 from declarations import review, services
 from declarations.choices import Direction, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
@@ -322,6 +323,8 @@ class Command(BaseCommand):
 
         if not Licence.objects.filter(holder=orgs["a"]).exists():
             self.licences(orgs, clerk)
+        if not Commitment.objects.filter(uscc=orgs["a"].uscc).exists():
+            self.commitments(clerk, users["customs_officer"])
         # Parallel approvals (seed case 5): the window and two departments, a case in review, one filed.
         self.approval_logins = demo_approvals.create(
             clerk=users["clerk_a"], make_uscc=make_uscc, password=PASSWORD, otp_key_hex=OTP_KEY_HEX
@@ -329,6 +332,27 @@ class Command(BaseCommand):
         # Cross-border e-commerce: five firms, their parcels through 三单对碰, a guarantee, a bonded account book.
         self.ecommerce_logins = demo_ecommerce.create(make_uscc=make_uscc, password=PASSWORD)
         return orgs
+
+    def commitments(self, clerk: User, officer: User) -> None:
+        """Enterprise A's credit commitments to customs (/credit/mine/commitments/): one whose period ended and
+        that customs recorded kept; one in force, which customs_officer may record broken at
+        /credit/commitments/ (a credit record, which lowers A's public credit class)."""
+        today = timezone.localdate()
+        began = today - timedelta(days=200)
+        kept = credit_commitments.commitment_file(
+            user=clerk, kind=CommitmentKind.SELF_DISCLOSURE, agency=Agency.CUSTOMS, today=began, starts_on=began,
+            ends_on=began + timedelta(days=90),
+            text="主动披露上一季度漏报的特许权使用费，承诺三个月内补缴税款及滞纳金",
+        )  # fmt: skip
+        credit_commitments.commitment_fulfilment(
+            user=officer, commitment_id=kept.pk, kept=True, note="已按期补缴税款及滞纳金"
+        )
+        began = today - timedelta(days=30)
+        credit_commitments.commitment_file(
+            user=clerk, kind=CommitmentKind.SELF_REGULATION, agency=Agency.CUSTOMS, today=began, starts_on=began,
+            ends_on=began + timedelta(days=365),
+            text="遵守上海市进出口商会自律公约：申报单证齐全、价格真实，一年内不发生申报不实",
+        )  # fmt: skip
 
     def licences(self, orgs: dict[str, Organisation], clerk: User) -> None:
         """An automatic import licence for hot-rolled steel plate, issued to enterprise A (cite it on a
