@@ -7,6 +7,7 @@ the queue held at its worst per branch still outstanding, and that nothing was l
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -43,6 +44,15 @@ def _queue_depth(client: redis.Redis, *, unacked: bool = True) -> int:
         return int(client.llen("celery")) + (int(client.hlen("unacked")) if unacked else 0)
     except redis.RedisError:
         return 0  # restarting
+
+
+def _task_names(client: redis.Redis) -> str:
+    """The tasks waiting in the queue, by name and count (for the note on the peak)."""
+    try:
+        names = [json.loads(raw)["headers"]["task"] for raw in client.lrange("celery", 0, -1)]
+    except (redis.RedisError, ValueError, KeyError):
+        return "?"
+    return ", ".join(f"{name} ×{names.count(name)}" for name in sorted(set(names)))
 
 
 def _outstanding_branches() -> int:
@@ -94,7 +104,8 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declarat
                 peak["ratio"] = depth / outstanding
                 queued = _queue_depth(client, unacked=False)
                 peak["at"] = (
-                    f"{depth} tasks ({queued} waiting) for {outstanding} branches at {time.monotonic() - began:.0f} s"
+                    f"{depth} tasks ({queued} waiting: {_task_names(client)}) for {outstanding} branches "
+                    f"at {time.monotonic() - began:.0f} s"
                 )
             peak["depth"] = max(peak["depth"], depth)
             stop.wait(0.5)
