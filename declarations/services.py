@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import active_delegations
-from singlewindow.elicence import signing_session
+from singlewindow.elicence import signing_session, signing_session_forget
 from singlewindow.models import Organisation, User
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record, changed_values, json_value
@@ -221,6 +221,11 @@ class NotFound(DeclarationError):
     code = "not_found"
 
 
+class NotPermitted(DeclarationError):
+    status_code = 403
+    code = "permission_denied"
+
+
 @dataclass
 class Submission:
     """One declaration's outcome in a batch submission: its version, or why it was not submitted."""
@@ -232,16 +237,17 @@ class Submission:
 
 @transaction.atomic
 def declarations_submit(*, user: User, pks: Sequence[int]) -> list[Submission]:
-    """Submit many declarations in one go (批量申报, as an ERP does at the end of a day): each is validated,
-    frozen and queued exactly as declaration_submit does it, and each on its own — one refused (invalid,
-    not a draft, not the user's to submit: 404) changes nothing of its own and holds back none of the others.
+    """Submit many declarations in one go (批量申报, as an ERP does at the end of a day): each is checked,
+    validated, frozen and queued exactly as declaration_submit does it, and each on its own — one refused
+    (invalid, not a draft, not the user's to submit) changes nothing of its own and holds back none of the
+    others; a database failure refuses the whole batch (nothing is submitted: it may be sent again).
     What they need of the database is read once for all of them: the rows locked in one query (in id
     order), their goods lines, containers and documents in three, and each registered rule's data in one."""
     found = {
         d.pk: d
         for d in Declaration.objects.select_for_update(no_key=True, of=("self",))
         .select_related("owner")
-        .filter(preparer_scope(user, submit=True), category=GOODS, pk__in=pks)
+        .filter(preparer_scope(user), category=GOODS, pk__in=pks)
         .order_by("pk")
     }
     rows = {pk: Rows() for pk in found}
@@ -257,8 +263,12 @@ def declarations_submit(*, user: User, pks: Sequence[int]) -> list[Submission]:
         for pk, declaration in found.items():
             try:
                 with transaction.atomic():  # a refusal undoes this declaration's own writes only
+                    require_preparer(declaration, user, submit=True)  # a broker's delegation may not allow it
                     outcomes[pk] = Submission(pk, version=_submit_locked(declaration, user, rows[pk], prefetched))
+            except PermissionDenied:
+                outcomes[pk] = Submission(pk, error=NotPermitted(_("Your delegation does not allow submitting.")))
             except DeclarationError as error:
+                signing_session_forget()  # what was read for signing may have been made in the rolled-back part
                 outcomes[pk] = Submission(pk, error=error)
     return [outcomes[pk] for pk in pks]
 

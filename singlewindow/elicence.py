@@ -340,12 +340,21 @@ _signers: ContextVar[dict[tuple[int, int, str], Signer] | None] = ContextVar("si
 @contextmanager
 def signing_session() -> Iterator[None]:
     """Within it, who may sign what for whom is read once per signer, organisation and matter: a batch
-    submission signs many declarations in one transaction under the same licence, grant and key."""
+    submission signs many declarations in one transaction under the same licence, grant and key. A caller
+    that rolls back part of its transaction calls signing_session_forget (a key or licence made there is
+    gone)."""
     token = _signers.set({})
     try:
         yield
     finally:
         _signers.reset(token)
+
+
+def signing_session_forget() -> None:
+    """Read the signers again: part of the transaction they were read in was rolled back."""
+    memo = _signers.get()
+    if memo is not None:
+        memo.clear()
 
 
 def _signer(user: User, organisation: Organisation, matter: str) -> Signer:

@@ -77,6 +77,7 @@ ADDED = "added"
 LEAKED = "404 showing what it hides"
 TO_LOGIN = "302 to log in"  # an anonymous visitor is sent to the login page, and back here afterwards
 TEMPLATE_SAVED = "saved as its own organisation's template"
+ANSWERED = "answered for itself in a batch submission"  # submitted, or refused for its own reasons: not a 404
 STARTED = "302 to a new draft of A's"
 DELETED = "deleted"
 A_COUNTED = "A's declarations counted"
@@ -104,6 +105,7 @@ DRAFT = {
     "API list":      (LISTED,        UNLISTED,  LISTED,        UNLISTED,  UNLISTED),
     "API export":    (LISTED,        UNLISTED,  LISTED,        UNLISTED,  UNLISTED),
     "template save": (TEMPLATE_SAVED, NOT_FOUND, TEMPLATE_SAVED, NOT_FOUND, NOT_FOUND),
+    "API submit many": (ANSWERED,    NOT_FOUND, ANSWERED,      NOT_FOUND, NOT_FOUND),
 }  # fmt: skip
 
 #                     A              B          broker         lone broker officer
@@ -119,6 +121,7 @@ SUBMITTED = {
     "API list":      (LISTED,        UNLISTED,  LISTED,        UNLISTED,  LISTED),
     "API export":    (LISTED,        UNLISTED,  LISTED,        UNLISTED,  LISTED),
     "template save": (TEMPLATE_SAVED, NOT_FOUND, TEMPLATE_SAVED, NOT_FOUND, NOT_FOUND),
+    "API submit many": (ANSWERED,    NOT_FOUND, ANSWERED,      NOT_FOUND, NOT_FOUND),
 }  # fmt: skip
 
 #                     A              B          broker         lone broker officer
@@ -360,6 +363,15 @@ def template_save(world: World, who: Party, declaration: Declaration) -> int | s
     return f"{outcome} but stored {stored}" if stored else outcome
 
 
+def submit_many(world: World, who: Party, declaration: Declaration) -> int | str:
+    """The declaration in a batch submission: answered for itself (201, or 400/409 for its own state), or 404."""
+    response = who.rest.post("/api/v1/declarations/submit/", {"ids": [declaration.pk]}, format="json")
+    if response.status_code != 200:
+        return seen(world, response)
+    (row,) = response.json()["results"]
+    return NOT_FOUND if row["status"] == 404 else ANSWERED
+
+
 DeclarationSurface = Callable[[World, Party, Declaration], "int | str"]
 DECLARATION_SURFACES: dict[str, DeclarationSurface] = {
     "detail page": lambda w, p, d: seen(w, p.page.get(f"/declarations/{d.pk}/")),
@@ -373,6 +385,7 @@ DECLARATION_SURFACES: dict[str, DeclarationSurface] = {
     "API list": lambda w, p, d: listed(w, p.rest.get("/api/v1/declarations/"), in_api_list(d.pk)),
     "API export": lambda w, p, d: listed(w, p.rest.get("/api/v1/declarations/export/?format=xml"), in_export(d)),
     "template save": template_save,
+    "API submit many": submit_many,
 }
 
 JobSurface = Callable[[World, Party, ImportJob], "int | str"]

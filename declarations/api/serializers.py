@@ -152,7 +152,9 @@ SubmittedSerializer = inline_serializer(
     name="Submitted",
     fields={
         "id": serializers.IntegerField(),
-        "status": serializers.IntegerField(help_text="201 submitted; 400 invalid; 404 not yours; 409 not a draft"),
+        "status": serializers.IntegerField(
+            help_text="201 submitted; 400 invalid; 403 your delegation does not allow submitting; 404 not yours; 409 not a draft or not approved"
+        ),
         "version": VersionSummarySerializer(required=False),
         "errors": ProblemSerializer(many=True, required=False),
     },

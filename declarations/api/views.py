@@ -182,8 +182,8 @@ class DeclarationViewSet(
     def submit_many(self, request: AuthenticatedRequest) -> Response:
         """Submit several declarations at once (批量申报, at most 100), each exactly as submit/ does and each on
         its own: the answer lists them in the order given, 201 with its version, 400 with its problems, 409
-        when it is not a draft (or not approved by the client), 404 when it is not yours to submit. One refused
-        holds back none of the others."""
+        when it is not a draft (or not approved by the client), 403 when your delegation does not allow
+        submitting, 404 when it is not yours to submit. One refused holds back none of the others."""
         serializer = SubmitManySerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         results = []

@@ -126,3 +126,13 @@ def test_what_the_declarations_need_is_read_once_for_all_of_them(user_a: User) -
     lines_read = [q for q in together.captured_queries if 'FROM "declarations_goodsline"' in q["sql"]]
     assert len(lines_read) == 1
     assert len(together.captured_queries) < 7 * len(alone.captured_queries)
+
+
+def test_a_broker_whose_delegation_does_not_allow_submitting_is_refused_as_alone() -> None:
+    clerk = factories.clerk()
+    broker = factories.broker(clerk.organisation, may_submit=False)
+    draft = factories.valid_draft(clerk, lines=1)
+    alone = api(broker).post(f"/api/v1/declarations/{draft.pk}/submit/")
+    together = api(broker).post(URL, {"ids": [draft.pk]}, format="json").json()
+    assert (alone.status_code, statuses(together)) == (403, [(draft.pk, 403)])
+    assert Declaration.objects.get(pk=draft.pk).status == "draft"
