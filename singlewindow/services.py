@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from collections.abc import Mapping
 from datetime import date
@@ -70,16 +71,22 @@ def _sequence_next_unlocked(name: str) -> int:
 
 def _sequence_make(name: str, sequence: str) -> None:
     """Make the counter's sequence (once: it may exist already) on a connection of its own, committed at
-    once: made in the caller's transaction, every other transaction would wait for that one to end."""
+    once: made in the caller's transaction, every other transaction would wait for that one to end. It
+    goes on from the counter's row, which it then replaces: processes of a release that still number from
+    the row must not run beside it (they would hand out the same numbers). The database role needs the
+    right to create objects in the schema; if the sequence cannot be made, the error says so."""
     table = connection.ops.quote_name(Sequence._meta.db_table)
     side = connections.create_connection(connection.alias)
     try:
         with side.cursor() as cursor:
             cursor.execute(f"SELECT value FROM {table} WHERE name = %s", [name])  # noqa: S608
             row = cursor.fetchone()
-            cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {int(row[0] if row else 0) + 1}")
-    except DatabaseError:  # another process made it at the same moment
-        pass
+            start = int(row[0] if row else 0) + 1
+            with contextlib.suppress(DatabaseError):  # another process made it at the same moment (checked below)
+                cursor.execute(f"CREATE SEQUENCE IF NOT EXISTS {sequence} START WITH {start}")
+            cursor.execute("SELECT to_regclass(%s)", [sequence])
+            if cursor.fetchone()[0] is None:
+                raise DatabaseError(f"the sequence of counter {name!r} ({sequence}) could not be made")
     finally:
         side.close()
     _SEQUENCES_MADE.add(name)
