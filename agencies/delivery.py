@@ -114,7 +114,8 @@ def deliveries_attempt(*, claims: list[tuple[int, int]], probe: bool = False) ->
 def waiting_deliver(*, agency: str) -> int:
     """The drainer's work (agencies.deliver_waiting, queued after submissions): every branch waiting for
     `agency` (new ones, and retries whose time has come), a batch per request, oldest first, until none is
-    left or a request fails (the sweep then takes over: backoff, circuit). Nothing while the agency is down:
+    left or the agency answers none of a batch (the sweep then takes over: backoff, circuit; an item it
+    refused or failed alone is retried under its backoff, the rest go on). Nothing while the agency is down:
     its branches wait for the probe. Returns how many branches were attempted."""
     attempted, size = 0, batch_max(agency)
     if agency in circuit.agencies_down():
@@ -125,20 +126,25 @@ def waiting_deliver(*, agency: str) -> int:
         if not deliveries:
             break
         outcomes = _send(deliveries)
-        if any(outcome in (Attempt.RETRY, Attempt.WAITING) for outcome, _ in outcomes.values()):
-            break  # the agency failed: backoff and circuit decide what happens next
+        if not any(outcome in (Attempt.DELIVERED, Attempt.FAILED) for outcome, _ in outcomes.values()):
+            break  # the agency answered none of them: backoff and circuit decide what happens next
         if len(deliveries) < size:
             break  # all there was: a branch submitted since found no drainer marked and queued its own
     return attempted
 
 
-def drainer_mark(agency: str, owner: str) -> bool:
-    """Mark `owner` as queueing the drainer of `agency`; False when one is queued (it takes this work)."""
-    return marks.mark(DRAINER_MARK + agency, owner, seconds=DRAINER_MARK_SECONDS)
-
-
-def drainer_unmark(agency: str, owner: str) -> None:
-    marks.unmark(DRAINER_MARK + agency, owner)
+def drainers_missing() -> list[str]:
+    """Agencies with new branches waiting longer than a drainer takes to start while none is marked as
+    queued (it was lost with a killed worker or a restarted broker): the sweep queues theirs now rather
+    than at the branches' lease's end."""
+    waited = timezone.now() - timedelta(seconds=DRAINER_MARK_SECONDS)
+    agencies = (
+        Delivery.objects.filter(status=DeliveryStatus.PENDING, attempts=0, version__submitted_at__lte=waited)
+        .exclude(agency__in=circuit.agencies_down())
+        .values_list("agency", flat=True)
+        .distinct()
+    )
+    return [agency for agency in agencies if marks.marked(DRAINER_MARK + agency) is False]
 
 
 def _send(deliveries: list[Delivery]) -> dict[int, Outcome]:

@@ -10,6 +10,7 @@ work done)."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.core.cache import cache
@@ -33,6 +34,17 @@ def unmark(key: str, owner: Any) -> None:
             cache.delete(key)
     except Exception:  # the mark expires by itself
         log.warning("mark %s of %s could not be cleared", key, owner)
+
+
+def queue_once(key: str, owner: Any, *, seconds: float, send: Callable[[], object]) -> None:
+    """Queue the task for `key` (`send`), unless one is marked as queued already."""
+    if not mark(key, owner, seconds=seconds):
+        return
+    try:
+        send()
+    except Exception:
+        unmark(key, owner)  # not queued: the next piece of work tries again
+        raise
 
 
 def marked(key: str) -> bool | None:

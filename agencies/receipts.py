@@ -132,8 +132,8 @@ def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
     with transaction.atomic():
         # Whoever locks a batch records it: our own first (unless another task holds it or it is recorded
         # already), then whatever else is waiting and not held by another task, oldest first.
-        own_first = Case(When(pk=batch_id, then=Value(0)), default=Value(1))
-        batches = list(waiting.order_by(own_first, "pk")[:COALESCE])
+        order = ["pk"] if batch_id is None else [Case(When(pk=batch_id, then=Value(0)), default=Value(1)), "pk"]
+        batches = list(waiting.order_by(*order)[:COALESCE])
         if not batches:
             return None, 0
         signed = [(bytes(batch.body), batch.agency) for batch in batches]
@@ -169,12 +169,6 @@ def receipts_record_all(*, batch_id: int) -> int:
         if taken < COALESCE:
             break  # all there was: a batch kept since found no recorder marked and queued its own
     return rounds
-
-
-def recorder_mark(batch_id: int) -> bool:
-    """Mark `batch_id` as the owner of the recorder about to be queued; False when a recorder is queued
-    already (it will record this batch too)."""
-    return marks.mark(RECORDER_MARK, batch_id, seconds=RECORDER_MARK_SECONDS)
 
 
 def recorder_unmark(batch_id: int) -> None:

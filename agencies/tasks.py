@@ -18,7 +18,7 @@ from collections.abc import Sequence
 
 from celery import shared_task
 
-from . import circuit, delivery, receipts
+from . import circuit, delivery, marks, receipts
 
 
 @shared_task(name="agencies.deliver", acks_late=False, ignore_result=True)
@@ -36,7 +36,7 @@ def deliver_batch(claims: list[list[int]]) -> int:
 @shared_task(name="agencies.deliver_waiting", acks_late=False, ignore_result=True)
 def deliver_waiting(agency: str, mark: str = "") -> int:
     """Every branch waiting for `agency`, a batch per request (queued by deliver_soon)."""
-    delivery.drainer_unmark(agency, mark)
+    marks.unmark(delivery.DRAINER_MARK + agency, mark)
     return delivery.waiting_deliver(agency=agency)
 
 
@@ -62,6 +62,8 @@ def sweep() -> int:
         record_receipts.delay(batch_id)
     if (stranded := receipts.recorder_missing()) is not None:
         record_soon(stranded)
+    for agency in delivery.drainers_missing():
+        deliver_soon(agency)
     circuit.outages_alert()
     return len(groups) + len(probes) + len(recorders)
 
@@ -92,22 +94,12 @@ def enqueue(delivery_ids: list[int], agencies: Sequence[str] | None = None) -> N
 def deliver_soon(agency: str) -> None:
     """Queue the drainer of `agency`, unless one is queued already (it sends this branch too)."""
     owner = uuid.uuid4().hex
-    if not delivery.drainer_mark(agency, owner):
-        return
-    try:
-        deliver_waiting.delay(agency, owner)
-    except Exception:
-        delivery.drainer_unmark(agency, owner)
-        raise
+    marks.queue_once(delivery.DRAINER_MARK + agency, owner, seconds=delivery.DRAINER_MARK_SECONDS,
+                     send=lambda: deliver_waiting.delay(agency, owner))  # fmt: skip
 
 
 def record_soon(batch_id: int) -> None:
     """After a receipt batch is kept: queue a recorder, unless one is queued already (it records this
     batch too). The batch owns the recorder it queued until that recorder starts."""
-    if not receipts.recorder_mark(batch_id):
-        return
-    try:
-        record_receipts.delay(batch_id)
-    except Exception:
-        receipts.recorder_unmark(batch_id)
-        raise
+    marks.queue_once(receipts.RECORDER_MARK, batch_id, seconds=receipts.RECORDER_MARK_SECONDS,
+                     send=lambda: record_receipts.delay(batch_id))  # fmt: skip

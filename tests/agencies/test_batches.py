@@ -220,3 +220,23 @@ def test_a_drainer_sends_nothing_while_its_agency_is_down(customs: FakeCustoms, 
 
     assert deliveries.waiting_deliver(agency="customs") == 0
     assert customs.requests == [] and branch(declaration, "customs").status == "pending"
+
+
+def test_a_drainer_lost_with_the_broker_is_queued_again_by_the_next_sweep(
+    customs: FakeCustoms, user_a: User, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.delete(deliveries.DRAINER_MARK + "customs")
+    queued: list[tuple[str, str]] = []
+    monkeypatch.setattr("agencies.tasks.deliver_waiting.delay", lambda *args: queued.append(args))
+    declaration = factories.valid_draft(user_a, target="customs", lines=1)
+    services.declaration_submit(declaration=declaration, user=user_a)  # its drainer's task was lost
+    tasks.sweep()
+    assert queued == []  # too young: its drainer may still be on its way
+
+    DeclarationVersion.objects.filter(declaration=declaration).update(
+        submitted_at=F("submitted_at") - timedelta(seconds=10)
+    )
+    tasks.sweep()
+    assert [agency for agency, _owner in queued] == ["customs"]  # not after the branch's 30-second lease
+    tasks.sweep()
+    assert len(queued) == 1  # the queued one is marked: once
