@@ -198,8 +198,10 @@ def _refuse_taken(items: list[Incoming], elements: tuple[str, str], code: str, t
 
 def _claim(items: list[Incoming], sender: Organisation, batch: Batch, now: datetime) -> list[Incoming]:
     """Claim each open message's guid (one statement: the claim is the lookup); one already taken, by an
-    earlier message or a racing batch, is a duplicate. Returns the messages that claimed theirs."""
-    todo = _open(items)
+    earlier message or a racing batch, is a duplicate. Returns the messages that claimed theirs. In guid
+    order: two batches carrying the same guids claim them in the same order, so neither waits on the other
+    in a cycle (a deadlock)."""
+    todo = sorted(_open(items), key=lambda item: item.guid)
     if not todo:
         return []
     if connection.vendor == "postgresql":  # two arrays, bound on the server, not five placeholders a message
@@ -223,7 +225,7 @@ def _claim(items: list[Incoming], sender: Organisation, batch: Batch, now: datet
     for item in todo:
         if item.guid not in claimed:
             item.refusal = ("duplicate_guid", {})
-    return [item for item in todo if item.refusal is None]
+    return [item for item in _open(items) if item.refusal is None]
 
 
 def _unclaim(claimed: list[Incoming]) -> None:
