@@ -61,30 +61,18 @@ def quota_reserve(wants: Sequence[Want]) -> dict[int, Decimal | None]:
             keys,
         )
         rows = {(buyer, year): (pk, taken) for pk, buyer, year, taken in cursor.fetchall()}
-        added: dict[int, Decimal] = {}
-        answer: dict[int, Decimal | None] = {}
-        for want in wants:
-            pk, taken = rows[(want.buyer, want.year)]
-            so_far = taken + added.get(pk, Decimal(0))
-            if so_far + want.amount <= YEARLY_QUOTA:
-                added[pk] = added.get(pk, Decimal(0)) + want.amount
-                answer[want.key] = None
-            else:
-                answer[want.key] = YEARLY_QUOTA - so_far
+        added, answer = _decide(wants, rows)
         if added:
             _apply(cursor, "reserved = l.reserved + v.amount", added,
                    condition="l.reserved + l.used + v.amount <= %s", extra=[YEARLY_QUOTA])  # fmt: skip
     return answer
 
 
-def _reserve_portable(wants: Sequence[Want], pairs: list[tuple[str, int]]) -> dict[int, Decimal | None]:
-    """quota_reserve through the ORM, for databases without its statements (SQLite under `make run`)."""
-    QuotaLedger.objects.bulk_create([QuotaLedger(buyer_id_number=b, year=y) for b, y in pairs], ignore_conflicts=True)
-    query = Q(pk__in=[])
-    for buyer, year in pairs:
-        query |= Q(buyer_id_number=buyer, year=year)
-    rows = {(row.buyer_id_number, row.year): (row.pk, row.reserved + row.used)
-            for row in QuotaLedger.objects.select_for_update().filter(query).order_by("buyer_id_number", "year")}  # fmt: skip
+def _decide(
+    wants: Sequence[Want], rows: dict[tuple[str, int], tuple[int, Decimal]]
+) -> tuple[dict[int, Decimal], dict[int, Decimal | None]]:
+    """Against each locked ledger row (buyer, year → id, taken so far), in the wants' order: what each row
+    gains, and each want's answer (None: within the quota; else what was left of it)."""
     added: dict[int, Decimal] = {}
     answer: dict[int, Decimal | None] = {}
     for want in wants:
@@ -95,6 +83,18 @@ def _reserve_portable(wants: Sequence[Want], pairs: list[tuple[str, int]]) -> di
             answer[want.key] = None
         else:
             answer[want.key] = YEARLY_QUOTA - so_far
+    return added, answer
+
+
+def _reserve_portable(wants: Sequence[Want], pairs: list[tuple[str, int]]) -> dict[int, Decimal | None]:
+    """quota_reserve through the ORM, for databases without its statements (SQLite under `make run`)."""
+    QuotaLedger.objects.bulk_create([QuotaLedger(buyer_id_number=b, year=y) for b, y in pairs], ignore_conflicts=True)
+    query = Q(pk__in=[])
+    for buyer, year in pairs:
+        query |= Q(buyer_id_number=buyer, year=year)
+    rows = {(row.buyer_id_number, row.year): (row.pk, row.reserved + row.used)
+            for row in QuotaLedger.objects.select_for_update().filter(query).order_by("buyer_id_number", "year")}  # fmt: skip
+    added, answer = _decide(wants, rows)
     for pk, amount in sorted(added.items()):
         QuotaLedger.objects.filter(pk=pk, reserved__lte=YEARLY_QUOTA - F("used") - amount).update(
             reserved=F("reserved") + amount
