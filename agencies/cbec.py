@@ -17,13 +17,11 @@ from lxml import etree
 
 from ecommerce.forwarding import Decision, delivered_inventories, inventories_decided
 from ecommerce.models import Inventory
-from singlewindow.untrusted import safe_xml_parser
 
-from .xml import schema
+from .xml import receipts_read, schema
 
 NAMESPACE = "urn:singlewindow:cbec-inventory:1"
 RECEIPT_NAMESPACE = "urn:singlewindow:cbec-receipt:1"
-MAX_RECEIPT_BYTES = 5 * 1024 * 1024
 
 
 def build_inventory_batch_message(agency: str, payload: dict[str, Any], *, message_id: str, version: int) -> bytes:
@@ -65,17 +63,7 @@ class Answer:
 
 
 def parse_cbec_receipts(body: bytes) -> list[Answer]:
-    if len(body) > MAX_RECEIPT_BYTES:
-        raise CbecReceiptError("body larger than 5 MiB")
-    try:
-        root = etree.fromstring(body, safe_xml_parser())
-    except etree.XMLSyntaxError as error:
-        raise CbecReceiptError(f"not well-formed XML: {error}") from None
-    if root.getroottree().docinfo.doctype:
-        raise CbecReceiptError("a DOCTYPE is not allowed")
-    valid = schema("cbec_receipt")
-    if not valid.validate(root):
-        raise CbecReceiptError(f"not valid against cbec_receipt.xsd: {valid.error_log.last_error}")
+    root = receipts_read(body, name="cbec_receipt", error=CbecReceiptError)
     answers = []
     for receipt in root:
         text = {etree.QName(child).localname: (child.text or "").strip() for child in receipt}

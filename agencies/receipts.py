@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
-from functools import cache
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -20,40 +19,24 @@ from lxml import etree
 
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
-from singlewindow.untrusted import safe_xml_parser as safe_parser
 
 from . import marks
 from .adapters import adapter_for
 from .models import QuarantinedReceipt, ReceiptBatch
-from .xml import SCHEMAS
+from .xml import receipts_read
 
 log = logging.getLogger(__name__)
 NS = "{urn:singlewindow:receipt:1}"
-MAX_BYTES = 5 * 1024 * 1024
 
 
 class ReceiptError(ValueError):
     pass
 
 
-@cache
-def _schema() -> etree.XMLSchema:
-    return etree.XMLSchema(etree.parse(str(SCHEMAS / "receipt.xsd")))
-
-
 def parse_receipts(body: bytes, *, signer: str) -> list[AgencyEvent]:
     """The events in a batch `signer` signed; a receipt naming another agency refuses the whole batch
     (only the key decides whom a receipt speaks for)."""
-    if len(body) > MAX_BYTES:
-        raise ReceiptError("body larger than 5 MiB")
-    try:
-        root = etree.fromstring(body, safe_parser())
-    except etree.XMLSyntaxError as error:
-        raise ReceiptError(f"not well-formed XML: {error}") from None
-    if root.getroottree().docinfo.doctype:
-        raise ReceiptError("a DOCTYPE is not allowed")
-    if not _schema().validate(root):
-        raise ReceiptError(f"not valid against receipt.xsd: {_schema().error_log.last_error}")
+    root = receipts_read(body, name="receipt", error=ReceiptError)
     receipts = [root] if root.tag == NS + "Receipt" else list(root)
     events = [_event(receipt) for receipt in receipts]
     # A batch kept before agencies had keys (signer "") was checked under the shared secret then.
