@@ -3,13 +3,15 @@ a logistics firm and a declarant, each an organisation of the portal with its fi
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import connection
 from lxml import etree
 
 from ecommerce import receiving, services
-from ecommerce.choices import Role
+from ecommerce.choices import MessageType, Role
 from ecommerce.examples import Parties
 from ecommerce.messages import batch_bytes
 from ecommerce.models import EnterpriseFiling, Receipt
@@ -77,3 +79,22 @@ def world_make() -> World:
         w.senders[attr] = make_sender(role, getattr(parties, attr))
     file_products(w.seller.filing)
     return w
+
+
+def inventories_racing(world: World, parcels: list[dict[str, Any]]) -> None:
+    """Each parcel's inventory sent by the declarant from its own thread and connection, all at the same
+    moment (real PostgreSQL: a transactional test)."""
+    barrier = threading.Barrier(len(parcels))
+
+    def declare(parcel: dict[str, Any]) -> None:
+        try:
+            barrier.wait()
+            world.declarant.send(parcel[MessageType.INVENTORY])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=declare, args=(parcel,)) for parcel in parcels]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

@@ -4,11 +4,9 @@ a cancellation giving the quantity back; the firm's pages."""
 
 from __future__ import annotations
 
-import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 
 from ecommerce import bonded
 from ecommerce.choices import InventoryState, MessageType
@@ -18,7 +16,7 @@ from ecommerce.models import AccountBook, BookStock, Inventory, QuotaLedger
 
 from .. import factories
 from ..clients import web
-from .senders import World
+from .senders import World, inventories_racing
 from .test_lifecycle import return_message
 from .test_matching import KINDS, send_in_order
 
@@ -81,20 +79,7 @@ def test_racing_bonded_inventories_draw_exactly_what_the_book_holds(world_tx: Wo
         world_tx.platform.send(p[MessageType.ORDER])
         world_tx.payment.send(p[MessageType.PAYMENT])
         world_tx.logistics.send(p[MessageType.WAYBILL])
-    barrier = threading.Barrier(len(parcels))
-
-    def declare(p: dict) -> None:  # type: ignore[type-arg]
-        try:
-            barrier.wait()
-            world_tx.declarant.send(p[MessageType.INVENTORY])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=declare, args=(p,)) for p in parcels]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    inventories_racing(world_tx, parcels)
     states = sorted(Inventory.objects.values_list("state", flat=True))
     assert states == ["accepted"] * 5 + ["returned"] * 3
     assert stock(book) == 0 and book.movements.filter(kind="drawn").count() == 5

@@ -16,7 +16,7 @@ from ecommerce.examples import Parcel, parcel_messages
 from ecommerce.models import Inventory, QuotaLedger
 from ecommerce.quota import Want, quota_reserve, quota_state, quota_year
 
-from .senders import World
+from .senders import World, inventories_racing
 from .test_matching import KINDS, send_in_order
 
 
@@ -101,19 +101,6 @@ def test_two_parcels_for_one_buyer_in_racing_batches_cannot_both_pass(world_tx: 
         world_tx.platform.send(p[MessageType.ORDER])
         world_tx.payment.send(p[MessageType.PAYMENT])
         world_tx.logistics.send(p[MessageType.WAYBILL])
-    barrier = threading.Barrier(2)
-
-    def declare(p: dict) -> None:  # type: ignore[type-arg]
-        try:
-            barrier.wait()
-            world_tx.declarant.send(p[MessageType.INVENTORY])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=declare, args=(p,)) for p in parcels]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    inventories_racing(world_tx, parcels)
     states = sorted(Inventory.objects.values_list("state", "reason_code"))
     assert states == [(InventoryState.ACCEPTED, ""), (InventoryState.RETURNED, "over_yearly_quota")]
