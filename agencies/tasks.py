@@ -78,17 +78,15 @@ def _deliver(claims: list[tuple[int, int]]) -> None:
 def enqueue(delivery_ids: list[int], agencies: Sequence[str] | None = None) -> None:
     """Registered with declarations.registry: runs after a submission commits (its agencies' drainers, each
     queued once however many submissions ask: deliver_soon), or after an agency came back (one task per batch)."""
-    if agencies is not None and len(delivery_ids) <= 4:  # a submission: its branches go to different agencies
-        for agency in sorted(set(agencies)):
-            deliver_soon(agency)
-        return
-    branches = delivery.branches_for(delivery_ids)
-    if len(branches) <= 4:
-        for agency in sorted({agency for _pk, _attempts, agency in branches}):
-            deliver_soon(agency)
-        return
-    for group in delivery.claim_groups(branches):
-        _deliver(group)
+    if agencies is None:  # the caller did not say: a retried branch, or everything an agency's return resumed
+        branches = delivery.branches_for(delivery_ids)
+        if len(branches) > 4:
+            for group in delivery.claim_groups(branches):
+                _deliver(group)
+            return
+        agencies = [agency for _pk, _attempts, agency in branches]
+    for agency in sorted(set(agencies)):
+        deliver_soon(agency)
 
 
 def deliver_soon(agency: str) -> None:
