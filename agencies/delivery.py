@@ -133,6 +133,14 @@ def waiting_deliver(*, agency: str) -> int:
     return attempted
 
 
+def waiting(*, agency: str) -> bool:
+    """Whether a new branch waits for `agency` while it answers (the drainer's last look after giving up its
+    mark; while the agency is down, its branches wait for the probe)."""
+    if agency in circuit.agencies_down():
+        return False
+    return Delivery.objects.filter(agency=agency, status=DeliveryStatus.PENDING, attempts=0).exists()
+
+
 def drainers_missing() -> list[str]:
     """Agencies with new branches waiting longer than a drainer takes to start while none is marked as
     queued (it was lost with a killed worker or a restarted broker): the sweep queues theirs now rather

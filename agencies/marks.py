@@ -36,6 +36,19 @@ def unmark(key: str, owner: Any) -> None:
         log.warning("mark %s of %s could not be cleared", key, owner)
 
 
+def hand_over(key: str, owner: Any, successor: Any, *, seconds: float) -> bool:
+    """The task `owner` queued hands its mark to `successor`, a task it queues next (work arriving meanwhile is
+    left to that one); False when the mark is no longer `owner`'s (it expired and another was queued)."""
+    try:
+        if cache.get(key) != owner:
+            return False
+        cache.set(key, successor, timeout=seconds)
+        return True
+    except Exception:  # no cache: the successor is queued all the same, and so is every other task
+        log.warning("mark %s could not be handed over to %s", key, successor)
+        return True
+
+
 def queue_once(key: str, owner: Any, *, seconds: float, send: Callable[[], object]) -> None:
     """Queue the task for `key` (`send`), unless one is marked as queued already."""
     if not mark(key, owner, seconds=seconds):

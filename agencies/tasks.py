@@ -4,8 +4,10 @@ agencies/receipts.py; what enqueues them (agencies/receiving.py, the dispatcher 
 Each piece of work is enqueued once: on commit for new work, and by the sweep for work whose time has come
 (a retry's backoff, a lost task), under a lease the next sweep respects (`next_attempt_at` of a branch,
 `lease_until` of a receipt batch). The database is the schedule: no task waits in the broker for its
-time (a countdown would sit unacknowledged in a worker, stranded when it is killed). Receipt batches share
-one queued recorder (`record_soon`): it records every batch waiting when it runs.
+time (a countdown would sit unacknowledged in a worker, stranded when it is killed) — but for an agency's
+next drainer under load, queued AGENCY_DRAIN_LINGER_SECONDS after the last: one lost with a killed worker
+holds its mark no longer than DRAINER_MARK_SECONDS, and the sweep queues a drainer for what it left. Receipt
+batches share one queued recorder (`record_soon`): it records every batch waiting when it runs.
 
 Deliveries and recorders are acknowledged when they start (not `acks_late`): one killed mid-way is picked up
 by the sweep when its lease ends, as a lost one is, instead of staying unacknowledged in the broker until
@@ -17,6 +19,7 @@ import uuid
 from collections.abc import Sequence
 
 from celery import shared_task
+from django.conf import settings
 
 from . import circuit, delivery, marks, receipts
 
@@ -35,9 +38,26 @@ def deliver_batch(claims: list[list[int]]) -> int:
 
 @shared_task(name="agencies.deliver_waiting", acks_late=False, ignore_result=True)
 def deliver_waiting(agency: str, mark: str = "") -> int:
-    """Every branch waiting for `agency`, a batch per request (queued by deliver_soon)."""
-    marks.unmark(delivery.DRAINER_MARK + agency, mark)
-    return delivery.waiting_deliver(agency=agency)
+    """Every branch waiting for `agency`, a batch per request (queued by deliver_soon). It holds the mark while
+    it works; having sent something, it hands the mark to the next drainer, queued AGENCY_DRAIN_LINGER_SECONDS
+    later (under load, that one sends in one request what arrives meanwhile); having found nothing, it gives
+    the mark up, and queues a drainer again for a branch that came in while the mark was still held."""
+    key = delivery.DRAINER_MARK + agency
+    attempted = delivery.waiting_deliver(agency=agency)
+    linger = settings.AGENCY_DRAIN_LINGER_SECONDS
+    if attempted and linger > 0:
+        successor = uuid.uuid4().hex
+        if marks.hand_over(key, mark, successor, seconds=delivery.DRAINER_MARK_SECONDS):
+            try:
+                deliver_waiting.apply_async((agency, successor), countdown=linger)
+                return attempted
+            except Exception:  # the broker is down: the sweep queues a drainer once the mark has expired
+                marks.unmark(key, successor)
+                raise
+    marks.unmark(key, mark)
+    if delivery.waiting(agency=agency):
+        deliver_soon(agency)
+    return attempted
 
 
 @shared_task(name="agencies.record_receipts", acks_late=False, ignore_result=True)

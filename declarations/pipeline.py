@@ -84,9 +84,10 @@ ALL_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
 
 
 def declaration_lock(declaration: Declaration) -> None:
-    """Lock the row for this transaction and load every field of the caller's instance, in one query
-    (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
-    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=Declaration.objects.select_for_update(no_key=True))
+    """Lock the row for this transaction and load every field of the caller's instance, and its owner, in one
+    query (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
+    locked = Declaration.objects.select_for_update(no_key=True, of=("self",)).select_related("owner")
+    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=locked)
 
 
 def rules_prefetch(category: str, declarations: Sequence[Declaration]) -> dict[str, Any]:

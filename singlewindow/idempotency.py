@@ -22,11 +22,11 @@ import functools
 import hashlib
 import json
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -42,8 +42,8 @@ from .models import IdempotentRequest
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
 MAX_KEY_LENGTH = 255
-# A request still "in progress" after this long was abandoned (its worker died, its transaction was
-# rolled back): its key may be used again.
+# A claim without an answer (kept by the previous release, which claimed keys in a transaction of their own)
+# older than this was abandoned (its worker died): its key may be used again.
 ABANDONED_AFTER = timedelta(minutes=5)
 
 IDEMPOTENCY_KEY = OpenApiParameter(
@@ -91,70 +91,71 @@ def idempotent(handler: Handler) -> Handler:
         organisation_id = getattr(request.user, "organisation_id", None)
         if raw is None or organisation_id is None:
             return handler(view, request, *args, **kwargs)
-        claim = request_claim(
-            organisation_id=organisation_id,
-            key=_key(raw),
-            method=request.method or "",
-            path=request.path,
-            digest=_digest(request),
-        )
-        if isinstance(claim, Response):
-            return claim
-        try:
-            with transaction.atomic():  # the work and its kept answer commit together
-                response = handler(view, request, *args, **kwargs)
-                if 200 <= response.status_code < 300:
-                    IdempotentRequest.objects.filter(pk=claim).update(
-                        status=response.status_code, response=response.data
-                    )
-                    return response
-        except BaseException:
-            _release(claim)
-            raise
-        _release(claim)  # not a success: nothing kept, the key may be used again
-        return response
+        key, digest, now = _key(raw), _digest(request), timezone.now()
+        # The key's claim, the work and its kept answer are one transaction: a request that fails or dies
+        # leaves nothing behind, and one answer is kept for a key or none.
+        with transaction.atomic():
+            earlier = request_claim(organisation_id=organisation_id, key=key, digest=digest, now=now)
+            if earlier is not None:
+                return earlier
+            response = handler(view, request, *args, **kwargs)
+            if 200 <= response.status_code < 300:  # a refusal keeps nothing: the key may be used again
+                IdempotentRequest.objects.create(
+                    organisation_id=organisation_id,
+                    key=key,
+                    method=request.method or "",
+                    path=request.path[:500],
+                    body_digest=digest,
+                    status=response.status_code,
+                    response=response.data,
+                    created_at=now,
+                )
+            return response
 
     return answer  # type: ignore[return-value]
 
 
-def request_claim(*, organisation_id: int, key: str, method: str, path: str, digest: str) -> int | Response:
-    """Claim the key for this request (returns the claim's id), or the earlier request's answer to give
-    again; raises when the key is in use by another request or by this one still being answered."""
-    now = timezone.now()
-    for _attempt in range(3):  # an earlier claim expired or was released between two steps: claim again
-        try:
-            with transaction.atomic():
-                return IdempotentRequest.objects.create(
-                    organisation_id=organisation_id,
-                    key=key,
-                    method=method,
-                    path=path[:500],
-                    body_digest=digest,
-                    created_at=now,
-                ).pk
-        except IntegrityError:
-            pass
-        earlier = IdempotentRequest.objects.filter(organisation_id=organisation_id, key=key).first()
-        if earlier is None:
-            continue
-        expired = earlier.created_at <= now - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
-        abandoned = earlier.status is None and earlier.created_at <= now - ABANDONED_AFTER
-        if expired or abandoned:
-            IdempotentRequest.objects.filter(pk=earlier.pk, created_at=earlier.created_at).delete()
-            continue
-        if earlier.status is None:
-            raise KeyInProgress(
-                _("A request with this Idempotency-Key is still being answered. Try again in a moment.")
+def request_claim(*, organisation_id: int, key: str, digest: str, now: datetime) -> Response | None:
+    """Hold the key for this request until its transaction ends; None when it is the key's first request,
+    else the earlier request's answer to give again. Raises when the key is in use by another request or
+    by this one still being answered. Call inside a transaction."""
+    earlier_id = _hold(organisation_id, key)
+    earlier = IdempotentRequest.objects.filter(pk=earlier_id).first() if earlier_id is not None else None
+    if earlier is None:
+        return None
+    expired = earlier.created_at <= now - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
+    abandoned = earlier.status is None and earlier.created_at <= now - ABANDONED_AFTER
+    if expired or abandoned:
+        earlier.delete()
+        return None
+    if earlier.status is None:  # a claim kept by the previous release, whose request is still running
+        raise KeyInProgress(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+    if earlier.body_digest != digest:
+        raise KeyReused(
+            _(
+                "This Idempotency-Key was already used for a different request. Use a new key for a new "
+                "request; send the same key only with exactly the same request."
             )
-        if earlier.body_digest != digest:
-            raise KeyReused(
-                _(
-                    "This Idempotency-Key was already used for a different request. Use a new key for a new "
-                    "request; send the same key only with exactly the same request."
-                )
-            )
-        return Response(earlier.response, status=earlier.status, headers={REPLAYED: "true"})
-    raise KeyInProgress(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+        )
+    return Response(earlier.response, status=earlier.status, headers={REPLAYED: "true"})
+
+
+def _hold(organisation_id: int, key: str) -> int | None:
+    """Take the key for this transaction and return the id of an answer kept for it, in one statement. On
+    PostgreSQL a transaction-level advisory lock on (organisation, hash of the key): another request holding
+    it is still being answered (409). SQLite runs one writing transaction at a time, so the earlier request
+    has finished by the time this one starts."""
+    kept = "SELECT id FROM singlewindow_idempotentrequest WHERE organisation_id = %s AND key = %s"
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            cursor.execute(kept, [organisation_id, key])
+            row = cursor.fetchone()
+            return row[0] if row else None
+        cursor.execute(f"SELECT pg_try_advisory_xact_lock(%s, hashtext(%s)), ({kept})", [organisation_id, key] * 2)
+        held, earlier_id = cursor.fetchone()
+    if not held:
+        raise KeyInProgress(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+    return earlier_id
 
 
 def requests_expire() -> int:
@@ -162,10 +163,6 @@ def requests_expire() -> int:
     cutoff = timezone.now() - timedelta(hours=settings.IDEMPOTENCY_KEY_HOURS)
     deleted, _by_model = IdempotentRequest.objects.filter(created_at__lt=cutoff).delete()
     return deleted
-
-
-def _release(claim: int) -> None:
-    IdempotentRequest.objects.filter(pk=claim, status__isnull=True).delete()
 
 
 def _key(raw: str) -> str:

@@ -197,17 +197,51 @@ def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_
 
     assert [agency for agency, _owner in queued] == ["customs"]  # one drainer for the three submissions
     agency, owner = queued[0]
-    tasks.deliver_waiting.run(agency, owner)  # the worker runs it: the mark is given up first
+    later: list[tuple[tuple[str, str], float]] = []
+    monkeypatch.setattr(
+        "agencies.tasks.deliver_waiting.apply_async", lambda args, countdown: later.append((args, countdown))
+    )
+    tasks.deliver_waiting.run(agency, owner)  # the worker runs it
     ((_headers, body),) = customs.requests
     assert [item.get("MessageId") for item in etree.fromstring(body)] == [
         branch(d, "customs").message_id for d in declarations
     ]
     assert {branch(d, "customs").status for d in declarations} == {"delivered"}
+    # Having sent something, it hands its mark to the next drainer, queued a moment later.
+    ((args, countdown),) = later
+    assert args[0] == "customs" and countdown == django_settings.AGENCY_DRAIN_LINGER_SECONDS > 0
 
-    late = factories.valid_draft(user_a, target="customs", lines=1)
+    late = [factories.valid_draft(user_a, target="customs", lines=1) for _ in range(2)]
+    for declaration in late:
+        with django_capture_on_commit_callbacks(execute=True):
+            services.declaration_submit(declaration=declaration, user=user_a)
+    assert len(queued) == 1  # meanwhile, submissions leave their branches to that one
+    tasks.deliver_waiting.run(*args)
+    assert len(customs.requests) == 2  # both in one request
+    assert {branch(d, "customs").status for d in late} == {"delivered"}
+
+    tasks.deliver_waiting.run(*later[1][0])  # nothing left: it gives the mark up and queues no other
+    assert len(later) == 2 and len(customs.requests) == 2
+    last = factories.valid_draft(user_a, target="customs", lines=1)
     with django_capture_on_commit_callbacks(execute=True):
-        services.declaration_submit(declaration=late, user=user_a)
-    assert len(queued) == 2  # the drainer had started: the next submission queues its own
+        services.declaration_submit(declaration=last, user=user_a)
+    assert len(queued) == 2  # an idle agency: the next submission queues its drainer at once
+
+
+def test_a_branch_submitted_while_the_last_drainer_gives_up_its_mark_is_not_stranded(
+    customs: FakeCustoms, user_a: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    queued: list[tuple[str, str]] = []
+    monkeypatch.setattr("agencies.tasks.deliver_waiting.delay", lambda *args: queued.append(args))
+    cache.set(deliveries.DRAINER_MARK + "customs", "drainer-1")  # a drainer is running…
+    monkeypatch.setattr(deliveries, "waiting_deliver", lambda agency: 0)  # …and found nothing to send
+    declaration = factories.valid_draft(user_a, target="customs", lines=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.declaration_submit(declaration=declaration, user=user_a)  # it saw the mark: queued nothing
+    assert queued == []
+
+    tasks.deliver_waiting.run("customs", "drainer-1")
+    assert [agency for agency, _owner in queued] == ["customs"]  # its last look queued a drainer for it
 
 
 def test_a_drainer_sends_nothing_while_its_agency_is_down(customs: FakeCustoms, user_a: User) -> None:

@@ -36,7 +36,7 @@ def held_by_another_transaction(name: str, *, gapless: bool, lock_timeout: str) 
     while not taken:
         thread.join(0.01)
     with connection.cursor() as cursor:
-        cursor.execute("SET lock_timeout = %s", [lock_timeout])
+        cursor.execute("SELECT set_config('lock_timeout', %s, false)", [lock_timeout])
     try:
         yield taken
     finally:
