@@ -139,10 +139,9 @@ def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
         return recorded, len(batches)
 
 
-def receipts_record_all(*, batch_id: int) -> int:
-    """The recorder's work: give up the mark (batches kept from now on queue a recorder of their own),
-    then record every batch waiting, COALESCE at a time. Returns how many groups were recorded."""
-    recorder_unmark(batch_id)
+def receipts_record_all(*, batch_id: int | None) -> int:
+    """The recorder's work: record every batch waiting (`batch_id`'s first), COALESCE at a time. Returns how
+    many groups were recorded."""
     rounds = 0
     while rounds < RECORDER_ROUNDS:
         recorded, taken = _record_round(batch_id if rounds == 0 else None)
@@ -150,13 +149,8 @@ def receipts_record_all(*, batch_id: int) -> int:
             break
         rounds += 1
         if taken < COALESCE:
-            break  # all there was: a batch kept since found no recorder marked and queued its own
+            break  # all there was: what is kept from now on is the next recorder's
     return rounds
-
-
-def recorder_unmark(batch_id: int) -> None:
-    """The recorder `batch_id` owned has started (or could not be queued): the next batch queues one."""
-    marks.unmark(RECORDER_MARK, batch_id)
 
 
 def recorder_missing() -> int | None:

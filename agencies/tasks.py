@@ -4,9 +4,9 @@ agencies/receipts.py; what enqueues them (agencies/receiving.py, the dispatcher 
 Each piece of work is enqueued once: on commit for new work, and by the sweep for work whose time has come
 (a retry's backoff, a lost task), under a lease the next sweep respects (`next_attempt_at` of a branch,
 `lease_until` of a receipt batch). The database is the schedule: no task waits in the broker for its
-time (a countdown would sit unacknowledged in a worker, stranded when it is killed) — but for an agency's
-next drainer under load, queued AGENCY_DRAIN_LINGER_SECONDS after the last: one lost with a killed worker
-holds its mark no longer than DRAINER_MARK_SECONDS, and the sweep queues a drainer for what it left. Receipt
+time (a countdown would sit unacknowledged in a worker, stranded when it is killed) — but for the next
+drainer or recorder under load, queued AGENCY_LINGER_SECONDS after the last (`_pass_on`): one lost with a
+killed worker holds its mark a few seconds at most, and the sweep queues another for what it left. Receipt
 batches share one queued recorder (`record_soon`): it records every batch waiting when it runs.
 
 Deliveries and recorders are acknowledged when they start (not `acks_late`): one killed mid-way is picked up
@@ -16,7 +16,7 @@ the visibility timeout (and running again, for nothing, then)."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from celery import shared_task
 from django.conf import settings
@@ -38,31 +38,60 @@ def deliver_batch(claims: list[list[int]]) -> int:
 
 @shared_task(name="agencies.deliver_waiting", acks_late=False, ignore_result=True)
 def deliver_waiting(agency: str, mark: str = "") -> int:
-    """Every branch waiting for `agency`, a batch per request (queued by deliver_soon). It holds the mark while
-    it works; having sent something, it hands the mark to the next drainer, queued AGENCY_DRAIN_LINGER_SECONDS
-    later (under load, that one sends in one request what arrives meanwhile); having found nothing, it gives
-    the mark up, and queues a drainer again for a branch that came in while the mark was still held."""
-    key = delivery.DRAINER_MARK + agency
+    """Every branch waiting for `agency`, a batch per request (queued by deliver_soon), then the mark passed on
+    (_pass_on)."""
     attempted = delivery.waiting_deliver(agency=agency)
-    linger = settings.AGENCY_DRAIN_LINGER_SECONDS
-    if attempted and linger > 0:
-        successor = uuid.uuid4().hex
-        if marks.hand_over(key, mark, successor, seconds=delivery.DRAINER_MARK_SECONDS):
-            try:
-                deliver_waiting.apply_async((agency, successor), countdown=linger)
-                return attempted
-            except Exception:  # the broker is down: the sweep queues a drainer once the mark has expired
-                marks.unmark(key, successor)
-                raise
-    marks.unmark(key, mark)
-    if delivery.waiting(agency=agency):
-        deliver_soon(agency)
+    _pass_on(
+        delivery.DRAINER_MARK + agency, mark, worked=attempted > 0, seconds=delivery.DRAINER_MARK_SECONDS,
+        queue_next=lambda successor, linger: deliver_waiting.apply_async((agency, successor), countdown=linger),
+        ask_again=lambda: _drain_again(agency),
+    )  # fmt: skip
     return attempted
 
 
+def _drain_again(agency: str) -> None:
+    if delivery.waiting(agency=agency):
+        deliver_soon(agency)
+
+
 @shared_task(name="agencies.record_receipts", acks_late=False, ignore_result=True)
-def record_receipts(batch_id: int) -> None:
-    receipts.receipts_record_all(batch_id=batch_id)
+def record_receipts(batch_id: int | None = None, mark: str = "") -> int:
+    """Every receipt batch waiting, `batch_id`'s first (queued by record_soon, or by the sweep for a batch whose
+    lease ended), then the mark passed on (_pass_on)."""
+    rounds = receipts.receipts_record_all(batch_id=batch_id)
+    _pass_on(
+        receipts.RECORDER_MARK, mark or batch_id, worked=rounds > 0, seconds=receipts.RECORDER_MARK_SECONDS,
+        queue_next=lambda successor, linger: record_receipts.apply_async((None, successor), countdown=linger),
+        ask_again=_record_again,
+    )  # fmt: skip
+    return rounds
+
+
+def _record_again() -> None:
+    if (waiting := receipts.recorder_missing()) is not None:
+        record_soon(waiting)
+
+
+def _pass_on(
+    key: str, mark: object, *, worked: bool, seconds: float,
+    queue_next: Callable[[str, float], object], ask_again: Callable[[], None],
+) -> None:  # fmt: skip
+    """A queued-once task (drainer, recorder) holds its mark while it works. Having done something, it hands
+    the mark to the next such task, queued AGENCY_LINGER_SECONDS later: under load, what arrives
+    meanwhile is left to that one, which takes it all in one go (fewer, bigger batches). Having found nothing,
+    it gives the mark up, then looks once more (`ask_again`) for work that came while the mark was still held."""
+    linger = settings.AGENCY_LINGER_SECONDS
+    if worked and linger > 0:
+        successor = uuid.uuid4().hex
+        if marks.hand_over(key, mark, successor, seconds=seconds):
+            try:
+                queue_next(successor, linger)
+                return
+            except Exception:  # the broker is down: the sweep queues one once the mark has expired
+                marks.unmark(key, successor)
+                raise
+    marks.unmark(key, mark)
+    ask_again()
 
 
 @shared_task(name="agencies.sweep", acks_late=False, ignore_result=True)  # a lost one: the next beat's

@@ -27,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, Q, QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -359,14 +359,58 @@ def signing_session_forget() -> None:
 
 def _signer(user: User, organisation: Organisation, matter: str) -> Signer:
     """The capacity the user signs in for the organisation, the grant it signs under and its key;
-    SignatureRefused when it may not."""
+    SignatureRefused when it may not. Within a signing session, read once; otherwise what this process read
+    last time for the same signer, organisation and matter if it still stands (_stands: one query, so a
+    revocation bites at once), or read afresh."""
     memo = _signers.get()
-    if memo is not None and (user.pk, organisation.pk, matter) in memo:
-        return memo[(user.pk, organisation.pk, matter)]
+    wanted = (user.pk, organisation.pk, matter)
+    if memo is not None and wanted in memo:
+        return memo[wanted]
     if matter not in Matter.values:
         raise ValueError(f"unknown matter {matter!r}")
     if user.organisation_id != organisation.pk or not holds_licence(organisation):
         raise _refuse(organisation, matter, ("not_own_organisation", _("You sign only for your own organisation.")))
+    signer = _standing.get(wanted)
+    if signer is None or not _stands(user, organisation, signer):
+        signer = _signer_read(user, organisation, matter)
+        if len(_standing) >= STANDING_MAX:
+            _standing.clear()
+        _standing[wanted] = signer
+    if memo is not None:
+        memo[wanted] = signer
+    return signer
+
+
+# What each process read last for a signer, organisation and matter; checked before every use (_stands).
+_standing: dict[tuple[int, int, str], Signer] = {}
+STANDING_MAX = 1024
+
+
+def _stands(user: User, organisation: Organisation, signer: Signer) -> bool:
+    """Whether a signer read earlier still holds, in one query: the organisation's licence not revoked and
+    its legal representative the same as then (the capacity), the grant still in force (grants are never
+    edited, only revoked), the key not retired. Anything made in a transaction since rolled back is gone,
+    so it does not stand either (and is read again)."""
+    capacity, grant, key, _private = signer
+    licence = ELicence.objects.filter(organisation=organisation, revoked_at__isnull=True)
+    if capacity == SigningCapacity.LEGAL_REPRESENTATIVE:
+        licence = licence.filter(legal_representative=user)
+    else:
+        licence = licence.exclude(legal_representative=user)
+        if user.role == Role.MANAGER:  # a manager signing where none is appointed becomes it (_signer_read)
+            licence = licence.filter(legal_representative__isnull=False)
+    # The public half too: the private half kept here is that key's, whatever reused its id since.
+    holds = Q(
+        Exists(SigningKey.objects.filter(pk=key.pk, person=user, public_key=key.public_key, retired_at__isnull=True))
+    )
+    if grant is not None:
+        holds &= Q(
+            Exists(AgentGrant.objects.filter(grants_in_force(), pk=grant.pk, person=user, organisation=organisation))
+        )
+    return licence.filter(holds).exists()
+
+
+def _signer_read(user: User, organisation: Organisation, matter: str) -> Signer:
     licence = ELicence.objects.filter(organisation=organisation).first()
     if licence is None or (licence.legal_representative_id is None and user.role == Role.MANAGER):
         licence = elicence_for(organisation)  # issued, or its legal representative appointed, now
@@ -381,10 +425,7 @@ def _signer(user: User, organisation: Organisation, matter: str) -> Signer:
         if grant is None:
             raise _refuse(organisation, matter, _why_not(user, organisation))
     key, private = _signing_key(user)
-    signer: Signer = (capacity, grant, key, private)
-    if memo is not None:
-        memo[(user.pk, organisation.pk, matter)] = signer
-    return signer
+    return capacity, grant, key, private
 
 
 @transaction.atomic(savepoint=False)  # inside a submission: a refusal rolls the whole submission back

@@ -4,6 +4,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.utils import translation
@@ -83,6 +84,16 @@ def _reference_data(request: pytest.FixtureRequest) -> None:
 def _tasks_in_process() -> None:
     """Unit tests run tasks in-process; tests/integration starts real workers and switches this off."""
     celery_app.conf.task_always_eager = True
+
+
+@pytest.fixture(autouse=True)
+def _no_task_marked_as_queued(settings) -> None:  # type: ignore[no-untyped-def]
+    """Each test starts with no drainer or receipt recorder marked as queued: a mark an earlier test left in the
+    shared cache (its task never ran) would hold back this test's for a few seconds."""
+    from agencies.delivery import DRAINER_MARK
+    from agencies.receipts import RECORDER_MARK
+
+    cache.delete_many([RECORDER_MARK, *(DRAINER_MARK + agency for agency in settings.AGENCY_ENDPOINTS)])
 
 
 @pytest.fixture(autouse=True)

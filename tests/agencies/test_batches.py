@@ -183,6 +183,35 @@ def test_receipt_batches_share_one_queued_recorder_and_one_lost_is_replaced_by_t
     assert Event.objects.filter(declaration__in=declarations, kind="received").count() == 3
 
 
+def test_a_recorder_that_recorded_hands_its_mark_to_the_next_which_records_what_came_meanwhile_at_once(
+    client: Client, submitted: Callable[[int], list[Declaration]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    cache.delete(receipts.RECORDER_MARK)
+    declarations = submitted(4)
+    queued: list[int] = []
+    monkeypatch.setattr("agencies.tasks.record_receipts.delay", queued.append)  # queued, never run
+    later: list[tuple[tuple[None, str], float]] = []
+    monkeypatch.setattr(
+        "agencies.tasks.record_receipts.apply_async", lambda args, countdown: later.append((args, countdown))
+    )
+    first, *others, last = declarations
+    assert post(client, envelope(receipt(branch(first, "customs"), "received", 1))).status_code == 202
+    assert tasks.record_receipts.run(queued[0]) == 1
+    ((args, countdown),) = later  # it recorded something: the next recorder comes a moment later
+    assert countdown == django_settings.AGENCY_LINGER_SECONDS > 0
+
+    for declaration in others:
+        assert post(client, envelope(receipt(branch(declaration, "customs"), "received", 1))).status_code == 202
+    assert len(queued) == 1  # the batches kept meanwhile are left to that one…
+    assert tasks.record_receipts.run(*args) == 1  # …which records both in one round
+    assert Event.objects.filter(declaration__in=[first, *others], kind="received").count() == 3
+
+    tasks.record_receipts.run(*later[1][0])  # nothing left: the mark is given up, no other queued
+    assert len(later) == 2
+    assert post(client, envelope(receipt(branch(last, "customs"), "received", 1))).status_code == 202
+    assert len(queued) == 2  # idle: the next batch queues its recorder at once
+
+
 def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_one_request(
     customs: FakeCustoms, user_a: User, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
@@ -209,7 +238,7 @@ def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_
     assert {branch(d, "customs").status for d in declarations} == {"delivered"}
     # Having sent something, it hands its mark to the next drainer, queued a moment later.
     ((args, countdown),) = later
-    assert args[0] == "customs" and countdown == django_settings.AGENCY_DRAIN_LINGER_SECONDS > 0
+    assert args[0] == "customs" and countdown == django_settings.AGENCY_LINGER_SECONDS > 0
 
     late = [factories.valid_draft(user_a, target="customs", lines=1) for _ in range(2)]
     for declaration in late:

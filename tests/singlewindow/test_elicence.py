@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from typing import Any
 from unittest import mock
 
 import pytest
@@ -20,7 +21,15 @@ from declarations.snapshot import digest
 from singlewindow import elicence, elicence_keys
 from singlewindow.choices import Agency, Matter, OrganisationKind, Role, SigningCapacity
 from singlewindow.elicence_backfill import backfill
-from singlewindow.models import AgentGrant, AuditEntry, ELicence, Organisation, SubmissionSignature, User
+from singlewindow.models import (
+    AgentGrant,
+    AuditEntry,
+    ELicence,
+    Organisation,
+    SigningKey,
+    SubmissionSignature,
+    User,
+)
 from vessels import services as vessel_services
 
 from .. import factories
@@ -137,6 +146,41 @@ def test_a_revoked_grant_signs_nothing_and_the_declaration_stays_a_draft() -> No
     elicence.grant_revoke(user=boss, grant=grant)
     _declaration, error = refused(clerk)
     assert [p.code for p in error.found] == ["grant_revoked"]
+
+
+@pytest.mark.parametrize("withdrawn", ["grant", "licence", "key"])
+def test_a_signer_read_for_an_earlier_submission_is_checked_again_so_a_revocation_bites_at_once(
+    withdrawn: str,
+) -> None:
+    boss, clerk = firm()
+    grant = give(boss, clerk)
+    submit(clerk)  # what the clerk signs with is read, and kept by this process
+    if withdrawn == "grant":
+        elicence.grant_revoke(user=boss, grant=grant)
+    elif withdrawn == "licence":
+        ELicence.objects.filter(organisation=boss.organisation).update(revoked_at=timezone.now())
+    else:  # a new key (SECRET_KEY changed): the next signature is made with it, never with the old one
+        SigningKey.objects.filter(person=clerk).update(retired_at=timezone.now())
+    if withdrawn == "key":
+        _declaration, version = submit(clerk)
+        signature = signature_of(version)
+        assert signature.key.retired_at is None and elicence.signature_verify(signature)
+        return
+    _declaration, error = refused(clerk)
+    assert [p.code for p in error.found] == [f"{withdrawn}_revoked"]
+
+
+def test_a_signer_read_for_an_earlier_submission_costs_one_query_the_next_time(
+    django_assert_max_num_queries: Any,
+) -> None:
+    boss, clerk = firm()
+    give(boss, clerk)
+    organisation = clerk.organisation
+    assert organisation is not None
+    elicence._signer(clerk, organisation, Matter.DECLARATION)  # licence, grant and key read
+    with django_assert_max_num_queries(1):
+        capacity, grant, _key, _private = elicence._signer(clerk, organisation, Matter.DECLARATION)
+    assert capacity == SigningCapacity.AGENT and grant is not None
 
 
 def test_without_any_grant_a_clerk_cannot_submit_and_is_told_why() -> None:
