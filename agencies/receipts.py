@@ -139,18 +139,19 @@ def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
         return recorded, len(batches)
 
 
-def receipts_record_all(*, batch_id: int | None) -> int:
+def receipts_record_all(*, batch_id: int | None) -> tuple[int, int]:
     """The recorder's work: record every batch waiting (`batch_id`'s first), COALESCE at a time. Returns how
-    many groups were recorded."""
-    rounds = 0
+    many groups (transactions) and how many batches were recorded."""
+    rounds = batches = 0
     while rounds < RECORDER_ROUNDS:
         recorded, taken = _record_round(batch_id if rounds == 0 else None)
         if recorded is None:
             break
         rounds += 1
+        batches += taken
         if taken < COALESCE:
             break  # all there was: what is kept from now on is the next recorder's
-    return rounds
+    return rounds, batches
 
 
 def recorder_missing() -> int | None:

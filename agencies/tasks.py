@@ -4,9 +4,8 @@ agencies/receipts.py; what enqueues them (agencies/receiving.py, the dispatcher 
 Each piece of work is enqueued once: on commit for new work, and by the sweep for work whose time has come
 (a retry's backoff, a lost task), under a lease the next sweep respects (`next_attempt_at` of a branch,
 `lease_until` of a receipt batch). The database is the schedule: no task waits in the broker for its
-time (a countdown would sit unacknowledged in a worker, stranded when it is killed) — but for the next
-drainer or recorder under load, queued AGENCY_LINGER_SECONDS after the last (`_pass_on`): one lost with a
-killed worker holds its mark a few seconds at most, and the sweep queues another for what it left. Receipt
+time (a countdown would sit unacknowledged in a worker, stranded when it is killed; AGENCY_LINGER_SECONDS,
+0 by default, is the one exception, for a deployment that prefers bigger batches). Receipt
 batches share one queued recorder (`record_soon`): it records every batch waiting when it runs.
 
 Deliveries and recorders are acknowledged when they start (not `acks_late`): one killed mid-way is picked up
@@ -17,6 +16,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -42,8 +42,8 @@ def deliver_waiting(agency: str, mark: str = "") -> int:
     (_pass_on)."""
     attempted = delivery.waiting_deliver(agency=agency)
     _pass_on(
-        delivery.DRAINER_MARK + agency, mark, worked=attempted > 0, seconds=delivery.DRAINER_MARK_SECONDS,
-        queue_next=lambda successor, linger: deliver_waiting.apply_async((agency, successor), countdown=linger),
+        delivery.DRAINER_MARK + agency, mark, done=attempted, seconds=delivery.DRAINER_MARK_SECONDS,
+        queue_next=lambda successor, wait: deliver_waiting.apply_async((agency, successor), **wait),
         ask_again=lambda: _drain_again(agency),
     )  # fmt: skip
     return attempted
@@ -58,10 +58,10 @@ def _drain_again(agency: str) -> None:
 def record_receipts(batch_id: int | None = None, mark: str = "") -> int:
     """Every receipt batch waiting, `batch_id`'s first (queued by record_soon, or by the sweep for a batch whose
     lease ended), then the mark passed on (_pass_on)."""
-    rounds = receipts.receipts_record_all(batch_id=batch_id)
+    rounds, batches = receipts.receipts_record_all(batch_id=batch_id)
     _pass_on(
-        receipts.RECORDER_MARK, mark or batch_id, worked=rounds > 0, seconds=receipts.RECORDER_MARK_SECONDS,
-        queue_next=lambda successor, linger: record_receipts.apply_async((None, successor), countdown=linger),
+        receipts.RECORDER_MARK, mark or batch_id, done=batches, seconds=receipts.RECORDER_MARK_SECONDS,
+        queue_next=lambda successor, wait: record_receipts.apply_async((None, successor), **wait),
         ask_again=_record_again,
     )  # fmt: skip
     return rounds
@@ -73,19 +73,21 @@ def _record_again() -> None:
 
 
 def _pass_on(
-    key: str, mark: object, *, worked: bool, seconds: float,
-    queue_next: Callable[[str, float], object], ask_again: Callable[[], None],
+    key: str, mark: object, *, done: int, seconds: float,
+    queue_next: Callable[[str, dict[str, Any]], object], ask_again: Callable[[], None],
 ) -> None:  # fmt: skip
-    """A queued-once task (drainer, recorder) holds its mark while it works. Having done something, it hands
-    the mark to the next such task, queued AGENCY_LINGER_SECONDS later: under load, what arrives
-    meanwhile is left to that one, which takes it all in one go (fewer, bigger batches). Having found nothing,
-    it gives the mark up, then looks once more (`ask_again`) for work that came while the mark was still held."""
+    """A queued-once task (drainer, recorder) holds its mark while it works. Having found more than one piece of
+    work waiting (`done`: work arrives faster than one at a time), it hands the mark to the next such task,
+    queued behind what is waiting in the broker (AGENCY_LINGER_SECONDS later, if set): under load, what arrives
+    meanwhile is left to that one, which takes it all in one go (fewer, bigger batches), and an agency's
+    drainers take turns. Otherwise (one piece: an idle portal answers at once) it gives the mark up, then
+    looks once more (`ask_again`) for work that came while the mark was still held."""
     linger = settings.AGENCY_LINGER_SECONDS
-    if worked and linger > 0:
+    if done > 1:
         successor = uuid.uuid4().hex
         if marks.hand_over(key, mark, successor, seconds=seconds):
             try:
-                queue_next(successor, linger)
+                queue_next(successor, {"countdown": linger} if linger > 0 else {})
                 return
             except Exception:  # the broker is down: the sweep queues one once the mark has expired
                 marks.unmark(key, successor)

@@ -317,11 +317,12 @@ DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 30)
 # How long a cross-border inventory waits for its order, payment and waybill before it is returned.
 CBEC_MATCH_WINDOW_SECONDS = env_int("CBEC_MATCH_WINDOW_SECONDS", 600)
 DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
-# Under load, an agency's drainer that sent something (and the receipt recorder that recorded something) queues
-# the next one this long after it (0: at once), and what arrives meanwhile is left to that one: fewer, bigger
-# batches as the load rises, at the cost of at most this much latency; an idle portal sends a lone submission
-# and records a lone receipt at once (agencies/tasks.py: _pass_on).
-AGENCY_LINGER_SECONDS = float(env_str("AGENCY_LINGER_SECONDS", "0.1"))
+# Under load, an agency's drainer that sent more than one branch (the receipt recorder, more than one batch)
+# queues the next one behind what waits in the broker, and what arrives meanwhile is left to that one
+# (agencies/tasks.py: _pass_on). Above 0, the next one also waits this long (a countdown: bigger batches, at the
+# cost of that much latency and of countdown tasks a killed worker holds unacknowledged until the visibility
+# timeout); 0, the default, sends at once.
+AGENCY_LINGER_SECONDS = float(env_str("AGENCY_LINGER_SECONDS", "0"))
 
 
 class AgencyBatchMax(dict[str, int]):

@@ -178,38 +178,43 @@ def test_receipt_batches_share_one_queued_recorder_and_one_lost_is_replaced_by_t
     tasks.sweep()
     assert queued == [first.pk, first.pk]  # queued again at once, not after the batches' lease
 
-    assert receipts.receipts_record_all(batch_id=first.pk) == 1  # one transaction for the three batches
+    assert receipts.receipts_record_all(batch_id=first.pk) == (1, 3)  # one transaction for the three batches
     assert not ReceiptBatch.objects.filter(processed_at=None).exists()
     assert Event.objects.filter(declaration__in=declarations, kind="received").count() == 3
 
 
-def test_a_recorder_that_recorded_hands_its_mark_to_the_next_which_records_what_came_meanwhile_at_once(
+def test_a_recorder_under_load_hands_its_mark_to_the_next_which_records_what_came_meanwhile_at_once(
     client: Client, submitted: Callable[[int], list[Declaration]], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    cache.delete(receipts.RECORDER_MARK)
-    declarations = submitted(4)
+    declarations = submitted(5)
     queued: list[int] = []
     monkeypatch.setattr("agencies.tasks.record_receipts.delay", queued.append)  # queued, never run
-    later: list[tuple[tuple[None, str], float]] = []
+    later: list[tuple[tuple[None, str], dict[str, float]]] = []
     monkeypatch.setattr(
-        "agencies.tasks.record_receipts.apply_async", lambda args, countdown: later.append((args, countdown))
+        "agencies.tasks.record_receipts.apply_async", lambda args, **options: later.append((args, options))
     )
-    first, *others, last = declarations
-    assert post(client, envelope(receipt(branch(first, "customs"), "received", 1))).status_code == 202
-    assert tasks.record_receipts.run(queued[0]) == 1
-    ((args, countdown),) = later  # it recorded something: the next recorder comes a moment later
-    assert countdown == django_settings.AGENCY_LINGER_SECONDS > 0
 
-    for declaration in others:
+    def kept(declaration: Declaration) -> None:
         assert post(client, envelope(receipt(branch(declaration, "customs"), "received", 1))).status_code == 202
+
+    for declaration in declarations[:2]:
+        kept(declaration)
+    assert tasks.record_receipts.run(queued[0]) == 1  # two batches in one round: receipts come faster than one by one
+    ((args, options),) = later  # so it hands its mark to the next recorder, queued behind what waits
+    assert options == {}  # no countdown (AGENCY_LINGER_SECONDS is 0)
+
+    for declaration in declarations[2:4]:
+        kept(declaration)
     assert len(queued) == 1  # the batches kept meanwhile are left to that one…
     assert tasks.record_receipts.run(*args) == 1  # …which records both in one round
-    assert Event.objects.filter(declaration__in=[first, *others], kind="received").count() == 3
+    assert Event.objects.filter(declaration__in=declarations[:4], kind="received").count() == 4
 
     tasks.record_receipts.run(*later[1][0])  # nothing left: the mark is given up, no other queued
     assert len(later) == 2
-    assert post(client, envelope(receipt(branch(last, "customs"), "received", 1))).status_code == 202
-    assert len(queued) == 2  # idle: the next batch queues its recorder at once
+    kept(declarations[4])
+    assert len(queued) == 2  # idle: the next batch queues its recorder at once…
+    tasks.record_receipts.run(queued[1])
+    assert len(later) == 2  # …which, having found it alone, gives the mark up at once
 
 
 def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_one_request(
@@ -226,9 +231,9 @@ def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_
 
     assert [agency for agency, _owner in queued] == ["customs"]  # one drainer for the three submissions
     agency, owner = queued[0]
-    later: list[tuple[tuple[str, str], float]] = []
+    later: list[tuple[tuple[str, str], dict[str, float]]] = []
     monkeypatch.setattr(
-        "agencies.tasks.deliver_waiting.apply_async", lambda args, countdown: later.append((args, countdown))
+        "agencies.tasks.deliver_waiting.apply_async", lambda args, **options: later.append((args, options))
     )
     tasks.deliver_waiting.run(agency, owner)  # the worker runs it
     ((_headers, body),) = customs.requests
@@ -236,9 +241,9 @@ def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_
         branch(d, "customs").message_id for d in declarations
     ]
     assert {branch(d, "customs").status for d in declarations} == {"delivered"}
-    # Having sent something, it hands its mark to the next drainer, queued a moment later.
-    ((args, countdown),) = later
-    assert args[0] == "customs" and countdown == django_settings.AGENCY_LINGER_SECONDS > 0
+    # Having sent more than one, it hands its mark to the next drainer, queued behind what waits in the broker.
+    ((args, options),) = later
+    assert args[0] == "customs" and options == {}
 
     late = [factories.valid_draft(user_a, target="customs", lines=1) for _ in range(2)]
     for declaration in late:
@@ -254,7 +259,9 @@ def test_submissions_share_one_queued_drainer_which_sends_all_their_branches_in_
     last = factories.valid_draft(user_a, target="customs", lines=1)
     with django_capture_on_commit_callbacks(execute=True):
         services.declaration_submit(declaration=last, user=user_a)
-    assert len(queued) == 2  # an idle agency: the next submission queues its drainer at once
+    assert len(queued) == 2  # an idle agency: the next submission queues its drainer at once…
+    tasks.deliver_waiting.run(*queued[1])
+    assert len(customs.requests) == 3 and len(later) == 2  # …which, having sent it alone, gives the mark up
 
 
 def test_a_branch_submitted_while_the_last_drainer_gives_up_its_mark_is_not_stranded(
