@@ -78,6 +78,9 @@ class KeyInProgress(IdempotencyError):
     status_code = 409
     code = "idempotency_key_in_progress"
 
+    def __init__(self) -> None:
+        super().__init__(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
 
@@ -129,7 +132,7 @@ def request_claim(*, organisation_id: int, key: str, digest: str, now: datetime)
         earlier.delete()
         return None
     if earlier.status is None:  # a claim kept by the previous release, whose request is still running
-        raise KeyInProgress(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+        raise KeyInProgress
     if earlier.body_digest != digest:
         raise KeyReused(
             _(
@@ -145,7 +148,7 @@ def _hold(organisation_id: int, key: str) -> int | None:
     PostgreSQL a transaction-level advisory lock on (organisation, hash of the key): another request holding
     it is still being answered (409). SQLite runs one writing transaction at a time, so the earlier request
     has finished by the time this one starts."""
-    kept = "SELECT id FROM singlewindow_idempotentrequest WHERE organisation_id = %s AND key = %s"
+    kept = f"SELECT id FROM {IdempotentRequest._meta.db_table} WHERE organisation_id = %s AND key = %s"  # noqa: S608
     with connection.cursor() as cursor:
         if connection.vendor != "postgresql":
             cursor.execute(kept, [organisation_id, key])
@@ -154,7 +157,7 @@ def _hold(organisation_id: int, key: str) -> int | None:
         cursor.execute(f"SELECT pg_try_advisory_xact_lock(%s, hashtext(%s)), ({kept})", [organisation_id, key] * 2)
         held, earlier_id = cursor.fetchone()
     if not held:
-        raise KeyInProgress(_("A request with this Idempotency-Key is still being answered. Try again in a moment."))
+        raise KeyInProgress
     return earlier_id
 
 
