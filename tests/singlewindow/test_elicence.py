@@ -170,6 +170,20 @@ def test_a_signer_read_for_an_earlier_submission_is_checked_again_so_a_revocatio
     assert [p.code for p in error.found] == [f"{withdrawn}_revoked"]
 
 
+def test_a_new_legal_representative_changes_the_capacity_at_the_next_signature() -> None:
+    """Both sides of the kept signer: the one who was the legal representative signs next as an agent (with a
+    grant) and the agent who was appointed signs next as the legal representative."""
+    boss, clerk = firm()
+    give(boss, clerk)
+    submit(boss), submit(clerk)  # both signers read, and kept by this process
+    ELicence.objects.filter(organisation=boss.organisation).update(legal_representative=clerk)
+    give(clerk, boss)
+    _declaration, by_clerk = submit(clerk)
+    _declaration, by_boss = submit(boss)
+    assert signature_of(by_clerk).capacity == SigningCapacity.LEGAL_REPRESENTATIVE
+    assert signature_of(by_boss).capacity == SigningCapacity.AGENT
+
+
 def test_a_signer_read_for_an_earlier_submission_costs_one_query_the_next_time(
     django_assert_max_num_queries: Any,
 ) -> None:
