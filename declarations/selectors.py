@@ -67,14 +67,14 @@ def delivered_versions(*, user: User, declarations: Sequence[Declaration]) -> di
     agency = officer_agency(user)
     if agency is None or not declarations:
         return {}
-    versions = (
-        DeclarationVersion.objects.filter(
-            declaration_id__in=[d.pk for d in declarations],
-            pk__in=_delivered_to(agency).values("version_id"),
-        )
-        .order_by("declaration_id", "-number")
-        .distinct("declaration_id")
+    # The same on PostgreSQL and on the SQLite `make run` uses (which has no DISTINCT ON).
+    latest = (
+        _delivered_to(agency)
+        .filter(version__declaration_id=OuterRef("declaration_id"))
+        .order_by("-version__number")
+        .values("version_id")[:1]
     )
+    versions = DeclarationVersion.objects.filter(declaration_id__in=[d.pk for d in declarations], pk=Subquery(latest))
     return {version.declaration_id: version for version in versions}
 
 
