@@ -6,7 +6,11 @@ from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
+from .application import FIELDS
 from .models import ApprovalCase, Department, PerformanceWarning, Stage, StageDepartment
 
 
@@ -44,6 +48,16 @@ class ReadOnly(admin.ModelAdmin):
 class ApprovalCaseAdmin(ReadOnly):
     list_display = ("number", "project_name", "applicant", "stage", "state", "filed_at")
     list_filter = ("state", "stage")
+    exclude = ("form",)
+    readonly_fields = ("form_shown",)
+
+    @admin.display(description=_("application form"))
+    def form_shown(self, case: ApprovalCase) -> SafeString:
+        """The one form as the case page shows it: each field's label and value, then the materials."""
+        rows = [(spec.label, case.form.get(spec.key) or "—") for spec in FIELDS]
+        rows.append((_("Materials enclosed"), case.materials_text or "—"))
+        return format_html('<dl class="approval-form">{}</dl>',
+                           format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))  # fmt: skip
 
 
 @admin.register(PerformanceWarning)

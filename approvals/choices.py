@@ -20,6 +20,10 @@ class CaseState(models.TextChoices):
     FILED = "filed", _("Filed, awaiting acceptance")
     RETURNED = "returned", _("Returned: materials missing")
     IN_REVIEW = "in_review", _("In parallel review")
+    # Every review is in and at least one department objected: the approval bureau (the window) returns
+    # the case for correction or refuses it; no single department closes a case (seed case 5).
+    OBJECTED = "objected", _("Objected: awaiting the approval bureau")
+    CORRECTION = "correction", _("Returned for correction")
     PUBLIC_NOTICE = "public_notice", _("In public notice")
     AWAITING_DECISION = "awaiting_decision", _("Awaiting the decision")
     DECIDED = "decided", _("Approved: decision issued")
@@ -59,6 +63,10 @@ RULES_EXPLAINED = {
     ),
 }
 
+# A department's opinion quoted in running text (a refusal's reasons, a notification), with the
+# language's own punctuation (zh: full-width colon).
+OPINION_OF = _("%(department)s: %(opinion)s")
+
 
 class WarningPeriod(models.TextChoices):
     MONTH = "month", _("Calendar month (3 overdue reviews)")
@@ -95,6 +103,29 @@ RETURNED = NotificationKind(
     _("Approval application returned"),
     _("Case %(case)s was returned; supply everything missing at once: %(missing)s"),
 )
+OBJECTION = NotificationKind(
+    "approval_objection",
+    _("Objection to an approval"),
+    _("%(department)s objected to case %(case)s (%(project)s); the other departments' reviews go on, then the "
+      "approval bureau returns the case for correction or refuses it. The objection: %(opinion)s"),
+)  # fmt: skip
+OBJECTIONS_IN = NotificationKind(
+    "approval_objections_in",
+    _("Approval awaiting the approval bureau"),
+    _("Every department has given its opinion on case %(case)s (%(project)s), with objections from "
+      "%(departments)s: the approval bureau returns it for correction or refuses it."),
+)  # fmt: skip
+CORRECTION = NotificationKind(
+    "approval_correction",
+    _("Approval returned for correction"),
+    _("Case %(case)s is returned for correction: amend the form and materials as the departments' opinions ask "
+      "and file it again. %(note)s"),
+)  # fmt: skip
+CORRECTED = NotificationKind(
+    "approval_corrected",
+    _("Approval corrected"),
+    _("Case %(case)s (%(project)s) was corrected and filed again: the departments that objected review it again."),
+)
 REFUSED = NotificationKind("approval_refused", _("Approval refused"), _("Case %(case)s was refused: %(reason)s"))
 NOTICE_STARTED = NotificationKind(
     "approval_notice",
@@ -117,5 +148,6 @@ WARNING = NotificationKind(
     _("%(department)s has missed %(count)s review deadlines in the period from %(start)s: performance warning."),
 )
 NOTIFICATION_KINDS = (
-    FILED, REVIEW_REQUESTED, REVIEW_DUE, DEEMED, ESCALATED, RETURNED, REFUSED, NOTICE_STARTED, READY, DECIDED, WARNING,
+    FILED, REVIEW_REQUESTED, REVIEW_DUE, DEEMED, ESCALATED, RETURNED, OBJECTION, OBJECTIONS_IN, CORRECTION, CORRECTED,
+    REFUSED, NOTICE_STARTED, READY, DECIDED, WARNING,
 )  # fmt: skip

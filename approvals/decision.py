@@ -47,6 +47,7 @@ def facts_for(*, case: ApprovalCase, number: str, issued_at: datetime) -> dict[s
             "stage": {"number": case.stage.number, "name": case.stage.name, "name_en": case.stage.name_en},
             "reviews": [
                 {"department": r.department.name, "department_en": r.department.name_en, "items": r.items,
+                 "items_en": r.items_en,
                  "state": r.state, "rule": r.rule, "decided_at": r.decided_at, "opinion": r.opinion}
                 for r in reviews
             ],

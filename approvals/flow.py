@@ -1,5 +1,6 @@
 """The steps every path through a case shares, whoever takes them (an officer's service call or the
-deadline sweep): once every review consents the public notice starts; a case's people are told.
+deadline sweep): once every review is in, the public notice starts if every department consents, and
+the window decides a case with an objection; a case's people are told.
 
 Callers hold the case's row lock (select_for_update) and pass `now`, so the sweep's time travel in tests
 and the benchmark's simulated clock reach every timestamp.
@@ -18,8 +19,8 @@ from singlewindow.notification_kinds import NotificationKind
 from singlewindow.notifications import notify
 from singlewindow.services import audit_record
 
-from . import workdays
-from .choices import NOTICE_STARTED, POSITIVE, CaseState
+from . import selectors, workdays
+from .choices import NOTICE_STARTED, OBJECTIONS_IN, POSITIVE, CaseState, ReviewState
 from .models import ApprovalCase, PublicNotice
 
 
@@ -44,12 +45,20 @@ def case_set_state(case: ApprovalCase, state: str, *, actor: User | None, action
 
 
 def case_advance(*, case: ApprovalCase, now: datetime, actor: User | None) -> None:
-    """Once every department has consented, or is deemed to, the public notice of the stage's working
-    days starts now. Anything else (an escalated review, one still pending) keeps the case in review."""
+    """Once every review is in: if every department has consented, or is deemed to, the public notice of
+    the stage's working days starts now; if any objected, the case goes to the window (the approval
+    bureau), which returns it for correction or refuses it: no single department closes a case. Anything
+    else (an escalated review, one still pending) keeps the case in review."""
     if case.state != CaseState.IN_REVIEW:
         return
     states = set(case.reviews.values_list("state", flat=True))
-    if not states or not states <= set(POSITIVE):
+    if not states or not states <= {*POSITIVE, ReviewState.OBJECTED}:
+        return
+    if ReviewState.OBJECTED in states:
+        objectors = case.reviews.filter(state=ReviewState.OBJECTED).select_related("department")
+        names = [review.department.name for review in objectors.order_by("department__code")]
+        case_set_state(case, CaseState.OBJECTED, actor=actor, action="approvals.case_objected", objected_by=names)
+        tell(OBJECTIONS_IN, case, to_applicant=True, users=selectors.window_officers(), departments="、".join(names))
         return
     notice = PublicNotice.objects.create(
         case=case, starts_at=now, ends_at=workdays.deadline(now, case.stage.notice_workdays)

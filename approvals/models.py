@@ -3,7 +3,8 @@
 A `Stage` names the departments it needs and each one's deadline in working days; an `ApprovalCase` is
 one application to one stage, with one `DepartmentReview` per department once the window accepts it;
 when every review consents (or is deemed to) a `PublicNotice` of 5 working days runs, then the window
-issues one `Decision`. `PerformanceWarning` records a department's overdue reviews per month and quarter.
+issues one `Decision`; when every review is in and one objects, the window returns the case for
+correction (the objectors review it again) or refuses it. `PerformanceWarning` records a department's overdue reviews per month and quarter.
 """
 
 from __future__ import annotations
@@ -11,11 +12,19 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from singlewindow.models import Organisation
 
 from .choices import CaseState, DeadlineRule, ReviewState, StageCode, WarningPeriod
+
+
+def in_language(name: str, name_en: str) -> str:
+    """A stored name in the reader's language: the Chinese one in Chinese (and when no English exists)."""
+    if not name_en or (get_language() or "zh-hans").lower().startswith("zh"):
+        return name
+    return name_en
 
 
 class Department(models.Model):
@@ -42,7 +51,7 @@ class Department(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.name
+        return in_language(self.name, self.name_en)
 
 
 class Stage(models.Model):
@@ -51,6 +60,10 @@ class Stage(models.Model):
     name = models.CharField(_("name"), max_length=100)  # the decision's fixed bilingual wording
     name_en = models.CharField(_("English name"), max_length=150)
     materials = models.JSONField(_("materials"), default=list, help_text=_("What the one form comes with."))
+    materials_en = models.JSONField(
+        _("materials in English"), default=list, blank=True,
+        help_text=_("The English names of the materials, in the same order."),
+    )  # fmt: skip
     notice_workdays = models.PositiveSmallIntegerField(_("public notice (working days)"), default=5)
     departments = models.ManyToManyField(Department, through="StageDepartment", related_name="stages")
 
@@ -60,7 +73,17 @@ class Stage(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return str(self.get_code_display())
+        return in_language(self.name, self.name_en)
+
+    def material_label(self, item: str) -> str:
+        """A material (stored, and ticked on the form, by its Chinese name) in the reader's language."""
+        english = dict(zip(self.materials, self.materials_en, strict=False))
+        return in_language(item, english.get(item, ""))
+
+    @property
+    def materials_shown(self) -> list[tuple[str, str]]:
+        """The stage's materials as (stored name, name in the reader's language)."""
+        return [(item, self.material_label(item)) for item in self.materials]
 
 
 class StageDepartment(models.Model):
@@ -69,6 +92,7 @@ class StageDepartment(models.Model):
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="needs")
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
     items = models.CharField(_("approval items"), max_length=300)
+    items_en = models.CharField(_("approval items in English"), max_length=400, blank=True)
     workdays = models.PositiveSmallIntegerField(_("deadline (working days)"))
 
     class Meta:
@@ -80,7 +104,11 @@ class StageDepartment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.stage}: {self.department}"
+        return f"{self.stage} · {self.department}"
+
+    @property
+    def items_shown(self) -> str:
+        return in_language(self.items, self.items_en)
 
 
 class ApprovalCase(models.Model):
@@ -89,12 +117,13 @@ class ApprovalCase(models.Model):
     number = models.CharField(_("case number"), max_length=20, unique=True)
     applicant = models.ForeignKey(Organisation, verbose_name=_("applicant"), on_delete=models.PROTECT,
                                   related_name="approval_cases")  # fmt: skip
-    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("filed by"), on_delete=models.PROTECT,
+                                 related_name="+")  # fmt: skip
     stage = models.ForeignKey(Stage, verbose_name=_("stage"), on_delete=models.PROTECT, related_name="cases")
     project_name = models.CharField(_("project name"), max_length=200)
     project_code = models.CharField(_("project code"), max_length=40, blank=True)
     form = models.JSONField(_("application form"), default=dict)
-    form_digest = models.CharField(max_length=64)
+    form_digest = models.CharField(_("form digest"), max_length=64)
     public_safety = models.BooleanField(
         _("touches public safety"), default=False,
         help_text=_("No deemed consent: an overdue department is escalated and the case waits."),
@@ -103,10 +132,12 @@ class ApprovalCase(models.Model):
     missing = models.JSONField(_("missing materials"), default=list, blank=True)
     return_note = models.CharField(_("note"), max_length=1000, blank=True)
     refusal_reason = models.CharField(_("reason for refusal"), max_length=2000, blank=True)
+    correction_note = models.CharField(_("what to correct"), max_length=1000, blank=True)
+    correction_at = models.DateTimeField(_("returned for correction"), null=True, blank=True)
     filed_at = models.DateTimeField(_("filed"))
     accepted_at = models.DateTimeField(_("accepted"), null=True, blank=True)
-    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
-                                    related_name="+")  # fmt: skip
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("accepted by"), on_delete=models.PROTECT,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
 
     class Meta:
@@ -121,6 +152,16 @@ class ApprovalCase(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.project_name}"
 
+    @property
+    def materials_shown(self) -> list[str]:
+        """The materials the form came with, in the reader's language."""
+        return [self.stage.material_label(item) for item in self.form.get("materials", [])]
+
+    @property
+    def materials_text(self) -> str:
+        """The same as one line, with the language's own list separator."""
+        return in_language("、", ", ").join(self.materials_shown)
+
 
 class DepartmentReview(models.Model):
     """One department's part of a case: its opinion by its deadline, or the rule that fired at it."""
@@ -129,6 +170,7 @@ class DepartmentReview(models.Model):
     department = models.ForeignKey(Department, verbose_name=_("department"), on_delete=models.PROTECT,
                                    related_name="reviews")  # fmt: skip
     items = models.CharField(_("approval items"), max_length=300)
+    items_en = models.CharField(_("approval items in English"), max_length=400, blank=True)
     workdays = models.PositiveSmallIntegerField(_("deadline (working days)"))
     due_at = models.DateTimeField(_("due"))
     state = models.CharField(_("state"), max_length=20, choices=ReviewState.choices, default=ReviewState.PENDING)
@@ -137,6 +179,10 @@ class DepartmentReview(models.Model):
     decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT,
                                    null=True, blank=True, related_name="+")  # fmt: skip
     opinion = models.CharField(_("opinion"), max_length=2000, blank=True)
+    earlier_opinion = models.CharField(
+        _("earlier objection"), max_length=2000, blank=True,
+        help_text=_("The department's objection before the case was corrected and filed again."),
+    )  # fmt: skip
     late_seconds = models.FloatField(_("fired after the deadline (s)"), null=True, blank=True)
     reminded_at = models.DateTimeField(null=True, blank=True)
 
@@ -160,6 +206,10 @@ class DepartmentReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case.number} {self.department}"
+
+    @property
+    def items_shown(self) -> str:
+        return in_language(self.items, self.items_en)
 
 
 class PublicNotice(models.Model):

@@ -21,7 +21,7 @@ from singlewindow.certificates import beijing_time
 from singlewindow.choices import OrganisationKind, Role
 from singlewindow.models import User
 
-from .choices import CaseState, ReviewState
+from .choices import OPINION_OF, RULES_EXPLAINED, CaseState, DeadlineRule, ReviewState
 from .models import ApprovalCase, Department, DepartmentReview, PerformanceWarning, PublicNotice, Stage
 
 
@@ -152,7 +152,7 @@ def supervisors() -> list[User]:
 class Step:
     """One line of a case's timeline."""
 
-    key: str  # filed, returned, accepted, review, notice, decided, refused
+    key: str  # filed, returned, accepted, review, correction, notice, decided, refused
     at: datetime | None
     label: str
     state: str = ""  # a review's state, for its badge
@@ -163,7 +163,7 @@ class Step:
 def timeline(*, user: User, case: ApprovalCase) -> list[Step]:
     """What happened to the case and what is awaited, in order: filed, returned or accepted, each
     department's review with its deadline and outcome (and the rule of a deemed consent), the notice,
-    the decision or the refusal."""
+    the return for correction, the decision or the refusal."""
     steps = [Step("filed", case.filed_at, _("Filed"))]
     if case.missing:
         steps.append(Step("returned", None, _("Returned for missing materials"), detail=list(case.missing)))
@@ -171,6 +171,9 @@ def timeline(*, user: User, case: ApprovalCase) -> list[Step]:
         steps.append(Step("accepted", case.accepted_at, pgettext("approval case", "Accepted")))
     for review in reviews_seen(user=user, case=case):
         steps.append(Step("review", review.decided_at, str(review.department), state=review.state, review=review))
+    if case.correction_at:
+        detail = [case.correction_note] if case.correction_note else []
+        steps.append(Step("correction", case.correction_at, _("Returned for correction"), detail=detail))
     notice = PublicNotice.objects.filter(case=case).first()
     if notice:
         steps.append(
@@ -188,3 +191,38 @@ def timeline(*, user: User, case: ApprovalCase) -> list[Step]:
     if case.state == CaseState.REFUSED:
         steps.append(Step("refused", case.closed_at, _("Refused"), detail=[case.refusal_reason]))
     return steps
+
+
+def rules_applying(*, case: ApprovalCase) -> list[str]:
+    """The deadline rules that apply to this case, explained: public safety's (no deemed consent) on a case
+    that touches it; otherwise deemed consent for a department that joined and does not answer, and for one
+    that has not joined, as far as the case has such departments (or such a rule fired). None before the
+    window accepts the case."""
+    reviews = list(case.reviews.select_related("department"))
+    if not reviews:
+        return []
+    rules: set[str] = set()
+    if case.public_safety:
+        rules.add(DeadlineRule.PUBLIC_SAFETY)
+    else:
+        rules.update(review.rule for review in reviews if review.rule)
+        for review in reviews:
+            if review.state == ReviewState.PENDING:
+                joined = review.department.organisation_id is not None
+                rules.add(DeadlineRule.OVERDUE if joined else DeadlineRule.ABSENT)
+    return [str(sentence) for rule, sentence in RULES_EXPLAINED.items() if rule in rules]
+
+
+def objections(*, case: ApprovalCase) -> list[DepartmentReview]:
+    """The departments' objections to a case, for the window's decision and the applicant's correction."""
+    return list(
+        case.reviews.filter(state=ReviewState.OBJECTED).select_related("department").order_by("department__code")
+    )
+
+
+def refusal_proposed(*, case: ApprovalCase) -> str:
+    """The reasons the window's refusal form proposes: each objection, quoted in the reader's language."""
+    return "\n".join(
+        str(OPINION_OF) % {"department": review.department, "opinion": review.opinion}
+        for review in objections(case=case)
+    )

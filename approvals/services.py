@@ -1,6 +1,9 @@
 """Writes of the "four ones" approval (seed case 5): one form filed by the applicant, one window that
 accepts it (or returns it once, listing everything missing), parallel review by every department the
-stage needs, and one consolidated decision issued by the window after the public notice.
+stage needs, and one consolidated decision issued by the window after the public notice. A department's
+objection does not close the case: once every review is in, the window (the approval bureau, which leads
+the case) returns it for correction (补正: the departments that objected review the corrected form again)
+or refuses it with its reasons.
 
 Each use case is one transaction holding the case's row lock (case first, then its reviews: the order
 the deadline sweep takes them too); a refusal is an `ApprovalRefused` naming the field and a code, and
@@ -28,7 +31,18 @@ from singlewindow.services import audit_record, sequence_next
 from . import decision as certificate
 from . import selectors, workdays
 from .application import form_clean
-from .choices import DECIDED, FILED, REFUSED, RETURNED, REVIEW_REQUESTED, CaseState, ReviewState
+from .choices import (
+    CORRECTED,
+    CORRECTION,
+    DECIDED,
+    FILED,
+    OBJECTION,
+    REFUSED,
+    RETURNED,
+    REVIEW_REQUESTED,
+    CaseState,
+    ReviewState,
+)
 from .flow import case_advance, case_set_state, tell
 from .models import ApprovalCase, Decision, DepartmentReview, Stage
 
@@ -116,20 +130,48 @@ def case_file(*, user: User, stage_code: str, form: dict[str, Any], public_safet
 @transaction.atomic
 def case_resubmit(*, user: User, case_id: int, form: dict[str, Any], public_safety: bool = False,
                   now: datetime | None = None) -> ApprovalCase:  # fmt: skip
-    """The applicant completes a returned case in one go; it goes back to the window."""
+    """The applicant completes a returned case in one go; it goes back to the window. A case returned for
+    correction goes straight back to review: the departments that objected review the corrected form
+    again, each with a fresh deadline (the window's call on public safety stands)."""
     if not selectors.is_applicant(user):
         raise Http404
     case = _locked_case(case_id, user=user)
-    if case.state != CaseState.RETURNED:
+    if case.state not in (CaseState.RETURNED, CaseState.CORRECTION):
         raise _state_refused(case)
     clean = _checked_form(case.stage, form)
-    case.form, case.form_digest, case.public_safety = clean, certificates.digest(clean), public_safety
+    case.form, case.form_digest = clean, certificates.digest(clean)
     case.project_name, case.project_code = clean["project_name"], clean["project_code"]
+    if case.state == CaseState.CORRECTION:
+        _corrected(case, user=user, now=_now(now))
+        return case
+    case.public_safety = public_safety
     case_set_state(case, CaseState.FILED, actor=user, action="approvals.case_resubmitted",
                    form_digest=case.form_digest)  # fmt: skip
     _sign(user, case)
     tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name)
     return case
+
+
+def _corrected(case: ApprovalCase, *, user: User, now: datetime) -> None:
+    """The corrected form goes back to the departments that objected (their objection kept as the earlier
+    one); who consented is not asked again."""
+    reviews = list(
+        DepartmentReview.objects.select_for_update(of=("self",)).select_related("department")
+        .filter(case=case, state=ReviewState.OBJECTED).order_by("department__code")
+    )  # fmt: skip
+    for review in reviews:
+        review.earlier_opinion, review.opinion = review.opinion, ""
+        review.state, review.rule, review.decided_at, review.decided_by = ReviewState.PENDING, "", None, None
+        review.due_at, review.reminded_at, review.late_seconds = workdays.deadline(now, review.workdays), None, None
+        review.save()
+    case_set_state(case, CaseState.IN_REVIEW, actor=user, action="approvals.case_corrected",
+                   form_digest=case.form_digest, reviewed_again=[r.department.code for r in reviews])  # fmt: skip
+    _sign(user, case)
+    for review in reviews:
+        tell(REVIEW_REQUESTED, case, users=selectors.officers_of(review.department),
+             due=certificates.beijing_time(review.due_at))  # fmt: skip
+    tell(CORRECTED, case, users=selectors.window_officers())
+    case_advance(case=case, now=now, actor=user)
 
 
 def _window_case(user: User, case_id: int) -> ApprovalCase:
@@ -152,8 +194,8 @@ def case_accept(*, user: User, case_id: int, public_safety: bool | None = None,
     case.accepted_at, case.accepted_by = now, user
     reviews = DepartmentReview.objects.bulk_create(
         [
-            DepartmentReview(case=case, department=need.department, items=need.items, workdays=need.workdays,
-                             due_at=workdays.deadline(now, need.workdays))
+            DepartmentReview(case=case, department=need.department, items=need.items, items_en=need.items_en,
+                             workdays=need.workdays, due_at=workdays.deadline(now, need.workdays))
             for need in case.stage.needs.select_related("department").order_by("department__code")
         ]
     )  # fmt: skip
@@ -187,7 +229,8 @@ def review_post(*, user: User, review_id: int, approve: bool, opinion: str = "",
     """A department's officer gives its opinion, by its deadline. After the deadline it is refused and
     nothing changes: the sweep deems consent (or escalates) at the deadline, whether it has run yet or
     not. An escalated review (public safety: no deemed consent) still takes the opinion it waits for.
-    An objection refuses the case, the objection shown to the applicant."""
+    An objection is shown to the applicant and the window at once; the other reviews go on, and once every
+    one is in the window decides the case (flow.case_advance)."""
     review = selectors.review_get(user=user, pk=review_id)
     case = _locked_case(review.case_id, user=user)
     review = DepartmentReview.objects.select_for_update(of=("self",)).select_related("department").get(pk=review.pk)
@@ -215,14 +258,40 @@ def review_post(*, user: User, review_id: int, approve: bool, opinion: str = "",
     audit_record(actor=user, action="approvals.review_given", obj=review, before=before,
                  after={"state": review.state, "opinion": opinion})  # fmt: skip
     if review.state == ReviewState.OBJECTED:
-        case.refusal_reason = f"{review.department.name}: {opinion}"[:2000]
-        case.closed_at = now
-        case_set_state(case, CaseState.REFUSED, actor=user, action="approvals.case_refused",
-                       reason=case.refusal_reason)  # fmt: skip
-        tell(REFUSED, case, to_applicant=True, reason=case.refusal_reason)
-    else:
-        case_advance(case=case, now=now, actor=user)
+        tell(OBJECTION, case, to_applicant=True, users=selectors.window_officers(),
+             department=review.department.name, opinion=opinion)  # fmt: skip
+    case_advance(case=case, now=now, actor=user)
     return review
+
+
+@transaction.atomic
+def case_return_for_correction(*, user: User, case_id: int, note: str = "",
+                               now: datetime | None = None) -> ApprovalCase:  # fmt: skip
+    """The window returns a case with objections to the applicant for correction (补正): the applicant sees
+    every department's opinion, amends the form and materials and files it again."""
+    case = _window_case(user, case_id)
+    if case.state != CaseState.OBJECTED:
+        raise _state_refused(case)
+    case.correction_note, case.correction_at = note.strip()[:1000], _now(now)
+    case_set_state(case, CaseState.CORRECTION, actor=user, action="approvals.case_returned_for_correction",
+                   note=case.correction_note)  # fmt: skip
+    tell(CORRECTION, case, to_applicant=True, note=case.correction_note)
+    return case
+
+
+@transaction.atomic
+def case_refuse(*, user: User, case_id: int, reason: str, now: datetime | None = None) -> ApprovalCase:
+    """The window refuses a case with objections, giving its reasons: the one decision, and the case closes."""
+    case = _window_case(user, case_id)
+    if case.state != CaseState.OBJECTED:
+        raise _state_refused(case)
+    reason = reason.strip()[:2000]
+    if not reason:
+        raise ApprovalRefused(_("Give the reasons for the refusal."), field="reason", code="required")
+    case.refusal_reason, case.closed_at = reason, _now(now)
+    case_set_state(case, CaseState.REFUSED, actor=user, action="approvals.case_refused", reason=reason)
+    tell(REFUSED, case, to_applicant=True, reason=reason)
+    return case
 
 
 @transaction.atomic

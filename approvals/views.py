@@ -1,5 +1,6 @@
-"""Approval pages: the applicant files and follows its cases; the window accepts, returns and issues the
-decision; a department's officers give their opinion; supervisors read the performance warnings. The
+"""Approval pages: the applicant files and follows its cases (and corrects one returned for correction);
+the window accepts, returns, decides a case with objections (return for correction or refusal) and issues
+the decision; a department's officers give their opinion; supervisors read the performance warnings. The
 public notices and the decision's verification need no login. Thin: parse, call one service or selector,
 render; a refusal is shown as a message, another party's case is a 404."""
 
@@ -23,7 +24,7 @@ from singlewindow.requests import AuthenticatedHttpRequest
 from . import decision as certificate
 from . import selectors, services
 from .application import FIELDS, materials_missing
-from .choices import RULES_EXPLAINED, CaseState, ReviewState
+from .choices import CaseState, ReviewState
 from .models import Stage
 
 
@@ -75,7 +76,8 @@ def _form_page(request: HttpRequest, stage: Stage, stages: list[Stage], post: Qu
     fields = [(spec, values.get(spec.key, ""), problems.get(spec.key, "")) for spec in FIELDS]
     return render(request, "approvals/new.html", {
         "stage": stage, "stages": stages, "fields": fields, "ticked": ticked, "problems": problems, "case": case,
-        "public_safety": bool(values.get("public_safety")),
+        "public_safety": bool(values.get("public_safety")), "states": CaseState,
+        "objections": selectors.objections(case=case) if case and case.state == CaseState.CORRECTION else [],
     }, status=status)  # fmt: skip
 
 
@@ -95,7 +97,9 @@ def case_detail(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
         "answerable": [s.review for s in steps if s.review and s.review.department_id in mine
                        and (s.review.state == ReviewState.ESCALATED
                             or (s.review.state == ReviewState.PENDING and s.review.due_at > now))],
-        "rules": RULES_EXPLAINED, "decision": getattr(case, "decision", None), "states": CaseState,
+        "rules": selectors.rules_applying(case=case), "decision": getattr(case, "decision", None),
+        "states": CaseState,
+        "refusal_proposed": selectors.refusal_proposed(case=case) if desk and case.state == CaseState.OBJECTED else "",
     })  # fmt: skip
 
 
@@ -128,6 +132,22 @@ def case_return(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def case_correction(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda: services.case_return_for_correction(
+        user=request.user, case_id=pk, note=request.POST.get("note", ""),
+    ), _("Returned for correction: the applicant sees every department's opinion."))  # fmt: skip
+
+
+@login_required
+@require_POST
+def case_refuse(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda: services.case_refuse(
+        user=request.user, case_id=pk, reason=request.POST.get("reason", ""),
+    ), _("Refused: the applicant is told the reasons."))  # fmt: skip
+
+
+@login_required
 @require_http_methods(["GET", "POST"])
 def case_resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     case = selectors.case_get(user=request.user, pk=pk)
@@ -140,7 +160,10 @@ def case_resubmit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
                                    public_safety=request.POST.get("public_safety") == "on")  # fmt: skip
         except services.ApprovalRefused as error:
             return _form_page(request, case.stage, stages, request.POST, error, status=400, case=case)
-        messages.success(request, _("Filed again: the window checks it."))
+        if case.state == CaseState.CORRECTION:
+            messages.success(request, _("Filed again: the departments that objected review it again."))
+        else:
+            messages.success(request, _("Filed again: the window checks it."))
         return redirect("approvals:detail", pk=pk)
     initial = {**case.form, "public_safety": case.public_safety}
     return _form_page(request, case.stage, stages, initial, None, case=case)

@@ -58,10 +58,12 @@ def create(*, clerk: User, make_uscc: Callable[[str], str], password: str, otp_k
     if not ApprovalCase.objects.filter(applicant_id=clerk.organisation_id).exists():
         grant_standing(person=clerk)
         stage = Stage.objects.get(code="site_land")
-        case = services.case_file(user=clerk, stage_code=stage.code, form=form(list(stage.materials)))
-        # Accepted three working days ago or so: planning has approved, land and the absent ones are awaited.
-        services.case_accept(user=officers["approval_bureau"], case_id=case.pk,
-                             now=timezone.now() - timedelta(days=4))  # fmt: skip
+        # Filed four days ago and accepted two hours later (three working days ago or so): planning has
+        # approved, land and the absent ones are awaited.
+        accepted_at = timezone.now() - timedelta(days=4)
+        case = services.case_file(user=clerk, stage_code=stage.code, form=form(list(stage.materials)),
+                                  now=accepted_at - timedelta(hours=2))  # fmt: skip
+        services.case_accept(user=officers["approval_bureau"], case_id=case.pk, now=accepted_at)
         review = case.reviews.get(department__code="planning")
         services.review_post(user=officers["planning"], review_id=review.pk, approve=True, opinion="符合控制性详细规划")
         second = Stage.objects.get(code="appraisal")

@@ -43,6 +43,14 @@ class ReturnSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
 
 
+class CorrectionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=1000, allow_blank=True, required=False, default="")
+
+
+class RefusalSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, allow_blank=True)
+
+
 class OpinionSerializer(serializers.Serializer):
     approve = serializers.BooleanField()
     opinion = serializers.CharField(max_length=2000, allow_blank=True, required=False, default="")
@@ -60,6 +68,7 @@ class ReviewShownSerializer(serializers.Serializer):
     rule = serializers.CharField()
     decided_at = serializers.DateTimeField(allow_null=True)
     opinion = serializers.CharField()
+    earlier_opinion = serializers.CharField()
     late_seconds = serializers.FloatField(allow_null=True)
 
 
@@ -90,6 +99,7 @@ class CaseDetailSerializer(CaseShownSerializer):
     form = serializers.DictField()
     missing = serializers.ListField(child=serializers.CharField())
     refusal_reason = serializers.CharField()
+    correction_note = serializers.CharField()
     reviews = ReviewShownSerializer(many=True)
     notice = NoticeSerializer(allow_null=True)
     decision = serializers.CharField(allow_null=True)
@@ -108,6 +118,7 @@ class StageShownSerializer(serializers.Serializer):
     name = serializers.CharField()
     name_en = serializers.CharField()
     materials = serializers.ListField(child=serializers.CharField())
+    materials_en = serializers.ListField(child=serializers.CharField())
     notice_workdays = serializers.IntegerField()
     departments = serializers.ListField(child=serializers.DictField())
 

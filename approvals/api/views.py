@@ -1,4 +1,5 @@
-"""Approvals over the API: file and follow (the applicant), accept, return and decide (the window), give
+"""Approvals over the API: file and follow (the applicant), accept, return, return for correction, refuse
+and decide (the window), give
 an opinion (a department's officer), read warnings (supervisors). The same services and selectors as the
 pages; another party's case or review is a 404."""
 
@@ -23,9 +24,11 @@ from .serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
     CaseShownSerializer,
+    CorrectionSerializer,
     DecisionShownSerializer,
     FilingSerializer,
     OpinionSerializer,
+    RefusalSerializer,
     ResubmitSerializer,
     ReturnSerializer,
     ReviewListSerializer,
@@ -42,7 +45,8 @@ def _detail(request: AuthenticatedRequest, case: ApprovalCase) -> dict[str, Any]
     return CaseDetailSerializer({
         **{name: getattr(case, name) for name in ("id", "number", "applicant", "stage", "project_name",
                                                   "project_code", "state", "public_safety", "filed_at",
-                                                  "accepted_at", "closed_at", "form", "missing", "refusal_reason")},
+                                                  "accepted_at", "closed_at", "form", "missing", "refusal_reason",
+                                                  "correction_note")},
         "reviews": list(selectors.reviews_seen(user=request.user, case=case)),
         "notice": PublicNotice.objects.filter(case=case).first(),
         "decision": decision.number if decision else None,
@@ -98,10 +102,28 @@ class ReturnView(APIView):
         return Response(_detail(request, case))
 
 
+class CorrectionView(APIView):
+    @extend_schema(request=CorrectionSerializer, responses={200: CaseDetailSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        """The window returns a case with objections to the applicant for correction."""
+        data = _parsed(CorrectionSerializer, request)
+        case = services.case_return_for_correction(user=request.user, case_id=pk, note=data["note"])
+        return Response(_detail(request, case))
+
+
+class RefusalView(APIView):
+    @extend_schema(request=RefusalSerializer, responses={200: CaseDetailSerializer})
+    def post(self, request: AuthenticatedRequest, pk: int) -> Response:
+        """The window refuses a case with objections, giving its reasons; the case closes."""
+        data = _parsed(RefusalSerializer, request)
+        case = services.case_refuse(user=request.user, case_id=pk, reason=data["reason"])
+        return Response(_detail(request, case))
+
+
 class ResubmitView(APIView):
     @extend_schema(request=ResubmitSerializer, responses={200: CaseDetailSerializer})
     def post(self, request: AuthenticatedRequest, pk: int) -> Response:
-        """The applicant files a returned case again, complete."""
+        """The applicant files a returned case again, complete (or a case returned for correction, corrected)."""
         data = _parsed(ResubmitSerializer, request)
         case = services.case_resubmit(user=request.user, case_id=pk, form=dict(data["form"]),
                                       public_safety=data["public_safety"])  # fmt: skip
@@ -155,8 +177,9 @@ class StagesView(APIView):
         """The four stages, their materials, the departments each needs and their deadlines."""
         shown = [
             {"code": s.code, "number": s.number, "name": s.name, "name_en": s.name_en, "materials": s.materials,
-             "notice_workdays": s.notice_workdays,
-             "departments": [{"code": n.department.code, "name": n.department.name, "items": n.items,
+             "materials_en": s.materials_en, "notice_workdays": s.notice_workdays,
+             "departments": [{"code": n.department.code, "name": n.department.name,
+                              "name_en": n.department.name_en, "items": n.items, "items_en": n.items_en,
                               "workdays": n.workdays} for n in s.needs.all()]}
             for s in selectors.stages()
         ]  # fmt: skip

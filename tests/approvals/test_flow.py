@@ -94,7 +94,7 @@ def test_every_consent_starts_a_five_working_day_notice_then_the_window_decides(
     assert [r["state"] for r in decision.facts["reviews"]] == [ReviewState.APPROVED] * 6
 
 
-def test_an_objection_refuses_the_case_and_the_applicant_sees_it(people: People) -> None:
+def test_an_objection_needs_reasons_and_the_applicant_sees_it_with_the_case_still_in_review(people: People) -> None:
     case = accepted(people.clerk, people.window, at=beijing(2026, 9, 28, 9, 0))
     review = case.reviews.get(department__code="land")
     with pytest.raises(services.ApprovalRefused) as bare:
@@ -103,11 +103,13 @@ def test_an_objection_refuses_the_case_and_the_applicant_sees_it(people: People)
     services.review_post(user=people.land, review_id=review.pk, approve=False, opinion="占用基本农田，不予预审",
                          now=REVIEWED)  # fmt: skip
     case.refresh_from_db()
-    assert case.state == CaseState.REFUSED
+    assert case.state == CaseState.IN_REVIEW  # the window decides once every review is in (test_objections)
     page = web(people.clerk).get(f"/approvals/{case.pk}/").content.decode()
     assert "占用基本农田，不予预审" in page
-    # The sweep leaves a refused case alone.
-    assert deadlines_sweep(now=beijing(2026, 12, 1)).deemed == 0
+    # The sweep deems the others; the objection then goes to the window.
+    assert deadlines_sweep(now=beijing(2026, 12, 1)).deemed == 5
+    case.refresh_from_db()
+    assert case.state == CaseState.OBJECTED
 
 
 def test_the_decision_pdf_states_its_number_and_its_qr_code_verifies_it(people: People) -> None:
