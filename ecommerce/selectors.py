@@ -10,6 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from declarations import codelists
+from declarations.choices import CodeList
 from declarations.models import Declaration, Delivery
 from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.models import User
@@ -90,6 +92,12 @@ def inventories_traced(*, order_no: str = "", logistics_no: str = "", id_number:
     return list(rows.order_by("received_at")[:50])
 
 
+def _named(reference: str, code: str) -> str:
+    """What a consumer reads for a code of the messages: its name in the portal's code list, in the active
+    language, or the code itself when the list does not hold it."""
+    return codelists.name(reference, code) or code
+
+
 def trace_facts(inventories: list[Inventory]) -> list[TracedItem]:
     """Each line's facts (at least the 18 of Guangdong's page), the buyer masked."""
     products = {
@@ -107,16 +115,19 @@ def trace_facts(inventories: list[Inventory]) -> list[TracedItem]:
             product = products.get((inv.ebc_code, line["itemNo"]))
             inspected = _("Inspected") if inv.state == InventoryState.INSPECTION else _("Not selected for inspection")
             items.append(TracedItem([
-                (_("Name"), line["gname"]), (_("Quantity"), f'{line["qty"]}'), (_("Unit"), line["unit"]),
+                (_("Name"), line["gname"]), (_("Quantity"), f'{line["qty"]}'),
+                (_("Unit"), _named(CodeList.UNITS, line["unit"])),
                 (_("Item number"), line["itemNo"]), (_("Declared origin"), line["country"]),
-                (_("Producer"), product.producer if product else ""), (_("Port of entry"), inv.port_code),
+                (_("Producer"), product.producer if product else ""),
+                (_("Port of entry"), _named(CodeList.CUSTOMS_OFFICES, inv.port_code)),
                 (_("HS code"), line["gcode"]), (_("Brand"), product.brand if product else ""),
                 (_("Model"), line["gmodel"]), (_("Barcode"), line.get("barCode", "")),
                 (_("Seller"), inv.ebc_name), (_("Platform"), inv.ebp_name),
                 (_("Carrier"), carrier.logistics_name if carrier else inv.logistics_code),
                 (_("Order number"), inv.order_no), (_("Waybill number"), inv.logistics_no),
                 (_("Inventory number"), inv.invt_no), (_("Mode"), str(inv.get_trade_mode_display())),
-                (_("Customs office"), inv.customs_code), (_("State"), str(inv.get_state_display())),
+                (_("Customs office"), _named(CodeList.CUSTOMS_OFFICES, inv.customs_code)),
+                (_("State"), str(inv.get_state_display())),
                 (_("Release date"), timezone.localdate(inv.released_at).isoformat() if inv.released_at else ""),
                 (_("Inspection result"), inspected),
                 (_("Buyer"), _mask_name(inv.buyer_name)), (_("Buyer's ID number"), _mask_id(inv.buyer_id_number)),

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -176,6 +176,30 @@ def application_create(
     return declaration
 
 
+def application_start(*, user: User, kind: str) -> Declaration:
+    """What "Start" on the new-application page opens: the user's own draft of this kind that is still as
+    application_create left it (no goods line, no document, nothing typed), so that abandoned empty drafts
+    do not pile up; otherwise a new application."""
+    firm = user.organisation
+    untouched = (
+        Declaration.objects.filter(
+            owner_id=user.organisation_id, created_by=user, category=LICENCE_APPLICATION,
+            status=DeclarationStatus.DRAFT, version_count=0, licence_application__kind=kind,
+            licence_application__lines__isnull=True, documents__isnull=True,
+        )
+        .select_related("licence_application")
+        .order_by("-created_at", "-id")
+    )  # fmt: skip
+    if firm is not None and kind in K.values:
+        fresh = LicenceApplication(kind=kind, party_name=firm.name, party_uscc=firm.uscc)
+        as_created = _state(fresh, [])
+        for declaration in untouched:
+            state = _state(declaration.licence_application, [])
+            if all(state[n] == as_created[n] for n in FIELDS if n not in TRADER_FIELDS):
+                return declaration
+    return application_create(user=user, kind=kind)
+
+
 def lines_of(application: LicenceApplication) -> list[LicenceApplicationLine]:
     return list(application.lines.all())
 
@@ -208,28 +232,16 @@ def application_save(
     declaration_lock(declaration)
     require_draft(declaration)
     application = declaration.licence_application
+    rows = None if lines is None else _lines(application, lines)  # refused before anything is written
     before = _state(application, lines_of(application))
     for name in KIND_FIELDS[application.kind]:
         if name in values:
             value = _clean(name, values[name])
             setattr(application, name, "" if value is None and name not in ("valid_until",) else value)
     application.save()
-    if lines is not None:
+    if rows is not None:
         application.lines.all().delete()
-        LicenceApplicationLine.objects.bulk_create(
-            [
-                LicenceApplicationLine(
-                    application=application,
-                    line_no=n,
-                    **{
-                        k: ("" if row[k] is None and k not in NUMBERS else _clean(k, row[k]))
-                        for k in LINE_FIELDS
-                        if k in row
-                    },
-                )
-                for n, row in enumerate(lines, start=1)
-            ]
-        )
+        LicenceApplicationLine.objects.bulk_create(rows)
     after = _state(application, lines_of(application))
     changed = {k: v for k, v in after.items() if before.get(k) != v}
     if changed:
@@ -241,6 +253,33 @@ def application_save(
 
 NUMBERS = ("quantity", "unit_price", "amount")
 CENT = Decimal("0.01")
+
+
+def _lines(application: LicenceApplication, lines: Sequence[Mapping[str, Any]]) -> list[LicenceApplicationLine]:
+    """The goods lines to store, or DeclarationInvalid naming each cell the database would refuse (a
+    negative quantity or price, too many digits), with the model field's own message in the reader's
+    language rather than a constraint's name."""
+    rows = [
+        LicenceApplicationLine(
+            application=application,
+            line_no=n,
+            **{k: ("" if row[k] is None and k not in NUMBERS else _clean(k, row[k])) for k in LINE_FIELDS if k in row},
+        )
+        for n, row in enumerate(lines, start=1)
+    ]
+    problems = []
+    for i, line in enumerate(rows):
+        try:
+            line.clean_fields(exclude=["application"])
+        except ValidationError as refused:
+            problems += [
+                Problem(f"lines[{i}].{name}", error.code or "invalid", " ".join(error.messages))
+                for name, errors in refused.error_dict.items()
+                for error in errors
+            ]
+    if problems:
+        raise DeclarationInvalid(problems)
+    return rows
 
 
 # --- validation ----------------------------------------------------------------------------------

@@ -47,12 +47,21 @@ def verify_url(licence: Licence, *, base_url: str | None = None) -> str:
 
 
 def printed(facts: dict[str, Any]) -> dict[str, Any]:
-    """The stored facts as the certificate and the verification page show them (Beijing time, names)."""
+    """The stored facts as the certificate and the verification page show them (Beijing time, names; each
+    line's unit as `unit_zh`, what the certificate prints, and `unit_name`, in the reader's language)."""
     place = facts.get("place_of_clearance") or ""
     names = codelists.names(CodeList.CUSTOMS_OFFICES, place) if place else None
     zh, en = TITLES.get(facts["kind"], ("", ""))
     return {
         **facts,
+        "lines": [
+            {
+                **line,
+                "unit_zh": (codelists.names(CodeList.UNITS, line["unit"]) or (line["unit"],))[0],
+                "unit_name": codelists.name(CodeList.UNITS, line["unit"]) or line["unit"],
+            }
+            for line in facts.get("lines", [])
+        ],
         "title_zh": zh,
         "title_en": en,
         "issued": certificates.beijing_time(datetime.fromisoformat(facts["issued_at"])),

@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -42,6 +44,11 @@ class Qualification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
+
+    def clean(self) -> None:
+        """The validity's order on its field, before the database's constraint would refuse it."""
+        if self.valid_from and self.valid_until and self.valid_until < self.valid_from:
+            raise ValidationError({"valid_until": _("The end of validity cannot be before its start.")})
 
 
 class Licence(models.Model):
@@ -209,8 +216,15 @@ class LicenceApplicationLine(models.Model):
     name = models.CharField(_("goods name"), max_length=255, blank=True)
     specification = models.CharField(_("specification"), max_length=255, blank=True)
     unit = models.CharField(_("unit"), max_length=3, blank=True)
-    quantity = models.DecimalField(_("quantity"), max_digits=19, decimal_places=5, null=True, blank=True)
-    unit_price = models.DecimalField(_("unit price"), max_digits=19, decimal_places=4, null=True, blank=True)
+    # The validators say on the field, in the reader's language, what the constraints below refuse.
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=19, decimal_places=5, null=True, blank=True,
+        validators=[MinValueValidator(0, _("The quantity cannot be negative."))],
+    )  # fmt: skip
+    unit_price = models.DecimalField(
+        _("unit price"), max_digits=19, decimal_places=4, null=True, blank=True,
+        validators=[MinValueValidator(0, _("The unit price cannot be negative."))],
+    )  # fmt: skip
     amount = models.DecimalField(_("amount"), max_digits=19, decimal_places=2, null=True, blank=True)
     currency = models.CharField(_("currency"), max_length=3, blank=True)
     bulk = models.BooleanField(_("bulk goods (overshipment tolerance)"), default=False)

@@ -84,7 +84,8 @@ def licence_detail(request: AuthenticatedHttpRequest, number: str) -> HttpRespon
         "licensing/licence.html",
         {
             "licence": licence,
-            "lines": licence.lines.all(),
+            # each line with its unit's name in the reader's language (the code when the list lacks it)
+            "lines": [(line, codelists.name(CodeList.UNITS, line.unit) or line.unit) for line in licence.lines.all()],
             "ledger": selectors.licence_ledger(licence=licence),
             "place": certificate.printed(licence.facts)["place"] if licence.facts else licence.place_of_clearance,
         },
@@ -140,7 +141,7 @@ def application_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if getattr(request.user.organisation, "kind", "") != OrganisationKind.ENTERPRISE:
         raise Http404
     if request.method == "POST" and form.is_valid():
-        declaration = applications.application_create(user=request.user, kind=form.cleaned_data["kind"])
+        declaration = applications.application_start(user=request.user, kind=form.cleaned_data["kind"])
         return redirect("licence_application_edit", pk=declaration.pk)
     return render(request, "licensing/application_new.html", {"form": form})
 
