@@ -3,13 +3,15 @@ from typing import Any
 from django.contrib import admin, messages
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
 
 from declarations.choices import DeliveryStatus
 from declarations.models import Delivery
+from singlewindow.choices import Agency
 from singlewindow.requests import AuthenticatedHttpRequest
 
+from . import adapters, circuit
 from . import delivery as deliveries
 from .models import AgencyHealth, QuarantinedReceipt
 
@@ -52,10 +54,11 @@ class DeliveryAdmin(admin.ModelAdmin):
 
 @admin.register(AgencyHealth)
 class AgencyHealthAdmin(admin.ModelAdmin):
-    """Whether each agency is answering, read-only: the circuit (agencies/circuit.py) changes by itself."""
+    """Whether each agency is answering, read-only: the circuit (agencies/circuit.py) changes by itself.
+    Every agency the portal talks to is listed, an answering one that never failed included."""
 
     list_display = (
-        "agency",
+        "agency_name",
         "state",
         "failing_since",
         "consecutive_failures",
@@ -65,6 +68,15 @@ class AgencyHealthAdmin(admin.ModelAdmin):
         "last_error",
     )
     list_filter = ("state",)
+
+    def changelist_view(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        if self.has_view_permission(request):  # an answering agency has no row until this page lists it
+            circuit.health_rows_ensure(agencies=[adapter.agency for adapter in adapters.adapters()])
+        return super().changelist_view(request, extra_context)
+
+    @admin.display(description=_("agency"), ordering="agency")
+    def agency_name(self, obj: AgencyHealth) -> str:
+        return str(dict(Agency.choices).get(obj.agency, obj.agency))
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[AgencyHealth]:
         waiting = (

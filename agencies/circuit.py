@@ -9,7 +9,7 @@ and resume everything that waited for it when it answers.
   (half open while it is on its way). If that fails the circuit opens again; if the agency takes it the
   circuit closes and every branch that waited is sent again at once, oldest first.
 - Operators get one email per outage once an agency has been unreachable AGENCY_DOWN_ALERT_MINUTES
-  (and see every agency's state in the admin); firms see on the timeline that the agency is unreachable
+  (and see every agency's state in the admin, answering ones included: `health_rows_ensure`); firms see on the timeline that the agency is unreachable
   (`outages()`, registered with declarations.registry).
 
 Every change is a conditional update, so workers racing on the same agency agree on what happened.
@@ -111,6 +111,17 @@ def _resume(agency: str) -> list[int]:
     )
     log.warning("agency %s answers again: %s waiting branches sent again", agency, len(waiting))
     return waiting
+
+
+def health_rows_ensure(*, agencies: list[str]) -> int:
+    """Give each of these agencies its row where it has none yet, in the resting state (closed, no failure
+    in a row), which is what no row meant: the circuit behaves the same, and the operators' status page
+    lists every agency, answering or not. Called by that page, never on the delivery path, so an answer
+    still costs one read. Returns how many rows were added."""
+    known = set(AgencyHealth.objects.filter(agency__in=agencies).values_list("agency", flat=True))
+    missing = [AgencyHealth(agency=agency) for agency in agencies if agency not in known]
+    AgencyHealth.objects.bulk_create(missing, ignore_conflicts=True)  # another request may add them too
+    return len(missing)
 
 
 def agencies_down() -> list[str]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from singlewindow.admin import AuditedAdmin, ReadOnlyAdmin
 from singlewindow.requests import AuthenticatedHttpRequest
 
-from . import conduct
+from . import conduct, queries
 from .choices import ConductState
 from .industries import industry_code
 from .models import (
@@ -34,6 +34,7 @@ from .models import (
     Scheme,
     SpotCheck,
 )
+from .selectors import class_spec, localised, rule_label
 
 
 @admin.register(CreditRecord)
@@ -45,14 +46,67 @@ class CreditRecordAdmin(ReadOnlyAdmin):
 
 @admin.register(Scheme)
 class SchemeAdmin(ReadOnlyAdmin):
-    list_display = ("key", "version", "name", "effective_from")
+    """Each version by its name in the reader's language; where its rules come from is in its rules' source
+    note."""
+
+    list_display = ("title", "version", "effective_from", "source")
+
+    @admin.display(description=gettext_lazy("scheme"), ordering="key")
+    def title(self, obj: Scheme) -> str:
+        return queries.scheme_title(obj)
+
+    @admin.display(description=gettext_lazy("source"))
+    def source(self, obj: Scheme) -> str:
+        return str(obj.rules.get("source", ""))
+
+
+class SchemeFilter(admin.SimpleListFilter):
+    title = gettext_lazy("scheme")
+    parameter_name = "scheme_key"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return queries.scheme_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Classification]) -> QuerySet[Classification]:
+        return queryset.filter(scheme_key=self.value()) if self.value() else queryset
+
+
+class ClassFilter(admin.SimpleListFilter):
+    """By "scheme:class", the values and names the officers' query page filters by."""
+
+    title = gettext_lazy("class")
+    parameter_name = "klass"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> list[tuple[str, str]]:
+        return queries.class_choices()
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Classification]) -> QuerySet[Classification]:
+        if not self.value():
+            return queryset
+        scheme_key, _sep, klass = str(self.value()).partition(":")
+        return queryset.filter(scheme_key=scheme_key, klass=klass)
 
 
 @admin.register(Classification)
 class ClassificationAdmin(ReadOnlyAdmin):
-    list_display = ("uscc", "scheme_key", "klass", "rule", "decided_at", "current")
-    list_filter = ("scheme_key", "klass", "current")
+    """Classes by the names the portal shows them under (the scheme version's own labels), not their codes."""
+
+    list_display = ("uscc", "scheme_title", "class_label", "rule_label", "decided_at", "current")
+    list_filter = (SchemeFilter, ClassFilter, "current")
+    list_select_related = ("scheme",)
     search_fields = ("uscc",)
+
+    @admin.display(description=gettext_lazy("scheme"), ordering="scheme_key")
+    def scheme_title(self, obj: Classification) -> str:
+        return queries.scheme_title(obj.scheme)
+
+    @admin.display(description=gettext_lazy("class"), ordering="klass")
+    def class_label(self, obj: Classification) -> str:
+        return localised(class_spec(obj.scheme, obj.klass)["label"])
+
+    @admin.display(description=gettext_lazy("rule"))
+    def rule_label(self, obj: Classification) -> str:
+        return rule_label(obj.scheme, obj.klass, obj.rule) or "—"
 
 
 @admin.register(Appeal)

@@ -32,15 +32,29 @@ def officer_agency(user: User) -> str:
     return org.agency
 
 
-def class_choices() -> list[tuple[str, str]]:
-    """Every class of the latest version of each scheme, as "scheme:class" with its name in the active
-    language ("公共信用 · 失信")."""
-    choices = []
+def scheme_title(scheme: Scheme) -> str:
+    """A scheme's name in the active language ("市场主体信用风险分类")."""
+    return localised(scheme.rules.get("title", {})) or scheme.name
+
+
+def _latest_schemes() -> dict[str, Scheme]:
     latest: dict[str, Scheme] = {}
     for scheme in Scheme.objects.order_by("key", "-version"):
         latest.setdefault(scheme.key, scheme)
-    for key, scheme in latest.items():
-        title = localised(scheme.rules.get("title", {})) or scheme.name
+    return latest
+
+
+def scheme_choices() -> list[tuple[str, str]]:
+    """Each scheme, as its key with the name of its latest version in the active language."""
+    return [(key, scheme_title(scheme)) for key, scheme in _latest_schemes().items()]
+
+
+def class_choices() -> list[tuple[str, str]]:
+    """Every class of the latest version of each scheme, as "scheme:class" with its name in the active
+    language ("市场主体信用风险分类 · 失信")."""
+    choices = []
+    for key, scheme in _latest_schemes().items():
+        title = scheme_title(scheme)
         choices += [(f"{key}:{c['key']}", f"{title} · {localised(c['label'])}") for c in scheme.rules["classes"]]
     return choices
 

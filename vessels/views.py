@@ -15,12 +15,13 @@ from django.forms import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from declarations import codelists, selectors
 from declarations.choices import DRAFT_NOT_SAVED, CodeList, DeliveryStatus, Direction, EventKind, draft_saved
+from declarations.fields import COUNTRY
 from declarations.pipeline import DeclarationError, DeclarationInvalid
 from declarations.timeline import shared_states
 from singlewindow.choices import Agency, OrganisationKind
@@ -316,16 +317,34 @@ def clearance_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect("vessels:detail", pk=pk)
 
 
+def _in_reader_language(chinese: str, english: str) -> str:
+    """A name the bilingual certificate prints in both languages, in the reader's (the other when missing)."""
+    if (translation.get_language() or "").startswith("zh"):
+        return chinese or english
+    return english or chinese
+
+
 @require_GET
 def clearance_verify(request: HttpRequest, number: str, token: str) -> HttpResponse:
-    """Public: what a port state officer scanning the QR code sees."""
+    """Public: what a port state officer scanning the QR code sees, in the reader's language (the PDF
+    carries both)."""
     clearance, status = services.clearance_verify(number=number, token=token)
     facts = services.clearance_facts(clearance) if clearance and status != CertificateStatus.INVALID else None
+    names = {}
+    if facts is not None:
+        names = {
+            # the registered name, which the certificate leads with; a Chinese name beside it for Chinese readers
+            "vessel": _in_reader_language(f"{facts.vessel_name} {facts.vessel_name_zh}".strip(), facts.vessel_name),
+            "flag_state": codelists.name(COUNTRY, facts.flag_state),
+            "departure": _in_reader_language(facts.port_of_departure.name_zh, facts.port_of_departure.name_en),
+            "next_port": _in_reader_language(facts.next_port_of_call.name_zh, facts.next_port_of_call.name_en),
+            "authority": _in_reader_language(facts.authority_zh, facts.authority_en),
+        }
     return render(
         request,
         "vessels/verify.html",
         {"number": number, "status": status, "status_label": CertificateStatus(status).label, "facts": facts,
-         "clearance": clearance},
+         "names": names, "clearance": clearance},
         status=200 if status in (CertificateStatus.VALID, CertificateStatus.EXPIRED, CertificateStatus.REVOKED) else 404,
     )  # fmt: skip
 

@@ -51,7 +51,18 @@ DEFAULT_PORTAL_URL = "http://127.0.0.1:8000/api/v1/agency-gateway/receipts/"
 DEFAULT_AGENCIES = tuple(sorted(p.parent.name for p in Path(__file__).resolve().parents[1].glob("*/adapter.py")))
 DECISIONS = ("release", "reject", "inspect", "hold")
 DUTY_RATE = Decimal("0.13")
+# The simulator's own exchange rates, yuan per unit of each currency, fixed so that a run is repeatable: an
+# assumption of this stand-in agency, not a published rate (a real customs system converts at the rate it
+# publishes for the month). Duties are 13 % of the goods value converted to yuan at these rates; a line
+# with no currency is taken to be in yuan. Goods wholly in a currency missing here are assessed in that
+# currency; a line in such a currency among lines in others is left out of a yuan assessment.
+CNY_PER_UNIT = {
+    "CNY": Decimal("1"), "USD": Decimal("7.10"), "EUR": Decimal("7.80"), "GBP": Decimal("9.20"),
+    "JPY": Decimal("0.048"), "HKD": Decimal("0.91"), "KRW": Decimal("0.0052"), "SGD": Decimal("5.40"),
+    "AUD": Decimal("4.70"), "CAD": Decimal("5.20"), "CHF": Decimal("8.10"), "RUB": Decimal("0.080"),
+}  # fmt: skip
 LINE_CODES = ("CodeTS", "HsCode")  # the commodity code of a goods line (customs, inspection, commerce)
+LINE_CURRENCIES = ("TradeCurr", "Currency")  # the currency of a goods line's value (customs, inspection)
 LINE_QUANTITIES = ("GQty", "Qty", "Quantity")  # a goods line's declared (or applied-for) quantity
 LINE_TOTALS = ("DeclTotal", "GoodsTotalVal")  # a goods line's value, the basis of the duties
 ENVELOPE_START = f'<?xml version="1.0" encoding="UTF-8"?>\n<Receipts xmlns="{RECEIPT_NS}">'.encode()
@@ -342,6 +353,7 @@ class GoodsLine:
     total: Decimal
     quantity: Decimal = Decimal(0)
     quantity_element: str = ""  # GQty, Qty, Quantity
+    currency: str = ""  # of `total` (ISO 4217); "": not stated
 
 
 def goods_lines(root: etree._Element) -> list[GoodsLine]:
@@ -356,6 +368,7 @@ def goods_lines(root: etree._Element) -> list[GoodsLine]:
             GoodsLine(
                 element.get("LineNo"), _localname(element), code_element, code,
                 _decimal(_child_text(element, LINE_TOTALS)[1]), _decimal(quantity), quantity_element,
+                _child_text(element, LINE_CURRENCIES)[1].upper(),
             )
         )  # fmt: skip
     return lines
@@ -459,9 +472,18 @@ def statuses(decision: str, duties: bool) -> list[str]:
     }[decision]
 
 
-def duties_amount(lines: list[GoodsLine]) -> Decimal:
-    """13 % of the declared goods value, rounded half up to the fen as money is."""
-    return (sum((line.total for line in lines), Decimal(0)) * DUTY_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP)
+def duties_assessed(lines: list[GoodsLine]) -> tuple[Decimal, str]:
+    """(amount, currency): 13 % of the declared goods value in yuan at CNY_PER_UNIT, rounded half up to the
+    fen as money is; in the goods' own currency when they are all in one the table lacks."""
+    currencies = {line.currency or "CNY" for line in lines}
+    only = next(iter(currencies)) if len(currencies) == 1 else ""
+    if only and only not in CNY_PER_UNIT and re.fullmatch(r"[A-Z]{3}", only):
+        value, currency = sum((line.total for line in lines), Decimal(0)), only
+    else:
+        rated = [line.total * CNY_PER_UNIT[line.currency or "CNY"] for line in lines
+                 if (line.currency or "CNY") in CNY_PER_UNIT]  # fmt: skip
+        value, currency = sum(rated, Decimal(0)), "CNY"
+    return (value * DUTY_RATE).quantize(Decimal("0.01"), ROUND_HALF_UP), currency
 
 
 def build_receipt(
@@ -474,6 +496,7 @@ def build_receipt(
     decision: Decision,
     duties: Decimal,
     payment: str,
+    duties_currency: str = "CNY",
 ) -> tuple[str, bytes]:
     """(receipt id, one serialised <Receipt>) with the elements in receipt.xsd's order."""
     ns = f"{{{RECEIPT_NS}}}"
@@ -501,7 +524,7 @@ def build_receipt(
         if status == "inspection_result":
             add(inspection, "Result", "passed")
     if status == "duties_assessed":
-        add(receipt, "Duties", str(duties)).set("currency", "CNY")
+        add(receipt, "Duties", str(duties)).set("currency", duties_currency)
     if status == "payment":
         add(receipt, "Payment", payment)
     return receipt_id, etree.tostring(receipt, encoding="UTF-8")
@@ -797,7 +820,7 @@ class Engine:
         microsecond apart at least, so it increases even without a delay). Called with the lock held."""
         delay_ms = settings["delay_ms"]
         paying = bool(settings["duties"] and lines)  # a vessel's call carries no goods lines to tax
-        duties = duties_amount(lines) if paying else Decimal(0)
+        duties, currency = duties_assessed(lines) if paying else (Decimal(0), "CNY")
         items = []
         names = statuses(decision.kind, paying)
         for i, status in enumerate(names):
@@ -809,6 +832,7 @@ class Engine:
                 status=status,
                 decision=decision,
                 duties=duties,
+                duties_currency=currency,
                 payment=settings["payment"],
             )
             duplicate = bool(settings["duplicate_ratio"]) and self._rng.random() < settings["duplicate_ratio"]

@@ -279,7 +279,7 @@ def test_operators_see_each_agency_s_health_read_only_in_the_admin(
     client = web(operator)
     page = client.get("/admin/agencies/agencyhealth/")
     assert page.status_code == 200
-    assert "customs" in page.content.decode() and "/admin/agencies/agencyhealth/add/" not in page.content.decode()
+    assert "海关" in page.content.decode() and "/admin/agencies/agencyhealth/add/" not in page.content.decode()
     assert client.get(f"/admin/agencies/agencyhealth/{health().pk}/change/").status_code == 200  # view only
     assert client.post(f"/admin/agencies/agencyhealth/{health().pk}/delete/").status_code == 403
 

@@ -158,7 +158,7 @@ def test_classes_are_named_in_the_reader_s_language(firm: Organisation) -> None:
     fines(firm, 1)
     with translation.override("zh-hans"):
         public = next(c for c in selectors.classes_of(uscc=firm.uscc) if c.scheme == "public")
-        assert (public.scheme_name, public.label) == ("公共信用（天津案例6：四色分类）", "失信")
+        assert (public.scheme_name, public.label) == ("市场主体信用风险分类", "失信")
     with translation.override("en"):
         public = next(c for c in selectors.classes_of(uscc=firm.uscc) if c.scheme == "public")
         assert (public.label, public.rule_label) == (

@@ -232,8 +232,9 @@ class Command(BaseCommand):
         # Credit (S9): enterprise A is an advanced certified AEO; B was fined by customs, so it is dishonest in
         # public credit and its declarations are released after sampling more often.
         for key, agency, record in (
-            ("a", Agency.CUSTOMS, {"record_id": "AEO-2025-0001", "kind": "aeo_advanced", "outcome": "favourable",
-                                   "legal_basis": "海关总署令第282号", "decided_at": date(2025, 3, 1)}),
+            # certified under the Order it cites, which applies from 1 April 2026 (credit/reference/customs-v1.json)
+            ("a", Agency.CUSTOMS, {"record_id": "AEO-2026-0001", "kind": "aeo_advanced", "outcome": "favourable",
+                                   "legal_basis": "海关总署令第282号", "decided_at": date(2026, 5, 12)}),
             ("b", Agency.CUSTOMS, {"record_id": "PEN-2026-0042", "kind": "penalty", "penalty_type": "fine",
                                    "amount": "20000", "legal_basis": "《海关行政处罚实施条例》第十五条",
                                    "decided_at": date(2026, 9, 14)}),
