@@ -154,6 +154,11 @@ HANDED_TO_BROKER = NotificationKind(
     _("Draft handed to the broker"),
     _("%(by)s handed declaration %(declaration)s to you to prepare."),
 )
+RETURNED_TO_BROKER = NotificationKind(
+    "returned_to_broker",
+    _("Draft returned to the broker"),
+    _("%(by)s returned declaration %(declaration)s to you. %(note)s"),
+)
 COMMENTED = NotificationKind(
     "commented", _("Comment on a draft"), _("%(by)s commented on declaration %(declaration)s: %(text)s")
 )
@@ -165,7 +170,7 @@ IMPORT_FINISHED = NotificationKind(
     _("Import finished"),
     _("Import of %(file)s finished: %(created)s drafts created, %(failed)s with errors."),
 )
-NOTIFICATION_KINDS = (SENT_FOR_REVIEW, HANDED_TO_BROKER, COMMENTED, APPROVED, IMPORT_FINISHED)
+NOTIFICATION_KINDS = (SENT_FOR_REVIEW, HANDED_TO_BROKER, RETURNED_TO_BROKER, COMMENTED, APPROVED, IMPORT_FINISHED)
 
 
 # What the edit pages, goods and vessels alike, say once they have read the form.

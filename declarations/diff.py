@@ -1,7 +1,8 @@
 """What changed between two states of a declaration, field by field, goods lines included.
 
 Works on the canonical form (declarations/snapshot.py): frozen versions' payloads or the working copy's
-snapshot. Goods lines are matched by line number (项号), containers by container number.
+snapshot. Goods lines are matched by line number (项号), containers by container number, attached documents
+by type and file name (the same type and name with other content: replaced).
 """
 
 from __future__ import annotations
@@ -10,15 +11,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from .choices import Direction, Target
+from .choices import Direction, DocumentKind, Target
 from .fields import BY_KEY
 from .models import Declaration
 
 # The declaration's own fields the diff compares besides the one table's, with their values' labels.
 CHOICES: dict[str, dict[str, Any]] = {"target": dict(Target.choices), "direction": dict(Direction.choices)}
-ROW = re.compile(r"^(lines|containers)\[([^\]]*)\]")
+ROW = re.compile(r"^(lines|containers|documents)\[([^\]]*)\]")
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,8 @@ class Change:
             return ""
         if row[1] == "lines":
             return _("Goods line %(n)s") % {"n": row[2]}
+        if row[1] == "documents":
+            return _("Attached documents")
         return _("Container %(number)s") % {"number": row[2]}
 
     @property
@@ -56,6 +60,8 @@ class Change:
 
     def _shown(self, value: Any) -> Any:
         """A value as the page shows it: a code's label, a whole row added or removed by what names it."""
+        if isinstance(value, dict) and self.path.startswith("documents["):
+            return f"{value.get('name', '')} ({filesizeformat(value.get('size') or 0)})"
         if isinstance(value, dict):
             return " ".join(str(value[k]) for k in ("hs_code", "name", "number", "size_type") if value.get(k)) or "—"
         return CHOICES.get(self.path, {}).get(value, value)
@@ -113,4 +119,28 @@ def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
         "container",
         "containers",
     )
+    changes += _documents(old.get("documents", []), new.get("documents", []))
+    return changes
+
+
+def _documents(old: list[dict[str, Any]], new: list[dict[str, Any]]) -> list[Change]:
+    """Documents added, removed, or replaced (same type and file name, other content), by type and name."""
+
+    def keyed(documents: list[dict[str, Any]]) -> dict[tuple[str, str, int], dict[str, Any]]:
+        found: dict[tuple[str, str, int], dict[str, Any]] = {}
+        for document in documents:
+            n = 0
+            while (document.get("kind", ""), document.get("name", ""), n) in found:
+                n += 1
+            found[(document.get("kind", ""), document.get("name", ""), n)] = document
+        return found
+
+    before, after = keyed(old), keyed(new)
+    kinds = dict(DocumentKind.choices)
+    changes = []
+    for key in sorted(before.keys() | after.keys()):
+        was, now = before.get(key), after.get(key)
+        if was is not None and now is not None and was.get("sha256") == now.get("sha256"):
+            continue
+        changes.append(Change(f"documents[{key[1]}]", str(kinds.get(key[0], key[0])), was, now))
     return changes

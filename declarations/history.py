@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
 from singlewindow.models import AuditEntry
 
@@ -31,6 +31,9 @@ LABELS = {
     "name": gettext_lazy("File name"),
     "file": gettext_lazy("File name"),
     "copied_from": gettext_lazy("Copied from"),
+    "documents": gettext_lazy("Attached documents"),
+    "cleared": gettext_lazy("Left out for the new shipment"),
+    "note": gettext_lazy("Note"),
 }
 # Keys whose values are codes with a label.
 VALUES: dict[str, dict[str, Any]] = {
@@ -52,21 +55,35 @@ class HistoryRow:
 
 def declaration_history_rows(*, declaration: Declaration) -> list[HistoryRow]:
     """The declaration's audit trail, newest first, in the active language."""
-    actions = dict(DeclarationAction.choices)
-    return [
-        HistoryRow(
-            entry=entry,
-            what=str(actions.get(entry.action, _("Other change"))),
-            changes=_changes(entry.before or {}, entry.after or {}),
-        )
-        for entry in selectors.declaration_history(declaration=declaration)
-    ]
+    rows = []
+    for entry in selectors.declaration_history(declaration=declaration):
+        before, after = entry.before or {}, entry.after or {}
+        hidden = HIDDEN
+        if _returned(entry.action, before, after):  # the client sent it back: no new work of the client's
+            what, hidden = str(RETURNED), HIDDEN | {"revision"}
+        else:
+            what = str(ACTIONS.get(entry.action, _("Other change")))
+        rows.append(HistoryRow(entry=entry, what=what, changes=_changes(before, after, hidden)))
+    return rows
 
 
-def _changes(before: dict[str, Any], after: dict[str, Any]) -> list[tuple[str, str, str]]:
+ACTIONS = dict(DeclarationAction.choices)
+RETURNED = gettext_lazy("Returned to the customs broker")
+
+
+def _returned(action: str, before: dict[str, Any], after: dict[str, Any]) -> bool:
+    """A revision the client sent back to the broker who had sent it for review (not a first hand-over)."""
+    return (
+        action == DeclarationAction.EXCHANGE_SENT
+        and after.get("review") == ReviewState.WITH_BROKER
+        and before.get("review") in (ReviewState.WITH_CLIENT, ReviewState.APPROVED)
+    )
+
+
+def _changes(before: dict[str, Any], after: dict[str, Any], hidden: set[str] = HIDDEN) -> list[tuple[str, str, str]]:
     changes = []
     for key in dict.fromkeys([*before, *after]):
-        if key in HIDDEN:
+        if key in hidden:
             continue
         if key in ("lines", "containers"):
             label = _("Goods lines") if key == "lines" else _("Containers")
@@ -84,14 +101,27 @@ def label_of(key: str) -> str:
     if key in LABELS:
         return str(LABELS[key])
     try:
-        return str(Declaration._meta.get_field(key).verbose_name)  # type: ignore[union-attr]
+        field = Declaration._meta.get_field(key)
     except FieldDoesNotExist:
         return str(OTHER)
+    if not field.concrete:  # a reverse relation (documents, lines…) has no label of its own
+        return str(OTHER)
+    return str(field.verbose_name)
+
+
+def _cleared_label(name: str) -> str:
+    return str(_("Containers")) if name == "containers" else label_of(name)
 
 
 def _plain(key: str, value: Any) -> str:
-    if value is None or value == "":
+    if value is None or value == "" or value == []:
         return "—"
+    if key == "copied_from":
+        return f"#{value}"
+    if key == "documents" and isinstance(value, list):
+        return ngettext("%(n)d copied", "%(n)d copied", len(value)) % {"n": len(value)}
+    if key == "cleared" and isinstance(value, list):
+        return pgettext("list separator", ", ").join(_cleared_label(name) for name in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
     if key in VALUES and isinstance(value, str):

@@ -18,7 +18,16 @@ from singlewindow.notifications import notify
 from singlewindow.problems import parse_path
 from singlewindow.services import audit_record
 
-from .choices import APPROVED, COMMENTED, HANDED_TO_BROKER, SENT_FOR_REVIEW, DeclarationAction, ReviewState
+from .choices import (
+    APPROVED,
+    COMMENTED,
+    HANDED_TO_BROKER,
+    RETURNED_TO_BROKER,
+    SENT_FOR_REVIEW,
+    DeclarationAction,
+    DocumentKind,
+    ReviewState,
+)
 from .diff import snapshot_diff
 from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from .models import Comment, Declaration, Revision
@@ -60,6 +69,7 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     declaration_lock(declaration)
     require_draft(declaration)
     from_broker = user.organisation_id != declaration.owner_id
+    handing = not from_broker and declaration.prepared_by_id is None  # a client's first hand-over, not a return
     if not from_broker and broker_uscc:
         broker = next(
             (d.broker for d in delegations_given(client_id=declaration.owner_id, kind=declaration.kind)
@@ -83,10 +93,17 @@ def review_send(*, declaration: Declaration, user: User, note: str = "", broker_
     before = declaration.review_state
     declaration.review_state = sent_to
     declaration.save(update_fields=["review_state", "updated_at"])
+    after = {"review": sent_to, "revision": number, **({"note": revision.note} if revision.note else {})}
     audit_record(actor=user, action=DeclarationAction.EXCHANGE_SENT, obj=declaration,
-                 before={"review": before}, after={"review": sent_to, "revision": number})  # fmt: skip
-    kind = SENT_FOR_REVIEW if from_broker else HANDED_TO_BROKER
-    _tell_other_side(declaration, user, kind)
+                 before={"review": before}, after=after)  # fmt: skip
+    if from_broker:
+        _tell_other_side(declaration, user, SENT_FOR_REVIEW)
+    elif handing:
+        _tell_other_side(declaration, user, HANDED_TO_BROKER)
+        if revision.note:
+            _tell_other_side(declaration, user, COMMENTED, text=revision.note[:200])
+    else:  # a return: what the client asks of its broker is in the notification itself
+        _tell_other_side(declaration, user, RETURNED_TO_BROKER, note=revision.note[:200])
     return revision
 
 
@@ -187,6 +204,33 @@ def review_summary(*, declaration: Declaration) -> dict[str, Any]:
     }
 
 
+WITHDRAWING = (DeclarationAction.DRAFT_SAVED, DeclarationAction.DOCUMENT_ATTACHED, DeclarationAction.DOCUMENT_REMOVED)
+
+
+def approval_withdrawn(*, declaration: Declaration) -> dict[str, Any] | None:
+    """Why the client's approval no longer stands, when the last change of the exchange's state was its
+    withdrawal (a save, a document attached or removed after the client approved): what changed and when."""
+    if declaration.review_state != ReviewState.NONE:
+        return None
+    last = (
+        AuditEntry.objects.filter(
+            object_type=Declaration._meta.label_lower, object_id=str(declaration.pk), after__has_key="review"
+        )
+        .order_by("-at", "-id")
+        .first()
+    )
+    if last is None or last.action not in WITHDRAWING or (last.after or {}).get("review") != ReviewState.NONE:
+        return None
+    kinds = dict(DocumentKind.choices)
+    document = last.before if last.action == DeclarationAction.DOCUMENT_REMOVED else last.after
+    named = {"kind": kinds.get((document or {}).get("kind", ""), ""), "name": (document or {}).get("name", "")}
+    what = {
+        str(DeclarationAction.DOCUMENT_ATTACHED): _("%(kind)s %(name)s was attached") % named,
+        str(DeclarationAction.DOCUMENT_REMOVED): _("%(kind)s %(name)s was removed") % named,
+    }.get(last.action, _("the draft was changed"))
+    return {"what": what, "at": last.at, "by": last.actor}
+
+
 def review_for(*, declaration: Declaration, user: User) -> dict[str, Any]:
     """The exchange as this user stands in it: the summary, whose turn it is, whether the user may
     approve, and (for a client whose draft no broker prepares yet) the brokers it may hand it to."""
@@ -206,4 +250,6 @@ def review_for(*, declaration: Declaration, user: User) -> dict[str, Any]:
         "waiting_for_you": (is_client and state == ReviewState.WITH_CLIENT)
         or (not is_client and state == ReviewState.WITH_BROKER),
         "by_field": comments_by_field(summary["comments"]),
+        "latest_note": next((r for r in summary["revisions"][-1:] if r.note), None),  # the latest revision's
+        "withdrawn": approval_withdrawn(declaration=declaration),
     }

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import delegated_scope
@@ -15,8 +16,8 @@ from singlewindow.elicence import signature_shown, signatures_for
 from singlewindow.models import AuditEntry, Organisation, User
 
 from . import nomenclature
-from .choices import GOODS
-from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
+from .choices import GOODS, DeclarationStatus
+from .fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS, ONE_TABLE
 from .models import AttachedDocument, Declaration, DeclarationVersion, Delivery, GoodsLine, Revision
 from .registry import agencies_for, fields_for, parts_for
 from .registry import category as category_of
@@ -466,3 +467,52 @@ def _history_owner(user: User, client_id: int | None) -> int | None:
     if org.kind == OrganisationKind.BROKER:
         return client_id
     return None
+
+
+LIVE = (DeclarationStatus.SUBMITTED, DeclarationStatus.RELEASED)
+
+
+def declarations_sharing_bill(*, declaration: Declaration) -> list[Declaration]:
+    """The owner's other live declarations of the same direction citing this bill of lading. A warning, not a
+    refusal: one bill may be declared in several declarations (more goods lines than one carries, or
+    different trade modes), but more often the clerk copied a declaration and kept the old bill."""
+    bill = declaration.bill_of_lading.strip().upper()
+    if not bill:
+        return []
+    return list(
+        Declaration.objects.filter(
+            category=GOODS,
+            owner_id=declaration.owner_id,
+            direction=declaration.direction,
+            bill_of_lading=bill,
+            status__in=LIVE,
+        )
+        .exclude(pk=declaration.pk)
+        .order_by("-submitted_at")
+    )
+
+
+def fields_not_declared(*, declaration: Declaration) -> list[str]:
+    """The filled-in fields the agencies the declaration now targets do not receive (after its target
+    changed), as the page names them ("Goods line 1 · purpose"): the form no longer shows them, they are
+    not sent, and the next save leaves them empty."""
+    keys = fields_for(agencies_for(declaration.target))
+    found = [
+        str(spec.label)
+        for spec in ONE_TABLE
+        if spec.section == "header"
+        and spec.key not in keys
+        and getattr(declaration, spec.name) not in (None, "", False)
+    ]
+    for section, rows, where in (
+        ("line", declaration.lines.all(), _("Goods line %(n)d")),
+        ("container", declaration.containers.all(), _("Container %(n)d")),
+    ):
+        specs = [spec for spec in ONE_TABLE if spec.section == section and spec.key not in keys]
+        for n, row in enumerate(rows, start=1):
+            found += [
+                f"{where % {'n': n}} · {spec.label}"
+                for spec in specs
+                if getattr(row, spec.name) not in (None, "", False)
+            ]
+    return found

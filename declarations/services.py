@@ -273,18 +273,27 @@ def declarations_submit(*, user: User, pks: Sequence[int]) -> list[Submission]:
     return [outcomes[pk] for pk in pks]
 
 
+# What belongs to one shipment and not to the next one of the same goods: a copy starts without it (the
+# clerk fills it for the new shipment), and without the shipment's own documents.
+SHIPMENT_FIELDS = ("bill_of_lading", "voyage_no", "import_export_date")
+SHIPMENT_DOCUMENTS = frozenset({DocumentKind.INVOICE, DocumentKind.PACKING_LIST, DocumentKind.BILL_OF_LADING})
+
+
 @transaction.atomic
 def declaration_copy(*, source: Declaration, user: User) -> Declaration:
-    """A new draft with the source's header, goods lines, containers and attached documents; the parties
-    are pre-filled again from the master record. Documents are copied by reference (the same stored file)
-    after checking each still holds what was attached; one that does not is left out."""
+    """A new draft for the next shipment of the same goods: the source's header, goods lines and attached
+    documents, the parties pre-filled again from the master record. What belongs to the source's shipment
+    is left out: its bill of lading, voyage number and import/export date (SHIPMENT_FIELDS), its containers,
+    and its invoice, packing list and bill of lading (SHIPMENT_DOCUMENTS). The other documents (contract,
+    licences, certificates) are copied by reference (the same stored file) after checking each still holds
+    what was attached; one that does not is left out."""
     require_preparer(source, user)
     copy = declaration_create(
         user=user, target=source.target, direction=source.direction, kind=source.kind, client_uscc=source.owner.uscc
     )
     prefilled = {spec.name for spec in ONE_TABLE if spec.prefilled}
     for name in HEADER_FIELDS:
-        if name not in prefilled:
+        if name not in prefilled and name not in SHIPMENT_FIELDS:
             setattr(copy, name, getattr(source, name))
     copy.copied_from = source
     copy.save()
@@ -294,21 +303,25 @@ def declaration_copy(*, source: Declaration, user: User) -> Declaration:
             for line in source.lines.all()
         ]
     )
-    Container.objects.bulk_create(
-        [Container(declaration=copy, **{n: getattr(c, n) for n in CONTAINER_FIELDS}) for c in source.containers.all()]
-    )
     documents = _documents_copy(source=source, target=copy, user=user)
+    cleared = [name for name in SHIPMENT_FIELDS if getattr(source, name) not in (None, "")]
+    if source.containers.exists():
+        cleared.append("containers")
     audit_record(
-        actor=user, action=DeclarationAction.COPIED, obj=copy, after={"copied_from": source.pk, "documents": documents}
+        actor=user,
+        action=DeclarationAction.COPIED,
+        obj=copy,
+        after={"copied_from": source.pk, "documents": documents, "cleared": cleared},
     )
     return copy
 
 
 def _documents_copy(*, source: Declaration, target: Declaration, user: User) -> list[int]:
-    """Refer the target to each of the source's documents whose stored content is intact (same digest,
-    still a PDF, JPEG or PNG); the ids of the source documents copied."""
+    """Refer the target to each of the source's documents that is not of its shipment (SHIPMENT_DOCUMENTS)
+    and whose stored content is intact (same digest, still a PDF, JPEG or PNG); the ids of the source
+    documents copied."""
     copied = []
-    for document in source.documents.all():
+    for document in source.documents.exclude(kind__in=SHIPMENT_DOCUMENTS):
         try:
             with document.file.open("rb") as f:
                 data = f.read()
@@ -324,6 +337,7 @@ def _documents_copy(*, source: Declaration, target: Declaration, user: User) -> 
     return copied
 
 
+# A declaration under way at the agencies: submitted, or released by them.
 @transaction.atomic
 def document_attach(*, declaration: Declaration, user: User, kind: str, upload: UploadedFile) -> AttachedDocument:
     """Attach a PDF, JPEG or PNG, recognised by its content; anything else is refused. An approval

@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from singlewindow import delegations
@@ -30,6 +31,7 @@ from .choices import (
     DeliveryStatus,
     Direction,
     EventKind,
+    ReviewState,
     Target,
     draft_saved,
 )
@@ -142,6 +144,57 @@ def _attach(problems: list[Problem], header: Any, lines: Any, containers: Any) -
     return summary
 
 
+def _listed(items: Any) -> str:
+    """Items run together as a sentence lists them ("a, b" in English, "甲、乙" in Chinese)."""
+    return pgettext("list separator", ", ").join(items)
+
+
+def _unreadable(header: Any, lines: Any, containers: Any) -> list[dict[str, str]]:
+    """The fields whose values could not be read (a blank choice, a negative count), for the summary at the
+    top of the page, each linking to its field."""
+    summary = []
+    for name, errors in header.errors.items():
+        field = header.fields.get(name)
+        for message in errors:
+            where = str(field.label) if field is not None else ""
+            summary.append(
+                {"where": where, "message": message, "anchor": f"id_{name}" if field else "declaration-form"}
+            )
+    for formset, where in ((lines, _("Goods line %(n)d")), (containers, _("Container %(n)d"))):
+        for message in formset.non_form_errors():
+            summary.append({"where": "", "message": message, "anchor": f"id_{formset.prefix}-TOTAL_FORMS"})
+        for index, form in enumerate(formset.forms):
+            for name, errors in form.errors.items():
+                field = form.fields.get(name)
+                label = f"{where % {'n': index + 1}} · {field.label}" if field else where % {"n": index + 1}
+                anchor = f"id_{form.prefix}-{name}" if field else f"id_{form.prefix}-{next(iter(form.fields))}"
+                summary += [{"where": label, "message": message, "anchor": anchor} for message in errors]
+    return summary
+
+
+def _target_changed(request: AuthenticatedHttpRequest, declaration: Declaration, *, submitting: bool) -> None:
+    """Say what changing the target took out of the form and, when the clerk asked to check or submit in
+    the same step, that this waits until the form for the new target has been looked at."""
+    dropped = selectors.fields_not_declared(declaration=declaration)
+    if dropped:
+        messages.warning(
+            request,
+            _(
+                "Declare to is now “%(target)s”. These agencies do not receive %(fields)s: the form no longer "
+                "shows them, they will not be sent and the next save leaves them empty."
+            )
+            % {"target": declaration.get_target_display(), "fields": _listed(dropped)},
+        )
+    if submitting:
+        messages.warning(
+            request,
+            _(
+                "Declare to changed, so the declaration was only saved, not checked or submitted. Review the "
+                "form as it now stands, then submit."
+            ),
+        )
+
+
 def _edit_context(
     request: AuthenticatedHttpRequest, declaration: Declaration, header: Any, lines: Any, containers: Any, **extra: Any
 ) -> dict:
@@ -167,6 +220,7 @@ def _edit_context(
         "agencies": agencies_for(declaration.target),
         "returned": returned,
         "field_notes": notes,
+        "sharing_bill": selectors.declarations_sharing_bill(declaration=declaration),
         **extra,
     }
 
@@ -179,13 +233,16 @@ def declaration_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     if request.method != "POST":
         return render(request, "declarations/edit.html", _edit_context(request, declaration, *edit_forms(declaration)))
 
+    target_before = declaration.target  # the header form writes what was posted onto the instance
     header, lines, containers = edit_forms(declaration, request.POST)
     if not (header.is_valid() and lines.is_valid() and containers.is_valid()):
         messages.error(request, DRAFT_NOT_SAVED)
         return render(
             request,
             "declarations/edit.html",
-            _edit_context(request, declaration, header, lines, containers),
+            _edit_context(
+                request, declaration, header, lines, containers, summary=_unreadable(header, lines, containers)
+            ),
             status=400,
         )
     services.declaration_save_draft(
@@ -196,7 +253,11 @@ def declaration_edit(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
         containers=rows_from(containers),
     )
     action = request.POST.get("action", "save")
-    if action == "save" or header.cleaned_data["target"] != declaration.target:
+    if declaration.target != target_before:  # the form changes with the target: the clerk sees it first
+        messages.success(request, draft_saved())
+        _target_changed(request, declaration, submitting=action != "save")
+        return redirect("declarations:edit", pk=pk)
+    if action == "save":
         messages.success(request, draft_saved())
         return redirect("declarations:edit", pk=pk)
     declaration.refresh_from_db()
@@ -306,6 +367,7 @@ def _review_context(request: AuthenticatedHttpRequest, declaration: Declaration)
 @require_POST
 def review_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     declaration = selectors.declaration_get_own(user=request.user, pk=pk)
+    handing = declaration.prepared_by_id is None  # a client's first hand-over, not a return
     try:
         revision = review.review_send(
             declaration=declaration,
@@ -316,7 +378,12 @@ def review_send(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
     except services.DeclarationError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, _("Revision %(n)d sent.") % {"n": revision.number})
+        if revision.sent_to == ReviewState.WITH_CLIENT:
+            messages.success(request, _("Revision %(n)d sent.") % {"n": revision.number})
+        elif handing:
+            messages.success(request, _("Handed to the customs broker."))
+        else:
+            messages.success(request, _("Returned to the customs broker."))
     return redirect("declarations:detail", pk=pk)
 
 
@@ -407,6 +474,14 @@ def declaration_copy(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     source = selectors.declaration_get_own(user=request.user, pk=pk)
     copy = services.declaration_copy(source=source, user=request.user)
     messages.success(request, _("Copied into a new draft."))
+    messages.warning(
+        request,
+        _(
+            "This is a new shipment: fill in its %(fields)s and containers, and attach its commercial invoice and "
+            "packing list. They were not copied."
+        )
+        % {"fields": _listed(str(BY_KEY[f"header.{name}"].label) for name in services.SHIPMENT_FIELDS)},
+    )
     return redirect("declarations:edit", pk=copy.pk)
 
 

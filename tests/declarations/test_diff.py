@@ -42,3 +42,17 @@ def test_the_api_compares_a_version_with_the_working_copy(api_a: APIClient, user
     foreign = APIClient()
     foreign.force_authenticate(factories.clerk())
     assert foreign.get(f"/api/v1/declarations/{declaration.pk}/diff/").status_code == 404
+
+
+def test_the_diff_names_documents_added_removed_and_replaced_by_type_and_file_name(user_a: User) -> None:
+    declaration = factories.valid_draft(user_a)
+    v1 = services.declaration_submit(declaration=declaration, user=user_a).payload
+    invoice, _packing_list = v1["documents"]
+    after = [
+        {**invoice, "sha256": "0" * 64},  # the same file name, other content
+        {"kind": "contract", "name": "contract.pdf", "content_type": "application/pdf", "size": 10, "sha256": "1" * 64},
+    ]
+    diff = {(c.label, c.kind): c for c in snapshot_diff(v1, {**v1, "documents": after})}
+    assert set(diff) == {("商业发票", "changed"), ("装箱单", "removed"), ("合同", "added")}
+    assert diff[("合同", "added")].where == "随附单证" and "contract.pdf" in diff[("合同", "added")].after_shown
+    assert snapshot_diff(v1, v1) == []

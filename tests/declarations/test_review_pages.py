@@ -165,3 +165,52 @@ def test_the_broker_reads_the_clients_comments_beside_the_fields_of_the_edit_for
 
     assert "毛重应为2460.5" in block("id_gross_weight") and "毛重应为2460.5" not in block("id_net_weight")
     assert "单价偏高" in block("id_lines-1-unit_price") and "单价偏高" not in block("id_lines-0-unit_price")
+
+
+def test_documents_added_after_approval_show_in_the_clients_diff_and_the_broker_is_told_why(
+    exchange: tuple[User, User, Declaration],
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from declarations import services
+    from declarations.examples import blank_pdf
+
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    web(broker).post(f"{page}review/send/")
+    web(clerk).post(f"{page}review/approve/")
+    invoice = draft.documents.get(kind="invoice")
+    services.document_remove(document=invoice, user=broker)
+    services.document_attach(
+        declaration=draft, user=broker, kind="invoice", upload=SimpleUploadedFile("inv-2.pdf", blank_pdf("new"))
+    )
+    told = web(broker).get(page).content.decode()
+    assert 'id="approval-withdrawn"' in told and "inv-2.pdf" in told  # why it is no longer approved
+
+    web(broker).post(f"{page}review/send/")
+    seen = web(clerk).get(page).content.decode()
+    changes = seen[seen.index('id="review-changes"') : seen.index("</table>", seen.index('id="review-changes"'))]
+    assert "商业发票" in changes and "inv-2.pdf" in changes and invoice.original_name in changes
+    assert "最近两稿之间没有修改" not in seen
+
+
+def test_the_clients_return_reads_as_a_return_and_the_broker_reads_the_note(
+    exchange: tuple[User, User, Declaration],
+) -> None:
+    clerk, broker, draft = exchange
+    page = f"/declarations/{draft.pk}/"
+    web(broker).post(f"{page}review/send/")
+    returned = web(clerk).post(f"{page}review/send/", {"note": "请修改件数"}, follow=True).content.decode()
+    assert "Returned to the customs broker." in returned or "已发回报关企业" in returned
+    assert "Revision 2 sent" not in returned and "第 2 稿已发送" not in returned
+
+    [told] = Notification.objects.filter(recipient=broker, kind="returned_to_broker")
+    assert "请修改件数" in told.message  # the client's note, in the one notification of the return
+    assert not Notification.objects.filter(recipient=broker, kind="commented").exists()
+
+    shown = web(broker).get(page).content.decode()
+    note = shown[shown.index('id="review-note"') : shown.index("</div>", shown.index('id="review-note"'))]
+    assert "请修改件数" in note
+    history = shown[shown.index('class="table history"') :]
+    assert "Returned to the customs broker" in history or "已发回报关企业" in history
+    assert "已发送修改稿" not in history.split("</tr>")[1]  # the newest row is the return

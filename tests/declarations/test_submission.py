@@ -96,13 +96,13 @@ def test_new_draft_is_prefilled_from_the_master_record(user_a: User) -> None:
     assert declaration.domestic_party_inspection_code == org.inspection_code
 
 
-def test_copy_makes_a_new_draft_with_lines_and_documents(user_a: User) -> None:
-    source = factories.valid_draft(user_a)
-    invoice, tampered = (
+def test_copy_makes_a_new_draft_for_the_next_shipment_with_lines_and_lasting_documents(user_a: User) -> None:
+    source = factories.valid_draft(user_a)  # with its invoice and packing list
+    contract, tampered = (
         services.document_attach(
             declaration=source, user=user_a, kind=kind, upload=SimpleUploadedFile(f"{kind}.pdf", blank_pdf(kind))
         )
-        for kind in (DocumentKind.INVOICE, DocumentKind.PACKING_LIST)
+        for kind in (DocumentKind.CONTRACT, DocumentKind.CERTIFICATE)
     )
     services.declaration_submit(declaration=source, user=user_a)
     with open(tampered.file.path, "ab") as f:  # the stored file no longer holds what was attached
@@ -110,20 +110,22 @@ def test_copy_makes_a_new_draft_with_lines_and_documents(user_a: User) -> None:
     copy = services.declaration_copy(source=source, user=user_a)
     assert copy.status == DeclarationStatus.DRAFT and copy.pre_entry_no is None
     assert copy.copied_from == source
-    assert copy.bill_of_lading == source.bill_of_lading
     assert list(copy.lines.values_list("hs_code", flat=True)) == list(source.lines.values_list("hs_code", flat=True))
-    assert copy.containers.count() == 1
+    assert (copy.overseas_party_name, copy.contract_no) == (source.overseas_party_name, source.contract_no)
+    # What was the source's shipment is left for the clerk to fill: bill, voyage, date, containers.
+    assert (copy.bill_of_lading, copy.voyage_no, copy.import_export_date) == ("", "", None)
+    assert source.bill_of_lading and source.containers.count() == 1 and copy.containers.count() == 0
 
-    # The intact invoice is copied by reference (same stored file, same digest); the changed one is not.
+    # The intact contract is copied by reference (same stored file, same digest); the changed certificate is
+    # not, nor the source shipment's invoice and packing list.
     def held(declaration: Declaration) -> set[tuple[str, str, str]]:
         return {(d.kind, d.sha256, d.file.name) for d in declaration.documents.all()}
 
-    assert (invoice.kind, invoice.sha256, invoice.file.name) in held(copy)
-    assert held(copy) == held(source) - {(tampered.kind, tampered.sha256, tampered.file.name)}
+    assert held(copy) == {(contract.kind, contract.sha256, contract.file.name)}
     # Discarding the copy leaves the file the submitted declaration still refers to.
     services.declaration_discard(declaration=copy, user=user_a)
-    with invoice.file.open("rb") as stored:
-        assert hashlib.sha256(stored.read()).hexdigest() == invoice.sha256
+    with contract.file.open("rb") as stored:
+        assert hashlib.sha256(stored.read()).hexdigest() == contract.sha256
 
 
 def test_draft_save_is_audited_with_before_and_after(user_a: User) -> None:
