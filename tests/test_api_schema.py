@@ -14,6 +14,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
 from django.db import close_old_connections
+from django.test import Client
 from hypothesis import HealthCheck, given, settings
 
 from singlewindow import tokens
@@ -66,3 +67,47 @@ def test_every_operation_answers_only_documented_statuses_and_never_a_server_err
         except (Exception, BaseExceptionGroup) as failure:  # every operation's failure, not only the first
             failures.append(f"{operation.label}: {failure}")
     assert not failures, "\n\n".join(failures)
+
+
+# What the documentation says ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def openapi(client: Client) -> dict:
+    response = client.get("/api/schema/?format=json")
+    assert response.status_code == 200
+    document: dict = response.json()
+    return document
+
+
+def test_the_list_and_the_export_document_every_filter_of_the_list(openapi: dict) -> None:
+    from declarations.filters import DeclarationFilterSet
+
+    filters = set(DeclarationFilterSet.base_filters)
+    assert {"q", "status", "target", "direction", "kind", "submitted_from", "submitted_to"} <= filters
+    listed = {p["name"]: p for p in openapi["paths"]["/api/v1/declarations/"]["get"]["parameters"]}
+    assert filters | {"page"} <= set(listed), sorted(filters - set(listed))
+    assert set(listed["status"]["schema"]["enum"]) >= {"draft", "submitted"}
+    assert listed["submitted_from"]["schema"] == {"type": "string", "format": "date"}
+    assert listed["q"]["description"]  # what the search looks in
+
+    export = openapi["paths"]["/api/v1/declarations/export/"]["get"]
+    assert filters | {"format"} <= {p["name"] for p in export["parameters"]}
+
+
+def test_the_export_documents_each_file_type_it_serves(openapi: dict) -> None:
+    from declarations.interchange.exports import CONTENT_TYPES
+
+    served = openapi["paths"]["/api/v1/declarations/export/"]["get"]["responses"]["200"]["content"]
+    assert set(served) == set(CONTENT_TYPES.values())
+    assert "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" in served
+
+
+def test_removing_a_document_and_commenting_have_their_own_descriptions(openapi: dict) -> None:
+    from declarations.api.views import DeclarationViewSet
+
+    generic = (DeclarationViewSet.__doc__ or "").strip()
+    remove = openapi["paths"]["/api/v1/declarations/{id}/documents/{document_pk}/"]["delete"]["description"]
+    comment = openapi["paths"]["/api/v1/declarations/{id}/review/comments/"]["post"]["description"]
+    assert remove and remove != generic and "document" in remove.lower()
+    assert comment and comment != generic and "comment" in comment.lower()

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.generics import GenericAPIView
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.parsers import MultiPartParser
 from rest_framework.renderers import BaseRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from singlewindow.requests import AuthenticatedRequest
 
@@ -23,7 +25,7 @@ from .. import selectors
 from ..choices import ImportFormat
 from ..filters import DeclarationFilterSet
 from ..interchange import exports, imports, uploads
-from ..models import ImportJob
+from ..models import Declaration, ImportJob
 
 
 class ImportJobSerializer(serializers.ModelSerializer):
@@ -72,22 +74,37 @@ class FileFormatNegotiation(DefaultContentNegotiation):
         return renderer, renderer.media_type
 
 
-class ExportView(APIView):
+class FilteredSchema(AutoSchema):
+    """The view's filters are documented although it answers a file, not a list (drf-spectacular documents
+    filters of list operations only): they come from its filterset, as the list's do."""
+
+    def get_filter_backends(self) -> list[Any]:
+        return list(getattr(self.view, "filter_backends", []))
+
+
+class ExportView(GenericAPIView):
+    request: AuthenticatedRequest  # IsAuthenticated: the user is signed in
     content_negotiation_class = FileFormatNegotiation
+    schema = FilteredSchema()
+    filterset_class = DeclarationFilterSet  # the list's filters (DjangoFilterBackend, the default backend)
+    queryset = Declaration.objects.none()  # the model, for the schema; get_queryset answers
+    pagination_class = None
+
+    def get_queryset(self) -> QuerySet[Declaration]:
+        return selectors.declarations_visible_to(self.request.user)
 
     @extend_schema(
         parameters=[OpenApiParameter("format", OpenApiTypes.STR, enum=ImportFormat.values, default="xml")],
-        responses={(200, "application/xml"): OpenApiTypes.BINARY},
+        responses={(200, media_type): OpenApiTypes.BINARY for media_type in exports.CONTENT_TYPES.values()},
     )
     def get(self, request: AuthenticatedRequest) -> HttpResponse:
-        """The declarations the filters select (the same filters as the list), as XML or Excel."""
+        """The declarations the filters select (the same filters as the list), as XML or Excel (`format`)."""
         file_format = request.query_params.get("format", ImportFormat.XML)
         if file_format not in ImportFormat.values:
             raise serializers.ValidationError(
                 {"format": [_("One of: %(formats)s.") % {"formats": ", ".join(ImportFormat.values)}]}
             )
-        queryset = selectors.declarations_visible_to(request.user)
-        declarations = DeclarationFilterSet(request.query_params, queryset=queryset, request=request).qs
+        declarations = self.filter_queryset(self.get_queryset())
         data = exports.export_declarations(user=request.user, declarations=declarations, file_format=file_format)
         response = HttpResponse(data, content_type=exports.CONTENT_TYPES[ImportFormat(file_format)])
         response["Content-Disposition"] = f'attachment; filename="declarations.{file_format}"'

@@ -60,6 +60,8 @@ class DeclarationViewSet(
     """Goods declarations (the one table): drafts, validation, submission, copies and documents."""
 
     request: AuthenticatedRequest  # IsAuthenticated: the user is signed in
+    # The model, for the schema (which documents the filterset's filters from it); get_queryset answers.
+    queryset = Declaration.objects.none()
     serializer_class = DeclarationSerializer
     filterset_class = DeclarationFilterSet
 
@@ -258,6 +260,8 @@ class DeclarationViewSet(
     @extend_schema(request=CommentSerializer, responses={201: CommentSerializer})
     @action(detail=True, methods=["post"], url_path="review/comments")
     def review_comment(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Comment on a draft in the exchange between broker and client: on one field (`field`), or on the
+        whole draft (`field` empty). The other side is notified and sees the comment next to the field."""
         declaration = self._own()
         data = CommentSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -311,6 +315,8 @@ class DeclarationViewSet(
     def remove_document(
         self, request: AuthenticatedRequest, pk: str | None = None, document_pk: str | None = None
     ) -> Response:
+        """Remove a document attached to a draft (204). A client's approval of the draft is withdrawn, as
+        for any change; a submitted declaration keeps its documents (409)."""
         self._own()
         document = selectors.document_get(user=request.user, declaration_pk=int(pk or 0), pk=int(document_pk or 0))
         services.document_remove(document=document, user=request.user)

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
+from openpyxl.cell import WriteOnlyCell
 
 from singlewindow.spreadsheets import xlsx_row
 from singlewindow.untrusted import UntrustedFile, iter_sheet_rows, open_workbook
 
-from ..fields import ONE_TABLE
+from ..fields import BY_KEY, ONE_TABLE
 from .records import SETTINGS, Record, Row, setting_labels, too_many
 
 SHEETS = ("Declarations", "Goods lines", "Containers")
@@ -42,26 +45,69 @@ def write(records: Iterable[tuple[dict[str, str], dict, list[dict], list[dict]]]
         sheet.append(names)
         sheet.append(xlsx_row(sheet, [label for _name, label in columns(title)]))
         sheets[title] = (sheet, names)
+    formats = {title: _number_formats(title) for title in SHEETS}
     for settings, header, lines, containers in records:
         sheet, names = sheets["Declarations"]
         values = {**settings, **header}
-        sheet.append(xlsx_row(sheet, [_cell(values.get(name)) for name in names]))
+        cells = [
+            _cell(sheet, values.get(name), kind) for name, kind in zip(names, formats["Declarations"], strict=True)
+        ]
+        sheet.append(xlsx_row(sheet, cells))
         for title, rows in (("Goods lines", lines), ("Containers", containers)):
             sheet, names = sheets[title]
             for row in rows:
                 values = {"reference": settings.get("reference", ""), **row}
-                sheet.append(xlsx_row(sheet, [_cell(values.get(name)) for name in names]))
+                cells = [_cell(sheet, values.get(name), kind) for name, kind in zip(names, formats[title], strict=True)]
+                sheet.append(xlsx_row(sheet, cells))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
 
 
-def _cell(value: Any) -> Any:
-    from decimal import Decimal
+def _number_formats(sheet: str) -> list[str | None]:
+    """Each column's number format ("0.00" for a money field, "0" for a count), None for a column of text
+    (codes such as the HS code stay text)."""
+    section = SECTION_OF[sheet]
+    formats: list[str | None] = []
+    for name, _label in columns(sheet):
+        spec = BY_KEY.get(f"{section}.{name}")
+        field = spec.model_field if spec is not None else None
+        if isinstance(field, models.DecimalField):
+            formats.append("0." + "0" * field.decimal_places if field.decimal_places else "0")
+        elif isinstance(field, models.IntegerField):
+            formats.append("0")
+        else:
+            formats.append(None)
+    return formats
 
+
+def _cell(sheet: Any, value: Any, number_format: str | None) -> Any:
+    if value is None:
+        return ""
+    if number_format is not None and not isinstance(value, bool):
+        number = _number(value)
+        if number is not None:  # a number the clerk can sum, shown with the field's decimals
+            cell = WriteOnlyCell(sheet, value=number)
+            cell.number_format = number_format
+            return cell
     if isinstance(value, Decimal):
-        return str(value)  # text keeps every digit; Excel floats would not
-    return "" if value is None else value
+        return str(value)  # text keeps every digit where an Excel number would not
+    return value
+
+
+def _number(value: Any) -> int | float | None:
+    """The value as a number a spreadsheet holds exactly (the import reads it back to the same decimal),
+    or None."""
+    try:
+        exact = Decimal(str(value).strip())
+    except InvalidOperation:
+        return None
+    if not exact.is_finite():
+        return None
+    if exact == exact.to_integral_value() and abs(exact) < 2**53:
+        return int(exact)
+    number = float(exact)
+    return number if Decimal(repr(number)) == exact else None
 
 
 def read(data: bytes, *, max_bytes: int, max_rows: int, max_declarations: int) -> list[Record]:

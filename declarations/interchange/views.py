@@ -83,8 +83,12 @@ def schema_download(request: HttpRequest) -> FileResponse:
 @require_GET
 def export_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     file_format = request.GET.get("format", ImportFormat.XML)
-    if file_format not in ImportFormat.values:
-        file_format = ImportFormat.XML
+    if file_format not in ImportFormat.values:  # refused, not answered with another format
+        message = _("Unknown export format “%(format)s”: choose one of %(formats)s.") % {
+            "format": file_format[:20],
+            "formats": ", ".join(ImportFormat.values),
+        }
+        return HttpResponse(message, status=400, content_type="text/plain; charset=utf-8")
     queryset = selectors.declarations_visible_to(request.user)
     client = request.session.get(CLIENT_SESSION_KEY)
     if client:

@@ -12,10 +12,11 @@ from collections.abc import Iterable, Iterator
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
 from declarations import services as declaration_services
+from singlewindow.choices import Agency
 from singlewindow.models import User
 from vessels import certificate
 from vessels import services as vessel_services
@@ -45,8 +46,8 @@ class Browsing:
         self.contexts: list[BrowserContext] = []
         self.refused: list[str] = []
 
-    def page_for(self, user: User | None) -> Page:
-        context = self.browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport=WIDTHS["desktop"])
+    def page_for(self, user: User | None, locale: str = "zh-CN") -> Page:
+        context = self.browser.new_context(locale=locale, timezone_id="Asia/Shanghai", viewport=WIDTHS["desktop"])
         context.set_default_timeout(TIMEOUT_MS)
         self.contexts.append(context)
         if user is not None:
@@ -112,3 +113,45 @@ def test_the_ship_agents_pages_and_the_verification_pages_have_no_serious_access
     )
     found += browsing.audit(browsing.page_for(None), [genuine, forged])  # the port officer scanning the QR code
     assert not found, "\n".join(found)
+
+
+def test_a_page_showing_a_flash_message_has_no_serious_accessibility_violation(browsing: Browsing) -> None:
+    """The message after an action (here 校验 on a draft) is announced, and the list holding it stays a list."""
+    clerk = factories.clerk()
+    draft = factories.valid_draft(clerk, lines=1)
+    page = browsing.page_for(clerk)
+    found: list[str] = []
+    for name, size in WIDTHS.items():
+        page.set_viewport_size(size)
+        page.goto(f"{browsing.base}/declarations/{draft.pk}/edit/")
+        page.locator("#validate").click()
+        expect(page.locator(".messages li")).to_contain_text("校验未发现问题")
+        found.extend(f"{name}: {line}" for line in axe.serious(page))
+    assert not found, "\n".join(found)
+    live = page.locator(".messages").evaluate("el => el.closest('[aria-live], [role=status]') !== null")
+    assert live, "the message is not in a live region"
+
+
+@pytest.mark.parametrize("agency", [Agency.COMMERCE, Agency.CUSTOMS])
+def test_an_officers_longest_menu_fits_the_desktop_header_in_english(browsing: Browsing, agency: str) -> None:
+    """The officers' menu is the longest, and English the wider language: at 1280 px every link stays inside
+    the dark header (readable, not cut off) and the page does not scroll sideways."""
+    officer = factories.officer(agency)
+    page = browsing.page_for(officer, locale="en-US")
+    for path in ("/declarations/", "/licences/"):
+        response = page.goto(browsing.base + path)
+        assert response is not None and response.status == 200, path
+        expect(page.locator("header nav")).to_contain_text("API")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= WIDTHS["desktop"]["width"], f"{path} scrolls sideways to {width} px"
+        header = page.locator("header.topbar").bounding_box()
+        assert header is not None
+        for link in page.locator("header nav a").all():
+            box = link.bounding_box()
+            assert box is not None, link.inner_text()
+            assert box["x"] >= header["x"] and box["x"] + box["width"] <= header["x"] + header["width"], (
+                f"“{link.inner_text()}” runs off the header"
+            )
+            assert box["y"] + box["height"] <= header["y"] + header["height"], f"“{link.inner_text()}” below the header"
+        found = axe.serious(page)
+        assert not found, "\n".join(found)

@@ -77,6 +77,10 @@ def test_on_a_phone_the_list_is_cards_the_header_a_menu_and_fields_do_not_zoom(
     expect(card.locator("td[data-label='进出口类型']")).to_be_hidden()  # the lesser columns stay on the desktop
     expect(card.locator("td[data-label='监管部门']")).to_be_visible()
     expect(card.locator("td[data-label='更新时间']")).to_be_visible()
+    # What a clerk recognises a shipment by stays on the card: its bill of lading and overseas party.
+    expect(card.locator("td[data-label='提运单号']")).to_contain_text(submitted.bill_of_lading)
+    expect(card.locator("td[data-label='境外收发货人']")).to_contain_text(submitted.overseas_party_name)
+    expect(card.locator("td[data-label='申报时间']")).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the page scrolls sideways"
 
     # 3. The header folds into a menu: the links show once it is opened, each one a 44 px tap target.
@@ -104,7 +108,14 @@ def test_on_a_phone_the_list_is_cards_the_header_a_menu_and_fields_do_not_zoom(
     assert height(page.locator("#add-line")) >= TAP
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the form scrolls sideways"
 
-    # 5. Every page ends with who runs the portal and its help line.
+    # 5. The dashboard's charts take the phone's width: the page does not scroll sideways.
+    page.goto(f"{live_server.url}/dashboard/")
+    expect(page.locator(".dashboard")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"], "the dashboard scrolls sideways"
+    chart = page.locator(".dashboard > *").first.bounding_box()
+    assert chart and chart["x"] + chart["width"] <= PHONE["width"], "a chart is wider than the phone"
+
+    # 6. Every page ends with who runs the portal and its help line.
     footer = page.locator("footer")
     expect(footer).to_contain_text("运营单位 国际贸易单一窗口运营中心 (demo)")
     expect(footer).to_contain_text("服务热线")
