@@ -13,5 +13,5 @@ for entry in catalogue:
         entry.msgstr = entry.msgid
     if "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
-    entry.previous_msgid = entry.previous_msgid_plural = None
+    entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
 catalogue.save()

@@ -98,3 +98,9 @@ class GrantForm(_EntrustmentForm):
     def __init__(self, *args: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("What will use it"), max_length=100, required=False, help_text=_("For example: our ERP, 2027.")
+    )

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiToken, User
 from .services import audit_record
@@ -55,6 +56,15 @@ def token_revoke(*, user: User, pk: int) -> ApiToken:
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="api_token.revoked", obj=token, after={"prefix": token.prefix})
     return token
+
+
+def token_state(token: ApiToken) -> str:
+    """What a token's owner is told of it: in use, expired or revoked (translated)."""
+    if token.revoked_at is not None:
+        return str(_("Revoked"))
+    if token.expires_at <= timezone.now():
+        return str(_("Expired"))
+    return str(_("In use"))
 
 
 def token_user(*, key: str) -> User | None:

@@ -48,6 +48,8 @@ urlpatterns = [
     path("accounts/second-factor/", views.second_factor_verify, name="second_factor_verify"),
     path("accounts/second-factor/enrol/", views.second_factor_enrol, name="second_factor_enrol"),
     path("i18n/setlang/", views.language_set, name="set_language"),
+    path("accounts/api-tokens/", views.api_tokens, name="api_tokens"),
+    path("accounts/api-tokens/<int:pk>/revoke/", views.api_token_revoke, name="api_token_revoke"),
     path("notifications/", views.notification_list, name="notifications"),
     path("notifications/read/", views.notification_read, name="notification_read"),
     path("", include("vessels.urls_root")),  # before declarations/: the manifest offered on the goods form

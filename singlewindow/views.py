@@ -1,5 +1,5 @@
 """Portal-wide pages: delegations and agent relations, a broker choosing which client it works for, notifications, the
-language switch and the second factor (enrol an authenticator app, verify a code)."""
+language switch, the second factor (enrol an authenticator app, verify a code) and one's own API tokens."""
 
 from urllib.parse import urlencode
 
@@ -11,13 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
-from . import agent_relations, delegations, notifications, second_factor
+from . import agent_relations, delegations, notifications, second_factor, tokens
 from .choices import DeclarationKind, OrganisationKind
 from .errors import DomainError
-from .forms import AgentRelationForm, OneTimeCodeForm, ProposalForm
+from .forms import AgentRelationForm, ApiTokenForm, OneTimeCodeForm, ProposalForm
 from .models import User
 from .requests import AuthenticatedHttpRequest
 
@@ -221,3 +222,25 @@ def agent_relation_decide(request: AuthenticatedHttpRequest, pk: int, decision: 
     except DomainError as error:
         messages.error(request, str(error))
     return redirect("agent_relations")
+
+
+@never_cache  # the page that shows a new key once must not be kept by a browser or a proxy
+@login_required
+def api_tokens(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The user's own API tokens: make one (its key shown on this answer only), see when each expires."""
+    form, key = ApiTokenForm(request.POST or None), ""
+    if request.method == "POST" and form.is_valid():
+        _token, key = tokens.token_create(user=request.user, name=form.cleaned_data["name"])
+        form = ApiTokenForm()
+    rows = [(token, tokens.token_state(token)) for token in tokens.tokens_of(user=request.user)]
+    context = {"form": form, "key": key, "rows": rows, "token_days": settings.API_TOKEN_DAYS}
+    return render(request, "singlewindow/api_tokens.html", context)
+
+
+@login_required
+@require_POST
+def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse:
+    token = tokens.token_revoke(user=request.user, pk=pk)  # anybody else's: 404
+    messages.success(request, _("Token %(prefix)s… is revoked: requests with its key are refused.") % {
+        "prefix": token.prefix})  # fmt: skip
+    return redirect("api_tokens")

@@ -225,7 +225,7 @@ NOT_PAGES = (
     "declarations:document", "declarations:document_remove", "vessels:people_upload", "vessels:clearance_pdf",
     "vessels:clearance_revoke", "clearance_verify", "licence_pdf", "licence_verify", "qualification_decide",
     "approvals:accept", "approvals:return", "approvals:resubmit", "approvals:decide", "approvals:decision_pdf",
-    "approvals:correction", "approvals:refuse",
+    "approvals:correction", "approvals:refuse", "api_token_revoke",
     "approvals:verify", "credit:spot_check", "credit:spot_check_firm", "credit:report_verify",
     "delegation_decide", "elicence_administrator_remove", "elicence_grant_revoke", "elicence_scan",
     "agent_relation_decide", "dashboard_export", "declarations:template_save", "declarations:template_use",
