@@ -27,6 +27,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.core.files.uploadedfile import UploadedFile
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -180,13 +181,24 @@ def _key(raw: str) -> str:
     return key
 
 
+def _file_digest(value: object) -> str:
+    if isinstance(value, UploadedFile):
+        sha = hashlib.sha256()
+        for chunk in value.chunks():
+            sha.update(chunk)
+        value.seek(0)  # the view reads it next
+        return f"{value.name}:{sha.hexdigest()}"
+    return str(value)
+
+
 def _digest(request: Request) -> str:
     """What makes two requests the same: method, path and body (JSON compared by value, not by spacing or
     key order)."""
     try:
         body = request._request.body
-    except RawPostDataException:  # a multipart body already read: its parsed values stand for it
-        body = json.dumps(request.data, sort_keys=True, default=str).encode()
+    except RawPostDataException:  # a multipart body already read: its parsed values stand for it, each
+        # uploaded file by its content (its name alone would make another file of that name a replay)
+        body = json.dumps(request.data, sort_keys=True, default=_file_digest).encode()
     with contextlib.suppress(ValueError):  # not JSON: compared byte for byte
         body = json.dumps(json.loads(body), sort_keys=True, separators=(",", ":")).encode() if body else b""
     return hashlib.sha256(f"{request.method} {request.path}\n".encode() + body).hexdigest()

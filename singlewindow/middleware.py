@@ -7,11 +7,14 @@ from collections.abc import Callable
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from .api.exceptions import error_response
 from .api.parsers import MAX_DEPTH, nesting_depth
 from .second_factor import confirmed_device, second_factor_required
 
@@ -19,21 +22,38 @@ Handler = Callable[[HttpRequest], HttpResponse]
 
 
 class RefuseMalformedRequestMiddleware:
-    """Refused with 400 before any view: a NUL character in the path or the query string (no page or API
-    takes one, and PostgreSQL would refuse it in a query: a 500), and a JSON body nested deeper than any
-    request needs (parsing it would exhaust Python's recursion, whichever parser a view uses)."""
+    """Refused before any view: a NUL character in the path or the query string (400: no page or API takes
+    one, and PostgreSQL would refuse it in a query: a 500), a JSON body nested deeper than any request
+    needs (400: parsing it would exhaust Python's recursion, whichever parser a view uses), and a JSON body
+    larger than DATA_UPLOAD_MAX_MEMORY_SIZE (413 on the API; a page answers Django's 400).
+
+    Installed after LocaleMiddleware, so the refusal is in the request's language, and before anything
+    that reads the path or the body. The API (/api/) is answered in its one error shape."""
 
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        api = request.path.startswith("/api/")
         if "\x00" in request.path or any(
             "\x00" in key or any("\x00" in value for value in values) for key, values in request.GET.lists()
         ):
-            return HttpResponseBadRequest(_("The address holds a character no page takes."))
-        if "json" in (request.content_type or "") and nesting_depth(request.body) > MAX_DEPTH:
-            message = _("JSON parse error - nested more than %(n)d levels deep.") % {"n": MAX_DEPTH}
-            return JsonResponse({"errors": [{"field": "", "code": "parse_error", "message": message}]}, status=400)
+            message = _("The address holds a character no page takes.")
+            if api:
+                return error_response(status=400, code="parse_error", message=message)
+            return HttpResponseBadRequest(message)
+        if "json" in (request.content_type or ""):
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                if not api:
+                    raise
+                size = filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+                message = _("The request body is too large: at most %(size)s.") % {"size": size}
+                return error_response(status=413, code="request_too_large", message=message)
+            if nesting_depth(body) > MAX_DEPTH:
+                message = _("JSON parse error - nested more than %(n)d levels deep.") % {"n": MAX_DEPTH}
+                return error_response(status=400, code="parse_error", message=message)
         return self.get_response(request)
 
 
@@ -59,8 +79,6 @@ class SecondFactorMiddleware:
             return self.get_response(request)
         if request.path.startswith("/api/"):
             message = _("Verify your one-time code on the portal's pages first.")
-            return JsonResponse(
-                {"errors": [{"field": "", "code": "second_factor_required", "message": message}]}, status=403
-            )
+            return error_response(status=403, code="second_factor_required", message=message)
         step = "second_factor_verify" if confirmed_device(user) else "second_factor_enrol"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

@@ -84,10 +84,12 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    "singlewindow.middleware.RefuseMalformedRequestMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # After the language is chosen (its refusals are in the request's language), before anything else reads
+    # the path or the body.
+    "singlewindow.middleware.RefuseMalformedRequestMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -201,9 +203,11 @@ IMPORT_MAX_DECLARATIONS = env_int("IMPORT_MAX_DECLARATIONS", 5000)
 IMPORT_INLINE_BYTES = env_int("IMPORT_INLINE_BYTES", 2**20)
 
 REST_FRAMEWORK = {
+    # The token first: DRF answers an unauthenticated request 401 with the first one's WWW-Authenticate
+    # header (Token); a session (the API docs in a browser) still works, with CSRF on unsafe methods.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
         "singlewindow.api.authentication.OrganisationTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -217,6 +221,9 @@ REST_FRAMEWORK = {
         "singlewindow.api.parsers.CleanFormParser",
         "singlewindow.api.parsers.CleanMultiPartParser",
     ],
+    # Who a client is, for the throttles: the address it connects from (an X-Forwarded-For it sends itself is
+    # not believed), or behind the TLS proxy the address that proxy saw (the last entry it appends).
+    "NUM_PROXIES": 1 if env_bool("BEHIND_TLS_PROXY") else 0,
     "DEFAULT_THROTTLE_CLASSES": [
         "singlewindow.api.throttling.AnonRateThrottle",
         "singlewindow.api.throttling.UserRateThrottle",
@@ -225,6 +232,9 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "user": env_str("API_THROTTLE_USER", "6000/min"),
+        # Failed token authentications per client address (singlewindow/api/authentication.py); beyond it
+        # every token from that address is refused with 429 until the minute ends.
+        "failed_token": env_str("API_THROTTLE_FAILED_TOKEN", "20/min"),
     },
 }
 # API tokens (singlewindow/tokens.py) stop working this many days after they were made.
@@ -232,7 +242,10 @@ API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Single Window API",
     "DESCRIPTION": _(
-        "One declaration, every agency, one timeline. Everything the portal's pages do, for ERP integration."
+        "One declaration, every agency, one timeline. Everything the portal's pages do, for ERP integration.\n\n"
+        "Authenticate with the header `Authorization: Token <key>`. To get a key, sign in to the portal and "
+        "open API tokens (/accounts/api-tokens/, linked at the top of every page): a token cannot make "
+        "another. A key stops working when it expires or is revoked."
     ),
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -240,7 +253,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Every operation documents the refusals it can answer with (400, 401, 403, 404, 429).
+    # Every operation documents the refusals it can answer with (400, 401, 403, 404, 406, 429; 413 and 415 with
+    # a body) in the API's one error shape (singlewindow/api/schema.py).
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "singlewindow.api.schema.document_refusals",
@@ -249,6 +263,7 @@ SPECTACULAR_SETTINGS = {
         "DeclarationStatusEnum": "declarations.choices.DeclarationStatus",
         "ImportStatusEnum": "declarations.choices.ImportStatus",
         "DelegationStatusEnum": "singlewindow.choices.DelegationStatus",
+        "DocumentKindEnum": "declarations.choices.DocumentKind",
     },
 }
 

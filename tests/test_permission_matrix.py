@@ -70,7 +70,7 @@ pytestmark = pytest.mark.django_db
 # What a party gets.
 OK, CREATED, NOT_FOUND = 200, 201, 404
 TO_DETAIL = "302 to the detail page"  # a submitted declaration is not edited: its editor is sent to read it
-NOT_SUBMITTED = "404 not submitted yet"  # the draft's timeline: the party may look, there is none yet
+NOT_SUBMITTED = "409 not submitted yet"  # the draft's timeline: the party may look, there is none yet
 LISTED, UNLISTED = "listed", "not listed"
 SHOWN = "shown"
 ADDED = "added"
@@ -339,7 +339,7 @@ def edit_page(world: World, who: Party, declaration: Declaration) -> int | str:
 
 def timeline(world: World, who: Party, declaration: Declaration) -> int | str:
     response = who.rest.get(f"/api/v1/declarations/{declaration.pk}/timeline/")
-    if response.status_code == 404 and response.json().get("errors", [{}])[0].get("code") == "not_submitted":
+    if response.status_code == 409 and response.json().get("errors", [{}])[0].get("code") == "not_submitted":
         return NOT_SUBMITTED
     return seen(world, response)
 
@@ -656,7 +656,7 @@ PORT = "port"  # a port authority officer: vessels are not sent there
 ANONYMOUS = "anonymous"
 VESSEL_PARTIES = (SHIP_AGENT, OTHER_AGENT, A, BROKER, OFFICER, MARITIME, PORT, ANONYMOUS)
 
-DENIED = 403  # the API to an anonymous caller
+DENIED = 401  # the API to an anonymous caller (asked for a token: WWW-Authenticate)
 NO_CONTENT = 204  # the page's live timeline of a vessel not submitted yet: nothing to show
 CONFLICT = 409  # the agent changing a vessel declaration already submitted
 PDF = "PDF"

@@ -46,6 +46,11 @@ class BoundedJSONParser(JSONParser):
             parsed = super().parse(io.BytesIO(data), media_type, parser_context)
         except RecursionError:
             raise ParseError(_("JSON parse error - nested too deep.")) from None
+        except ParseError as error:  # DRF's message is not translated; the decoder's reason (where) is kept
+            if error.__context__ is None:
+                raise
+            reason = str(error.__context__)
+            raise ParseError(_("JSON parse error - %(reason)s") % {"reason": reason}) from None
         if has_control_characters(parsed):
             raise ParseError(_("JSON parse error - text holds control characters."))
         return parsed

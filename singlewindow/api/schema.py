@@ -18,13 +18,19 @@ ERRORS = {
     },
 }
 # Any operation: a malformed request (400), no or a bad token (401), not allowed or the second factor still
-# owed (403), not found (404, an unknown page of a list too), throttled (429).
+# owed (403), not found (404, an unknown page of a list too), no acceptable media type (406), throttled (429).
 REFUSALS = {
     "400": "The request is malformed or its values are refused.",
     "401": "No credentials, or an unknown, expired or revoked token.",
     "403": "Not allowed.",
     "404": "Not found, or not yours to see.",
-    "429": "Too many requests: wait and try again.",
+    "406": "None of the media types in Accept can be answered.",
+    "429": "Too many requests (or too many unknown tokens from your address): wait for Retry-After seconds.",
+}
+# An operation taking a body: larger than the portal takes (413), or of a media type it does not (415).
+BODY_REFUSALS = {
+    "413": "The request body is too large.",
+    "415": "The request body's media type is not one the operation takes.",
 }
 # A write may also conflict with the object's state (a service's refusal, singlewindow/errors.py).
 CONFLICT = {"409": "Refused in the object's present state."}
@@ -41,7 +47,12 @@ def document_refusals(result: dict[str, Any], generator: Any, request: Any, publ
             if not isinstance(operation, dict) or "responses" not in operation:
                 continue
             takes_key = any(p.get("name") == "Idempotency-Key" for p in operation.get("parameters", []))
-            refusals = {**REFUSALS, **(CONFLICT if method in WRITES else {}), **(KEY_REUSED if takes_key else {})}
+            refusals = {
+                **REFUSALS,
+                **(BODY_REFUSALS if "requestBody" in operation else {}),
+                **(CONFLICT if method in WRITES else {}),
+                **(KEY_REUSED if takes_key else {}),
+            }
             for code, description in refusals.items():
                 operation["responses"].setdefault(
                     code,

@@ -53,5 +53,51 @@ class UserRateThrottle(_FixedWindow, throttling.UserRateThrottle):
     pass
 
 
+class FailedTokenThrottle(_FixedWindow):
+    """Failed token authentications per client address (the "failed_token" rate, API_THROTTLE_FAILED_TOKEN).
+
+    DRF authenticates before it throttles, so a guessed, expired or revoked key is refused before any
+    throttle counts it. The authentication asks `refuses` before it looks a key up and `records` each
+    failure: once an address has used up the rate, every token it sends is refused until the window ends,
+    a good one too (else the answer would still tell a good guess from a bad one)."""
+
+    scope = "failed_token"
+
+    def get_cache_key(self, request: Any, view: Any) -> str:
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+
+    def _key(self, request: Any) -> tuple[str, int]:
+        window = int(self.timer() // self.duration)
+        return f"{self.get_cache_key(request, None)}:{window}", window
+
+    def refuses(self, request: Any) -> bool:
+        """Whether the address has used up its failures in this window (counting nothing)."""
+        if self.rate is None:
+            return False
+        key, window = self._key(request)
+        try:
+            count = self.cache.get(key, 0)
+        except (RedisError, OSError) as error:
+            log.warning("Failed-token throttle skipped, the cache is unreachable: %s", error)
+            return False
+        if count >= self.num_requests:
+            self.window_end = (window + 1) * self.duration
+            return True
+        return False
+
+    def records(self, request: Any) -> None:
+        """Count one failed authentication from the request's address."""
+        if self.rate is None:
+            return
+        key, _window = self._key(request)
+        try:
+            if not self.cache.add(key, 1, timeout=self.duration + 1):
+                self.cache.incr(key)
+        except ValueError:  # the window's counter expired between the two calls
+            pass
+        except (RedisError, OSError) as error:
+            log.warning("Failed-token throttle skipped, the cache is unreachable: %s", error)
+
+
 class AnonRateThrottle(_FixedWindow, throttling.AnonRateThrottle):
     pass

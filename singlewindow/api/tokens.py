@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
@@ -10,6 +13,10 @@ from rest_framework.response import Response
 from .. import tokens
 from ..models import ApiToken
 from ..requests import AuthenticatedRequest
+from .authentication import SignedIn
+
+if TYPE_CHECKING:
+    from rest_framework.permissions import _SupportsHasPermission
 
 TOKEN_FIELDS: tuple[str, ...] = ("id", "name", "prefix", "created_at", "expires_at", "revoked_at")
 
@@ -34,10 +41,18 @@ class CreatedTokenSerializer(TokenSerializer):
 
 
 class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
-    """Your API tokens: make one (its key is shown once), list them, revoke one. They expire on their own."""
+    """Your API tokens: list them and revoke one, with a token or signed in. They expire on their own.
+
+    Making one needs you signed in to the portal (a browser session), not a token: a token cannot make
+    another. Your first key: sign in and open API tokens (/accounts/api-tokens/, linked at the top of every
+    page), which makes one and shows its key once; or POST here from that session."""
 
     request: AuthenticatedRequest
     serializer_class = TokenSerializer
+
+    def get_permissions(self) -> Sequence[_SupportsHasPermission]:
+        permissions = super().get_permissions()
+        return [*permissions, SignedIn()] if self.action == "create" else permissions
 
     def get_queryset(self) -> QuerySet[ApiToken]:
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular reading the types
@@ -46,7 +61,8 @@ class TokenViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
     @extend_schema(request=NewTokenSerializer, responses={201: CreatedTokenSerializer})
     def create(self, request: AuthenticatedRequest) -> Response:
-        """Make a token; the answer carries its key, which is never shown again."""
+        """Make a token, signed in to the portal (a token cannot make another: 403); the answer carries its
+        key, which is never shown again."""
         data = NewTokenSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         token, key = tokens.token_create(user=request.user, name=data.validated_data["name"])

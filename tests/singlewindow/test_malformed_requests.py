@@ -118,3 +118,69 @@ def test_json_text_with_control_characters_is_a_400(clerk, text: str) -> None:  
 def test_a_malformed_revision_number_is_a_404(clerk, revision: str) -> None:  # type: ignore[no-untyped-def]
     draft = factories.valid_draft(clerk, lines=1, documents=False)
     assert web(clerk).get(f"/declarations/{draft.pk}/", {"revision": revision}).status_code == 404
+
+
+# Refusals before any view: in the request's language; on the API, in its one error shape.
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("en", "The address holds a character no page takes."), ("zh-hans", "网址中含有任何页面都不接受的字符。")],
+)
+def test_a_nul_character_in_an_api_query_is_refused_in_the_api_shape_and_language(
+    clerk, language: str, message: str
+) -> None:  # type: ignore[no-untyped-def]
+    answer = api(clerk).get("/api/v1/declarations/", {"q": "a\x00b"}, HTTP_ACCEPT_LANGUAGE=language)
+    assert answer.status_code == 400 and answer["Content-Type"] == "application/json"
+    assert answer.json() == {"errors": [{"field": "", "code": "parse_error", "message": message}]}
+
+
+def test_a_nul_character_in_a_page_address_is_refused_in_the_request_language(clerk) -> None:  # type: ignore[no-untyped-def]
+    answer = web(clerk).get("/credit/?q=%00", HTTP_ACCEPT_LANGUAGE="en")
+    assert answer.status_code == 400 and answer.content.decode() == "The address holds a character no page takes."
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "JSON parse error - nested more than 32 levels deep."),
+        ("zh-hans", "JSON 解析错误：嵌套超过 32 层。"),
+    ],
+)
+def test_json_nested_too_deep_is_refused_in_the_request_language(clerk, language: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    answer = api(clerk).post(
+        "/api/v1/declarations/", deep(41), content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert answer.status_code == 400
+    assert answer.json() == {"errors": [{"field": "", "code": "parse_error", "message": message}]}
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("en", "The request body is too large: at most 1000\xa0bytes."),
+        ("zh-hans", "请求正文过大：最多 1000\xa0字节。"),
+    ],
+)
+def test_an_api_body_larger_than_the_portal_takes_is_a_413(clerk, settings, language: str, message: str) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    body = json.dumps({"marks_and_remarks": "x" * 2000})
+    answer = api(clerk).post(
+        "/api/v1/declarations/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE=language
+    )
+    assert answer.status_code == 413 and answer["Content-Type"] == "application/json"
+    assert answer.json() == {"errors": [{"field": "", "code": "request_too_large", "message": message}]}
+
+
+def test_a_page_body_larger_than_the_portal_takes_stays_a_400_page(clerk, settings) -> None:  # type: ignore[no-untyped-def]
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    answer = web(clerk).post("/declarations/new/", json.dumps({"x": "x" * 2000}), content_type="application/json")
+    assert answer.status_code == 400 and "text/html" in answer["Content-Type"]
+
+
+def test_the_schema_documents_413_and_415_for_every_operation_taking_a_body() -> None:
+    schema = SchemaGenerator().get_schema(request=None, public=True)
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            if isinstance(operation, dict) and "requestBody" in operation:
+                assert {"413", "415"} <= set(operation["responses"]), (method, path)
