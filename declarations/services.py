@@ -18,6 +18,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
+from stdnum.cn import uscc
 
 from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import active_delegations
@@ -61,6 +62,50 @@ class DocumentRejected(DeclarationError):
     field = "file"
 
 
+class DocumentKindUnknown(DocumentRejected):
+    code = "invalid_choice"
+    field = "kind"
+
+
+def document_kind_unknown(kind: object) -> str:
+    """Why a document's kind is refused: it is not one, and which codes are."""
+    return _("“%(kind)s” is not a kind of document. The kinds are: %(kinds)s.") % {
+        "kind": kind,
+        "kinds": ", ".join(DocumentKind.values),
+    }
+
+
+class ClientRefused(DeclarationError, PermissionDenied):
+    """Who a new draft is for is refused (client_uscc). Also a PermissionDenied, as this refusal was
+    before: the pages that create drafts answer it with their own message."""
+
+    status_code = 400
+    field = "client_uscc"
+
+
+class OwnDeclarationsOnly(ClientRefused):
+    code = "own_declarations_only"
+
+
+class ClientRequired(ClientRefused):
+    code = "required"
+
+
+class ClientInvalid(ClientRefused):
+    code = "invalid"
+
+
+class NoDelegation(ClientRefused):
+    status_code = 403
+    code = "no_delegation"
+
+
+class NotSubmitted(DeclarationError):
+    """Asked for what only a submitted declaration has (a version to compare, a timeline)."""
+
+    code = "not_submitted"
+
+
 SETTINGS_FIELDS = ("target", "direction", "kind")
 
 
@@ -92,20 +137,38 @@ def declaration_create(
         raise PermissionDenied
     prepared_by = None
     if org.kind == OrganisationKind.BROKER:
-        client = Organisation.objects.filter(uscc=client_uscc).first() if client_uscc else None
-        if client is None or not any(
-            d.client_id == client.pk and (not d.kinds or kind in d.kinds) for d in active_delegations(broker_id=org.pk)
-        ):
-            raise PermissionDenied
-        org, prepared_by = client, user.organisation
+        org, prepared_by = _delegating_client(broker=org, client_uscc=client_uscc, kind=kind), org
     elif org.kind != OrganisationKind.ENTERPRISE:
         raise PermissionDenied
+    elif client_uscc not in ("", org.uscc):  # an identity typed in the request is never trusted
+        raise OwnDeclarationsOnly(
+            _("An enterprise declares only for itself; only a customs broker declares for a client.")
+        )
     declaration = Declaration.objects.create(
         owner=org, prepared_by=prepared_by, created_by=user, target=target, direction=direction, kind=kind,
         **master_record_values(org),
     )  # fmt: skip
     audit_record(actor=user, action=DeclarationAction.CREATED, obj=declaration, after={"target": target})
     return declaration
+
+
+def _delegating_client(*, broker: Organisation, client_uscc: str, kind: str) -> Organisation:
+    """The client a broker declares for: the enterprise with this USCC, under a delegation in force from
+    it to the broker covering this kind; refused naming what is wrong (missing, not a USCC, no such
+    delegation, which also answers for a USCC no enterprise has)."""
+    if not client_uscc:
+        raise ClientRequired(_("Give the unified social credit code of the client this declaration is for."))
+    if not uscc.is_valid(client_uscc):
+        raise ClientInvalid(_("Not a valid unified social credit code (check character)."))
+    client = Organisation.objects.filter(uscc=client_uscc).first()
+    if client is None or not any(
+        d.client_id == client.pk and (not d.kinds or kind in d.kinds) for d in active_delegations(broker_id=broker.pk)
+    ):
+        raise NoDelegation(
+            _("There is no delegation in force from the enterprise %(uscc)s to you that covers %(kind)s.")
+            % {"uscc": client_uscc, "kind": dict(DeclarationKind.choices).get(kind, kind)}
+        )
+    return client
 
 
 @transaction.atomic
@@ -162,8 +225,17 @@ def _settings(header: Mapping[str, Any]) -> dict[str, Any]:
     return {name: header[name] for name in SETTINGS_FIELDS if header.get(name) in choices[name].values}
 
 
+class AlreadySubmitted(DeclarationError):
+    code = "already_submitted"
+
+
 def declaration_problems(*, declaration: Declaration) -> list[Problem]:
-    """Validate the stored declaration as it would be submitted."""
+    """Validate the stored draft as it would be submitted; a declaration already submitted (and not
+    returned for correction) is not validated again: AlreadySubmitted."""
+    if not declaration.is_draft:
+        raise AlreadySubmitted(
+            _("This declaration is already submitted; validation checks a draft before it is submitted.")
+        )
     return validate(
         declaration,
         list(declaration.lines.all()),
@@ -346,7 +418,7 @@ def document_attach(*, declaration: Declaration, user: User, kind: str, upload: 
     declaration_lock(declaration)
     require_draft(declaration)
     if kind not in DocumentKind.values:
-        raise DocumentRejected(_("Choose the type of document."))
+        raise DocumentKindUnknown(document_kind_unknown(kind))
     limit = settings.ATTACHMENT_MAX_BYTES
     if upload.size is None or upload.size > limit:
         raise DocumentRejected(_("The file is larger than %(limit)s.") % {"limit": filesizeformat(limit)})

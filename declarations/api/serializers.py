@@ -10,10 +10,11 @@ from rest_framework import serializers
 
 from singlewindow.api.elicence import SignatureShownSerializer
 
+from ..choices import DocumentKind
 from ..fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
 from ..parties import DOMESTIC_PARTY_FIELDS
-from ..services import SUBMIT_MANY_MAX
+from ..services import SUBMIT_MANY_MAX, document_kind_unknown
 
 
 class GoodsLineSerializer(serializers.ModelSerializer):
@@ -36,8 +37,20 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class DocumentKindField(serializers.ChoiceField):
+    """A document's kind by its code (the schema's enum); another value is refused listing the codes."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(choices=DocumentKind.choices, **kwargs)
+
+    def to_internal_value(self, data: Any) -> Any:
+        if str(data) not in self.choice_strings_to_values:
+            raise serializers.ValidationError(document_kind_unknown(data), code="invalid_choice")
+        return super().to_internal_value(data)
+
+
 class DocumentUploadSerializer(serializers.Serializer):
-    kind = serializers.CharField()
+    kind = DocumentKindField()
     file = serializers.FileField()
 
 
@@ -68,7 +81,12 @@ class DeclarationListSerializer(serializers.ModelSerializer):
 class DeclarationSerializer(serializers.ModelSerializer):
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     client_uscc = serializers.CharField(
-        write_only=True, required=False, help_text="Customs brokers: the client enterprise the draft is for."
+        write_only=True,
+        required=False,
+        allow_blank=True,
+        help_text="Customs brokers (required): the unified social credit code of the client enterprise the draft "
+        "is for, under a delegation in force from it covering this kind (else 403 no_delegation). An enterprise "
+        "declares only for itself: leave it out (or give its own; another firm's is refused with 400).",
     )
     lines = GoodsLineSerializer(many=True, required=False)
     containers = ContainerSerializer(many=True, required=False)

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import re
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
@@ -46,6 +50,49 @@ from .serializers import (
     VersionSerializer,
     VersionSummarySerializer,
 )
+
+Handler = TypeVar("Handler", bound=Callable[..., Any])
+
+
+def _parsed_first(handler: Handler) -> Handler:
+    """Parse a multipart body before @idempotent compares requests: a retry's body has a new boundary (an
+    HTTP library picks one per request), its parsed fields and file are what stays the same."""
+
+    @functools.wraps(handler)
+    def parse(view: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        request.data  # noqa: B018 (parsing is the point)
+        return handler(view, request, *args, **kwargs)
+
+    return parse  # type: ignore[return-value]
+
+
+# What diff/ compares: a version's number, a revision sent for review ("r2"), or the working copy.
+VERSION_PATTERN = "^(draft|r?[0-9]+)$"
+# The API's error shape (singlewindow/api/schema.py adds the component), for a refusal an operation documents.
+ERRORS = {"$ref": "#/components/schemas/Errors"}
+
+
+def _state(declaration: Declaration, parameter: str, value: str) -> dict[str, Any]:
+    """The state diff/ compares, named by the query parameter `parameter`; 400 on that parameter when the
+    value is malformed or names what the declaration does not have, 409 when it names a version of a
+    declaration never submitted."""
+    if not re.fullmatch(VERSION_PATTERN, value):
+        raise serializers.ValidationError(
+            {parameter: _("Give a version number (1), a revision sent for review (r1), or draft.")}, code="invalid"
+        )
+    if value[0].isdigit() and not declaration.version_count:
+        raise services.NotSubmitted(
+            _("This declaration has not been submitted yet: there is no submitted version to compare.")
+        )
+    try:
+        if len(value.lstrip("r")) > 9:  # beyond any version or revision there is, and what the column holds
+            raise Http404
+        return selectors.declaration_state(declaration=declaration, version=value)
+    except Http404:
+        raise serializers.ValidationError(
+            {parameter: _("This declaration has no version or revision “%(value)s”.") % {"value": value}},
+            code="unknown",
+        ) from None
 
 
 def _rows(serializer: DeclarationSerializer) -> tuple[dict[str, Any], Any, Any]:
@@ -138,9 +185,12 @@ class DeclarationViewSet(
         response.status_code = status.HTTP_201_CREATED
         return response
 
+    # No PUT (405): a draft is changed field by field, never replaced whole (a full replace would clear what
+    # the firm's master record filled in and what the client approved).
     @extend_schema(request=DeclarationSerializer, responses=DeclarationSerializer)
-    def update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
-        """Replace a draft's data; goods lines and containers are replaced when given."""
+    def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
+        """Change a draft: only the fields given change; `lines` and `containers`, when given, replace all the
+        draft's goods lines or containers."""
         declaration = self._own()
         serializer = DeclarationSerializer(declaration, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -154,8 +204,6 @@ class DeclarationViewSet(
         )
         return self._full(declaration)
 
-    partial_update = update
-
     def destroy(self, request: Request, pk: str | None = None) -> Response:
         """Discard a draft."""
         services.declaration_discard(declaration=self._own(), user=self.request.user)
@@ -164,7 +212,8 @@ class DeclarationViewSet(
     @extend_schema(request=None, responses=ValidationResultSerializer)
     @action(detail=True, methods=["post"])
     def validate(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
-        """Run the full validation without submitting."""
+        """Run the full validation of a draft without submitting. A declaration already submitted (and not
+        returned for correction) is not validated again: 409 already_submitted."""
         problems = services.declaration_problems(declaration=self._own())
         return Response({"valid": not problems, "errors": [p.as_dict() for p in problems]})
 
@@ -225,19 +274,34 @@ class DeclarationViewSet(
 
     @extend_schema(
         parameters=[
-            OpenApiParameter("from", OpenApiTypes.STR, description="A version number, a revision ('r1'), or 'draft'"),
             OpenApiParameter(
-                "to", OpenApiTypes.STR, description="A version number, a revision ('r2'), or 'draft' (default)"
+                "from",
+                OpenApiTypes.STR,
+                pattern=VERSION_PATTERN,
+                description="A version number ('1', the default), a revision sent for review ('r1'), or 'draft' "
+                "(the working copy). One the declaration does not have: 400 on this parameter.",
+            ),
+            OpenApiParameter(
+                "to",
+                OpenApiTypes.STR,
+                pattern=VERSION_PATTERN,
+                description="A version number ('2'), a revision sent for review ('r2'), or 'draft' (the working "
+                "copy, the default). One the declaration does not have: 400 on this parameter.",
             ),
         ],
-        responses=ChangeSerializer(many=True),
+        responses={
+            200: ChangeSerializer(many=True),
+            409: OpenApiResponse(ERRORS, description="Not submitted yet: there is no version to compare."),
+        },
     )
-    @action(detail=True, methods=["get"])
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)  # neither filtered nor paged
     def diff(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """What changed between two versions, or a version and the working copy, field by field."""
         declaration = selectors.declaration_get_own(user=request.user, pk=int(pk or 0))
-        old = selectors.declaration_state(declaration=declaration, version=request.query_params.get("from", "1"))
-        new = selectors.declaration_state(declaration=declaration, version=request.query_params.get("to", "draft"))
+        old, new = (
+            _state(declaration, parameter, request.query_params.get(parameter, default))
+            for parameter, default in (("from", "1"), ("to", "draft"))
+        )
         return Response(ChangeSerializer(snapshot_diff(old, new), many=True).data)
 
     @extend_schema(responses=ReviewSerializer)
@@ -275,16 +339,21 @@ class DeclarationViewSet(
         declaration = draft_exchange.review_approve(declaration=self._own(), user=request.user)
         return Response(DeclarationListSerializer(declaration).data)
 
-    @extend_schema(responses=TimelineSerializer)
+    @extend_schema(
+        responses={
+            200: TimelineSerializer,
+            409: OpenApiResponse(ERRORS, description="Not submitted yet: the timeline starts at the first submission."),
+        }
+    )
     @action(detail=True, methods=["get"])
     def timeline(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """The shipment's status timeline: every agency's branch, who is waiting for whom, the joint
-        inspection, duties and payment, and all events in time order."""
+        inspection, duties and payment, and all events in time order. A draft never submitted has none
+        yet (409 not_submitted)."""
         found = selectors.timeline_seen(user=self.request.user, declaration=self.get_object())
         if found is None:
-            return Response(
-                {"errors": [{"field": "", "code": "not_submitted", "message": _("Not submitted yet.")}]},
-                status=status.HTTP_404_NOT_FOUND,
+            raise services.NotSubmitted(
+                _("This declaration has not been submitted yet: its timeline starts when it is submitted.")
             )
         return Response(TimelineSerializer(found).data)
 
@@ -295,10 +364,13 @@ class DeclarationViewSet(
         declaration = self._own()
         return Response(AuditEntrySerializer(selectors.declaration_history(declaration=declaration), many=True).data)
 
-    @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer})
+    @extend_schema(request=DocumentUploadSerializer, responses={201: DocumentSerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser])
+    @_parsed_first
+    @idempotent
     def documents(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
-        """Attach a PDF, JPEG or PNG document."""
+        """Attach a PDF, JPEG or PNG document. With an Idempotency-Key a retried upload (the same kind and
+        file) attaches it once."""
         declaration = self._own()
         serializer = DocumentUploadSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
