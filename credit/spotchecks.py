@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -237,9 +237,30 @@ def spot_checks_visible(user: User) -> Any:
     return SpotCheck.objects.all()
 
 
+def _with_organisation() -> Prefetch:
+    """A drawn firm's inspectors with the organisation each belongs to (the pages name both)."""
+    return Prefetch("inspectors", queryset=User.objects.select_related("organisation").order_by("pk"))
+
+
+def drawn_firms(check: SpotCheck) -> list[tuple[SpotCheckFirm, str]]:
+    """The firms of a draw with their names ('' for a code no enterprise has any more) and inspectors."""
+    firms = list(check.firms.prefetch_related(_with_organisation()).select_related("record").order_by("pk"))
+    names = dict(
+        Organisation.objects.exclude(kind=OrganisationKind.AGENCY)
+        .filter(uscc__in=[f.uscc for f in firms])
+        .values_list("uscc", "name")
+    )
+    return [(firm, names.get(firm.uscc, "")) for firm in firms]
+
+
 def drawn_firm(*, user: User, check_id: int, firm_id: int) -> SpotCheckFirm:
     _officer(user)
-    firm = SpotCheckFirm.objects.filter(pk=firm_id, spot_check_id=check_id).select_related("spot_check").first()
+    firm = (
+        SpotCheckFirm.objects.filter(pk=firm_id, spot_check_id=check_id)
+        .select_related("spot_check", "recorded_by__organisation")
+        .prefetch_related(_with_organisation())
+        .first()
+    )
     if firm is None:
         raise Http404
     return firm

@@ -231,10 +231,11 @@ def spot_checks(request: AuthenticatedHttpRequest) -> HttpResponse:
 def spot_check(request: AuthenticatedHttpRequest, check_id: int) -> HttpResponse:
     """A draw: its seed, population digest, firms and inspectors, and a re-draw that says whether the list
     is reproduced and whether the population has changed since."""
-    check = get_object_or_404(spotchecks.spot_checks_visible(request.user), pk=check_id)
-    firms = check.firms.prefetch_related("inspectors").select_related("record")
+    check = get_object_or_404(
+        spotchecks.spot_checks_visible(request.user).select_related("drawn_by__organisation"), pk=check_id
+    )
     return render(request, "credit/spot_check.html", {
-        "check": check, "firms": firms, "verification": spotchecks.spot_check_verify(check),
+        "check": check, "firms": spotchecks.drawn_firms(check), "verification": spotchecks.spot_check_verify(check),
         "ratio_percent": check.ratio * 100,
     })  # fmt: skip
 

@@ -90,6 +90,10 @@ class Figure:
 
     @property
     def empty(self) -> bool:
+        """Nothing to draw: no period measured (None). A measured zero (a median of 0.0 hours) is a figure;
+        only counts all at zero mean nothing happened (no declaration to count)."""
+        if self.kind == "lines":
+            return all(v is None for s in self.series for v in s.values)
         return not any(v for s in self.series for v in s.values)
 
     @property

@@ -28,8 +28,8 @@ class LicensingConfig(AppConfig):
         from singlewindow import notification_kinds
 
         from . import filing
-        from .choices import LICENCE_ISSUED
+        from .choices import LICENCE_ISSUED, QUALIFICATION_APPLIED
 
         register_category(filing.CATEGORY)
         register_listener(filing.ISSUE_LISTENER)
-        notification_kinds.register(LICENCE_ISSUED)
+        notification_kinds.register(LICENCE_ISSUED, QUALIFICATION_APPLIED)

@@ -49,3 +49,9 @@ LICENCE_ISSUED = NotificationKind(
     _("Licence issued"),
     _("Licence %(number)s is issued: print it, or cite it on your declarations."),
 )
+# Told to the officers of the agency that decides the kind of qualification a firm applied for.
+QUALIFICATION_APPLIED = NotificationKind(
+    "qualification_applied",
+    _("Qualification application to review"),
+    _("%(firm)s (%(uscc)s) applied for a qualification your agency decides: review it."),
+)

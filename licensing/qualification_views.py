@@ -8,12 +8,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from declarations import codelists
-from declarations.choices import CodeList
 from singlewindow.errors import DomainError
 from singlewindow.requests import AuthenticatedHttpRequest
 
@@ -22,38 +21,52 @@ from .models import ApplicationState, QualificationKind
 
 
 class ApplyForm(forms.Form):
-    kind = forms.ChoiceField(label=gettext_lazy("Qualification"), choices=QualificationKind.choices)
-    office = forms.ChoiceField(
+    kind = forms.ChoiceField(label=gettext_lazy("Qualification"), choices=[("", "—"), *QualificationKind.choices])
+    office = forms.CharField(  # offered as a list; the service refuses an office of another agency, saying why
         label=gettext_lazy("Office applied to"),
         required=False,
+        max_length=6,
+        widget=forms.Select,
         help_text=gettext_lazy("Customs declarant and inspection registrations: the office you register with."),
     )
     details = forms.CharField(
         label=gettext_lazy("Details"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, kind: str = "", **kwargs: object) -> None:
+        """Offers the offices of the agency that decides the chosen kind (none for a kind filed without an
+        office); before a kind is chosen, every office under the kind it registers."""
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        offices = codelists.choices(CodeList.CUSTOMS_OFFICES) + codelists.choices(CodeList.INSPECTION_AUTHORITIES)
-        self.fields["office"].choices = [("", "—"), *offices]  # type: ignore[attr-defined]
+        kind = str(self.data.get("kind", "")) if self.is_bound else kind
+        self.initial.setdefault("kind", kind)
+        self.fields["kind"].widget.attrs.update({
+            "hx-get": reverse("qualification_applications"), "hx-trigger": "change",
+            "hx-target": "#office-field", "hx-select": "#office-field", "hx-swap": "outerHTML",
+        })  # fmt: skip
+        offices = qualifications.office_choices(kind)
+        if kind in QualificationKind.values and not offices:
+            del self.fields["office"]
+        else:
+            self.fields["office"].widget.choices = [("", "—"), *offices]
 
 
 @login_required
 def qualification_applications(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """The firm's applications, and the form to apply for another qualification."""
-    form = ApplyForm(request.POST or None)
+    """The firm's applications, and the form to apply for another qualification (?kind= limits the offices
+    to that kind's: the page reloads the office field when the kind changes)."""
+    form = ApplyForm(request.POST or None, kind=request.GET.get("kind", ""))
     if request.method == "POST" and form.is_valid():
         try:
             qualifications.application_submit(user=request.user, **form.cleaned_data)
         except DomainError as refused:
-            form.add_error(refused.field or None, str(refused))
+            form.add_error(refused.field if refused.field in form.fields else None, str(refused))
         else:
             messages.success(request, _("Application filed: the agency will review it."))
             return redirect("qualification_applications")
     return render(
         request,
         "licensing/qualifications.html",
-        {"form": form, "applications": qualifications.applications_of(request.user)},
+        {"form": form, "applications": qualifications.with_office_names(qualifications.applications_of(request.user))},
     )
 
 
@@ -65,7 +78,9 @@ def qualification_review(request: AuthenticatedHttpRequest) -> HttpResponse:
         request,
         "licensing/qualification_review.html",
         {
-            "pending": rows.filter(state=ApplicationState.SUBMITTED).order_by("submitted_at"),
+            "pending": qualifications.with_office_names(
+                rows.filter(state=ApplicationState.SUBMITTED).order_by("submitted_at")
+            ),
             "decided": rows.exclude(state=ApplicationState.SUBMITTED)[:50],
         },
     )

@@ -5,11 +5,14 @@ with every agency); an officer decides only applications of its own agency's kin
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +21,10 @@ from declarations.choices import CodeList
 from singlewindow.choices import Agency, OrganisationKind, Role
 from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
+from singlewindow.notifications import notify
 from singlewindow.services import audit_record, sequence_next
 
+from .choices import QUALIFICATION_APPLIED
 from .models import ApplicationState, Qualification, QualificationApplication, QualificationKind
 
 # Which agency reviews each kind: foreign trade operators file with commerce; declarant registration is
@@ -45,6 +50,65 @@ class QualificationRefused(DomainError):
     code = "qualification_refused"
 
 
+def _refused(message: str, *, field: str) -> QualificationRefused:
+    error = QualificationRefused(message)
+    error.field = field
+    return error
+
+
+def office_choices(kind: str = "") -> list[tuple[str, Any]]:
+    """The offices a firm may apply to for this kind: those of the agency that decides it (none for a kind
+    filed without an office). Without a kind, every office, grouped under the kind it registers."""
+    if kind in QualificationKind.values:
+        listed = OFFICE_LIST.get(QualificationKind(kind))
+        return list(codelists.choices(listed)) if listed else []
+    return [(str(QualificationKind(k).label), codelists.choices(listed)) for k, listed in OFFICE_LIST.items()]
+
+
+def office_name(application: QualificationApplication) -> str:
+    """The office applied to as its code list names it, in the active language (the code if unlisted)."""
+    listed = OFFICE_LIST.get(QualificationKind(application.kind))
+    if not application.office or listed is None:
+        return application.office
+    return codelists.name(listed, application.office) or application.office
+
+
+def with_office_names(
+    applications: Iterable[QualificationApplication],
+) -> list[tuple[QualificationApplication, str]]:
+    return [(application, office_name(application)) for application in applications]
+
+
+def _check_office(kind: QualificationKind, office: str) -> None:
+    """The office must be one of the deciding agency's, or none where the kind names no office."""
+    agency = Agency(REVIEWER[kind]).label
+    listed = OFFICE_LIST.get(kind)
+    if listed is None:
+        if office:
+            raise _refused(
+                _("%(agency)s decides this qualification: choose no office.") % {"agency": agency}, field="office"
+            )
+        return
+    if codelists.is_known(listed, office):
+        return
+    other = next((other for other in OFFICE_LIST.values() if codelists.is_known(other, office)), None)
+    if other is not None:
+        raise _refused(
+            _("%(office)s does not register this qualification: choose an office of %(agency)s.")
+            % {"office": codelists.name(other, office), "agency": agency},
+            field="office",
+        )
+    raise _refused(_("Choose the office you register with."), field="office")
+
+
+def officers_deciding(kind: str) -> QuerySet[User]:
+    """The active officers of the agency that decides this kind of qualification."""
+    return User.objects.filter(
+        is_active=True, role=Role.OFFICER, organisation__kind=OrganisationKind.AGENCY,
+        organisation__agency=REVIEWER[QualificationKind(kind)],
+    )  # fmt: skip
+
+
 def _require_firm(user: User) -> Organisation:
     org = user.organisation
     if org is None or org.kind == OrganisationKind.AGENCY:
@@ -53,15 +117,12 @@ def _require_firm(user: User) -> Organisation:
 
 
 def application_submit(*, user: User, kind: str, office: str = "", details: str = "") -> QualificationApplication:
-    """File an application for a qualification the firm does not hold yet (one pending per kind)."""
+    """File an application for a qualification the firm does not hold yet (one pending per kind), at an office
+    of the agency that decides the kind; that agency's officers are told."""
     org = _require_firm(user)
     if kind not in QualificationKind.values:
         raise QualificationRefused(_("Choose a qualification."))
-    listed = OFFICE_LIST.get(QualificationKind(kind))
-    if listed is not None and not codelists.is_known(listed, office):
-        error = QualificationRefused(_("Choose the office you register with."))
-        error.field = "office"
-        raise error
+    _check_office(QualificationKind(kind), office)
     today = timezone.localdate()
     if holds(organisation=org, kind=kind, on=today):
         raise QualificationRefused(_("Your enterprise already holds this qualification."))
@@ -73,9 +134,13 @@ def application_submit(*, user: User, kind: str, office: str = "", details: str 
         ):
             raise QualificationRefused(_("An application for this qualification is already awaiting review."))
         application = QualificationApplication.objects.create(
-            organisation=org, kind=kind, office=office if listed else "", details=details.strip(), submitted_by=user
+            organisation=org, kind=kind, office=office, details=details.strip(), submitted_by=user
         )
         audit_record(actor=user, action="qualification.applied", obj=application, after={"kind": kind})
+        notify(
+            kind=QUALIFICATION_APPLIED, url=reverse("qualification_review"),
+            params={"firm": org.name, "uscc": org.uscc}, users=officers_deciding(kind),
+        )  # fmt: skip
     return application
 
 
