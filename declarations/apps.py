@@ -7,11 +7,12 @@ class DeclarationsConfig(AppConfig):
     verbose_name = _("Declarations")
 
     def ready(self) -> None:
-        from singlewindow import notification_kinds
+        from singlewindow import audit_actions, notification_kinds
 
         from . import checks, goods, parties, registry  # noqa: F401 (checks registers itself)
-        from .choices import NOTIFICATION_KINDS
+        from .choices import NOTIFICATION_KINDS, DeclarationAction
 
         registry.register_category(goods.CATEGORY)
         registry.register_rule(parties.PARTIES_RULE)
         notification_kinds.register(*NOTIFICATION_KINDS)
+        audit_actions.register(DeclarationAction)  # the admin's audit trail shows them by name

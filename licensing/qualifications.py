@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from declarations import codelists
 from declarations.choices import CodeList
-from singlewindow.choices import Agency, OrganisationKind, Role
+from singlewindow.choices import FIRM_KINDS, Agency, OrganisationKind, Role
 from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
 from singlewindow.notifications import notify
@@ -111,7 +111,7 @@ def officers_deciding(kind: str) -> QuerySet[User]:
 
 def _require_firm(user: User) -> Organisation:
     org = user.organisation
-    if org is None or org.kind == OrganisationKind.AGENCY:
+    if org is None or org.kind not in FIRM_KINDS:  # agencies and the portal's operator apply for none
         raise Http404
     return org
 

@@ -23,7 +23,7 @@ from declarations.models import Declaration
 from declarations.pipeline import DeclarationInvalid
 from declarations.selectors import delivered_payloads, timeline_seen
 from singlewindow.certificates import Verdict
-from singlewindow.choices import Agency, OrganisationKind, Role
+from singlewindow.choices import FIRM_KINDS, Agency, OrganisationKind, Role
 from singlewindow.problems import Problem, parse_path
 from singlewindow.requests import AuthenticatedHttpRequest
 from singlewindow.services import organisation_update
@@ -40,6 +40,7 @@ def organisation_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     org = request.user.organisation
     if org is None:
         raise PermissionDenied
+    firm = org.kind in FIRM_KINDS  # an agency or the operator keeps no master record, qualifications or credit
     can_edit = request.user.role == Role.MANAGER
     form = MasterRecordForm(request.POST or None, instance=org) if can_edit else None
     if request.method == "POST":
@@ -47,7 +48,7 @@ def organisation_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             organisation_update(organisation=org, user=request.user, data=form.cleaned_data)
-            messages.success(request, _("Master record saved."))
+            messages.success(request, _("Master record saved.") if firm else _("Organisation details saved."))
             return redirect("organisation")
         org.refresh_from_db()
     return render(
@@ -55,9 +56,10 @@ def organisation_profile(request: AuthenticatedHttpRequest) -> HttpResponse:
         "licensing/organisation.html",
         {
             "org": org,
+            "firm": firm,
             "form": form,
-            "qualifications": qualifications_of(organisation_id=org.pk),
-            "credit_classes": classes_of(uscc=org.uscc) if org.uscc else [],
+            "qualifications": qualifications_of(organisation_id=org.pk) if firm else [],
+            "credit_classes": classes_of(uscc=org.uscc) if firm and org.uscc else [],
         },
     )
 

@@ -12,6 +12,12 @@ class OrganisationKind(models.TextChoices):
     PLATFORM = "platform", _("Platform operator")
 
 
+# The organisations that trade and declare: they keep a master record (customs and inspection codes,
+# qualifications), hold an electronic licence and apply for qualifications. Agencies and the operator
+# do none of that.
+FIRM_KINDS = (OrganisationKind.ENTERPRISE, OrganisationKind.BROKER, OrganisationKind.SHIP_AGENCY)
+
+
 class Agency(models.TextChoices):
     """The government agencies a declaration can be routed to."""
 

@@ -159,7 +159,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "declarations:list"
+LOGIN_REDIRECT_URL = "home"  # the page of the user's work (singlewindow/menu.py: landing_page)
 LOGOUT_REDIRECT_URL = "login"
 
 # Chinese first, English second.

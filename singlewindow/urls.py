@@ -8,7 +8,6 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponseRedirect, JsonResponse
 from django.templatetags.static import static
 from django.urls import include, path
-from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from singlewindow import elicence_views, views
@@ -41,7 +40,7 @@ def favicon(request: HttpRequest) -> HttpResponseRedirect:
 
 
 urlpatterns = [
-    path("", RedirectView.as_view(pattern_name="declarations:list", permanent=False), name="home"),
+    path("", views.home, name="home"),
     path("favicon.ico", favicon, name="favicon"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -96,3 +95,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("healthz", healthz, name="healthz"),
 ]
+
+handler404 = views.not_found  # an API address no route matches answers in the API's error shape

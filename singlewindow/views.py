@@ -11,11 +11,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django.views.defaults import page_not_found
 from django.views.i18n import set_language
 
-from . import agent_relations, delegations, notifications, second_factor, tokens
+from . import agent_relations, delegations, menu, notifications, second_factor, tokens
+from .api.exceptions import error_response
 from .choices import DeclarationKind, OrganisationKind
 from .errors import DomainError
 from .forms import AgentRelationForm, ApiTokenForm, OneTimeCodeForm, ProposalForm
@@ -23,6 +26,12 @@ from .models import User
 from .requests import AuthenticatedHttpRequest
 
 CLIENT_SESSION_KEY = "broker_client"
+
+
+@login_required
+def home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """ "/": the page of the user's work (singlewindow/menu.py decides which)."""
+    return redirect(menu.landing_page(request.user))
 
 
 def _offered_to(user: User, *kinds: str) -> None:
@@ -151,6 +160,9 @@ def second_factor_enrol(request: AuthenticatedHttpRequest) -> HttpResponse:
         except DomainError as error:
             form.add_error("token", str(error))
         else:
+            messages.success(
+                request, _("Your authenticator app is set up: from now on, type its code after your password.")
+            )
             return redirect(next_url)
     device = second_factor.enrolment_device(user=user)
     return render(
@@ -244,3 +256,10 @@ def api_token_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     messages.success(request, _("Token %(prefix)s… is revoked: requests with its key are refused.") % {
         "prefix": token.prefix})  # fmt: skip
     return redirect("api_tokens")
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """A 404 for an address no route matches: on the API, in the API's error shape; elsewhere the page."""
+    if request.path.startswith("/api/"):
+        return error_response(status=404, code="not_found", message=pgettext("API error", "Not found."))
+    return page_not_found(request, exception)

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.shortcuts import resolve_url
 from playwright.sync_api import Locator, Page, expect
 from pytest_django.live_server_helper import LiveServer
 
@@ -18,6 +19,7 @@ from declarations import services
 from declarations.choices import DeclarationStatus, DocumentKind
 from declarations.examples import blank_pdf, example_containers, example_header, example_line
 from declarations.models import Declaration
+from singlewindow.menu import landing_page
 from singlewindow.models import User
 from singlewindow.second_factor import second_factor_required
 from tests import factories
@@ -37,7 +39,7 @@ def as_typed(value: Any) -> str:
 
 def log_in(page: Page, user: User) -> None:
     """On the login page: type the user name and password, press 登录 (an officer then types the code
-    their authenticator app shows and presses 验证), land on the declarations."""
+    their authenticator app shows and presses 验证), land on the page of their work (singlewindow/menu.py)."""
     needs_code = second_factor_required(user)
     if needs_code:
         authenticator(user)  # enrolled already
@@ -48,7 +50,7 @@ def log_in(page: Page, user: User) -> None:
         expect(page).to_have_url(re.compile(r"/accounts/second-factor/"))
         page.locator("#id_token").fill(current_code(user))
         page.locator("form button[type=submit].primary").click()
-    expect(page).to_have_url(re.compile(r"/declarations/$"))
+    expect(page).to_have_url(re.compile(re.escape(resolve_url(landing_page(user))) + "$"))  # their work's page
 
 
 def htmx_settled(page: Page) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.core.cache import cache
@@ -171,3 +172,15 @@ def test_validation_errors_keep_their_field_paths(db: None) -> None:
     assert answer.status_code == 400
     fields = {error["field"]: error["code"] for error in errors(answer)}
     assert fields == {"counterparty_uscc": "required", "valid_from": "invalid", "valid_until": "required"}
+
+
+@pytest.mark.parametrize(("language", "message"), [("en", "Not found."), ("zh-hans", "未找到。")])
+def test_an_api_address_no_route_matches_is_a_404_in_the_api_shape(
+    db: None, settings: Any, language: str, message: str
+) -> None:
+    settings.DEBUG = False  # Django's own debug page otherwise
+    answer = APIClient().get("/api/v1/no-such-thing/", HTTP_ACCEPT_LANGUAGE=language)
+    assert answer.status_code == 404 and answer["Content-Type"] == "application/json"
+    assert answer.json() == {"errors": [{"field": "", "code": "not_found", "message": message}]}
+    page = APIClient().get("/no-such-page/", HTTP_ACCEPT_LANGUAGE=language)
+    assert page.status_code == 404 and page["Content-Type"].startswith("text/html")
