@@ -26,8 +26,8 @@ from datetime import datetime, timedelta
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import connection, transaction
 from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
