@@ -9,22 +9,30 @@ from drf_spectacular.utils import extend_schema_field, inline_serializer
 from rest_framework import serializers
 
 from singlewindow.api.elicence import SignatureShownSerializer
+from singlewindow.api.strict import StrictFieldsMixin
 
-from ..choices import DocumentKind
+from ..choices import DeclarationStatus, DeliveryStatus, DocumentKind, EventKind, PaymentStatus
 from ..fields import CONTAINER_FIELDS, HEADER_FIELDS, LINE_FIELDS
 from ..models import AttachedDocument, Container, Declaration, GoodsLine, HSCode
 from ..parties import DOMESTIC_PARTY_FIELDS
 from ..services import SUBMIT_MANY_MAX, document_kind_unknown
+from ..timeline import UNREACHABLE, UNREACHABLE_LABEL
 
 
-class GoodsLineSerializer(serializers.ModelSerializer):
+class GoodsLineSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    # A goods line is numbered by its place in `lines`: the number it was read with is taken and not used.
+    echoed_fields = ("line_no",)
+
+    def echo_matches(self, name: str, value: Any) -> bool:
+        return True
+
     class Meta:
         model = GoodsLine
         fields = ("line_no", *LINE_FIELDS)
         read_only_fields = ("line_no",)
 
 
-class ContainerSerializer(serializers.ModelSerializer):
+class ContainerSerializer(StrictFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Container
         fields = CONTAINER_FIELDS
@@ -78,7 +86,8 @@ class DeclarationListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class DeclarationSerializer(serializers.ModelSerializer):
+class DeclarationSerializer(StrictFieldsMixin, serializers.ModelSerializer):
+    echoed_fields = ("id", "status")  # as read from the API: taken when unchanged
     owner_name = serializers.CharField(source="owner.name", read_only=True)
     client_uscc = serializers.CharField(
         write_only=True,
@@ -213,20 +222,32 @@ class AuditEntrySerializer(serializers.Serializer):
     after = serializers.JSONField()
 
 
+# Where an agency's branch stands: its latest receipt's kind, else its delivery's status, else unreachable
+# (declarations/timeline.py); one value once ("delivered" is both).
+BRANCH_STATES = list(
+    {**dict(EventKind.choices), **dict(DeliveryStatus.choices), UNREACHABLE: UNREACHABLE_LABEL}.items()
+)
+
+
 class BranchSerializer(serializers.Serializer):
     agency = serializers.CharField()
-    state = serializers.CharField()
+    state = serializers.ChoiceField(
+        choices=BRANCH_STATES,
+        help_text="The kind of the agency's latest receipt; before any, the delivery's status, or unreachable.",
+    )
     state_label = serializers.CharField(source="label")
     waiting = serializers.BooleanField()
     reason = serializers.CharField()
     field = serializers.CharField()
-    delivery = serializers.CharField()
+    delivery = serializers.ChoiceField(
+        choices=DeliveryStatus.choices, allow_blank=True, help_text="Empty before the version is queued."
+    )
 
 
 class EventSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
     agency = serializers.CharField()
-    kind = serializers.CharField()
+    kind = serializers.ChoiceField(choices=EventKind.choices)
     version = serializers.IntegerField(source="version.number")
     details = serializers.JSONField(source="data")
     ignored = serializers.BooleanField(
@@ -238,7 +259,7 @@ class EventSerializer(serializers.Serializer):
 class DutiesSerializer(serializers.Serializer):
     amount = serializers.CharField(help_text='A decimal as text, two places ("1234.50"); empty if unreadable.')
     currency = serializers.CharField()
-    payment = serializers.CharField()
+    payment = serializers.ChoiceField(choices=PaymentStatus.choices)
     payment_label = serializers.CharField()
 
 
@@ -251,7 +272,7 @@ class InspectionSerializer(serializers.Serializer):
 
 class TimelineSerializer(serializers.Serializer):
     version = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=DeclarationStatus.choices)
     released = serializers.BooleanField()
     waiting_for = serializers.ListField(child=serializers.CharField())
     branches = BranchSerializer(many=True)

@@ -10,16 +10,18 @@ from typing import Any, TypeVar
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import exceptions, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from singlewindow.api.pagination import PageSizePagination
 from singlewindow.idempotency import IDEMPOTENCY_KEY, idempotent
 from singlewindow.requests import AuthenticatedRequest
 
@@ -66,6 +68,28 @@ def _parsed_first(handler: Handler) -> Handler:
     return parse  # type: ignore[return-value]
 
 
+def _located(handler: Handler) -> Handler:
+    """A 201 names the new declaration's API address in `Location`, a replayed answer (@idempotent) too."""
+
+    @functools.wraps(handler)
+    def locate(view: Any, request: Request, *args: Any, **kwargs: Any) -> Any:
+        response = handler(view, request, *args, **kwargs)
+        if response.status_code == status.HTTP_201_CREATED and isinstance(response.data, dict):
+            path = reverse("declaration-detail", kwargs={"pk": response.data["id"]})
+            response["Location"] = request.build_absolute_uri(path)
+        return response
+
+    return locate  # type: ignore[return-value]
+
+
+# The header a create answers with (documented on the operations _located wraps).
+LOCATION = OpenApiParameter(
+    "Location",
+    OpenApiTypes.URI,
+    location=OpenApiParameter.HEADER,
+    response=[201],
+    description="The new draft's address in this API.",
+)
 # What diff/ compares: a version's number, a revision sent for review ("r2"), or the working copy.
 VERSION_PATTERN = "^(draft|r?[0-9]+)$"
 # The API's error shape (singlewindow/api/schema.py adds the component), for a refusal an operation documents.
@@ -111,6 +135,7 @@ class DeclarationViewSet(
     queryset = Declaration.objects.none()
     serializer_class = DeclarationSerializer
     filterset_class = DeclarationFilterSet
+    pagination_class = PageSizePagination
 
     def get_queryset(self) -> QuerySet[Declaration]:
         queryset = selectors.declarations_visible_to(self.request.user)
@@ -160,10 +185,18 @@ class DeclarationViewSet(
         fresh = self.get_queryset().prefetch_related("lines", "containers", "documents").get(pk=declaration.pk)
         return Response(DeclarationSerializer(fresh).data)
 
-    @extend_schema(request=DeclarationSerializer, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(
+        request=DeclarationSerializer, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY, LOCATION]
+    )
+    @_located
     @idempotent
     def create(self, request: AuthenticatedRequest) -> Response:
-        """Start a draft, with as much of the declaration as you have."""
+        """Start a draft, with as much of the declaration as you have.
+
+        A field this operation does not take is refused (400, code `unknown_field`, naming it, e.g.
+        `lines[0].gros_weight`), and so is one the portal sets (`read_only`: status, pre_entry_no, the
+        declaring party's fields…): nothing is dropped without a word. A goods line's `line_no` may be sent
+        back as read; lines are numbered by their order."""
         serializer = DeclarationSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         client_uscc = serializer.validated_data.get("client_uscc", "")
@@ -190,7 +223,11 @@ class DeclarationViewSet(
     @extend_schema(request=DeclarationSerializer, responses=DeclarationSerializer)
     def partial_update(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Change a draft: only the fields given change; `lines` and `containers`, when given, replace all the
-        draft's goods lines or containers."""
+        draft's goods lines or containers.
+
+        A field this operation does not take is refused (400, code `unknown_field`), and so is one the portal
+        sets (`read_only`), except `id` and `status` sent back as read (with the draft's own values) and a
+        goods line's `line_no` (lines are numbered by their order): nothing is dropped without a word."""
         declaration = self._own()
         serializer = DeclarationSerializer(declaration, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
@@ -247,8 +284,9 @@ class DeclarationViewSet(
                                 "errors": outcome.error.problems()})  # fmt: skip
         return Response({"results": results})
 
-    @extend_schema(request=None, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY])
+    @extend_schema(request=None, responses={201: DeclarationSerializer}, parameters=[IDEMPOTENCY_KEY, LOCATION])
     @action(detail=True, methods=["post"])
+    @_located
     @idempotent
     def copy(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """A new draft from this declaration."""
@@ -413,9 +451,16 @@ REFERENCES = [*CodeList.values, COUNTRY, CURRENCY]
 
 
 class CodeListView(APIView):
-    @extend_schema(responses=CodeSerializer(many=True))
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "name", OpenApiTypes.STR, location=OpenApiParameter.PATH, enum=REFERENCES, description="The code list."
+            )
+        ],
+        responses=CodeSerializer(many=True),
+    )
     def get(self, request: Request, name: str) -> Response:
-        """A code list's codes with their names in the request's language."""
+        """A code list's codes with their names in the request's language. Another name: 404 not_found."""
         if name not in REFERENCES:
-            return Response(status=status.HTTP_404_NOT_FOUND)
+            raise exceptions.NotFound(_("There is no code list called “%(name)s”.") % {"name": name})
         return Response([{"code": code, "name": label} for code, label in codelists.choices(name)])

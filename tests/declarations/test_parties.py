@@ -46,18 +46,25 @@ def clerk_b(db: None) -> User:
     return factories.clerk(factories.enterprise(inspection_registered=False))
 
 
-def test_a_firm_naming_another_as_consignee_through_the_api_declares_as_itself_and_is_refused_inspection(
+def test_a_firm_naming_another_as_consignee_through_the_api_is_refused_and_declares_as_itself(
     firm_a: Organisation, clerk_b: User
 ) -> None:
-    """B types A's USCC, customs and inspection codes: the draft names B, B's missing inspection
-    registration refuses the customs + inspection declaration, nothing goes out naming A."""
+    """B types A's USCC, customs and inspection codes: refused on each of those fields (the portal fills
+    them: read_only), nothing created or changed; the draft B makes names B, and B's missing inspection
+    registration refuses the customs + inspection declaration: nothing goes out naming A."""
     b = clerk_b.organisation
-    created = api(clerk_b).post("/api/v1/declarations/", {**payload(), **as_firm(firm_a)}, format="json")
+    before = Declaration.objects.count()
+    typed = api(clerk_b).post("/api/v1/declarations/", {**payload(), **as_firm(firm_a)}, format="json")
+    assert typed.status_code == 400
+    assert {(e["field"], e["code"]) for e in typed.json()["errors"]} == {(f, "read_only") for f in as_firm(firm_a)}
+    assert Declaration.objects.count() == before
+    created = api(clerk_b).post("/api/v1/declarations/", payload(), format="json")
     assert created.status_code == 201, created.content
     pk = created.json()["id"]
     assert created.json()["domestic_party_uscc"] == b.uscc  # type: ignore[union-attr]
     patched = api(clerk_b).patch(f"/api/v1/declarations/{pk}/", as_firm(firm_a), format="json")
-    assert patched.json()["domestic_party_name"] == b.name  # type: ignore[union-attr]
+    assert patched.status_code == 400
+    assert Declaration.objects.get(pk=pk).domestic_party_name == b.name  # type: ignore[union-attr]
     attach_documents(api(clerk_b), pk)
     refused = api(clerk_b).post(f"/api/v1/declarations/{pk}/submit/")
     assert refused.status_code == 400
@@ -117,8 +124,10 @@ def test_submitting_fills_the_declaring_firm_from_its_record(firm_a: Organisatio
 def test_a_broker_declares_for_its_client_not_for_a_firm_it_names(firm_a: Organisation, clerk_b: User) -> None:
     client = factories.enterprise()
     broker = factories.broker(client)
-    body = {**payload(), "client_uscc": client.uscc, **as_firm(firm_a)}
-    created = api(broker).post("/api/v1/declarations/", body, format="json")
+    named = api(broker).post("/api/v1/declarations/", {**payload(), "client_uscc": client.uscc, **as_firm(firm_a)},
+                             format="json")  # fmt: skip
+    assert named.status_code == 400  # the portal fills the declaring party: typed, it is refused
+    created = api(broker).post("/api/v1/declarations/", {**payload(), "client_uscc": client.uscc}, format="json")
     assert created.status_code == 201, created.content
     assert created.json()["domestic_party_uscc"] == client.uscc
     # and it cannot make a draft for a firm that gave it no delegation
