@@ -3,8 +3,10 @@ class), a firm's own records with objection and repair, and an agency's objectio
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,12 +32,32 @@ from .selectors import (
     PUBLIC_HITS,
     appeals_to_decide,
     honest_model_firms,
+    localised,
     own_records,
     public_lookup,
     seriously_dishonest_firms,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SAMPLE_MARKS = ("【示例】", "[Sample]")  # how the shipped sample items' titles begin (credit/reference)
+
+
+def in_reader_language(zh: str, en: str) -> str:
+    """Of a text the data holds in both languages, the reader's; the other where that one is empty."""
+    return localised({key: text for key, text in (("zh-hans", zh), ("en", en)) if text})
+
+
+def _as_read(items: Iterable[Any], *, badge: bool = False) -> None:
+    """Each conduct or check item's title (and source agency, stored "中文 / English") in the reader's
+    language, as `shown_title` and `shown_agency`, in memory only. badge: the page marks sample items with
+    a badge, so their title does not say "sample" a second time."""
+    for item in items:
+        title = in_reader_language(item.title_zh, item.title_en)
+        if badge and item.sample:
+            title = next((title.removeprefix(m).strip() for m in SAMPLE_MARKS if title.startswith(m)), title)
+        zh, both, en = getattr(item, "source_agency", "").partition(" / ")
+        item.shown_title = title
+        item.shown_agency = in_reader_language(zh.strip(), en.strip()) if both else getattr(item, "source_agency", "")
 
 
 @require_GET
@@ -54,6 +76,7 @@ def conduct_catalogue(request: HttpRequest) -> HttpResponse:
     the results; grouped into the seven categories with their counts."""
     criteria = conduct.Criteria.from_query(request.GET)
     groups = conduct.conduct_search(criteria)
+    _as_read((item for g in groups for item in g.items), badge=True)
     return render(request, "credit/conduct.html", {
         "criteria": criteria, "groups": groups, "total": sum(g.count for g in groups),
         "industries": industry_choices(), "entity_types": EntityType.choices, "limit": conduct.SHOWN_PER_CATEGORY,
@@ -254,9 +277,11 @@ def spot_check_firm(request: AuthenticatedHttpRequest, check_id: int, firm_id: i
             messages.success(request, _("Recorded. The enterprise's credit class is updated."))
         return redirect("credit:spot_check_firm", check_id=check_id, firm_id=firm_id)
     inspectors = list(firm.inspectors.all())
+    checklist = spotchecks.checklist(uscc=firm.uscc)
+    _as_read(item for items in checklist.values() for item in items)
     return render(request, "credit/spot_check_firm.html", {
         "firm": firm, "organisation": Organisation.objects.filter(uscc=firm.uscc).first(),
-        "checklist": [(Agency(agency).label, items) for agency, items in spotchecks.checklist(uscc=firm.uscc).items()],
+        "checklist": [(Agency(agency).label, items) for agency, items in checklist.items()],
         "industries": [industry_label(code) for code in spotchecks.firm_industries(firm.uscc)],
         "inspectors": inspectors, "may_record": request.user in inspectors and firm.outcome == SpotOutcome.PENDING,
         "outcomes": [(k, v) for k, v in SpotOutcome.choices if k != SpotOutcome.PENDING],
