@@ -472,19 +472,20 @@ def _history_owner(user: User, client_id: int | None) -> int | None:
 LIVE = (DeclarationStatus.SUBMITTED, DeclarationStatus.RELEASED)
 
 
-def declarations_sharing_bill(*, declaration: Declaration) -> list[Declaration]:
-    """The owner's other live declarations of the same direction citing this bill of lading. A warning, not a
-    refusal: one bill may be declared in several declarations (more goods lines than one carries, or
-    different trade modes), but more often the clerk copied a declaration and kept the old bill."""
-    bill = declaration.bill_of_lading.strip().upper()
+def declarations_sharing_bill(*, user: User, declaration: Declaration) -> list[Declaration]:
+    """The owner's other live declarations of the same direction citing this bill of lading, of those the
+    user may see (a broker: the kinds its client delegated). A warning, not a refusal: one bill may be
+    declared in several declarations (more goods lines than one carries, or different trade modes), but more
+    often the clerk copied a declaration and kept the old bill."""
+    bill = declaration.bill_of_lading.strip()
     if not bill:
         return []
     return list(
-        Declaration.objects.filter(
-            category=GOODS,
+        declarations_visible_to(user)
+        .filter(
             owner_id=declaration.owner_id,
             direction=declaration.direction,
-            bill_of_lading=bill,
+            bill_of_lading__iexact=bill,
             status__in=LIVE,
         )
         .exclude(pk=declaration.pk)

@@ -220,7 +220,7 @@ def _edit_context(
         "agencies": agencies_for(declaration.target),
         "returned": returned,
         "field_notes": notes,
-        "sharing_bill": selectors.declarations_sharing_bill(declaration=declaration),
+        "sharing_bill": selectors.declarations_sharing_bill(user=request.user, declaration=declaration),
         **extra,
     }
 

@@ -84,6 +84,19 @@ def test_a_bill_of_lading_already_submitted_is_flagged_on_the_edit_page(user_a: 
     others = factories.valid_draft(user_b)  # another enterprise's declaration is none of its business
     assert 'id="bill-shared"' not in web(user_b).get(f"/declarations/{others.pk}/edit/").content.decode()
     exported = factories.valid_draft(user_a, direction="export")
-    assert selectors.declarations_sharing_bill(declaration=exported) == []
+    assert selectors.declarations_sharing_bill(user=user_a, declaration=exported) == []
     services.declaration_save_draft(declaration=again, user=user_a, header={"bill_of_lading": "COSU6234567891"})
     assert 'id="bill-shared"' not in web(user_a).get(f"/declarations/{again.pk}/edit/").content.decode()
+
+
+def test_a_broker_is_shown_only_the_declarations_sharing_the_bill_that_its_delegation_covers(user_a: User) -> None:
+    general = factories.valid_draft(user_a)
+    services.declaration_submit(declaration=general, user=user_a)
+    bonded = factories.valid_draft(user_a)
+    services.declaration_submit(declaration=bonded, user=user_a)
+    Declaration.objects.filter(pk=bonded.pk).update(kind="bonded")  # a kind the broker was not delegated
+    assert user_a.organisation is not None
+    broker = factories.broker(user_a.organisation, kinds=["general"])
+    draft = factories.valid_draft(user_a)  # the same bill again
+    assert selectors.declarations_sharing_bill(user=broker, declaration=draft) == [general]
+    assert set(selectors.declarations_sharing_bill(user=user_a, declaration=draft)) == {general, bonded}
