@@ -9,12 +9,10 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.forms.models import model_to_dict
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from . import audit_actions, delegations, tokens
 from .choices import DelegationStatus
-from .entrustments import entrustment_revoke
 from .models import (
     AgentGrant,
     ApiToken,
@@ -125,11 +123,10 @@ class DelegationAdmin(ReadOnlyAdmin):
         revoked = 0
         for delegation in queryset.exclude(status=DelegationStatus.REVOKED):
             with transaction.atomic():
-                entrustment_revoke(
-                    entrustment=delegation, user=request.user, own=delegation.client, wording=delegations.WORDING
-                )
+                delegations.delegation_revoke_as_operator(user=request.user, delegation=delegation)
             revoked += 1
-        messages.success(request, _("%(n)d delegations revoked.") % {"n": revoked})
+        messages.success(request, ngettext("%(n)d delegation revoked.", "%(n)d delegations revoked.", revoked) % {
+            "n": revoked})  # fmt: skip
 
 
 @admin.register(ApiToken)
@@ -150,14 +147,12 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     @admin.action(description=gettext_lazy("Revoke the selected tokens"), permissions=["revoke"])
     def revoke(self, request: AuthenticatedHttpRequest, queryset: QuerySet[ApiToken]) -> None:
         revoked = 0
-        for token in queryset.filter(revoked_at__isnull=True).select_related("user"):
-            with transaction.atomic():
-                tokens.token_revoke(user=token.user, pk=token.pk)
-                audit_record(
-                    actor=request.user, action="api_token.revoked_in_admin", obj=token, after={"prefix": token.prefix}
-                )
+        for token in queryset.filter(revoked_at__isnull=True):
+            tokens.token_revoke_as_operator(user=request.user, token=token)
             revoked += 1
-        messages.success(request, _("%(n)d tokens revoked: requests with their keys are refused.") % {"n": revoked})
+        messages.success(request, ngettext(
+            "%(n)d token revoked: requests with its key are refused.",
+            "%(n)d tokens revoked: requests with their keys are refused.", revoked) % {"n": revoked})  # fmt: skip
 
 
 @admin.register(Notification)

@@ -19,6 +19,7 @@ from .entrustments import (
     entrustment_get,
     entrustment_open,
     entrustment_revoke,
+    entrustment_revoke_as_operator,
     entrustments_of,
     in_force,
 )
@@ -76,6 +77,11 @@ def delegation_confirm(*, user: User, delegation: Delegation) -> Delegation:
 def delegation_revoke(*, user: User, delegation: Delegation) -> Delegation:
     """Either party ends a delegation, at once."""
     return entrustment_revoke(entrustment=delegation, user=user, own=_party(user), wording=WORDING)
+
+
+def delegation_revoke_as_operator(*, user: User, delegation: Delegation) -> Delegation:
+    """The platform's operator ends a delegation (from the admin), recorded as the operator's."""
+    return entrustment_revoke_as_operator(entrustment=delegation, user=user, wording=WORDING)
 
 
 def delegations_of(*, user: User) -> QuerySet[Delegation]:

@@ -76,11 +76,22 @@ def entrustment_revoke(*, entrustment: E, user: User, own: Organisation, wording
     """Either party ends it, at once."""
     if own.pk not in entrustment.party_ids():
         raise PermissionDenied
+    return _revoked(entrustment, user, wording)
+
+
+def entrustment_revoke_as_operator(*, entrustment: E, user: User, wording: Wording) -> E:
+    """The platform's operator ends it (a party that cannot, a leaked account): staff only, recorded as theirs."""
+    if not user.is_staff:
+        raise PermissionDenied
+    return _revoked(entrustment, user, wording, by_operator=True)
+
+
+def _revoked(entrustment: E, user: User, wording: Wording, *, by_operator: bool = False) -> E:
     before = entrustment.status
     entrustment.status, entrustment.decided_at = DelegationStatus.REVOKED, timezone.now()
     entrustment.save(update_fields=["status", "decided_at"])
-    audit_record(actor=user, action=f"{wording.audit}.revoked", obj=entrustment,
-                 before={"status": before}, after={"status": "revoked"})  # fmt: skip
+    after: dict[str, object] = {"status": "revoked", **({"by_operator": True} if by_operator else {})}
+    audit_record(actor=user, action=f"{wording.audit}.revoked", obj=entrustment, before={"status": before}, after=after)
     return entrustment
 
 

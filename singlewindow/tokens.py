@@ -10,6 +10,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
@@ -55,6 +56,19 @@ def token_revoke(*, user: User, pk: int) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
         audit_record(actor=user, action="api_token.revoked", obj=token, after={"prefix": token.prefix})
+    return token
+
+
+@transaction.atomic
+def token_revoke_as_operator(*, user: User, token: ApiToken) -> ApiToken:
+    """The platform's operator revokes a user's token (a leaked key), recorded as the operator's: staff only."""
+    if not user.is_staff:
+        raise PermissionDenied
+    token = ApiToken.objects.select_for_update().get(pk=token.pk)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        token.save(update_fields=["revoked_at"])
+        audit_record(actor=user, action="api_token.revoked_in_admin", obj=token, after={"prefix": token.prefix})
     return token
 
 

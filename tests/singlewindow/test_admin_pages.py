@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.admin.helpers import ACTION_CHECKBOX_NAME
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
@@ -71,7 +72,7 @@ def test_revoking_a_delegation_in_the_admin_goes_through_the_service_and_the_aud
     delegation.refresh_from_db()
     assert delegation.status == DelegationStatus.REVOKED
     entry = AuditEntry.objects.get(action="delegation.revoked", object_id=str(delegation.pk))
-    assert entry.actor == admin_user and entry.after == {"status": "revoked"}
+    assert entry.actor == admin_user and entry.after == {"status": "revoked", "by_operator": True}
 
 
 # API tokens -----------------------------------------------------------------------------------------
@@ -105,7 +106,8 @@ def test_revoking_a_token_in_the_admin_goes_through_the_service_and_the_audit_tr
     token.refresh_from_db()
     assert token.revoked_at is not None
     assert tokens.token_user(key=key) is None  # the key authenticates nobody any more
-    assert AuditEntry.objects.filter(action="api_token.revoked", object_id=str(token.pk)).exists()
+    # one entry, the operator's: the token's owner did nothing
+    assert not AuditEntry.objects.filter(action="api_token.revoked", object_id=str(token.pk)).exists()
     by_admin = AuditEntry.objects.get(action="api_token.revoked_in_admin", object_id=str(token.pk))
     assert by_admin.actor == admin_user
 
@@ -172,3 +174,12 @@ def test_the_audit_trail_shows_readable_actions_and_filters_by_date(admin_client
     assert clerk.organisation.name in body  # the organisation column
     filtered = admin_client.get("/admin/singlewindow/auditentry/", {"action": "api_token.created"})
     assert filtered.context_data["cl"].result_count == 1
+
+
+def test_only_staff_may_revoke_as_the_operator(db: None) -> None:
+    clerk = factories.clerk()
+    token, _key = tokens.token_create(user=clerk, name="ERP")
+    with pytest.raises(PermissionDenied):
+        tokens.token_revoke_as_operator(user=factories.clerk(), token=token)
+    token.refresh_from_db()
+    assert token.revoked_at is None
