@@ -12,19 +12,12 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from singlewindow.languages import in_reader_language
 from singlewindow.models import Organisation
 
 from .choices import CaseState, DeadlineRule, ReviewState, StageCode, WarningPeriod
-
-
-def in_language(name: str, name_en: str) -> str:
-    """A stored name in the reader's language: the Chinese one in Chinese (and when no English exists)."""
-    if not name_en or (get_language() or "zh-hans").lower().startswith("zh"):
-        return name
-    return name_en
 
 
 class Department(models.Model):
@@ -51,7 +44,7 @@ class Department(models.Model):
         ]
 
     def __str__(self) -> str:
-        return in_language(self.name, self.name_en)
+        return in_reader_language(self.name, self.name_en)
 
 
 class Stage(models.Model):
@@ -73,12 +66,12 @@ class Stage(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return in_language(self.name, self.name_en)
+        return in_reader_language(self.name, self.name_en)
 
     def material_label(self, item: str) -> str:
         """A material (stored, and ticked on the form, by its Chinese name) in the reader's language."""
         english = dict(zip(self.materials, self.materials_en, strict=False))
-        return in_language(item, english.get(item, ""))
+        return in_reader_language(item, english.get(item, ""))
 
     @property
     def materials_shown(self) -> list[tuple[str, str]]:
@@ -108,7 +101,7 @@ class StageDepartment(models.Model):
 
     @property
     def items_shown(self) -> str:
-        return in_language(self.items, self.items_en)
+        return in_reader_language(self.items, self.items_en)
 
 
 class ApprovalCase(models.Model):
@@ -160,7 +153,7 @@ class ApprovalCase(models.Model):
     @property
     def materials_text(self) -> str:
         """The same as one line, with the language's own list separator."""
-        return in_language("、", ", ").join(self.materials_shown)
+        return in_reader_language("、", ", ").join(self.materials_shown)
 
 
 class DepartmentReview(models.Model):
@@ -209,7 +202,7 @@ class DepartmentReview(models.Model):
 
     @property
     def items_shown(self) -> str:
-        return in_language(self.items, self.items_en)
+        return in_reader_language(self.items, self.items_en)
 
 
 class PublicNotice(models.Model):

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from singlewindow.certificates import Verdict, beijing_time
 from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.errors import DomainError
+from singlewindow.languages import in_reader_language
 from singlewindow.models import Organisation
 from singlewindow.requests import AuthenticatedHttpRequest
 
@@ -32,7 +33,6 @@ from .selectors import (
     PUBLIC_HITS,
     appeals_to_decide,
     honest_model_firms,
-    localised,
     own_records,
     public_lookup,
     seriously_dishonest_firms,
@@ -40,11 +40,6 @@ from .selectors import (
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAMPLE_MARKS = ("【示例】", "[Sample]")  # how the shipped sample items' titles begin (credit/reference)
-
-
-def in_reader_language(zh: str, en: str) -> str:
-    """Of a text the data holds in both languages, the reader's; the other where that one is empty."""
-    return localised({key: text for key, text in (("zh-hans", zh), ("en", en)) if text})
 
 
 def _as_read(items: Iterable[Any], *, badge: bool = False) -> None:

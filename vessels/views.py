@@ -15,7 +15,7 @@ from django.forms import model_to_dict
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,6 +26,7 @@ from declarations.pipeline import DeclarationError, DeclarationInvalid
 from declarations.timeline import shared_states
 from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.errors import DomainError
+from singlewindow.languages import in_reader_language
 from singlewindow.problems import parse_path
 from singlewindow.requests import AuthenticatedHttpRequest
 
@@ -317,13 +318,6 @@ def clearance_revoke(request: AuthenticatedHttpRequest, pk: int) -> HttpResponse
     return redirect("vessels:detail", pk=pk)
 
 
-def _in_reader_language(chinese: str, english: str) -> str:
-    """A name the bilingual certificate prints in both languages, in the reader's (the other when missing)."""
-    if (translation.get_language() or "").startswith("zh"):
-        return chinese or english
-    return english or chinese
-
-
 @require_GET
 def clearance_verify(request: HttpRequest, number: str, token: str) -> HttpResponse:
     """Public: what a port state officer scanning the QR code sees, in the reader's language (the PDF
@@ -334,11 +328,11 @@ def clearance_verify(request: HttpRequest, number: str, token: str) -> HttpRespo
     if facts is not None:
         names = {
             # the registered name, which the certificate leads with; a Chinese name beside it for Chinese readers
-            "vessel": _in_reader_language(f"{facts.vessel_name} {facts.vessel_name_zh}".strip(), facts.vessel_name),
+            "vessel": in_reader_language(f"{facts.vessel_name} {facts.vessel_name_zh}".strip(), facts.vessel_name),
             "flag_state": codelists.name(COUNTRY, facts.flag_state),
-            "departure": _in_reader_language(facts.port_of_departure.name_zh, facts.port_of_departure.name_en),
-            "next_port": _in_reader_language(facts.next_port_of_call.name_zh, facts.next_port_of_call.name_en),
-            "authority": _in_reader_language(facts.authority_zh, facts.authority_en),
+            "departure": in_reader_language(facts.port_of_departure.name_zh, facts.port_of_departure.name_en),
+            "next_port": in_reader_language(facts.next_port_of_call.name_zh, facts.next_port_of_call.name_en),
+            "authority": in_reader_language(facts.authority_zh, facts.authority_en),
         }
     return render(
         request,
