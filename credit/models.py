@@ -351,7 +351,7 @@ class SpotCheckFirm(models.Model):
     class Meta:
         verbose_name = _("enterprise drawn")
         verbose_name_plural = _("enterprises drawn")
-        ordering = ["spot_check", "-focus", "uscc"]
+        ordering = ["spot_check_id", "-focus", "uscc"]
         constraints = [models.UniqueConstraint(fields=["spot_check", "uscc"], name="spotcheckfirm_once")]
 
     def __str__(self) -> str:

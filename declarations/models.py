@@ -264,7 +264,7 @@ class GoodsLine(models.Model):
     class Meta:
         verbose_name = _("goods line")
         verbose_name_plural = _("goods lines")
-        ordering = ["declaration", "line_no"]
+        ordering = ["declaration_id", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["declaration", "line_no"], name="goodsline_unique_line_no"),
             models.CheckConstraint(
@@ -290,7 +290,7 @@ class Container(models.Model):
     class Meta:
         verbose_name = _("container")
         verbose_name_plural = _("containers")
-        ordering = ["declaration", "id"]
+        ordering = ["declaration_id", "id"]
 
     def __str__(self) -> str:
         return self.number
@@ -316,7 +316,7 @@ class AttachedDocument(models.Model):
     class Meta:
         verbose_name = _("attached document")
         verbose_name_plural = _("attached documents")
-        ordering = ["declaration", "id"]
+        ordering = ["declaration_id", "id"]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.original_name}"
@@ -339,7 +339,7 @@ class DeclarationVersion(models.Model):
     class Meta:
         verbose_name = _("declaration version")
         verbose_name_plural = _("declaration versions")
-        ordering = ["declaration", "number"]
+        ordering = ["declaration_id", "number"]
         constraints = [
             models.UniqueConstraint(fields=["declaration", "number"], name="declarationversion_unique_number")
         ]
@@ -369,7 +369,7 @@ class Delivery(models.Model):
     class Meta:
         verbose_name = _("delivery")
         verbose_name_plural = _("deliveries")
-        ordering = ["version", "agency"]
+        ordering = ["version_id", "agency"]
         constraints = [models.UniqueConstraint(fields=["version", "agency"], name="delivery_one_per_agency")]
         indexes = [
             models.Index(fields=["status", "next_attempt_at"], name="delivery_due"),
@@ -401,7 +401,7 @@ class Event(models.Model):
     class Meta:
         verbose_name = _("event")
         verbose_name_plural = _("events")
-        ordering = ["declaration", "at", "sequence", "id"]
+        ordering = ["declaration_id", "at", "sequence", "id"]
         indexes = [
             models.Index(fields=["declaration", "at"], name="event_timeline"),
             # The agencies' times to release (dashboards.py): releases by agency and time.
@@ -445,7 +445,7 @@ class Revision(models.Model):
     class Meta:
         verbose_name = _("revision")
         verbose_name_plural = _("revisions")
-        ordering = ["declaration", "number"]
+        ordering = ["declaration_id", "number"]
         constraints = [models.UniqueConstraint(fields=["declaration", "number"], name="revision_unique_number")]
 
     def __str__(self) -> str:
@@ -465,7 +465,7 @@ class Comment(models.Model):
     class Meta:
         verbose_name = _("comment")
         verbose_name_plural = _("comments")
-        ordering = ["declaration", "created_at", "id"]
+        ordering = ["declaration_id", "created_at", "id"]
 
     def __str__(self) -> str:
         return f"{self.field or '-'}: {self.text[:40]}"

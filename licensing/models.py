@@ -122,7 +122,7 @@ class LicenceLine(models.Model):
     class Meta:
         verbose_name = _("licence line")
         verbose_name_plural = _("licence lines")
-        ordering = ["licence", "line_no"]
+        ordering = ["licence_id", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["licence", "line_no"], name="licenceline_unique_line_no"),
             models.CheckConstraint(condition=Q(written_off__gte=0), name="licenceline_written_off_not_negative"),
@@ -157,7 +157,7 @@ class LicenceUse(models.Model):
     class Meta:
         verbose_name = _("licence use")
         verbose_name_plural = _("licence uses")
-        ordering = ["licence", "reserved_at", "id"]
+        ordering = ["licence_id", "reserved_at", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["licence_line", "declaration", "version", "line_no"], name="licenceuse_once_per_line"
@@ -232,7 +232,7 @@ class LicenceApplicationLine(models.Model):
     class Meta:
         verbose_name = _("licence application line")
         verbose_name_plural = _("licence application lines")
-        ordering = ["application", "line_no"]
+        ordering = ["application_id", "line_no"]
         constraints = [
             models.UniqueConstraint(fields=["application", "line_no"], name="licenceapplicationline_unique_line_no"),
             models.CheckConstraint(

@@ -72,7 +72,7 @@ class _Part(models.Model):
 
     class Meta:
         abstract = True
-        ordering = ["declaration", "position"]
+        ordering = ["declaration_id", "position"]
 
 
 class ManifestLine(_Part):
