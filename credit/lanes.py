@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
+from singlewindow.prepared import prepared
+
 from .models import Classification, Scheme
 
 FALLBACK = {"release_mode": "on_verification", "inspection_rate": 0.05}  # no customs scheme loaded
@@ -50,14 +52,22 @@ def draw(key: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
+# Every submission asks them.
+_current = prepared(
+    lambda uscc: Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True).values_list(
+        "klass", "scheme_id"
+    )[:1]
+)
+_latest_scheme = prepared(
+    lambda key: Scheme.objects.filter(key=key).order_by("-version").values_list("id", "rules__default")[:1]
+)
+
+
 def lane_for(*, uscc: str, key: str) -> Lane:
     """The lane for a declaration of the firm with this USCC; key names the declaration's version."""
-    current = Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True).values_list(
-        "klass", "scheme_id"
-    )
-    found = current.first()
+    found = _current.first(uscc=uscc)
     if found is None:
-        latest = Scheme.objects.filter(key="customs").order_by("-version").values_list("id", "rules__default").first()
+        latest = _latest_scheme.first(key="customs")
         klass, lanes = (str(latest[1]), _lanes(latest[0])) if latest else ("regular", {})
     else:
         klass, lanes = found[0], _lanes(found[1])

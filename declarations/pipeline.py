@@ -21,6 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import ForeignKey, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -29,6 +30,7 @@ from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import User
+from singlewindow.prepared import prepared
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record
 
@@ -80,14 +82,31 @@ def require_draft(declaration: Declaration) -> None:
         raise NotEditable(_("A submitted declaration cannot be changed."))
 
 
-ALL_FIELDS = [f.attname for f in Declaration._meta.concrete_fields]
+CONCRETE_FIELDS = Declaration._meta.concrete_fields
+
+
+@prepared  # every submission asks it
+def _locked(*, pk: int) -> QuerySet[Declaration]:
+    return Declaration.objects.select_for_update(no_key=True, of=("self",)).select_related("owner").filter(pk=pk)
 
 
 def declaration_lock(declaration: Declaration) -> None:
     """Lock the row for this transaction and load every field of the caller's instance, and its owner, in one
-    query (also the fields a reference from declaration_get_own(..., reference=True) left out)."""
-    locked = Declaration.objects.select_for_update(no_key=True, of=("self",)).select_related("owner")
-    declaration.refresh_from_db(fields=ALL_FIELDS, from_queryset=locked)
+    query (also the fields a reference from declaration_get_own(..., reference=True) left out).
+    Declaration.DoesNotExist if the row is gone."""
+    fresh = _locked.first(pk=declaration.pk)
+    if fresh is None:
+        raise Declaration.DoesNotExist
+    for field in CONCRETE_FIELDS:  # as refresh_from_db(), without compiling its query anew
+        value = getattr(fresh, field.attname)
+        if (
+            isinstance(field, ForeignKey)
+            and field.is_cached(declaration)
+            and declaration.__dict__.get(field.attname) != value
+        ):
+            field.delete_cached_value(declaration)  # an object it pointed to before (as refresh_from_db does)
+        setattr(declaration, field.attname, value)
+    Declaration.owner.field.set_cached_value(declaration, fresh.owner)
 
 
 def rules_prefetch(category: str, declarations: Sequence[Declaration]) -> dict[str, Any]:

@@ -14,6 +14,7 @@ from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import delegated_scope
 from singlewindow.elicence import signature_shown, signatures_for
 from singlewindow.models import AuditEntry, Organisation, User
+from singlewindow.prepared import prepared
 
 from . import nomenclature
 from .choices import GOODS, DeclarationStatus
@@ -168,6 +169,11 @@ def declaration_get_own(*, user: User, pk: int, reference: bool = False, categor
     a filing of any category (attached documents serve them all); a delegation covers goods declarations only,
     so another category's filing is its owner's alone."""
     try:
+        if reference and category is not None and not _is_broker(user):  # every API submission asks this
+            found = _own_reference.first(owner_id=user.organisation_id or 0, category=category, pk=int(pk))
+            if found is None:
+                raise Http404
+            return found
         queryset = Declaration.objects.filter(preparer_scope(user))
         if category is not None:
             queryset = queryset.filter(category=category)
@@ -176,6 +182,15 @@ def declaration_get_own(*, user: User, pk: int, reference: bool = False, categor
         return (queryset.only("id", "owner_id") if reference else queryset).get(pk=pk)
     except (Declaration.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+@prepared
+def _own_reference(*, owner_id: int, category: str, pk: int) -> QuerySet[Declaration]:
+    return Declaration.objects.filter(owner_id=owner_id, category=category, pk=pk).only("id", "owner_id")
+
+
+def _is_broker(user: User) -> bool:
+    return user.organisation is not None and user.organisation.kind == OrganisationKind.BROKER
 
 
 def owners_of(declarations: Sequence[Declaration]) -> dict[int, Organisation]:
@@ -192,9 +207,8 @@ def owners_of(declarations: Sequence[Declaration]) -> dict[int, Organisation]:
 def preparer_scope(user: User, *, submit: bool = False) -> Q:
     """Declarations this user may prepare (or, with submit, submit): its enterprise's own, or its
     broker's clients' under a delegation in force."""
-    org = user.organisation
-    if org is not None and org.kind == OrganisationKind.BROKER:
-        return delegated_scope(broker_id=org.pk, submit=submit)
+    if _is_broker(user):
+        return delegated_scope(broker_id=user.organisation_id, submit=submit)
     return Q(owner_id=user.organisation_id)
 
 

@@ -24,6 +24,7 @@ from singlewindow.choices import OrganisationKind
 from singlewindow.delegations import active_delegations
 from singlewindow.elicence import signing_session, signing_session_forget
 from singlewindow.models import Organisation, User
+from singlewindow.prepared import prepared
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record, changed_values, json_value
 
@@ -250,11 +251,14 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
     An invalid declaration raises DeclarationInvalid and changes nothing."""
     require_preparer(declaration, user, submit=True)
     declaration_lock(declaration)
-    return _submit_locked(
-        declaration,
-        user,
-        Rows(list(declaration.lines.all()), list(declaration.containers.all()), list(declaration.documents.all())),
-    )
+    rows = Rows(_lines.all(pk=declaration.pk), _containers.all(pk=declaration.pk), _documents.all(pk=declaration.pk))
+    return _submit_locked(declaration, user, rows)
+
+
+# A submission's rows, as the models order them.
+_lines = prepared(lambda pk: GoodsLine.objects.filter(declaration_id=pk))
+_containers = prepared(lambda pk: Container.objects.filter(declaration_id=pk))
+_documents = prepared(lambda pk: AttachedDocument.objects.filter(declaration_id=pk))
 
 
 @dataclass

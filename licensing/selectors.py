@@ -10,6 +10,7 @@ from declarations.models import Declaration
 from declarations.selectors import declarations_visible_to, officer_agency
 from singlewindow.choices import Agency
 from singlewindow.models import User
+from singlewindow.prepared import prepared
 
 from .choices import LICENCE_APPLICATION
 from .models import Licence, LicenceUse, Qualification, QualificationKind
@@ -23,12 +24,16 @@ def inspection_registrations_of(*, organisation_ids: Iterable[int]) -> dict[int,
     """Each of these organisations' inspection registrations not revoked, as (valid from, valid until), by
     organisation id (the enterprise declaring, whatever a declaration's header says)."""
     periods: dict[int, list[tuple[date, date | None]]] = {}
-    rows = Qualification.objects.filter(
-        organisation_id__in=list(organisation_ids), kind=QualificationKind.INSPECTION_REGISTRATION, revoked=False
-    ).values_list("organisation_id", "valid_from", "valid_until")
-    for organisation_id, start, until in rows:
+    for organisation_id, start, until in _registrations.all(organisation_ids=list(organisation_ids)):
         periods.setdefault(organisation_id, []).append((start, until))
     return periods
+
+
+@prepared  # validation asks it on every submission
+def _registrations(*, organisation_ids: list[int]) -> QuerySet[Qualification, tuple[int, date, date | None]]:
+    return Qualification.objects.filter(
+        organisation_id__in=organisation_ids, kind=QualificationKind.INSPECTION_REGISTRATION, revoked=False
+    ).values_list("organisation_id", "valid_from", "valid_until")
 
 
 def has_active_qualification(*, uscc: str, kind: QualificationKind | str, on: date) -> bool:

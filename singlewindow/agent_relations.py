@@ -11,6 +11,7 @@ from datetime import date
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -26,6 +27,7 @@ from .entrustments import (
     in_force,
 )
 from .models import AgentRelation, Organisation, User
+from .prepared import prepared
 
 
 class AgentRelationRefused(EntrustmentRefused):
@@ -90,7 +92,12 @@ def agent_relation_get(*, user: User, pk: int) -> AgentRelation:
 def user_units_of(*, agent_ids: Iterable[int], on: date | None = None) -> dict[int, dict[str, str]]:
     """For each of these agents, the user units it may name today: agent id → {USCC: name}, in one query."""
     units: dict[int, dict[str, str]] = {}
-    rows = in_force(AgentRelation, on).filter(agent_id__in=list(agent_ids))
-    for agent_id, uscc, name in rows.values_list("agent_id", "user_unit__uscc", "user_unit__name"):
+    for agent_id, uscc, name in _user_units.all(agent_ids=list(agent_ids), on=on or timezone.localdate()):
         units.setdefault(agent_id, {})[uscc] = name
     return units
+
+
+@prepared  # validation asks it on every submission
+def _user_units(*, agent_ids: list[int], on: date) -> QuerySet[AgentRelation, tuple[int, str, str]]:
+    rows = in_force(AgentRelation, on).filter(agent_id__in=agent_ids)
+    return rows.values_list("agent_id", "user_unit__uscc", "user_unit__name")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import ApiToken, User
+from .prepared import prepared
 from .services import audit_record
 
 
@@ -81,13 +82,18 @@ def token_state(token: ApiToken) -> str:
     return str(_("In use"))
 
 
+@prepared  # every API request asks it
+def _token_in_force(*, digest: str, now: datetime) -> QuerySet[ApiToken]:
+    return (
+        ApiToken.objects.select_related("user__organisation")
+        .filter(digest=digest, revoked_at__isnull=True, expires_at__gt=now)
+        .order_by()[:1]
+    )
+
+
 def token_user(*, key: str) -> User | None:
     """The active user a key authenticates, or None: unknown, revoked or expired keys authenticate nobody."""
-    token = (
-        ApiToken.objects.select_related("user__organisation")
-        .filter(digest=key_digest(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
-        .first()
-    )
+    token = _token_in_force.first(digest=key_digest(key), now=timezone.now())
     if token is None or not token.user.is_active:
         return None
     return token.user

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from declarations.choices import DeclarationStatus
 from singlewindow.models import Organisation
+from singlewindow.prepared import prepared
 from singlewindow.problems import Problem
 
 from .choices import VESSEL
@@ -22,12 +23,27 @@ from .models import ManifestLine
 
 
 def _submitted(bills: Iterable[str]) -> QuerySet[ManifestLine]:
-    wanted = {bill.strip().upper() for bill in bills if bill}
+    return _listing(_bills(bills))
+
+
+def _bills(bills: Iterable[str]) -> list[str]:
+    return sorted({bill.strip().upper() for bill in bills if bill})
+
+
+def _listing(bills: list[str]) -> QuerySet[ManifestLine]:
+    """The manifest lines of these bills (as written on manifests: upper case, trimmed)."""
     return (
-        ManifestLine.objects.filter(bill_of_lading__in=wanted, declaration__category=VESSEL)
+        ManifestLine.objects.filter(bill_of_lading__in=bills, declaration__category=VESSEL)
         # Only what was submitted and can no longer change: not drafts, nor rejected calls being corrected.
         .exclude(declaration__status__in=(DeclarationStatus.DRAFT, DeclarationStatus.REJECTED))
         .order_by("declaration__submitted_at")  # the latest submission comes last and wins
+    )
+
+
+@prepared  # validation asks it on every submission citing a bill
+def _figures(*, bills: list[str]) -> QuerySet[ManifestLine, tuple]:
+    return _listing(bills).values_list(
+        "bill_of_lading", "packages", "gross_weight", "shipper", "consignee", "shipper_uscc", "consignee_uscc"
     )
 
 
@@ -45,9 +61,7 @@ class Listed(NamedTuple):
 def manifest_figures(bills: Iterable[str]) -> dict[str, Listed]:
     """Each bill's figures and parties in the latest submitted vessel declaration listing it; one
     light query, as validation runs it on every submission."""
-    rows = _submitted(bills).values_list(
-        "bill_of_lading", "packages", "gross_weight", "shipper", "consignee", "shipper_uscc", "consignee_uscc"
-    )
+    rows = _figures.all(bills=_bills(bills))
     return {
         bill: Listed(packages, weight, shipper, consignee, shipper_uscc, consignee_uscc)
         for bill, packages, weight, shipper, consignee, shipper_uscc, consignee_uscc in rows

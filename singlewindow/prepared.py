@@ -1,0 +1,199 @@
+"""ORM queries compiled once and run many times: the statements of the hot paths (a submission, a delivery,
+a receipt) that run thousands of times an hour with only their values changing.
+
+Django compiles a queryset to SQL each time it runs it: for the short queries of those paths that is ~0.5–1.5 ms
+of Python, where the database answers in ~0.05 ms. `prepared(build)` compiles `build(**stand_ins)` once per
+database connection, each argument replaced by a stand-in value of its type, notes where each stand-in landed
+among the statement's parameters, and from then on runs the same SQL with the real values, building rows or
+model instances (`select_related` included) the way Django's own iterables do. The SQL is Django's, so it is
+right for every backend (SQLite for `make run`, PostgreSQL in production) and follows the models.
+
+Only a query whose SQL has the same shape whatever the values can be prepared. A list argument (Django expands
+`__in` to `IN (%s, %s, …)`) is compiled once for each length it comes with (an empty one answers nothing, as
+the ORM's does, without asking the database). A boolean or None (often compiled into the SQL text) or a
+pattern built around a value (`__contains`) is refused with ValueError the first time it is compiled — that
+is, by the tests — rather than run with a value baked in.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import EmptyResultSet
+from django.db import NotSupportedError, connection
+from django.db.models import QuerySet
+from django.db.models.query import (
+    FlatValuesListIterable,
+    ModelIterable,
+    ValuesListIterable,
+    get_related_populators,
+)
+from django.db.transaction import TransactionManagementError
+
+T = TypeVar("T")
+_numbers = itertools.count(1)
+
+
+def _stand_in(name: str, value: object) -> object:
+    """A value of the argument's type that nothing else in a query could hold."""
+    n = next(_numbers)
+    if isinstance(value, bool) or value is None:
+        raise ValueError(f"prepared query argument {name!r}: booleans and None change the SQL; pass them as constants")
+    if isinstance(value, int):
+        return -(2**61) - n
+    if isinstance(value, str):
+        return f"\ue000{n}\ue000"  # private-use characters: no text holds them, no str method changes them
+    if isinstance(value, datetime):
+        return datetime(1901, 1, 1, 0, 0, n % 60, n % 1_000_000, tzinfo=UTC)
+    if isinstance(value, date):
+        return date(1901, 1, 1 + n % 28)
+    raise ValueError(f"prepared query argument {name!r}: {type(value).__name__} cannot be prepared")
+
+
+def _stand_ins(name: str, value: object) -> object:
+    if isinstance(value, list):
+        return [_stand_in(name, item) for item in value]
+    return _stand_in(name, value)
+
+
+Slot = tuple[str, int | None, Callable[[Any], Any]] | tuple[None, None, Any]  # argument, its item, how adapted
+
+
+@dataclass
+class _Compiled:
+    sql: str | None  # None: the query answers nothing whatever the values (an empty list)
+    slots: list[Slot]  # for each parameter of the SQL: the argument (or item of one) it holds, or a constant
+    rows: Callable[[list[tuple]], list[Any]]
+    locks: bool
+
+
+class Prepared(Generic[T]):
+    """A query compiled once per connection; `all(**values)` and `first(**values)` run it."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
+        self.build = build
+
+    def all(self, **values: Any) -> list[T]:
+        values = {name: list(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
+        for name, value in values.items():
+            if any(
+                isinstance(v, int) and not -(2**63) <= v < 2**63
+                for v in (value if isinstance(value, list) else [value])
+            ):
+                raise ValueError(f"prepared query argument {name!r}: {value} is beyond a database integer")
+        compiled = self._compiled(values)
+        if compiled.locks and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        if compiled.sql is None:
+            return []
+        params = [
+            adapt if name is None else adapt(values[name] if item is None else values[name][item])
+            for name, item, adapt in compiled.slots
+        ]
+        with connection.cursor() as cursor:
+            cursor.execute(compiled.sql, params)  # type: ignore[arg-type]  # the values the ORM compiled
+            return compiled.rows(cursor.fetchall())
+
+    def first(self, **values: Any) -> T | None:
+        """The first row, for a query that answers at most one (its own ordering and slicing apply)."""
+        found = self.all(**values)
+        return found[0] if found else None
+
+    def _compiled(self, values: dict[str, Any]) -> _Compiled:
+        cache: dict[tuple, _Compiled] = connection.__dict__.setdefault("_singlewindow_prepared", {})
+        key = (id(self), *(len(v) for v in values.values() if isinstance(v, list)))
+        compiled = cache.get(key)
+        if compiled is None:
+            compiled = cache[key] = _compile(self.build, values)
+        return compiled
+
+
+def prepared(build: Callable[..., QuerySet[Any, T]]) -> Prepared[T]:
+    """Decorate a function that builds a queryset from its keyword arguments."""
+    return Prepared(build)
+
+
+def _compile(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Compiled:
+    stand_ins = {name: _stand_ins(name, value) for name, value in values.items()}
+    queryset = build(**stand_ins)
+    compiler = queryset.query.get_compiler(using=queryset.db)
+    if queryset.db != "default" or queryset._known_related_objects or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+        raise ValueError("prepared queries read the default database, without prefetch_related")
+    locks = queryset.query.select_for_update
+    try:
+        sql, params = compiler.as_sql()
+    except EmptyResultSet:
+        return _Compiled(sql=None, slots=[], rows=list, locks=locks)
+    places = [
+        (name, item, stand_in)
+        for name, value in stand_ins.items()
+        for item, stand_in in (enumerate(value) if isinstance(value, list) else [(None, value)])
+    ]
+    slots = [_slot(param, places) for param in params]
+    if missing := {name for name, _item, _value in places} - {name for name, _item, _adapt in slots}:
+        raise ValueError(f"prepared query: {', '.join(sorted(missing))} not among the SQL's parameters")
+    return _Compiled(sql=sql, slots=slots, rows=_rows(queryset, compiler), locks=locks)
+
+
+def _slot(param: object, places: list[tuple[str, int | None, object]]) -> Slot:
+    """Which argument (or item of a list argument) a parameter of the SQL holds and how the backend adapted
+    it, or the constant it is."""
+    ops = connection.ops
+    for name, item, stand_in in places:
+        if param == stand_in and type(param) is type(stand_in):
+            return name, item, _same
+        if isinstance(stand_in, datetime) and param == ops.adapt_datetimefield_value(stand_in):
+            return name, item, ops.adapt_datetimefield_value
+        if isinstance(stand_in, date) and param == ops.adapt_datefield_value(stand_in):
+            return name, item, ops.adapt_datefield_value
+        if isinstance(stand_in, str) and isinstance(param, str) and stand_in in param:
+            raise ValueError(f"prepared query argument {name!r} is built into a pattern; it cannot be prepared")
+    return None, None, param
+
+
+def _same(value: Any) -> Any:
+    return value
+
+
+def _rows(queryset: QuerySet, compiler: Any) -> Callable[[list[tuple]], list[Any]]:
+    """How to turn the fetched rows into what iterating the queryset gives."""
+    db = queryset.db
+    fields = [s[0] for s in compiler.select[0 : compiler.col_count]]
+    converters = compiler.get_converters(fields)
+
+    def converted(rows: list[tuple]) -> Any:
+        return compiler.apply_converters(rows, converters) if converters else rows
+
+    kind = queryset._iterable_class
+    if kind is FlatValuesListIterable:
+        return lambda rows: [row[0] for row in converted(rows)]
+    if kind is ValuesListIterable:
+        return lambda rows: [tuple(row) for row in converted(rows)]
+    if kind is not ModelIterable:
+        raise NotSupportedError(f"prepared queries give model instances or values_list rows, not {kind.__name__}")
+    klass_info, select = compiler.klass_info, compiler.select
+    model = klass_info["model"]
+    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+    init_list = [f[0].target.attname for f in select[start:end]]
+    populators = get_related_populators(klass_info, select, db)  # type: ignore[call-arg]  # stubs of a later Django
+    annotations = list(compiler.annotation_col_map.items())
+
+    def instances(rows: list[tuple]) -> list[Any]:
+        found = []
+        for row in converted(rows):
+            obj = model.from_db(db, init_list, row[start:end])
+            for populator in populators:
+                populator.populate(row, obj)
+            for name, position in annotations:
+                setattr(obj, name, row[position])
+            found.append(obj)
+        return found
+
+    return instances
+
+
+__all__ = ["Prepared", "prepared"]

@@ -1,0 +1,113 @@
+"""Prepared queries (singlewindow/prepared.py) answer exactly what the queryset they were compiled from answers,
+for every value they are later run with, and refuse at once a query whose SQL would depend on a value."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection, transaction
+from django.db.models import Count, QuerySet
+from django.db.transaction import TransactionManagementError
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from singlewindow.models import Organisation, User
+from singlewindow.prepared import prepared
+
+from .. import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@prepared
+def _users_of(*, organisation_id: int, since: object) -> QuerySet[User]:
+    return User.objects.select_related("organisation").filter(organisation_id=organisation_id, date_joined__gte=since)
+
+
+@prepared
+def _names(*, uscc: str) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(uscc=uscc).values_list("name", "kind")
+
+
+@prepared
+def _ids(*, kind: str) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(kind=kind, name_en__gt="").values_list("id", flat=True).order_by("id")
+
+
+def test_it_gives_what_the_orm_gives_for_each_new_value(django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    a, b = factories.enterprise(), factories.enterprise()
+    users = {org.pk: [factories.clerk(a if org == a else b) for _ in range(2)] for org in (a, b)}
+    an_hour_ago = timezone.now() - timedelta(hours=1)
+    for org in (a, b):
+        expected = list(User.objects.filter(organisation=org, date_joined__gte=an_hour_ago))
+        with django_assert_num_queries(1):  # the organisation comes with each user, as select_related gives it
+            found = _users_of.all(organisation_id=org.pk, since=an_hour_ago)
+            assert [u.organisation.name for u in found] == [org.name] * 2
+        assert found == expected == users[org.pk]
+        assert [(u.username, u.email, u.role) for u in found] == [(u.username, u.email, u.role) for u in expected]
+    assert _users_of.all(organisation_id=a.pk, since=timezone.now() + timedelta(hours=1)) == []
+    assert _names.first(uscc=b.uscc) == (b.name, b.kind)
+    assert _names.first(uscc="no such code") is None
+    assert _ids.all(kind=a.kind) == list(
+        Organisation.objects.filter(kind=a.kind, name_en__gt="").values_list("id", flat=True).order_by("id")
+    )
+
+
+def test_a_list_is_compiled_for_each_length_it_comes_with() -> None:
+    orgs = [factories.enterprise() for _ in range(3)]
+    named = prepared(lambda ids: Organisation.objects.filter(pk__in=ids).values_list("name", flat=True))
+    for ids in ([orgs[0].pk], [orgs[1].pk], [orgs[0].pk, orgs[2].pk], {orgs[2].pk, orgs[1].pk}, [orgs[0].pk]):
+        assert sorted(named.all(ids=ids)) == sorted(o.name for o in orgs if o.pk in ids)
+    with CaptureQueriesContext(connection) as asked:
+        assert named.all(ids=[]) == []
+    assert asked.captured_queries == []  # nothing can match: the database is not asked, as with the ORM
+
+
+def test_it_is_compiled_once_and_then_runs_the_same_sql() -> None:
+    a, b = factories.enterprise(), factories.enterprise()
+    with CaptureQueriesContext(connection) as first:
+        _names.all(uscc=a.uscc)
+    with CaptureQueriesContext(connection) as second:
+        _names.all(uscc=b.uscc)
+    assert first.captured_queries[0]["sql"] != second.captured_queries[0]["sql"]  # each with its own value
+    assert first.captured_queries[0]["sql"].replace(a.uscc, b.uscc) == second.captured_queries[0]["sql"]
+
+
+@pytest.mark.parametrize(
+    ("build", "values", "why"),
+    [
+        (lambda agency: Organisation.objects.filter(agency=agency), {"agency": True}, "booleans"),
+        (lambda text: Organisation.objects.filter(name__contains=text), {"text": "贸易"}, "pattern"),
+        (lambda n: Organisation.objects.order_by("name")[abs(n) : abs(n) + 2], {"n": 3}, "not among"),
+        (lambda n: Organisation.objects.values("name").filter(pk=n), {"n": 3}, "not ValuesIterable"),
+    ],
+)
+def test_a_query_whose_sql_depends_on_a_value_is_refused(build, values, why) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(Exception, match=why):
+        prepared(build).all(**values)
+
+
+def test_an_integer_no_column_holds_is_refused_before_the_database_sees_it() -> None:
+    with pytest.raises(ValueError, match="beyond a database integer"):
+        _names_by_id.all(pk=10**30)
+
+
+_names_by_id = prepared(lambda pk: Organisation.objects.filter(pk=pk).values_list("name", flat=True))
+
+
+def test_a_locking_query_needs_a_transaction_as_the_orm_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    org = factories.enterprise()
+    locking = prepared(lambda pk: Organisation.objects.select_for_update().filter(pk=pk))
+    with transaction.atomic():
+        assert locking.all(pk=org.pk) == [org]
+    monkeypatch.setattr(connection, "get_autocommit", lambda: True)  # the test's own transaction aside
+    with pytest.raises(TransactionManagementError):
+        locking.all(pk=org.pk)
+
+
+def test_annotations_are_set_on_the_instances() -> None:
+    org = factories.enterprise()
+    factories.clerk(org)
+    counted = prepared(lambda pk: Organisation.objects.filter(pk=pk).annotate(people=Count("users")))
+    assert [o.people for o in counted.all(pk=org.pk)] == [1]
