@@ -30,7 +30,7 @@ from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import User
-from singlewindow.prepared import prepared
+from singlewindow.prepared import insert, prepared
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record
 
@@ -161,7 +161,7 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     for listener in registry.listeners():
         if listener.on_freezing is not None and listener.wants(declaration.category):
             listener.on_freezing(declaration, payload)
-    version = DeclarationVersion.objects.create(
+    version = insert(DeclarationVersion(
         declaration=declaration,
         number=number,
         pre_entry_no=declaration.pre_entry_no,
@@ -169,7 +169,7 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
         payload=payload,
         digest=digest(payload),
         submitted_by=user,
-    )
+    ))  # fmt: skip
     try:  # signed by its submitter for the organisation they act for (a broker's clerk: the broker's licence)
         submission_sign(user=user, organisation=user.organisation, matter=category.matter,  # type: ignore[arg-type]
                         object_type=SIGNED_VERSION, object_id=str(version.pk), digest=version.digest)  # fmt: skip
@@ -221,9 +221,9 @@ def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
             for agency in version.agencies
         ]
     )
-    Event.objects.create(
+    insert(Event(
         declaration_id=version.declaration_id, version=version, kind=EventKind.SUBMITTED, at=version.submitted_at
-    )
+    ))  # fmt: skip
     return deliveries
 
 

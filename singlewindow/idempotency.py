@@ -39,6 +39,7 @@ from rest_framework.response import Response
 
 from .errors import DomainError
 from .models import IdempotentRequest
+from .prepared import insert
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -104,7 +105,7 @@ def idempotent(handler: Handler) -> Handler:
                 return earlier
             response = handler(view, request, *args, **kwargs)
             if 200 <= response.status_code < 300:  # a refusal keeps nothing: the key may be used again
-                IdempotentRequest.objects.create(
+                insert(IdempotentRequest(
                     organisation_id=organisation_id,
                     key=key,
                     method=request.method or "",
@@ -113,7 +114,7 @@ def idempotent(handler: Handler) -> Handler:
                     status=response.status_code,
                     response=response.data,
                     created_at=now,
-                )
+                ))  # fmt: skip
             return response
 
     return answer  # type: ignore[return-value]

@@ -5,8 +5,9 @@ Django compiles a queryset to SQL each time it runs it: for the short queries of
 of Python, where the database answers in ~0.05 ms. `prepared(build)` compiles `build(**stand_ins)` once per
 database connection, each argument replaced by a stand-in value of its type, notes where each stand-in landed
 among the statement's parameters, and from then on runs the same SQL with the real values, building rows or
-model instances (`select_related` included) the way Django's own iterables do. The SQL is Django's, so it is
-right for every backend (SQLite for `make run`, PostgreSQL in production) and follows the models.
+model instances (`select_related` included) the way Django's own iterables do. `insert(obj)` does the same for
+`obj.save()` of a new row. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
+PostgreSQL in production) and follows the models.
 
 Only a query whose SQL has the same shape whatever the values can be prepared. A list argument (Django expands
 `__in` to `IN (%s, %s, …)`) is compiled once for each length it comes with (an empty one answers nothing, as
@@ -25,13 +26,15 @@ from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import NotSupportedError, connection
-from django.db.models import QuerySet
+from django.db.models import Field, Model, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
     ValuesListIterable,
     get_related_populators,
 )
+from django.db.models.signals import post_save, pre_save
+from django.db.models.sql import InsertQuery
 from django.db.transaction import TransactionManagementError
 
 T = TypeVar("T")
@@ -155,6 +158,65 @@ def _slot(param: object, places: list[tuple[str, int | None, object]]) -> Slot:
     return None, None, param
 
 
+M = TypeVar("M", bound=Model)
+
+
+@dataclass
+class _Insert:
+    sql: str
+    fields: list[Field]
+    compiler: Any
+    returning: list[Field]
+
+
+def insert(obj: M) -> M:
+    """Save a new row as `obj.save()` does (auto_now_add and defaults filled, its id set), with its INSERT
+    compiled once per model and connection. A model with its own save(), with signal receivers, or an object
+    whose id is already set, takes `save()` itself."""
+    model = type(obj)
+    if model.save is not Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model) or obj.pk:
+        obj.save(force_insert=True)
+        return obj
+    cache: dict[type, _Insert | None] = connection.__dict__.setdefault("_singlewindow_inserts", {})
+    if model not in cache:
+        cache[model] = _insert_compile(model, obj)
+    compiled = cache[model]
+    values = (
+        []
+        if compiled is None
+        else [compiled.compiler.prepare_value(f, compiled.compiler.pre_save_val(f, obj)) for f in compiled.fields]
+    )
+    if compiled is None or any(hasattr(value, "as_sql") for value in values):  # an expression: the ORM's way
+        obj.save(force_insert=True)
+        return obj
+    with connection.cursor() as cursor:
+        cursor.execute(compiled.sql, [*values, *compiled.compiler.returning_params])
+        row = connection.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)  # type: ignore[attr-defined]
+    for field, value in zip(compiled.returning, row, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.adding = False
+    obj._state.db = "default"
+    return obj
+
+
+def _insert_compile(model: type[Model], obj: Model) -> _Insert | None:
+    meta = model._meta
+    if not connection.features.can_return_columns_from_insert:
+        return None
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    returning = list(meta.db_returning_fields)
+    query = InsertQuery(model)
+    query.insert_values(fields, [obj])
+    compiler = query.get_compiler(using="default")
+    compiler.returning_fields = returning
+    [(sql, params)] = compiler.as_sql()
+    if len(params) != len(fields) + len(compiler.returning_params) or any(
+        getattr(f, "get_placeholder", None) for f in fields
+    ):
+        return None  # a field with a placeholder of its own: the ORM's way
+    return _Insert(sql=sql, fields=fields, compiler=compiler, returning=returning)
+
+
 def _same(value: Any) -> Any:
     return value
 
@@ -196,4 +258,4 @@ def _rows(queryset: QuerySet, compiler: Any) -> Callable[[list[tuple]], list[Any
     return instances
 
 
-__all__ = ["Prepared", "prepared"]
+__all__ = ["Prepared", "insert", "prepared"]

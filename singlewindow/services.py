@@ -15,6 +15,7 @@ from django.forms.models import model_to_dict
 
 from .choices import Role
 from .models import AuditEntry, Organisation, Sequence, User
+from .prepared import insert
 
 
 def audit_record(
@@ -26,7 +27,7 @@ def audit_record(
     after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
     """Add one entry to the audit trail. Callers pass JSON-ready before/after values."""
-    return AuditEntry.objects.create(
+    return insert(AuditEntry(
         actor=actor,
         organisation_id=actor.organisation_id if actor else None,
         action=action,
@@ -34,7 +35,7 @@ def audit_record(
         object_id=str(obj.pk),
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
-    )
+    ))  # fmt: skip
 
 
 def sequence_next(*, name: str, gapless: bool = True) -> int:

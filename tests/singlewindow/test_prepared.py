@@ -12,8 +12,8 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from singlewindow.models import Organisation, User
-from singlewindow.prepared import prepared
+from singlewindow.models import AuditEntry, Organisation, User
+from singlewindow.prepared import insert, prepared
 
 from .. import factories
 
@@ -111,3 +111,31 @@ def test_annotations_are_set_on_the_instances() -> None:
     factories.clerk(org)
     counted = prepared(lambda pk: Organisation.objects.filter(pk=pk).annotate(people=Count("users")))
     assert [o.people for o in counted.all(pk=org.pk)] == [1]
+
+
+def test_insert_saves_a_new_row_as_save_does() -> None:
+    actor = factories.clerk()
+    entry = insert(AuditEntry(actor=actor, organisation_id=actor.organisation_id, action="x.done",
+                              object_type="singlewindow.user", object_id=str(actor.pk), after={"名": ["值", 1]}))  # fmt: skip
+    again = AuditEntry.objects.get(pk=entry.pk)
+    assert entry.pk and not entry._state.adding
+    assert (again.actor, again.action, again.after, again.before) == (actor, "x.done", {"名": ["值", 1]}, None)
+    assert again.at == entry.at and abs(timezone.now() - entry.at) < timedelta(minutes=1)  # auto_now_add, as save()
+    second = insert(AuditEntry(actor=None, action="y.done", object_type="t", object_id="2"))
+    assert second.pk > entry.pk and AuditEntry.objects.get(pk=second.pk).actor is None
+
+
+def test_insert_leaves_a_model_with_its_own_save_to_it() -> None:
+    calls = []
+
+    class Counted(AuditEntry):
+        class Meta:
+            proxy = True
+            app_label = "singlewindow"
+
+        def save(self, *args: object, **kwargs: object) -> None:
+            calls.append(self)
+            super().save(*args, **kwargs)
+
+    insert(Counted(action="z", object_type="t", object_id="3"))
+    assert len(calls) == 1 and AuditEntry.objects.filter(action="z").count() == 1
