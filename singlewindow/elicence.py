@@ -50,6 +50,7 @@ from .models import (
     SubmissionSignature,
     User,
 )
+from .prepared import insert
 from .services import audit_record
 
 PRESENTATION_MINUTES = 5
@@ -450,7 +451,7 @@ def submission_sign(
         signed_at=timezone.now(),
     )  # fmt: skip
     signature.signature = elicence_keys.sign(_message(signature), private_hex=private, public_hex=key.public_key)
-    signature.save()
+    insert(signature)
     audit_record(actor=user, action="submission.signed", obj=signature, after={
         "object_type": object_type, "object_id": object_id, "matter": matter, "digest": digest,
         "capacity": capacity, "grant": grant.pk if grant else None, "key_id": key.key_id})  # fmt: skip

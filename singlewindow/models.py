@@ -476,6 +476,8 @@ class SubmissionSignature(models.Model):
     def __str__(self) -> str:
         return f"{self.signer} · {self.object_type}#{self.object_id}"
 
+    insert_skips_save = True  # save() below only refuses changes: prepared.insert() may write a new one
+
     def save(self, *args: object, **kwargs: object) -> None:
         if not self._state.adding:
             raise ValueError("A signature is never changed.")

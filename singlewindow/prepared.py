@@ -171,10 +171,12 @@ class _Insert:
 
 def insert(obj: M) -> M:
     """Save a new row as `obj.save()` does (auto_now_add and defaults filled, its id set), with its INSERT
-    compiled once per model and connection. A model with its own save(), with signal receivers, or an object
-    whose id is already set, takes `save()` itself."""
+    compiled once per model and connection. A model with its own save() (unless it says `insert_skips_save`:
+    its save() does nothing a new row needs), with signal receivers, or an object whose id is already set, takes
+    `save()` itself."""
     model = type(obj)
-    if model.save is not Model.save or pre_save.has_listeners(model) or post_save.has_listeners(model) or obj.pk:
+    own_save = model.save is not Model.save and not getattr(model, "insert_skips_save", False)
+    if own_save or pre_save.has_listeners(model) or post_save.has_listeners(model) or obj.pk:
         obj.save(force_insert=True)
         return obj
     cache: dict[type, _Insert | None] = connection.__dict__.setdefault("_singlewindow_inserts", {})

@@ -2,8 +2,8 @@
 
 gmssl, the package the portal takes SM3 and the curve's parameters from, does its point arithmetic on hex
 strings: 8 ms to sign, 24 ms to verify. Here the same curve in Jacobian coordinates with a = p − 3, and the
-fixed base G through a table of its 256 doublings (computed once per process), so a signature is some 128
-point additions: under 1 ms to sign, about 3 ms to verify. Interoperable with gmssl both ways (tested).
+fixed base G through a table of its multiples by each 4-bit window (computed once per process), so a
+signature is some 60 point additions: about 0.5 ms to sign, about 3 ms to verify. Interoperable with gmssl both ways (tested).
 Nothing here is secret-dependent in its memory access, but Python big integers are not constant-time: as
 for every pure-Python signer, a deployment that needs side-channel resistance signs in an HSM.
 """
@@ -51,16 +51,39 @@ def _add_affine(X1: int, Y1: int, Z1: int, x2: int, y2: int) -> Jacobian:
     return X3, (r * (V - X3) - Y1 * HHH) % P, Z1 * H % P
 
 
-def _doublings() -> list[tuple[int, int]]:
-    out, (x, y) = [G], G
-    for _ in range(255):
-        slope = (3 * x * x + A) * pow(2 * y, -1, P) % P
-        x, y = (slope * slope - 2 * x) % P, (slope * (x - (slope * slope - 2 * x) % P) - y) % P
-        out.append((x, y))
+WINDOW = 4  # bits of k taken at a time by base_multiply
+
+
+def _windows() -> list[list[tuple[int, int]]]:
+    """For each 4-bit window j of a 256-bit scalar, d·16^j·G for d = 1…15, affine: 960 points, made once per
+    process (~130 inversions)."""
+    rows: list[list[Jacobian]] = []
+    base: Jacobian = (*G, 1)  # 16^j·G
+    for _ in range(256 // WINDOW):
+        step = affine(base)
+        row = [base]
+        for _d in range(2, 2**WINDOW):
+            row.append(_add_affine(*row[-1], *step))  # the first: base + base, a doubling
+        rows.append(row)
+        base = _add_affine(*row[-1], *step)  # 15·16^j·G + 16^j·G = 16^(j+1)·G
+    return [_to_affine(row) for row in rows]
+
+
+def _to_affine(points: list[Jacobian]) -> list[tuple[int, int]]:
+    """Many Jacobian points to affine with one modular inversion (Montgomery's trick)."""
+    prefix, running = [], 1
+    for _X, _Y, Z in points:
+        prefix.append(running)
+        running = running * Z % P
+    inverse = pow(running, -1, P)
+    out: list[tuple[int, int]] = [(0, 0)] * len(points)
+    for i in range(len(points) - 1, -1, -1):
+        X, Y, Z = points[i]
+        z_inverse = inverse * prefix[i] % P
+        inverse = inverse * Z % P
+        zz = z_inverse * z_inverse % P
+        out[i] = (X * zz % P, Y * zz * z_inverse % P)
     return out
-
-
-_TABLE = _doublings()  # 2^i·G, affine
 
 
 def affine(point: Jacobian) -> tuple[int, int]:
@@ -69,14 +92,17 @@ def affine(point: Jacobian) -> tuple[int, int]:
     return X * inverse * inverse % P, Y * inverse * inverse * inverse % P
 
 
+_TABLE = _windows()  # _TABLE[j][d − 1] = d·16^j·G
+
+
 def base_multiply(k: int) -> Jacobian:
-    """k·G from the table of G's doublings."""
-    point, i = INFINITY, 0
+    """k·G from the table of G's multiples: one addition per non-zero 4-bit window of k (~60, not ~128)."""
+    point, j, mask = INFINITY, 0, 2**WINDOW - 1
     while k:
-        if k & 1:
-            point = _add_affine(*point, *_TABLE[i])
-        k >>= 1
-        i += 1
+        if digit := k & mask:
+            point = _add_affine(*point, *_TABLE[j][digit - 1])
+        k >>= WINDOW
+        j += 1
     return point
 
 

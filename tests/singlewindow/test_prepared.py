@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 
 @prepared
 def _users_of(*, organisation_id: int, since: object) -> QuerySet[User]:
-    return User.objects.select_related("organisation").filter(organisation_id=organisation_id, date_joined__gte=since)
+    users = User.objects.select_related("organisation")
+    return users.filter(organisation_id=organisation_id, date_joined__gte=since).order_by("pk")
 
 
 @prepared
@@ -40,7 +41,7 @@ def test_it_gives_what_the_orm_gives_for_each_new_value(django_assert_num_querie
     users = {org.pk: [factories.clerk(a if org == a else b) for _ in range(2)] for org in (a, b)}
     an_hour_ago = timezone.now() - timedelta(hours=1)
     for org in (a, b):
-        expected = list(User.objects.filter(organisation=org, date_joined__gte=an_hour_ago))
+        expected = list(User.objects.filter(organisation=org, date_joined__gte=an_hour_ago).order_by("pk"))
         with django_assert_num_queries(1):  # the organisation comes with each user, as select_related gives it
             found = _users_of.all(organisation_id=org.pk, since=an_hour_ago)
             assert [u.organisation.name for u in found] == [org.name] * 2
