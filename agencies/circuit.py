@@ -32,6 +32,7 @@ from declarations.choices import DeliveryStatus
 from declarations.models import Delivery
 from singlewindow.choices import Agency
 from singlewindow.emails import email_operators
+from singlewindow.prepared import prepared
 
 from .choices import CircuitState
 from .models import AgencyHealth
@@ -76,7 +77,7 @@ def circuit_success(*, agency: str) -> list[int]:
     """The agency answered. Returns the branches that waited for it when this answer closed its circuit
     (their ids, oldest first, each made ready for a fresh first attempt), or [] — the usual case, which
     costs one read of a tiny table."""
-    health = AgencyHealth.objects.filter(agency=agency).values_list("state", "consecutive_failures").first()
+    health = _health.first(agency=agency)
     if health is None or health == (CircuitState.CLOSED, 0):
         return []
     with transaction.atomic():
@@ -126,7 +127,14 @@ def health_rows_ensure(*, agencies: list[str]) -> int:
 
 def agencies_down() -> list[str]:
     """Agencies whose branches wait (the sweep leaves them alone, but for one probe now and then)."""
-    return list(AgencyHealth.objects.filter(state__in=DOWN).values_list("agency", flat=True))
+    return _down.all()
+
+
+# Every answer and every drain asks these (singlewindow/prepared.py).
+_health = prepared(
+    lambda agency: AgencyHealth.objects.filter(agency=agency).values_list("state", "consecutive_failures")[:1]
+)
+_down = prepared(lambda: AgencyHealth.objects.filter(state__in=DOWN).values_list("agency", flat=True))
 
 
 def probes_due() -> list[tuple[int, int]]:

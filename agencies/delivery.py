@@ -38,6 +38,7 @@ from declarations.events import event_record_delivery, events_record_delivered
 from declarations.models import Delivery
 from declarations.registry import dispatch
 from singlewindow.models import User
+from singlewindow.prepared import prepared
 from singlewindow.services import audit_record
 
 from . import circuit, marks
@@ -103,7 +104,7 @@ def deliveries_attempt(*, claims: list[tuple[int, int]], probe: bool = False) ->
     claimed = [pk for pk, attempts in claims if _claim(pk, attempts, now=now, probe=probe)]
     if not claimed:  # delivered, failed, superseded, waiting for its agency, or someone else's attempt
         return {}
-    deliveries = list(Delivery.objects.select_related("version").filter(pk__in=claimed).order_by("pk"))
+    deliveries = _claimed.all(pks=claimed)
     agency = deliveries[0].agency
     room = batch_max(agency) - len(deliveries)
     if room > 0 and not probe and _backlog(deliveries[0], now=now):
@@ -217,7 +218,19 @@ def _claim_waiting(*, agency: str, exclude: list[int], limit: int, now: datetime
             trying_since=Coalesce(F("trying_since"), Value(now)),
             next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
         )
-    return list(Delivery.objects.select_related("version").filter(pk__in=pks).order_by("pk"))
+    return _claimed.all(pks=pks)
+
+
+# Branches claimed for an attempt, with the versions their messages are built from (singlewindow/prepared.py).
+_claimed = prepared(lambda pks: Delivery.objects.select_related("version").filter(pk__in=pks).order_by("pk"))
+_pending = prepared(
+    lambda pks: (
+        Delivery.objects.filter(pk__in=pks, status=DeliveryStatus.PENDING)
+        .select_for_update(of=("self",))  # the branches' rows only, in id order: not their declarations'
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+)
 
 
 def _post(endpoint: str, body: bytes, headers: dict[str, str]) -> requests.Response:
@@ -314,12 +327,7 @@ def _delivered(deliveries: list[Delivery], sent_at: datetime) -> None:
     """Branches the agency took: delivered, with their 'delivered' event, once each."""
     if not deliveries:
         return
-    pending = set(
-        Delivery.objects.filter(pk__in=[d.pk for d in deliveries], status=DeliveryStatus.PENDING)
-        .select_for_update(of=("self",))  # the branches' rows only, in id order: not their declarations'
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
+    pending = set(_pending.all(pks=sorted(d.pk for d in deliveries)))
     now = timezone.now()
     Delivery.objects.filter(pk__in=pending).update(status=DeliveryStatus.DELIVERED, delivered_at=now, last_error="")
     events_record_delivered(deliveries=[d for d in deliveries if d.pk in pending], at=sent_at)

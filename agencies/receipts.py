@@ -19,6 +19,7 @@ from lxml import etree
 
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
+from singlewindow.prepared import prepared
 
 from . import marks
 from .adapters import adapter_for
@@ -111,12 +112,8 @@ def receipts_record(*, batch_id: int | None) -> Recorded | None:
 
 def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
     """receipts_record's work, and how many batches it took."""
-    waiting = ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None)
     with transaction.atomic():
-        # Whoever locks a batch records it: our own first (unless another task holds it or it is recorded
-        # already), then whatever else is waiting and not held by another task, oldest first.
-        order = ["pk"] if batch_id is None else [Case(When(pk=batch_id, then=Value(0)), default=Value(1)), "pk"]
-        batches = list(waiting.order_by(*order)[:COALESCE])
+        batches = _waiting.all() if batch_id is None else _waiting_first.all(batch_id=batch_id)
         if not batches:
             return None, 0
         signed = [(bytes(batch.body), batch.agency) for batch in batches]
@@ -137,6 +134,20 @@ def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
                     )
         ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
         return recorded, len(batches)
+
+
+# Whoever locks a batch records it: our own first (unless another task holds it or it is recorded already),
+# then whatever else is waiting and not held by another task, oldest first (singlewindow/prepared.py).
+_waiting = prepared(
+    lambda: ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None).order_by("pk")[:COALESCE]
+)
+_waiting_first = prepared(
+    lambda batch_id: (
+        ReceiptBatch.objects.select_for_update(skip_locked=True)
+        .filter(processed_at=None)
+        .order_by(Case(When(pk=batch_id, then=Value(0)), default=Value(1)), "pk")[:COALESCE]
+    )
+)
 
 
 def receipts_record_all(*, batch_id: int | None) -> tuple[int, int]:

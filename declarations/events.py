@@ -23,6 +23,7 @@ from credit.choices import Channel, Outcome, RecordKind
 from credit.services import record_add
 from singlewindow.errors import DomainError
 from singlewindow.models import AuditEntry
+from singlewindow.prepared import prepared
 
 from .choices import FINAL_KINDS, DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
@@ -56,15 +57,17 @@ class Recorded:
 def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
     """Store new receipts as events, then bring each affected declaration's status up to date."""
     result = Recorded()
-    deliveries = {
-        d.message_id: d
-        for d in Delivery.objects.filter(message_id__in={e.message_id for e in events}).select_related("version")
+    branches = {
+        message_id: (agency, version_id, declaration_id)
+        for message_id, agency, version_id, declaration_id in _branches.all(
+            message_ids=sorted({e.message_id for e in events})
+        )
     }
-    seen = set(Event.objects.filter(receipt_id__in=[e.receipt_id for e in events]).values_list("agency", "receipt_id"))
+    seen = set(_seen.all(receipt_ids=sorted({e.receipt_id for e in events})))
     new: list[Event] = []
     for event in events:
-        delivery = deliveries.get(event.message_id)
-        if delivery is None or delivery.agency != event.agency:
+        agency, version_id, declaration_id = branches.get(event.message_id, ("", 0, 0))
+        if agency != event.agency:  # no such message, or another agency's
             result.unknown_messages.append(event.message_id)
             continue
         if (event.agency, event.receipt_id) in seen:
@@ -73,8 +76,8 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
         seen.add((event.agency, event.receipt_id))
         new.append(
             Event(
-                declaration_id=delivery.version.declaration_id,
-                version=delivery.version,
+                declaration_id=declaration_id,
+                version_id=version_id,
                 agency=event.agency,
                 kind=event.kind,
                 at=event.at,
@@ -94,6 +97,42 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
     _credit_from_inspections([e for e in counted if e.kind == EventKind.INSPECTION_RESULT])
     _update_statuses({e.declaration_id for e in new})
     return result
+
+
+# The receipts path asks these for every batch of receipts (singlewindow/prepared.py).
+_branches = prepared(
+    lambda message_ids: Delivery.objects.filter(message_id__in=message_ids).values_list(
+        "message_id", "agency", "version_id", "version__declaration_id"
+    )
+)
+_seen = prepared(
+    lambda receipt_ids: Event.objects.filter(receipt_id__in=receipt_ids).values_list("agency", "receipt_id")
+)
+_receipts_of = prepared(
+    lambda version_ids: Event.objects.filter(version_id__in=version_ids, receipt_id__isnull=False).only(
+        "version_id", "agency", "kind", "sequence", "receipt_id"
+    )
+)
+_latest_events = prepared(
+    lambda version_ids: Event.objects.filter(version_id__in=version_ids).only(
+        "version_id", "agency", "kind", "sequence", "receipt_id"
+    )
+)
+_to_settle = prepared(
+    # NO KEY UPDATE: only the status changes, so inserts of events referencing these rows (which take KEY SHARE
+    # locks) need not wait; in id order, so two batches cannot deadlock.
+    lambda pks: (
+        Declaration.objects.select_for_update(no_key=True)
+        .filter(pk__in=pks)
+        .order_by("pk")
+        .only("id", "status", "version_count", "category")
+    )
+)
+_versions_of = prepared(
+    lambda pks: DeclarationVersion.objects.filter(declaration_id__in=pks).only(
+        "id", "declaration_id", "number", "agencies"
+    )
+)
 
 
 def _credit_from_inspections(results: list[Event]) -> None:
@@ -161,7 +200,7 @@ def _match_inspections(orders: list[Event]) -> None:
     """Every inspection order for the same version joins one appointment (one inspection, not two)."""
     for order in orders:
         appointment, _ = InspectionAppointment.objects.select_for_update().get_or_create(
-            version=order.version,
+            version_id=order.version_id,
             defaults={
                 "scheduled_at": _next_slot(order.at),
                 "place": Declaration.objects.values_list("goods_location", flat=True).get(pk=order.declaration_id),
@@ -221,9 +260,7 @@ def branch_states(events: Iterable[Event], agencies: Iterable[str]) -> dict[str,
 def late_receipts(*, version_ids: Iterable[int]) -> set[Late]:
     """The receipts of these versions that came after their branch was final, in one query."""
     by_version: dict[int, list[Event]] = defaultdict(list)
-    for event in Event.objects.filter(version_id__in=set(version_ids), receipt_id__isnull=False).only(
-        "version_id", "agency", "kind", "sequence", "receipt_id"
-    ):
+    for event in _receipts_of.all(version_ids=sorted(set(version_ids))):
         by_version[event.version_id].append(event)
     late: set[Late] = set()
     for events in by_version.values():
@@ -245,25 +282,12 @@ def overall_status(states: dict[str, Event | None]) -> str:
 def _update_statuses(declaration_ids: set[int]) -> None:
     if not declaration_ids:
         return
-    declarations = list(
-        # NO KEY UPDATE: only the status changes, so inserts of events referencing these rows (which
-        # take KEY SHARE locks) need not wait; in id order, so two batches cannot deadlock.
-        Declaration.objects.select_for_update(no_key=True)
-        .filter(pk__in=declaration_ids)
-        .order_by("pk")
-        .only("id", "status", "version_count", "category")
-    )
-    versions = {
-        (v.declaration_id, v.number): v
-        for v in DeclarationVersion.objects.filter(declaration_id__in=declaration_ids).only(
-            "id", "declaration_id", "number", "agencies"
-        )
-    }
+    pks = sorted(declaration_ids)
+    declarations = _to_settle.all(pks=pks)
+    versions = {(v.declaration_id, v.number): v for v in _versions_of.all(pks=pks)}
     by_version: dict[int, list[Event]] = defaultdict(list)
     latest_ids = [versions[(d.pk, d.version_count)].pk for d in declarations]
-    for event in Event.objects.filter(version_id__in=latest_ids).only(
-        "version_id", "agency", "kind", "sequence", "receipt_id"
-    ):
+    for event in _latest_events.all(version_ids=latest_ids):
         by_version[event.version_id].append(event)
     changed = []
     changes: list[StatusChange] = []
