@@ -6,7 +6,7 @@ of Python, where the database answers in ~0.05 ms. `prepared(build)` compiles `b
 database connection, each argument replaced by a stand-in value of its type, notes where each stand-in landed
 among the statement's parameters, and from then on runs the same SQL with the real values, building rows or
 model instances (`select_related` included) the way Django's own iterables do. `insert(obj)` does the same for
-`obj.save()` of a new row. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
+`obj.save()` of a new row, `save_fields(obj, names)` for `obj.save(update_fields=names)`. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
 PostgreSQL in production) and follows the models.
 
 Only a query whose SQL has the same shape whatever the values can be prepared. A list argument (Django expands
@@ -19,13 +19,13 @@ is, by the tests — rather than run with a value baked in.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import NotSupportedError, connection
+from django.db import DatabaseError, NotSupportedError, connection
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -169,14 +169,19 @@ class _Insert:
     returning: list[Field]
 
 
+def _saves_itself(model: type[Model]) -> bool:
+    """Whether saving the model runs code of its own (a save() of its own, unless it says `insert_skips_save`:
+    its save() does nothing a new row needs; or signal receivers): then it is saved the ORM's way."""
+    own_save = model.save is not Model.save and not getattr(model, "insert_skips_save", False)
+    return own_save or pre_save.has_listeners(model) or post_save.has_listeners(model)
+
+
 def insert(obj: M) -> M:
     """Save a new row as `obj.save()` does (auto_now_add and defaults filled, its id set), with its INSERT
-    compiled once per model and connection. A model with its own save() (unless it says `insert_skips_save`:
-    its save() does nothing a new row needs), with signal receivers, or an object whose id is already set, takes
-    `save()` itself."""
+    compiled once per model and connection. A model that saves itself (_saves_itself), or an object whose id is
+    already set, takes `save()`."""
     model = type(obj)
-    own_save = model.save is not Model.save and not getattr(model, "insert_skips_save", False)
-    if own_save or pre_save.has_listeners(model) or post_save.has_listeners(model) or obj.pk:
+    if _saves_itself(model) or obj.pk:
         obj.save(force_insert=True)
         return obj
     cache: dict[type, _Insert | None] = connection.__dict__.setdefault("_singlewindow_inserts", {})
@@ -199,6 +204,44 @@ def insert(obj: M) -> M:
     obj._state.adding = False
     obj._state.db = "default"
     return obj
+
+
+def save_fields(obj: Model, names: Sequence[str]) -> None:
+    """`obj.save(update_fields=names)` (auto_now fields refreshed, DatabaseError if the row is gone), its UPDATE
+    compiled once per model, fields and connection. A model that saves itself takes `save()`."""
+    model = type(obj)
+    if _saves_itself(model) or model._meta.select_on_save:
+        obj.save(update_fields=names)
+        return
+    cache: dict[tuple, tuple[str, list[Field]]] = connection.__dict__.setdefault("_singlewindow_updates", {})
+    key = (model, *names)
+    if key not in cache:
+        cache[key] = _update_compile(model, obj, names)
+    sql, fields = cache[key]
+    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]  # as save() prepares them
+    if any(hasattr(value, "as_sql") for value in values):  # an expression (F(), …): the ORM's way
+        obj.save(update_fields=names)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*values, obj.pk])
+        if cursor.rowcount == 0:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+def _update_compile(model: type[Model], obj: Model, names: Sequence[str]) -> tuple[str, list[Field]]:
+    fields = [
+        f
+        for f in model._meta.local_concrete_fields
+        if not f.primary_key and not f.generated and (f.name in names or f.attname in names)
+    ]
+    if len(fields) != len(set(names)) or any(getattr(f, "get_placeholder", None) for f in fields):
+        raise ValueError(f"{model.__name__}: an update of {', '.join(names)} cannot be prepared")
+    # As Django's update compiler writes it for plain values (it writes a None as NULL: here a parameter).
+    # Only the model's own table and column names are formatted in, quoted; every value is a parameter.
+    quote = connection.ops.quote_name
+    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
+    where = quote(str(model._meta.pk.column))
+    return f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s", fields  # noqa: S608
 
 
 def _insert_compile(model: type[Model], obj: Model) -> _Insert | None:
@@ -260,4 +303,4 @@ def _rows(queryset: QuerySet, compiler: Any) -> Callable[[list[tuple]], list[Any
     return instances
 
 
-__all__ = ["Prepared", "insert", "prepared"]
+__all__ = ["Prepared", "insert", "prepared", "save_fields"]

@@ -6,14 +6,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-from django.db import connection, transaction
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count, QuerySet
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from singlewindow.models import AuditEntry, Organisation, User
-from singlewindow.prepared import insert, prepared
+from singlewindow.prepared import insert, prepared, save_fields
 
 from .. import factories
 
@@ -140,3 +140,19 @@ def test_insert_leaves_a_model_with_its_own_save_to_it() -> None:
 
     insert(Counted(action="z", object_type="t", object_id="3"))
     assert len(calls) == 1 and AuditEntry.objects.filter(action="z").count() == 1
+
+
+def test_save_fields_writes_those_fields_as_save_does_and_nothing_else() -> None:
+    org = factories.enterprise(address="旧地址", phone="021-1")
+    before = Organisation.objects.get(pk=org.pk).updated_at
+    org.address, org.phone, org.email = "上海市浦东新区", "", "changed@example.cn"
+    save_fields(org, ["address", "phone", "updated_at"])
+    again = Organisation.objects.get(pk=org.pk)
+    assert (again.address, again.phone, again.email) == ("上海市浦东新区", "", "")  # email was not named
+    assert again.updated_at == org.updated_at > before  # auto_now, as save(update_fields=…) refreshes it
+    org.address = "第二次"
+    save_fields(org, ["address", "updated_at"])
+    assert Organisation.objects.get(pk=org.pk).address == "第二次"
+    gone = Organisation(pk=org.pk + 10_000, name="x")
+    with pytest.raises(DatabaseError, match="did not affect any rows"):
+        save_fields(gone, ["address", "updated_at"])
