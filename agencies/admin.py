@@ -35,6 +35,7 @@ class QuarantinedReceiptAdmin(admin.ModelAdmin):
 class DeliveryAdmin(admin.ModelAdmin):
     list_display = ("message_id", "agency", "status", "attempts", "next_attempt_at", "last_error")
     list_filter = ("status", "agency")
+    ordering = ("-pk",)  # the latest branches first
     search_fields = ("message_id",)
     actions = ["retry"]
     readonly_fields = [f.name for f in Delivery._meta.fields]

@@ -22,7 +22,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import F, Value
+from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -131,10 +131,14 @@ def agencies_down() -> list[str]:
 
 
 # Every answer and every drain asks these (singlewindow/prepared.py).
-_health = prepared(
-    lambda agency: AgencyHealth.objects.filter(agency=agency).values_list("state", "consecutive_failures")[:1]
-)
-_down = prepared(lambda: AgencyHealth.objects.filter(state__in=DOWN).values_list("agency", flat=True))
+@prepared
+def _health(*, agency: str) -> QuerySet[AgencyHealth, tuple[str, int]]:
+    return AgencyHealth.objects.filter(agency=agency).values_list("state", "consecutive_failures")[:1]
+
+
+@prepared
+def _down() -> QuerySet[AgencyHealth, str]:
+    return AgencyHealth.objects.filter(state__in=DOWN).values_list("agency", flat=True)
 
 
 def probes_due() -> list[tuple[int, int]]:

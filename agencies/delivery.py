@@ -28,7 +28,7 @@ from enum import Enum
 import requests
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from lxml import etree
@@ -222,15 +222,16 @@ def _claim_waiting(*, agency: str, exclude: list[int], limit: int, now: datetime
 
 
 # Branches claimed for an attempt, with the versions their messages are built from (singlewindow/prepared.py).
-_claimed = prepared(lambda pks: Delivery.objects.select_related("version").filter(pk__in=pks).order_by("pk"))
-_pending = prepared(
-    lambda pks: (
-        Delivery.objects.filter(pk__in=pks, status=DeliveryStatus.PENDING)
-        .select_for_update(of=("self",))  # the branches' rows only, in id order: not their declarations'
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-)
+@prepared
+def _claimed(*, pks: list[int]) -> QuerySet[Delivery]:
+    return Delivery.objects.select_related("version").filter(pk__in=pks).order_by("pk")
+
+
+@prepared
+def _pending(*, pks: list[int]) -> QuerySet[Delivery, int]:
+    pending = Delivery.objects.filter(pk__in=pks, status=DeliveryStatus.PENDING)
+    # The branches' rows only, in id order: not their declarations'.
+    return pending.select_for_update(of=("self",)).order_by("pk").values_list("pk", flat=True)
 
 
 def _post(endpoint: str, body: bytes, headers: dict[str, str]) -> requests.Response:

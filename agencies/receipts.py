@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Case, Value, When
+from django.db.models import Case, QuerySet, Value, When
 from django.utils import timezone
 from lxml import etree
 
@@ -138,16 +138,15 @@ def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
 
 # Whoever locks a batch records it: our own first (unless another task holds it or it is recorded already),
 # then whatever else is waiting and not held by another task, oldest first (singlewindow/prepared.py).
-_waiting = prepared(
-    lambda: ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None).order_by("pk")[:COALESCE]
-)
-_waiting_first = prepared(
-    lambda batch_id: (
-        ReceiptBatch.objects.select_for_update(skip_locked=True)
-        .filter(processed_at=None)
-        .order_by(Case(When(pk=batch_id, then=Value(0)), default=Value(1)), "pk")[:COALESCE]
-    )
-)
+@prepared
+def _waiting() -> QuerySet[ReceiptBatch]:
+    return ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None).order_by("pk")[:COALESCE]
+
+
+@prepared
+def _waiting_first(*, batch_id: int) -> QuerySet[ReceiptBatch]:
+    waiting = ReceiptBatch.objects.select_for_update(skip_locked=True).filter(processed_at=None)
+    return waiting.order_by(Case(When(pk=batch_id, then=Value(0)), default=Value(1)), "pk")[:COALESCE]
 
 
 def receipts_record_all(*, batch_id: int | None) -> tuple[int, int]:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from singlewindow.prepared import prepared
 
@@ -52,15 +53,15 @@ def draw(key: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-# Every submission asks them.
-_current = prepared(
-    lambda uscc: Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True).values_list(
-        "klass", "scheme_id"
-    )[:1]
-)
-_latest_scheme = prepared(
-    lambda key: Scheme.objects.filter(key=key).order_by("-version").values_list("id", "rules__default")[:1]
-)
+@prepared  # every submission asks it
+def _current(*, uscc: str) -> QuerySet[Classification, tuple[str, int]]:
+    current = Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True)
+    return current.values_list("klass", "scheme_id")[:1]
+
+
+@prepared
+def _latest_scheme(*, key: str) -> QuerySet[Scheme, tuple[int, Any]]:
+    return Scheme.objects.filter(key=key).order_by("-version").values_list("id", "rules__default")[:1]
 
 
 def lane_for(*, uscc: str, key: str) -> Lane:

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from credit.choices import Channel, Outcome, RecordKind
@@ -100,39 +101,43 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
 
 
 # The receipts path asks these for every batch of receipts (singlewindow/prepared.py).
-_branches = prepared(
-    lambda message_ids: Delivery.objects.filter(message_id__in=message_ids).values_list(
-        "message_id", "agency", "version_id", "version__declaration_id"
-    )
-)
-_seen = prepared(
-    lambda receipt_ids: Event.objects.filter(receipt_id__in=receipt_ids).values_list("agency", "receipt_id")
-)
-_receipts_of = prepared(
-    lambda version_ids: Event.objects.filter(version_id__in=version_ids, receipt_id__isnull=False).only(
+
+
+@prepared
+def _branches(*, message_ids: list[str]) -> QuerySet[Delivery, tuple[str, str, int, int]]:
+    deliveries = Delivery.objects.filter(message_id__in=message_ids)
+    return deliveries.values_list("message_id", "agency", "version_id", "version__declaration_id")
+
+
+@prepared
+def _seen(*, receipt_ids: list[str]) -> QuerySet[Event, tuple[str, str | None]]:
+    return Event.objects.filter(receipt_id__in=receipt_ids).values_list("agency", "receipt_id")
+
+
+@prepared
+def _receipts_of(*, version_ids: list[int]) -> QuerySet[Event]:
+    receipts = Event.objects.filter(version_id__in=version_ids, receipt_id__isnull=False)
+    return receipts.only("version_id", "agency", "kind", "sequence", "receipt_id")
+
+
+@prepared
+def _latest_events(*, version_ids: list[int]) -> QuerySet[Event]:
+    return Event.objects.filter(version_id__in=version_ids).only(
         "version_id", "agency", "kind", "sequence", "receipt_id"
     )
-)
-_latest_events = prepared(
-    lambda version_ids: Event.objects.filter(version_id__in=version_ids).only(
-        "version_id", "agency", "kind", "sequence", "receipt_id"
-    )
-)
-_to_settle = prepared(
+
+
+@prepared
+def _to_settle(*, pks: list[int]) -> QuerySet[Declaration]:
     # NO KEY UPDATE: only the status changes, so inserts of events referencing these rows (which take KEY SHARE
     # locks) need not wait; in id order, so two batches cannot deadlock.
-    lambda pks: (
-        Declaration.objects.select_for_update(no_key=True)
-        .filter(pk__in=pks)
-        .order_by("pk")
-        .only("id", "status", "version_count", "category")
-    )
-)
-_versions_of = prepared(
-    lambda pks: DeclarationVersion.objects.filter(declaration_id__in=pks).only(
-        "id", "declaration_id", "number", "agencies"
-    )
-)
+    locked = Declaration.objects.select_for_update(no_key=True).filter(pk__in=pks).order_by("pk")
+    return locked.only("id", "status", "version_count", "category")
+
+
+@prepared
+def _versions_of(*, pks: list[int]) -> QuerySet[DeclarationVersion]:
+    return DeclarationVersion.objects.filter(declaration_id__in=pks).only("id", "declaration_id", "number", "agencies")
 
 
 def _credit_from_inspections(results: list[Event]) -> None:

@@ -21,7 +21,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import ForeignKey, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -97,15 +97,8 @@ def declaration_lock(declaration: Declaration) -> None:
     fresh = _locked.first(pk=declaration.pk)
     if fresh is None:
         raise Declaration.DoesNotExist
-    for field in CONCRETE_FIELDS:  # as refresh_from_db(), without compiling its query anew
-        value = getattr(fresh, field.attname)
-        if (
-            isinstance(field, ForeignKey)
-            and field.is_cached(declaration)
-            and declaration.__dict__.get(field.attname) != value
-        ):
-            field.delete_cached_value(declaration)  # an object it pointed to before (as refresh_from_db does)
-        setattr(declaration, field.attname, value)
+    for field in CONCRETE_FIELDS:  # as refresh_from_db() (a changed foreign key forgets the object it cached)
+        setattr(declaration, field.attname, getattr(fresh, field.attname))
     Declaration.owner.field.set_cached_value(declaration, fresh.owner)
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.db.models import QuerySet
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
@@ -256,9 +257,19 @@ def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVe
 
 
 # A submission's rows, as the models order them.
-_lines = prepared(lambda pk: GoodsLine.objects.filter(declaration_id=pk))
-_containers = prepared(lambda pk: Container.objects.filter(declaration_id=pk))
-_documents = prepared(lambda pk: AttachedDocument.objects.filter(declaration_id=pk))
+@prepared
+def _lines(*, pk: int) -> QuerySet[GoodsLine]:
+    return GoodsLine.objects.filter(declaration_id=pk)
+
+
+@prepared
+def _containers(*, pk: int) -> QuerySet[Container]:
+    return Container.objects.filter(declaration_id=pk)
+
+
+@prepared
+def _documents(*, pk: int) -> QuerySet[AttachedDocument]:
+    return AttachedDocument.objects.filter(declaration_id=pk)
 
 
 @dataclass

@@ -21,11 +21,11 @@ from __future__ import annotations
 import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DatabaseError, NotSupportedError, connection
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, NotSupportedError, connection, connections
 from django.db.models import Field, Model, QuerySet
 from django.db.models.query import (
     FlatValuesListIterable,
@@ -39,28 +39,49 @@ from django.db.transaction import TransactionManagementError
 
 T = TypeVar("T")
 _numbers = itertools.count(1)
+_EPOCH = datetime(1901, 1, 1, tzinfo=UTC)
 
 
 def _stand_in(name: str, value: object) -> object:
-    """A value of the argument's type that nothing else in a query could hold."""
+    """A value of the argument's type that no other stand-in holds and no constant in a query is likely to."""
     n = next(_numbers)
     if isinstance(value, bool) or value is None:
         raise ValueError(f"prepared query argument {name!r}: booleans and None change the SQL; pass them as constants")
     if isinstance(value, int):
-        return -(2**61) - n
+        return 10_000 + n % 20_000  # positive and under 32,768: a small or positive integer column takes it too
     if isinstance(value, str):
         return f"\ue000{n}\ue000"  # private-use characters: no text holds them, no str method changes them
     if isinstance(value, datetime):
-        return datetime(1901, 1, 1, 0, 0, n % 60, n % 1_000_000, tzinfo=UTC)
+        return _EPOCH + timedelta(seconds=n, microseconds=n)
     if isinstance(value, date):
-        return date(1901, 1, 1 + n % 28)
+        return date.fromordinal(_EPOCH.toordinal() + n)
     raise ValueError(f"prepared query argument {name!r}: {type(value).__name__} cannot be prepared")
 
 
-def _stand_ins(name: str, value: object) -> object:
-    if isinstance(value, list):
-        return [_stand_in(name, item) for item in value]
-    return _stand_in(name, value)
+def _stand_ins(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        name: [_stand_in(name, item) for item in value] if isinstance(value, list) else _stand_in(name, value)
+        for name, value in values.items()
+    }
+
+
+def _shape(values: dict[str, Any]) -> tuple:
+    """What the SQL may depend on besides the values: each argument's name, type and (a list) length. None and
+    booleans are refused on every call, not only the first (the SQL compiled for a value is wrong for them)."""
+    shape = []
+    for name in sorted(values):
+        value = values[name]
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if item is None or isinstance(item, bool):
+                raise ValueError(f"prepared query argument {name!r}: booleans and None change the SQL")
+            if isinstance(item, int) and not -(2**63) <= item < 2**63:
+                raise ValueError(f"prepared query argument {name!r}: {item} is beyond a database integer")
+            if isinstance(item, datetime) and item.tzinfo is None:
+                raise ValueError(f"prepared query argument {name!r}: a naive datetime (give it a time zone)")
+        kinds = tuple(type(item).__name__ for item in items[:1])
+        shape.append((name, kinds, len(value) if isinstance(value, list) else None))
+    return tuple(shape)
 
 
 Slot = tuple[str, int | None, Callable[[Any], Any]] | tuple[None, None, Any]  # argument, its item, how adapted
@@ -75,21 +96,21 @@ class _Compiled:
 
 
 class Prepared(Generic[T]):
-    """A query compiled once per connection; `all(**values)` and `first(**values)` run it."""
+    """A query compiled once per connection and shape of its arguments; `all(**values)` and `first(**values)`
+    run it."""
 
     def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
         self.build = build
 
     def all(self, **values: Any) -> list[T]:
         values = {name: list(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
-        for name, value in values.items():
-            if any(
-                isinstance(v, int) and not -(2**63) <= v < 2**63
-                for v in (value if isinstance(value, list) else [value])
-            ):
-                raise ValueError(f"prepared query argument {name!r}: {value} is beyond a database integer")
-        compiled = self._compiled(values)
-        if compiled.locks and connection.get_autocommit():
+        db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (`connection` is a proxy shared by all)
+        cache: dict[tuple, _Compiled] = db.__dict__.setdefault("_singlewindow_prepared", {})
+        key = (self, _shape(values))  # the Prepared itself, not its id(): a discarded one's id can be reused
+        compiled = cache.get(key)
+        if compiled is None:
+            compiled = cache[key] = _compile(self.build, values)
+        if compiled.locks and db.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         if compiled.sql is None:
             return []
@@ -97,7 +118,7 @@ class Prepared(Generic[T]):
             adapt if name is None else adapt(values[name] if item is None else values[name][item])
             for name, item, adapt in compiled.slots
         ]
-        with connection.cursor() as cursor:
+        with db.cursor() as cursor:
             cursor.execute(compiled.sql, params)  # type: ignore[arg-type]  # the values the ORM compiled
             return compiled.rows(cursor.fetchall())
 
@@ -106,14 +127,6 @@ class Prepared(Generic[T]):
         found = self.all(**values)
         return found[0] if found else None
 
-    def _compiled(self, values: dict[str, Any]) -> _Compiled:
-        cache: dict[tuple, _Compiled] = connection.__dict__.setdefault("_singlewindow_prepared", {})
-        key = (id(self), *(len(v) for v in values.values() if isinstance(v, list)))
-        compiled = cache.get(key)
-        if compiled is None:
-            compiled = cache[key] = _compile(self.build, values)
-        return compiled
-
 
 def prepared(build: Callable[..., QuerySet[Any, T]]) -> Prepared[T]:
     """Decorate a function that builds a queryset from its keyword arguments."""
@@ -121,25 +134,38 @@ def prepared(build: Callable[..., QuerySet[Any, T]]) -> Prepared[T]:
 
 
 def _compile(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Compiled:
-    stand_ins = {name: _stand_ins(name, value) for name, value in values.items()}
-    queryset = build(**stand_ins)
-    compiler = queryset.query.get_compiler(using=queryset.db)
-    if queryset.db != "default" or queryset._known_related_objects or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
+    """Compile the query twice, with two sets of stand-ins: a parameter that differs between the two is an
+    argument's (or the query is refused: the value was transformed, or went into the SQL's text); one that does
+    not is a constant of the query."""
+    first, second = _stand_ins(values), _stand_ins(values)
+    queryset = build(**first)
+    if queryset.db != DEFAULT_DB_ALIAS or queryset._known_related_objects or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise ValueError("prepared queries read the default database, without prefetch_related")
+    compiler = queryset.query.get_compiler(using=queryset.db)
     locks = queryset.query.select_for_update
     try:
         sql, params = compiler.as_sql()
     except EmptyResultSet:
-        return _Compiled(sql=None, slots=[], rows=list, locks=locks)
-    places = [
+        if any(value == [] for value in values.values()):  # an empty list: nothing can match, as the ORM says
+            return _Compiled(sql=None, slots=[], rows=list, locks=locks)
+        raise ValueError(
+            "prepared query: a stand-in value made the query answer nothing; it cannot be prepared"
+        ) from None
+    other_sql, other_params = build(**second).query.get_compiler(using=queryset.db).as_sql()
+    slots = [_slot(param, _places(first)) for param in params]
+    if other_sql != sql or [_slot(param, _places(second)) for param in other_params] != slots:
+        raise ValueError("prepared query: its SQL depends on the values (one went into its text, or was changed)")
+    if missing := {name for name in values} - {name for name, _item, _adapt in slots if name is not None}:
+        raise ValueError(f"prepared query: {', '.join(sorted(missing))} not among the SQL's parameters")
+    return _Compiled(sql=sql, slots=slots, rows=_rows(queryset, compiler), locks=locks)
+
+
+def _places(stand_ins: dict[str, Any]) -> list[tuple[str, int | None, object]]:
+    return [
         (name, item, stand_in)
         for name, value in stand_ins.items()
         for item, stand_in in (enumerate(value) if isinstance(value, list) else [(None, value)])
     ]
-    slots = [_slot(param, places) for param in params]
-    if missing := {name for name, _item, _value in places} - {name for name, _item, _adapt in slots}:
-        raise ValueError(f"prepared query: {', '.join(sorted(missing))} not among the SQL's parameters")
-    return _Compiled(sql=sql, slots=slots, rows=_rows(queryset, compiler), locks=locks)
 
 
 def _slot(param: object, places: list[tuple[str, int | None, object]]) -> Slot:
@@ -149,6 +175,8 @@ def _slot(param: object, places: list[tuple[str, int | None, object]]) -> Slot:
     for name, item, stand_in in places:
         if param == stand_in and type(param) is type(stand_in):
             return name, item, _same
+        if param == stand_in and isinstance(param, int) and isinstance(stand_in, int):
+            return name, item, type(param)  # the backend's own integer type (psycopg's Int2 for a small column)
         if isinstance(stand_in, datetime) and param == ops.adapt_datetimefield_value(stand_in):
             return name, item, ops.adapt_datetimefield_value
         if isinstance(stand_in, date) and param == ops.adapt_datefield_value(stand_in):
@@ -178,15 +206,17 @@ def _saves_itself(model: type[Model]) -> bool:
 
 def insert(obj: M) -> M:
     """Save a new row as `obj.save()` does (auto_now_add and defaults filled, its id set), with its INSERT
-    compiled once per model and connection. A model that saves itself (_saves_itself), or an object whose id is
-    already set, takes `save()`."""
+    compiled once per model and connection. A model that saves itself (_saves_itself), a proxy or a child of
+    another model, or an object whose id is already set, takes `save()`."""
     model = type(obj)
-    if _saves_itself(model) or obj.pk:
+    if _saves_itself(model) or obj.pk or model._meta.proxy or model._meta.parents:
         obj.save(force_insert=True)
         return obj
-    cache: dict[type, _Insert | None] = connection.__dict__.setdefault("_singlewindow_inserts", {})
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+    db = connections[DEFAULT_DB_ALIAS]
+    cache: dict[type, _Insert | None] = db.__dict__.setdefault("_singlewindow_inserts", {})
     if model not in cache:
-        cache[model] = _insert_compile(model, obj)
+        cache[model] = _insert_compile(model, obj, db)
     compiled = cache[model]
     values = (
         []
@@ -196,13 +226,13 @@ def insert(obj: M) -> M:
     if compiled is None or any(hasattr(value, "as_sql") for value in values):  # an expression: the ORM's way
         obj.save(force_insert=True)
         return obj
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(compiled.sql, [*values, *compiled.compiler.returning_params])
-        row = connection.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)  # type: ignore[attr-defined]
+        row = db.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)  # type: ignore[attr-defined]
     for field, value in zip(compiled.returning, row, strict=True):
         setattr(obj, field.attname, value)
     obj._state.adding = False
-    obj._state.db = "default"
+    obj._state.db = DEFAULT_DB_ALIAS
     return obj
 
 
@@ -210,25 +240,27 @@ def save_fields(obj: Model, names: Sequence[str]) -> None:
     """`obj.save(update_fields=names)` (auto_now fields refreshed, DatabaseError if the row is gone), its UPDATE
     compiled once per model, fields and connection. A model that saves itself takes `save()`."""
     model = type(obj)
-    if _saves_itself(model) or model._meta.select_on_save:
+    if _saves_itself(model) or model._meta.select_on_save or model._meta.proxy or model._meta.parents:
         obj.save(update_fields=names)
         return
-    cache: dict[tuple, tuple[str, list[Field]]] = connection.__dict__.setdefault("_singlewindow_updates", {})
+    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
+    db = connections[DEFAULT_DB_ALIAS]
+    cache: dict[tuple, tuple[str, list[Field]]] = db.__dict__.setdefault("_singlewindow_updates", {})
     key = (model, *names)
     if key not in cache:
-        cache[key] = _update_compile(model, obj, names)
+        cache[key] = _update_compile(model, names, db)
     sql, fields = cache[key]
-    values = [f.get_db_prep_save(f.pre_save(obj, False), connection) for f in fields]  # as save() prepares them
+    values = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]  # as save() prepares them
     if any(hasattr(value, "as_sql") for value in values):  # an expression (F(), …): the ORM's way
         obj.save(update_fields=names)
         return
-    with connection.cursor() as cursor:
+    with db.cursor() as cursor:
         cursor.execute(sql, [*values, obj.pk])
         if cursor.rowcount == 0:
             raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
-def _update_compile(model: type[Model], obj: Model, names: Sequence[str]) -> tuple[str, list[Field]]:
+def _update_compile(model: type[Model], names: Sequence[str], db: Any) -> tuple[str, list[Field]]:
     fields = [
         f
         for f in model._meta.local_concrete_fields
@@ -238,21 +270,21 @@ def _update_compile(model: type[Model], obj: Model, names: Sequence[str]) -> tup
         raise ValueError(f"{model.__name__}: an update of {', '.join(names)} cannot be prepared")
     # As Django's update compiler writes it for plain values (it writes a None as NULL: here a parameter).
     # Only the model's own table and column names are formatted in, quoted; every value is a parameter.
-    quote = connection.ops.quote_name
+    quote = db.ops.quote_name
     assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)
     where = quote(str(model._meta.pk.column))
     return f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s", fields  # noqa: S608
 
 
-def _insert_compile(model: type[Model], obj: Model) -> _Insert | None:
+def _insert_compile(model: type[Model], obj: Model, db: Any) -> _Insert | None:
     meta = model._meta
-    if not connection.features.can_return_columns_from_insert:
+    if not db.features.can_return_columns_from_insert:
         return None
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
     returning = list(meta.db_returning_fields)
     query = InsertQuery(model)
     query.insert_values(fields, [obj])
-    compiler = query.get_compiler(using="default")
+    compiler = query.get_compiler(connection=db)
     compiler.returning_fields = returning
     [(sql, params)] = compiler.as_sql()
     if len(params) != len(fields) + len(compiler.returning_params) or any(

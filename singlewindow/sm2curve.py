@@ -4,8 +4,9 @@ gmssl, the package the portal takes SM3 and the curve's parameters from, does it
 strings: 8 ms to sign, 24 ms to verify. Here the same curve in Jacobian coordinates with a = p − 3, and the
 fixed base G through a table of its multiples by each 4-bit window (computed once per process), so a
 signature is some 60 point additions: about 0.5 ms to sign, about 3 ms to verify. Interoperable with gmssl both ways (tested).
-Nothing here is secret-dependent in its memory access, but Python big integers are not constant-time: as
-for every pure-Python signer, a deployment that needs side-channel resistance signs in an HSM.
+Signing looks the nonce's 4-bit digits up in that table and Python big integers are not constant-time, so
+its timing and memory access depend on secrets: as for every pure-Python signer, a deployment that needs
+side-channel resistance signs in an HSM.
 """
 
 from __future__ import annotations

@@ -23,15 +23,16 @@ from .models import ManifestLine
 
 
 def _submitted(bills: Iterable[str]) -> QuerySet[ManifestLine]:
-    return _listing(_bills(bills))
+    """The lines of these bills (trimmed, in upper case as manifests write them) in submitted vessel
+    declarations, the latest submission last."""
+    return _listing(_as_written(bills))
 
 
-def _bills(bills: Iterable[str]) -> list[str]:
+def _as_written(bills: Iterable[str]) -> list[str]:
     return sorted({bill.strip().upper() for bill in bills if bill})
 
 
 def _listing(bills: list[str]) -> QuerySet[ManifestLine]:
-    """The manifest lines of these bills (as written on manifests: upper case, trimmed)."""
     return (
         ManifestLine.objects.filter(bill_of_lading__in=bills, declaration__category=VESSEL)
         # Only what was submitted and can no longer change: not drafts, nor rejected calls being corrected.
@@ -61,7 +62,7 @@ class Listed(NamedTuple):
 def manifest_figures(bills: Iterable[str]) -> dict[str, Listed]:
     """Each bill's figures and parties in the latest submitted vessel declaration listing it; one
     light query, as validation runs it on every submission."""
-    rows = _figures.all(bills=_bills(bills))
+    rows = _figures.all(bills=_as_written(bills))
     return {
         bill: Listed(packages, weight, shipper, consignee, shipper_uscc, consignee_uscc)
         for bill, packages, weight, shipper, consignee, shipper_uscc, consignee_uscc in rows

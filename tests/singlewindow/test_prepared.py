@@ -3,7 +3,7 @@ for every value they are later run with, and refuse at once a query whose SQL wo
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -12,7 +12,7 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from singlewindow.models import AuditEntry, Organisation, User
+from singlewindow.models import AuditEntry, IdempotentRequest, Organisation, User
 from singlewindow.prepared import insert, prepared, save_fields
 
 from .. import factories
@@ -55,9 +55,34 @@ def test_it_gives_what_the_orm_gives_for_each_new_value(django_assert_num_querie
     )
 
 
+@prepared
+def _named(*, ids: list[int]) -> QuerySet[Organisation, str]:
+    return Organisation.objects.filter(pk__in=ids).values_list("name", flat=True)
+
+
+@prepared
+def _locking(*, pk: int) -> QuerySet[Organisation]:
+    return Organisation.objects.select_for_update().filter(pk=pk)
+
+
+@prepared
+def _counted(*, pk: int) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(pk=pk).annotate(people=Count("users"))
+
+
+@prepared
+def _answered(*, status: int, key: str) -> QuerySet[IdempotentRequest, str]:
+    return IdempotentRequest.objects.filter(status=status, key=key).values_list("key", flat=True)
+
+
+@prepared
+def _on_days(*, days: list[date]) -> QuerySet[AuditEntry, int]:
+    return AuditEntry.objects.filter(at__date__in=days).values_list("id", flat=True)
+
+
 def test_a_list_is_compiled_for_each_length_it_comes_with() -> None:
     orgs = [factories.enterprise() for _ in range(3)]
-    named = prepared(lambda ids: Organisation.objects.filter(pk__in=ids).values_list("name", flat=True))
+    named = _named
     for ids in ([orgs[0].pk], [orgs[1].pk], [orgs[0].pk, orgs[2].pk], {orgs[2].pk, orgs[1].pk}, [orgs[0].pk]):
         assert sorted(named.all(ids=ids)) == sorted(o.name for o in orgs if o.pk in ids)
     with CaptureQueriesContext(connection) as asked:
@@ -80,7 +105,7 @@ def test_it_is_compiled_once_and_then_runs_the_same_sql() -> None:
     [
         (lambda agency: Organisation.objects.filter(agency=agency), {"agency": True}, "booleans"),
         (lambda text: Organisation.objects.filter(name__contains=text), {"text": "贸易"}, "pattern"),
-        (lambda n: Organisation.objects.order_by("name")[abs(n) : abs(n) + 2], {"n": 3}, "not among"),
+        (lambda n: Organisation.objects.order_by("name")[abs(n) : abs(n) + 2], {"n": 3}, "depends on the values"),
         (lambda n: Organisation.objects.values("name").filter(pk=n), {"n": 3}, "not ValuesIterable"),
     ],
 )
@@ -89,17 +114,45 @@ def test_a_query_whose_sql_depends_on_a_value_is_refused(build, values, why) -> 
         prepared(build).all(**values)
 
 
+def test_none_or_a_boolean_is_refused_on_any_call_not_only_the_first() -> None:
+    org = factories.enterprise()
+    assert _names.first(uscc=org.uscc) == (org.name, org.kind)
+    for wrong in (None, True):
+        with pytest.raises(ValueError, match="booleans and None"):
+            _names.all(uscc=wrong)
+    with pytest.raises(ValueError, match="naive datetime"):
+        _users_of.all(organisation_id=org.pk, since=datetime(2026, 1, 1))
+
+
+def test_a_small_or_positive_integer_column_is_asked_like_any_other() -> None:
+    IdempotentRequest.objects.create(organisation=factories.enterprise(), key="k1", method="POST", path="/",
+                                     body_digest="d", status=201, response={}, created_at=timezone.now())  # fmt: skip
+    assert _answered.all(status=201, key="k1") == ["k1"]
+    assert _answered.all(status=200, key="k1") == []
+
+
+def test_a_list_of_many_dates_keeps_every_one() -> None:
+    actor = factories.clerk()
+    days = [date(2026, 1, 1) + timedelta(days=n) for n in range(30)]
+    for day in days:
+        entry = insert(AuditEntry(actor=actor, action="x.y", object_type="t", object_id="1"))
+        AuditEntry.objects.filter(pk=entry.pk).update(at=datetime(day.year, day.month, day.day, 12, tzinfo=UTC))
+    assert len(_on_days.all(days=days)) == len(AuditEntry.objects.filter(at__date__in=days)) == 30
+
+
 def test_an_integer_no_column_holds_is_refused_before_the_database_sees_it() -> None:
     with pytest.raises(ValueError, match="beyond a database integer"):
         _names_by_id.all(pk=10**30)
 
 
-_names_by_id = prepared(lambda pk: Organisation.objects.filter(pk=pk).values_list("name", flat=True))
+@prepared
+def _names_by_id(*, pk: int) -> QuerySet[Organisation, str]:
+    return Organisation.objects.filter(pk=pk).values_list("name", flat=True)
 
 
 def test_a_locking_query_needs_a_transaction_as_the_orm_does(monkeypatch: pytest.MonkeyPatch) -> None:
     org = factories.enterprise()
-    locking = prepared(lambda pk: Organisation.objects.select_for_update().filter(pk=pk))
+    locking = _locking
     with transaction.atomic():
         assert locking.all(pk=org.pk) == [org]
     monkeypatch.setattr(connection, "get_autocommit", lambda: True)  # the test's own transaction aside
@@ -110,7 +163,7 @@ def test_a_locking_query_needs_a_transaction_as_the_orm_does(monkeypatch: pytest
 def test_annotations_are_set_on_the_instances() -> None:
     org = factories.enterprise()
     factories.clerk(org)
-    counted = prepared(lambda pk: Organisation.objects.filter(pk=pk).annotate(people=Count("users")))
+    counted = _counted
     assert [o.people for o in counted.all(pk=org.pk)] == [1]
 
 
@@ -124,6 +177,16 @@ def test_insert_saves_a_new_row_as_save_does() -> None:
     assert again.at == entry.at and abs(timezone.now() - entry.at) < timedelta(minutes=1)  # auto_now_add, as save()
     second = insert(AuditEntry(actor=None, action="y.done", object_type="t", object_id="2"))
     assert second.pk > entry.pk and AuditEntry.objects.get(pk=second.pk).actor is None
+
+
+def test_insert_saves_a_proxy_as_save_does() -> None:
+    class Plain(AuditEntry):
+        class Meta:
+            proxy = True
+            app_label = "singlewindow"
+
+    entry = insert(Plain(action="p", object_type="t", object_id="4"))
+    assert AuditEntry.objects.get(pk=entry.pk).action == "p"
 
 
 def test_insert_leaves_a_model_with_its_own_save_to_it() -> None:
