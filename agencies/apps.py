@@ -14,9 +14,11 @@ class AgenciesConfig(AppConfig):
 
     def ready(self) -> None:
         from declarations.registry import AgencyReceives, register_agency, register_dispatcher, register_outages
+        from singlewindow import audit_actions
         from vessels.choices import VESSEL
 
         from . import adapters, checks  # noqa: F401 (checks registers itself)
+        from .choices import DeliveryAction
         from .circuit import outages
         from .tasks import enqueue
 
@@ -33,3 +35,4 @@ class AgenciesConfig(AppConfig):
             )
         register_dispatcher(enqueue)
         register_outages(outages)
+        audit_actions.register(DeliveryAction)  # the admin's audit trail shows them by name

@@ -10,3 +10,9 @@ class CircuitState(models.TextChoices):
     CLOSED = "closed", _("Answering")
     OPEN = "open", _("Unreachable: branches wait")
     HALF_OPEN = "half_open", _("Unreachable: trying one branch")
+
+
+class DeliveryAction(models.TextChoices):
+    """What the audit trail records about the delivery of a declaration's branches."""
+
+    RETRIED = "delivery.retried", _("Failed delivery sent again")

@@ -43,7 +43,7 @@ from singlewindow.services import audit_record
 
 from . import circuit, marks
 from .adapters import adapter_for
-from .choices import CircuitState
+from .choices import CircuitState, DeliveryAction
 from .models import AgencyHealth
 from .signing import signed_headers
 
@@ -441,7 +441,7 @@ def delivery_retry(*, delivery: Delivery, user: User) -> bool:
     if retried:
         audit_record(
             actor=user,
-            action="delivery.retried",
+            action=DeliveryAction.RETRIED,
             obj=delivery,
             before={"status": "failed"},
             after={"status": "pending"},

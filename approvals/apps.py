@@ -10,9 +10,10 @@ class ApprovalsConfig(AppConfig):
     verbose_name = _("Parallel approvals")
 
     def ready(self) -> None:
-        from singlewindow import notification_kinds
+        from singlewindow import audit_actions, notification_kinds
 
         from . import checks  # noqa: F401 (registers the calendar check)
-        from .choices import NOTIFICATION_KINDS
+        from .choices import NOTIFICATION_KINDS, ApprovalAction
 
         notification_kinds.register(*NOTIFICATION_KINDS)
+        audit_actions.register(ApprovalAction)  # the admin's audit trail shows them by name

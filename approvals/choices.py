@@ -73,6 +73,29 @@ class WarningPeriod(models.TextChoices):
     QUARTER = "quarter", _("Quarter (5 overdue reviews)")
 
 
+class ApprovalAction(models.TextChoices):
+    """What the audit trail records about a case, its reviews, public notice and decision."""
+
+    CASE_FILED = "approvals.case_filed", _("Case filed")
+    CASE_RETURNED = "approvals.case_returned", _("Returned: materials missing")
+    CASE_RESUBMITTED = "approvals.case_resubmitted", _("Case filed again")
+    CASE_ACCEPTED = "approvals.case_accepted", _("Case accepted")
+    REVIEW_GIVEN = "approvals.review_given", _("Department's opinion given")
+    REVIEW_DEEMED_OVERDUE = "approvals.review_deemed_overdue", _("Deemed to consent: overdue")
+    REVIEW_DEEMED_ABSENT = "approvals.review_deemed_absent", _("Deemed to consent: absent")
+    REVIEW_ESCALATED = "approvals.review_escalated", _("Overdue, escalated: touches public safety")
+    CASE_OBJECTED = "approvals.case_objected", _("Objected: awaiting the approval bureau")
+    CASE_RETURNED_FOR_CORRECTION = "approvals.case_returned_for_correction", _("Returned for correction")
+    CASE_CORRECTED = "approvals.case_corrected", _("Case corrected")
+    CASE_REFUSED = "approvals.case_refused", _("Case refused")
+    NOTICE_STARTED = "approvals.notice_started", _("Public notice started")
+    CASE_IN_NOTICE = "approvals.case_in_notice", _("In public notice")
+    NOTICE_ENDED = "approvals.notice_ended", _("Public notice ended")
+    DECISION_ISSUED = "approvals.decision_issued", _("Consolidated decision issued")
+    CASE_DECIDED = "approvals.case_decided", _("Approved: decision issued")
+    WARNING_RAISED = "approvals.warning_raised", _("Performance warning")
+
+
 FILED = NotificationKind(
     "approval_filed",
     _("Approval application filed"),

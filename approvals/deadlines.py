@@ -28,7 +28,7 @@ from singlewindow.certificates import beijing_time
 from singlewindow.services import audit_record
 
 from . import performance, selectors
-from .choices import DEEMED, ESCALATED, READY, REVIEW_DUE, CaseState, DeadlineRule, ReviewState
+from .choices import DEEMED, ESCALATED, READY, REVIEW_DUE, ApprovalAction, CaseState, DeadlineRule, ReviewState
 from .flow import case_advance, case_set_state, tell
 from .models import ApprovalCase, DepartmentReview, PublicNotice
 
@@ -88,6 +88,14 @@ def _case_deadlines(case_id: int, now: datetime, swept: Swept) -> None:
     case_advance(case=case, now=now, actor=None)
 
 
+# What the audit trail records of a review whose deadline passed, by the state it is put in.
+FIRED = {
+    ReviewState.ESCALATED: ApprovalAction.REVIEW_ESCALATED,
+    ReviewState.DEEMED_CONSENT_ABSENT: ApprovalAction.REVIEW_DEEMED_ABSENT,
+    ReviewState.DEEMED_CONSENT_OVERDUE: ApprovalAction.REVIEW_DEEMED_OVERDUE,
+}
+
+
 def _fire(case: ApprovalCase, review: DepartmentReview, now: datetime, swept: Swept) -> None:
     if case.public_safety:
         state, rule = ReviewState.ESCALATED, DeadlineRule.PUBLIC_SAFETY
@@ -101,7 +109,7 @@ def _fire(case: ApprovalCase, review: DepartmentReview, now: datetime, swept: Sw
     )
     if not changed:
         return
-    audit_record(actor=None, action=f"approvals.review_{state}", obj=review, before={"state": ReviewState.PENDING},
+    audit_record(actor=None, action=FIRED[state], obj=review, before={"state": ReviewState.PENDING},
                  after={"state": state, "rule": rule, "due_at": review.due_at.isoformat(), "late_seconds": late})  # fmt: skip
     department = review.department
     params: dict[str, Any] = {"department": department.name, "due": beijing_time(review.due_at)}
@@ -128,7 +136,7 @@ def _notice_end(case_id: int, now: datetime, swept: Swept) -> None:
     changed = PublicNotice.objects.filter(case=case, ended_at__isnull=True, ends_at__lte=now).update(ended_at=now)
     if not changed:
         return
-    case_set_state(case, CaseState.AWAITING_DECISION, actor=None, action="approvals.notice_ended")
+    case_set_state(case, CaseState.AWAITING_DECISION, actor=None, action=ApprovalAction.NOTICE_ENDED)
     tell(READY, case, users=selectors.window_officers())
     swept.notices_ended += 1
 

@@ -20,7 +20,7 @@ from singlewindow.notifications import notify
 from singlewindow.services import audit_record
 
 from . import selectors, workdays
-from .choices import NOTICE_STARTED, OBJECTIONS_IN, POSITIVE, CaseState, ReviewState
+from .choices import NOTICE_STARTED, OBJECTIONS_IN, POSITIVE, ApprovalAction, CaseState, ReviewState
 from .models import ApprovalCase, PublicNotice
 
 
@@ -37,7 +37,7 @@ def tell(kind: NotificationKind, case: ApprovalCase, *, to_applicant: bool = Fal
     )  # fmt: skip
 
 
-def case_set_state(case: ApprovalCase, state: str, *, actor: User | None, action: str, **after: Any) -> None:
+def case_set_state(case: ApprovalCase, state: str, *, actor: User | None, action: ApprovalAction, **after: Any) -> None:
     before = {"state": case.state}
     case.state = state
     case.save()  # every field: services set others (accepted_at, closed_at…) just before
@@ -57,13 +57,13 @@ def case_advance(*, case: ApprovalCase, now: datetime, actor: User | None) -> No
     if ReviewState.OBJECTED in states:
         objectors = case.reviews.filter(state=ReviewState.OBJECTED).select_related("department")
         names = [review.department.name for review in objectors.order_by("department__code")]
-        case_set_state(case, CaseState.OBJECTED, actor=actor, action="approvals.case_objected", objected_by=names)
+        case_set_state(case, CaseState.OBJECTED, actor=actor, action=ApprovalAction.CASE_OBJECTED, objected_by=names)
         tell(OBJECTIONS_IN, case, to_applicant=True, users=selectors.window_officers(), departments="、".join(names))
         return
     notice = PublicNotice.objects.create(
         case=case, starts_at=now, ends_at=workdays.deadline(now, case.stage.notice_workdays)
     )
-    audit_record(actor=actor, action="approvals.notice_started", obj=notice,
+    audit_record(actor=actor, action=ApprovalAction.NOTICE_STARTED, obj=notice,
                  after={"starts_at": now.isoformat(), "ends_at": notice.ends_at.isoformat()})  # fmt: skip
-    case_set_state(case, CaseState.PUBLIC_NOTICE, actor=actor, action="approvals.case_in_notice")
+    case_set_state(case, CaseState.PUBLIC_NOTICE, actor=actor, action=ApprovalAction.CASE_IN_NOTICE)
     tell(NOTICE_STARTED, case, to_applicant=True, end=beijing_time(notice.ends_at))

@@ -15,7 +15,7 @@ from singlewindow.notifications import notify
 from singlewindow.services import audit_record
 
 from . import selectors
-from .choices import OVERDUE, WARNING, WarningPeriod
+from .choices import OVERDUE, WARNING, ApprovalAction, WarningPeriod
 from .models import Department, DepartmentReview, PerformanceWarning
 from .workdays import SHANGHAI, start_of_day
 
@@ -52,7 +52,7 @@ def overdue_recorded(*, department_id: int, due_at: datetime, now: datetime) -> 
         )
         if not created:
             continue
-        audit_record(actor=None, action="approvals.warning_raised", obj=warning,
+        audit_record(actor=None, action=ApprovalAction.WARNING_RAISED, obj=warning,
                      after={"department": department.code, "period": period, "from": start.isoformat(),
                             "count": count})  # fmt: skip
         notify(

@@ -40,6 +40,7 @@ from .choices import (
     REFUSED,
     RETURNED,
     REVIEW_REQUESTED,
+    ApprovalAction,
     CaseState,
     ReviewState,
 )
@@ -120,7 +121,7 @@ def case_file(*, user: User, stage_code: str, form: dict[str, Any], public_safet
         form_digest=certificates.digest(clean), public_safety=public_safety, filed_at=now,
     )  # fmt: skip
     _sign(user, case)
-    audit_record(actor=user, action="approvals.case_filed", obj=case,
+    audit_record(actor=user, action=ApprovalAction.CASE_FILED, obj=case,
                  after={"number": number, "stage": stage.code, "form_digest": case.form_digest,
                         "public_safety": public_safety})  # fmt: skip
     tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name)
@@ -145,7 +146,7 @@ def case_resubmit(*, user: User, case_id: int, form: dict[str, Any], public_safe
         _corrected(case, user=user, now=_now(now))
         return case
     case.public_safety = public_safety
-    case_set_state(case, CaseState.FILED, actor=user, action="approvals.case_resubmitted",
+    case_set_state(case, CaseState.FILED, actor=user, action=ApprovalAction.CASE_RESUBMITTED,
                    form_digest=case.form_digest)  # fmt: skip
     _sign(user, case)
     tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name)
@@ -164,7 +165,7 @@ def _corrected(case: ApprovalCase, *, user: User, now: datetime) -> None:
         review.state, review.rule, review.decided_at, review.decided_by = ReviewState.PENDING, "", None, None
         review.due_at, review.reminded_at, review.late_seconds = workdays.deadline(now, review.workdays), None, None
         review.save()
-    case_set_state(case, CaseState.IN_REVIEW, actor=user, action="approvals.case_corrected",
+    case_set_state(case, CaseState.IN_REVIEW, actor=user, action=ApprovalAction.CASE_CORRECTED,
                    form_digest=case.form_digest, reviewed_again=[r.department.code for r in reviews])  # fmt: skip
     _sign(user, case)
     for review in reviews:
@@ -199,7 +200,7 @@ def case_accept(*, user: User, case_id: int, public_safety: bool | None = None,
             for need in case.stage.needs.select_related("department").order_by("department__code")
         ]
     )  # fmt: skip
-    case_set_state(case, CaseState.IN_REVIEW, actor=user, action="approvals.case_accepted",
+    case_set_state(case, CaseState.IN_REVIEW, actor=user, action=ApprovalAction.CASE_ACCEPTED,
                    public_safety=case.public_safety, reviews=len(reviews))  # fmt: skip
     for review in reviews:
         tell(REVIEW_REQUESTED, case, users=selectors.officers_of(review.department),
@@ -218,7 +219,7 @@ def case_return(*, user: User, case_id: int, missing: list[str], note: str = "")
     if not items:
         raise ApprovalRefused(_("List everything that is missing, at once."), field="missing", code="required")
     case.missing, case.return_note = items, note.strip()[:1000]
-    case_set_state(case, CaseState.RETURNED, actor=user, action="approvals.case_returned", missing=items)
+    case_set_state(case, CaseState.RETURNED, actor=user, action=ApprovalAction.CASE_RETURNED, missing=items)
     tell(RETURNED, case, to_applicant=True, missing="; ".join(items))
     return case
 
@@ -255,7 +256,7 @@ def review_post(*, user: User, review_id: int, approve: bool, opinion: str = "",
     review.state = ReviewState.APPROVED if approve else ReviewState.OBJECTED
     review.rule, review.opinion, review.decided_at, review.decided_by = "", opinion, now, user
     review.save()
-    audit_record(actor=user, action="approvals.review_given", obj=review, before=before,
+    audit_record(actor=user, action=ApprovalAction.REVIEW_GIVEN, obj=review, before=before,
                  after={"state": review.state, "opinion": opinion})  # fmt: skip
     if review.state == ReviewState.OBJECTED:
         tell(OBJECTION, case, to_applicant=True, users=selectors.window_officers(),
@@ -273,7 +274,7 @@ def case_return_for_correction(*, user: User, case_id: int, note: str = "",
     if case.state != CaseState.OBJECTED:
         raise _state_refused(case)
     case.correction_note, case.correction_at = note.strip()[:1000], _now(now)
-    case_set_state(case, CaseState.CORRECTION, actor=user, action="approvals.case_returned_for_correction",
+    case_set_state(case, CaseState.CORRECTION, actor=user, action=ApprovalAction.CASE_RETURNED_FOR_CORRECTION,
                    note=case.correction_note)  # fmt: skip
     tell(CORRECTION, case, to_applicant=True, note=case.correction_note)
     return case
@@ -289,7 +290,7 @@ def case_refuse(*, user: User, case_id: int, reason: str, now: datetime | None =
     if not reason:
         raise ApprovalRefused(_("Give the reasons for the refusal."), field="reason", code="required")
     case.refusal_reason, case.closed_at = reason, _now(now)
-    case_set_state(case, CaseState.REFUSED, actor=user, action="approvals.case_refused", reason=reason)
+    case_set_state(case, CaseState.REFUSED, actor=user, action=ApprovalAction.CASE_REFUSED, reason=reason)
     tell(REFUSED, case, to_applicant=True, reason=reason)
     return case
 
@@ -307,9 +308,9 @@ def decision_issue(*, user: User, case_id: int, now: datetime | None = None) -> 
     decision = Decision.objects.create(
         case=case, number=number, facts=facts, digest=certificates.digest(facts), issued_at=now, issued_by=user
     )
-    audit_record(actor=user, action="approvals.decision_issued", obj=decision,
+    audit_record(actor=user, action=ApprovalAction.DECISION_ISSUED, obj=decision,
                  after={"number": number, "digest": decision.digest})  # fmt: skip
     case.closed_at = now
-    case_set_state(case, CaseState.DECIDED, actor=user, action="approvals.case_decided", decision=number)
+    case_set_state(case, CaseState.DECIDED, actor=user, action=ApprovalAction.CASE_DECIDED, decision=number)
     tell(DECIDED, case, to_applicant=True, number=number)
     return decision

@@ -23,7 +23,7 @@ from singlewindow.errors import DomainError
 from singlewindow.models import User
 from singlewindow.services import audit_record
 
-from .choices import AppealKind, AppealState, RecordState
+from .choices import AppealKind, AppealState, CreditAction, RecordState
 from .models import Appeal, CreditRecord
 from .periods import repair_eligible_from
 from .services import reclassify
@@ -38,6 +38,17 @@ class AppealRefused(DomainError):
     def __init__(self, message: str, *, field: str = "", code: str = "invalid") -> None:
         super().__init__(message)
         self.field, self.code = field, code
+
+
+# What the audit trail records of an appeal, by its kind.
+FILED: dict[str, CreditAction] = {
+    AppealKind.OBJECTION: CreditAction.OBJECTION_FILED,
+    AppealKind.REPAIR: CreditAction.REPAIR_FILED,
+}
+DECIDED: dict[str, CreditAction] = {
+    AppealKind.OBJECTION: CreditAction.OBJECTION_DECIDED,
+    AppealKind.REPAIR: CreditAction.REPAIR_DECIDED,
+}
 
 
 def _own_record(user: User, record_id: int) -> CreditRecord:
@@ -62,7 +73,7 @@ def _file(user: User, record: CreditRecord, kind: str, reason: str, due_on: date
         raise AppealRefused(
             _("An objection or repair of this record is already being handled."), field="record", code="open"
         ) from None
-    audit_record(actor=user, action=f"credit.{kind}_filed", obj=appeal,
+    audit_record(actor=user, action=FILED[kind], obj=appeal,
                  after={"record": record.pk, "uscc": record.uscc, "due_on": due_on.isoformat()})  # fmt: skip
     return appeal
 
@@ -136,7 +147,7 @@ def appeal_decide(*, user: User, appeal_id: int, accept: bool, decision: str) ->
     appeal.state = AppealState.ACCEPTED if accept else AppealState.REFUSED
     appeal.decided_by, appeal.decided_at, appeal.decision = user, timezone.now(), decision.strip()[:2000]
     appeal.save(update_fields=["state", "decided_by", "decided_at", "decision"])
-    audit_record(actor=user, action=f"credit.{appeal.kind}_decided", obj=appeal, before=before,
+    audit_record(actor=user, action=DECIDED[appeal.kind], obj=appeal, before=before,
                  after={"state": state, "accepted": accept, "record": record.pk})  # fmt: skip
     reclassify(usccs=[record.uscc])
     return appeal

@@ -8,3 +8,10 @@ class CreditConfig(AppConfig):
 
     name = "credit"
     verbose_name = _("Enterprise credit")
+
+    def ready(self) -> None:
+        from singlewindow import audit_actions
+
+        from .choices import CreditAction
+
+        audit_actions.register(CreditAction)  # the admin's audit trail shows them by name

@@ -143,3 +143,26 @@ class CommitmentState(models.TextChoices):
     OPEN = "open", _("Being fulfilled")
     KEPT = "kept", pgettext_lazy("credit commitment", "Kept")
     BROKEN = "broken", pgettext_lazy("credit commitment", "Broken")
+
+
+class CreditAction(models.TextChoices):
+    """What the audit trail records about credit records, appeals, commitments, reports, spot checks and the
+    prohibited conduct catalogue."""
+
+    RECORD_RECEIVED = "credit.record_received", _("Credit record received")
+    OBJECTION_FILED = "credit.objection_filed", _("Objection filed")
+    OBJECTION_DECIDED = "credit.objection_decided", _("Objection decided")
+    REPAIR_FILED = "credit.repair_filed", _("Credit repair applied for")
+    REPAIR_DECIDED = "credit.repair_decided", _("Credit repair decided")
+    COMMITMENT_FILED = "credit.commitment_filed", _("Credit commitment filed")
+    COMMITMENT_FULFILMENT = "credit.commitment_fulfilment", _("Commitment fulfilment recorded")
+    REPORT_ISSUED = "credit.report_issued", _("Credit report issued")
+    SPOT_CHECK_DRAWN = "credit.spot_check_drawn", _("Spot check drawn")
+    SPOT_CHECK_RESULT = "credit.spot_check_result", _("Spot check result recorded")
+    CONDUCT_IMPORTED = "credit.conduct_imported", _("Prohibited conduct imported")
+    CONDUCT_CREATED = "credit.conduct_created", _("Prohibited conduct added")
+    CONDUCT_EDITED = "credit.conduct_edited", _("Prohibited conduct draft changed")
+    CONDUCT_REVIEWED = "credit.conduct_reviewed", _("Prohibited conduct reviewed")
+    CONDUCT_PUBLISHED = "credit.conduct_published", _("Prohibited conduct published")
+    CONDUCT_SUPERSEDED = "credit.conduct_superseded", _("Prohibited conduct superseded")
+    CONDUCT_NEW_VERSION = "credit.conduct_new_version", _("New version of prohibited conduct started")

@@ -29,7 +29,7 @@ from singlewindow.errors import DomainError
 from singlewindow.models import User
 from singlewindow.services import audit_record
 
-from .choices import Channel, CommitmentKind, CommitmentState, Outcome, RecordKind, Severity
+from .choices import Channel, CommitmentKind, CommitmentState, CreditAction, Outcome, RecordKind, Severity
 from .models import Commitment
 from .services import record_add
 
@@ -93,7 +93,7 @@ def commitment_file(
         uscc=uscc, kind=kind, text=text, agency=agency, starts_on=starts_on, ends_on=ends_on, public=public,
         filed_by=user,
     )  # fmt: skip
-    audit_record(actor=user, action="credit.commitment_filed", obj=commitment,
+    audit_record(actor=user, action=CreditAction.COMMITMENT_FILED, obj=commitment,
                  after={"uscc": uscc, "kind": kind, "agency": agency, "starts_on": starts_on.isoformat(),
                         "ends_on": ends_on.isoformat(), "public": public})  # fmt: skip
     return commitment
@@ -134,7 +134,7 @@ def commitment_fulfilment(
         user, timezone.now(), note[:2000], record
     )  # fmt: skip
     commitment.save(update_fields=["state", "decided_by", "decided_at", "note", "record"])
-    audit_record(actor=user, action="credit.commitment_fulfilment", obj=commitment,
+    audit_record(actor=user, action=CreditAction.COMMITMENT_FULFILMENT, obj=commitment,
                  after={"state": commitment.state, "record": record.pk, "uscc": commitment.uscc})  # fmt: skip
     return commitment
 

@@ -31,7 +31,7 @@ from singlewindow.models import User
 from singlewindow.services import audit_record
 from singlewindow.spreadsheets import xlsx_row
 
-from .choices import ConductCategory, ConductState
+from .choices import ConductCategory, ConductState, CreditAction
 from .industries import EntityType, industry_code, industry_label
 from .models import ConductItem
 
@@ -203,7 +203,7 @@ def conduct_import(*, rows: Iterable[Mapping[str, Any]], user: User | None) -> t
         ]
     )
     for item in created:
-        audit_record(actor=user, action="credit.conduct_imported", obj=item,
+        audit_record(actor=user, action=CreditAction.CONDUCT_IMPORTED, obj=item,
                      after={"code": item.code, "version": item.version})  # fmt: skip
     return len(created), []
 
@@ -220,12 +220,14 @@ def conduct_save(*, item: ConductItem, user: User | None) -> ConductItem:
     if creating and not item.version:
         item.version = 1
     item.save()
-    audit_record(actor=user, action=f"credit.conduct_{'created' if creating else 'edited'}", obj=item,
+    audit_record(actor=user, action=CreditAction.CONDUCT_CREATED if creating else CreditAction.CONDUCT_EDITED, obj=item,
                  after={"code": item.code, "version": item.version})  # fmt: skip
     return item
 
 
-def _move(items: QuerySet[ConductItem], *, source: str, target: str, user: User, **stamp: Any) -> int:
+def _move(
+    items: QuerySet[ConductItem], *, source: str, target: str, action: CreditAction, user: User, **stamp: Any
+) -> int:
     moved = 0
     for item in items.select_for_update().filter(state=source).order_by("pk"):
         before = item.state
@@ -233,7 +235,7 @@ def _move(items: QuerySet[ConductItem], *, source: str, target: str, user: User,
         for name, value in stamp.items():
             setattr(item, name, value)
         item.save(update_fields=["state", *stamp])
-        audit_record(actor=user, action=f"credit.conduct_{target}", obj=item, before={"state": before},
+        audit_record(actor=user, action=action, obj=item, before={"state": before},
                      after={"state": target, "code": item.code, "version": item.version})  # fmt: skip
         moved += 1
     return moved
@@ -242,8 +244,8 @@ def _move(items: QuerySet[ConductItem], *, source: str, target: str, user: User,
 @transaction.atomic
 def conduct_review(*, items: QuerySet[ConductItem], user: User) -> int:
     """The experts have reviewed these drafts (others are left as they are). Returns how many moved."""
-    return _move(items, source=ConductState.DRAFT, target=ConductState.REVIEWED, user=user,
-                 reviewed_by=user, reviewed_at=timezone.now())  # fmt: skip
+    return _move(items, source=ConductState.DRAFT, target=ConductState.REVIEWED, action=CreditAction.CONDUCT_REVIEWED,
+                 user=user, reviewed_by=user, reviewed_at=timezone.now())  # fmt: skip
 
 
 @transaction.atomic
@@ -252,9 +254,10 @@ def conduct_publish(*, items: QuerySet[ConductItem], user: User) -> int:
     ids = list(items.filter(state=ConductState.REVIEWED).values_list("pk", flat=True))
     codes = ConductItem.objects.filter(pk__in=ids).values_list("code", flat=True)
     _move(ConductItem.objects.filter(code__in=codes), source=ConductState.PUBLISHED,
-          target=ConductState.SUPERSEDED, user=user)  # fmt: skip
+          target=ConductState.SUPERSEDED, action=CreditAction.CONDUCT_SUPERSEDED, user=user)  # fmt: skip
     return _move(ConductItem.objects.filter(pk__in=ids), source=ConductState.REVIEWED,
-                 target=ConductState.PUBLISHED, user=user, published_by=user, published_at=timezone.now())  # fmt: skip
+                 target=ConductState.PUBLISHED, action=CreditAction.CONDUCT_PUBLISHED, user=user,
+                 published_by=user, published_at=timezone.now())  # fmt: skip
 
 
 @transaction.atomic
@@ -268,7 +271,7 @@ def conduct_new_version(*, item: ConductItem, user: User) -> ConductItem:
     latest = ConductItem.objects.filter(code=item.code).aggregate(latest=Max("version"))["latest"]
     fields = {name: getattr(item, name) for name in (*COLUMNS, "sections", "search_text", "sample")}
     draft = ConductItem.objects.create(**fields, version=latest + 1, state=ConductState.DRAFT)
-    audit_record(actor=user, action="credit.conduct_new_version", obj=draft,
+    audit_record(actor=user, action=CreditAction.CONDUCT_NEW_VERSION, obj=draft,
                  after={"code": draft.code, "version": draft.version, "from": item.version})  # fmt: skip
     return draft
 

@@ -26,7 +26,7 @@ from singlewindow.choices import Agency, OrganisationKind
 from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record, sequence_next
 
-from .choices import CommitmentKind, CommitmentState, PenaltyType, RecordKind
+from .choices import CommitmentKind, CommitmentState, CreditAction, PenaltyType, RecordKind
 from .classify import in_force
 from .models import Classification, Commitment, CreditRecord, CreditReport
 
@@ -112,7 +112,7 @@ def report_issue(*, user: User, uscc: str) -> CreditReport:
         number=number, uscc=uscc, facts=facts, digest=certificates.digest(facts), issued_at=issued_at,
         valid_until=issued_at + timedelta(days=VALID_DAYS), issued_to=user,
     )  # fmt: skip
-    audit_record(actor=user, action="credit.report_issued", obj=report, after={"number": number, "uscc": uscc})
+    audit_record(actor=user, action=CreditAction.REPORT_ISSUED, obj=report, after={"number": number, "uscc": uscc})
     return report
 
 

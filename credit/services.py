@@ -21,7 +21,7 @@ from singlewindow.models import AuditEntry, Organisation, User
 from singlewindow.services import audit_record
 
 from . import classify, nightly
-from .choices import Channel, Outcome, PenaltyType, RecordKind, Severity
+from .choices import Channel, CreditAction, Outcome, PenaltyType, RecordKind, Severity
 from .conduct import conduct_cited
 from .models import CreditRecord
 
@@ -133,7 +133,7 @@ def record_add(*, agency: str, values: Mapping[str, Any], channel: str, user: Us
             field="record_id",
             code="duplicate",
         ) from None
-    audit_record(actor=user, action="credit.record_received", obj=record,
+    audit_record(actor=user, action=CreditAction.RECORD_RECEIVED, obj=record,
                  after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": channel})  # fmt: skip
     reclassify(usccs=[record.uscc])
     return record
@@ -194,7 +194,7 @@ def records_add(
     AuditEntry.objects.bulk_create(  # one entry per record, as record_add writes, in one statement
         [
             AuditEntry(
-                actor=user, organisation_id=user.organisation_id if user else None, action="credit.record_received",
+                actor=user, organisation_id=user.organisation_id if user else None, action=CreditAction.RECORD_RECEIVED,
                 object_type=CreditRecord._meta.label_lower, object_id=str(record.pk),
                 after={"agency": agency, "uscc": record.uscc, "kind": record.kind, "channel": channel},
             )

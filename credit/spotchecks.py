@@ -39,7 +39,7 @@ from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record
 
-from .choices import Channel, Outcome, RecordKind, Severity, SpotOutcome
+from .choices import Channel, CreditAction, Outcome, RecordKind, Severity, SpotOutcome
 from .models import CheckItem, Classification, FirmIndustry, Scheme, SpotCheck, SpotCheckFirm
 from .services import record_add
 
@@ -156,7 +156,7 @@ def spot_check_draw(
         [Through(spotcheckfirm_id=row.pk, user_id=int(who)) for row, d in zip(rows, drawn, strict=True)
          for who in d.inspectors]
     )  # fmt: skip
-    audit_record(actor=user, action="credit.spot_check_drawn", obj=check,
+    audit_record(actor=user, action=CreditAction.SPOT_CHECK_DRAWN, obj=check,
                  after={"seed": seed, "ratio": str(ratio), "digest": check.population_digest, "firms": len(rows)})  # fmt: skip
     return check
 
@@ -303,7 +303,7 @@ def spot_check_result(*, user: User, check_id: int, firm_id: int, outcome: str, 
         record,
     )
     firm.save(update_fields=["outcome", "note", "recorded_by", "recorded_at", "record"])
-    audit_record(actor=user, action="credit.spot_check_result", obj=firm,
+    audit_record(actor=user, action=CreditAction.SPOT_CHECK_RESULT, obj=firm,
                  after={"outcome": outcome, "record": record.pk, "uscc": firm.uscc})  # fmt: skip
     return firm
 

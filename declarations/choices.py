@@ -145,6 +145,13 @@ class ImportStatus(models.TextChoices):
     FAILED = "failed", _("Refused")
 
 
+class ImportAction(models.TextChoices):
+    """What the audit trail records about an import of a file of declarations."""
+
+    QUEUED = "import.queued", _("Import file queued")
+    FINISHED = "import.finished", _("Import finished")
+
+
 # What this app tells people (registered in apps.py).
 SENT_FOR_REVIEW = NotificationKind(
     "sent_for_review", _("Draft sent for review"), _("%(by)s sent declaration %(declaration)s for your review.")

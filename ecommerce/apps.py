@@ -8,8 +8,11 @@ class EcommerceConfig(AppConfig):
 
     def ready(self) -> None:
         from declarations.registry import register_category
+        from singlewindow import audit_actions
 
+        from .choices import EcommerceAction
         from .forwarding import CATEGORY
 
         # Accepted inventories go to customs as filings of their own (ecommerce/forwarding.py).
         register_category(CATEGORY)
+        audit_actions.register(EcommerceAction)  # the admin's audit trail shows them by name

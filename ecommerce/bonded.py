@@ -22,7 +22,7 @@ from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record
 
-from .choices import BookMovementKind, TradeMode
+from .choices import BookMovementKind, EcommerceAction, TradeMode
 from .models import AccountBook, BookMovement, BookStock, EnterpriseFiling, Inventory
 from .quota import quota_unreserve
 
@@ -156,7 +156,7 @@ def book_open(*, organisation: Organisation, ems_no: str, customs_code: str, use
     if AccountBook.objects.filter(ems_no=ems_no).exists():
         raise BookRefused(_("This account book is already open."), field="ems_no", code="duplicate")
     book = AccountBook.objects.create(organisation=organisation, ems_no=ems_no, customs_code=customs_code)
-    audit_record(actor=user, action="ecommerce.book_opened", obj=book, after={"ems_no": ems_no})
+    audit_record(actor=user, action=EcommerceAction.BOOK_OPENED, obj=book, after={"ems_no": ems_no})
     return book
 
 
@@ -173,6 +173,6 @@ def book_entry_record(*, book: AccountBook, item_no: str, quantity: Decimal, nam
     BookStock.objects.filter(pk=stock.pk).update(quantity=F("quantity") + quantity)
     movement = BookMovement.objects.create(book=book, item_no=item_no, kind=BookMovementKind.ENTRY, quantity=quantity,
                                            reference=reference.strip()[:60])  # fmt: skip
-    audit_record(actor=user, action="ecommerce.book_entry", obj=book,
+    audit_record(actor=user, action=EcommerceAction.BOOK_ENTRY, obj=book,
                  after={"item_no": item_no, "quantity": str(quantity), "reference": movement.reference})  # fmt: skip
     return movement

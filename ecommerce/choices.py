@@ -84,3 +84,14 @@ class BookMovementKind(models.TextChoices):
     ENTRY = "entry", pgettext_lazy("account book movement", "Entered the warehouse")
     DRAWN = "drawn", pgettext_lazy("account book movement", "Drawn by an inventory")
     RESTORED = "restored", pgettext_lazy("account book movement", "Given back (cancelled or returned)")
+
+
+class EcommerceAction(models.TextChoices):
+    """What the audit trail records about filings, sender keys, guarantees and bonded account books."""
+
+    ENTERPRISE_FILED = "ecommerce.enterprise_filed", _("Enterprise filed")
+    PRODUCT_FILED = "ecommerce.product_filed", _("Product filed")
+    SENDER_KEY_ADDED = "ecommerce.sender_key_added", _("Sender key registered")
+    GUARANTEE_TAX_PAID = "ecommerce.guarantee_tax_paid", _("Tax payment recorded")
+    BOOK_OPENED = "ecommerce.book_opened", _("Account book opened")
+    BOOK_ENTRY = "ecommerce.book_entry", _("Goods entered on the account book")

@@ -17,7 +17,7 @@ from singlewindow.signatures import KeyTextError, key_id, public_key
 
 from . import lifecycle
 from .catalogue import on_positive_list
-from .choices import Role
+from .choices import EcommerceAction, Role
 from .models import EnterpriseFiling, Guarantee, ProductFiling, SenderKey
 from .selectors import is_customs_officer
 
@@ -46,7 +46,7 @@ def enterprise_file(*, organisation: Organisation, role: str, code: str, name: s
     except IntegrityError:
         raise FilingRefused(_("This code, or this role of your organisation, is already filed."), field="code",
                             code="duplicate") from None  # fmt: skip
-    audit_record(actor=user, action="ecommerce.enterprise_filed", obj=filing, after={"role": role, "code": code})
+    audit_record(actor=user, action=EcommerceAction.ENTERPRISE_FILED, obj=filing, after={"role": role, "code": code})
     return filing
 
 
@@ -68,7 +68,9 @@ def product_file(*, seller: EnterpriseFiling, item_no: str, hs_code: str, name: 
                 origin=origin.upper(), producer=producer, barcode=barcode, positive_list=on_positive_list(hs_code))  # fmt: skip
     except IntegrityError:
         raise FilingRefused(_("This item number is already filed."), field="item_no", code="duplicate") from None
-    audit_record(actor=user, action="ecommerce.product_filed", obj=product, after={"item_no": item_no, "hs": hs_code})
+    audit_record(
+        actor=user, action=EcommerceAction.PRODUCT_FILED, obj=product, after={"item_no": item_no, "hs": hs_code}
+    )
     return product
 
 
@@ -85,7 +87,7 @@ def sender_key_add(*, organisation: Organisation, public_key_text: str, user: Us
                                            public_key=public_key_text.strip())  # fmt: skip
     except IntegrityError:
         raise FilingRefused(_("This key is already registered."), field="public_key", code="duplicate") from None
-    audit_record(actor=user, action="ecommerce.sender_key_added", obj=key, after={"key_id": key.key_id})
+    audit_record(actor=user, action=EcommerceAction.SENDER_KEY_ADDED, obj=key, after={"key_id": key.key_id})
     return key
 
 
@@ -104,6 +106,6 @@ def guarantee_payment_record(*, guarantee: Guarantee, amount: Decimal, reference
     if not reference or len(reference) > 60:
         raise FilingRefused(_("Give the payment's reference (at most 60 characters)."), field="reference")
     released = lifecycle.guarantee_tax_paid(assure_code=guarantee.assure_code, amount=amount, reference=reference)
-    audit_record(actor=user, action="ecommerce.guarantee_tax_paid", obj=guarantee,
+    audit_record(actor=user, action=EcommerceAction.GUARANTEE_TAX_PAID, obj=guarantee,
                  after={"amount": str(amount), "reference": reference, "released": released})  # fmt: skip
     return released

@@ -25,11 +25,12 @@ class LicensingConfig(AppConfig):
         )
         # The licence application, a filing of its own (licensing/filing.py), and its notification.
         from declarations.registry import register_category
-        from singlewindow import notification_kinds
+        from singlewindow import audit_actions, notification_kinds
 
         from . import filing
-        from .choices import LICENCE_ISSUED, QUALIFICATION_APPLIED
+        from .choices import LICENCE_ISSUED, QUALIFICATION_APPLIED, LicensingAction
 
         register_category(filing.CATEGORY)
         register_listener(filing.ISSUE_LISTENER)
         notification_kinds.register(LICENCE_ISSUED, QUALIFICATION_APPLIED)
+        audit_actions.register(LicensingAction)  # the admin's audit trail shows them by name

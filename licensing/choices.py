@@ -55,3 +55,12 @@ QUALIFICATION_APPLIED = NotificationKind(
     _("Qualification application to review"),
     _("%(firm)s (%(uscc)s) applied for a qualification your agency decides: review it."),
 )
+
+
+class LicensingAction(models.TextChoices):
+    """What the audit trail records about licences and qualifications."""
+
+    LICENCE_ISSUED = "licence.issued", _("Licence issued")
+    QUALIFICATION_APPLIED = "qualification.applied", _("Qualification applied for")
+    QUALIFICATION_APPROVED = "qualification.approved", _("Qualification application approved")
+    QUALIFICATION_REJECTED = "qualification.rejected", _("Qualification application rejected")

@@ -27,7 +27,7 @@ from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
 from singlewindow.services import audit_record, sequence_next
 
-from .choices import LicenceKind
+from .choices import LicenceKind, LicensingAction
 from .models import Licence, LicenceLine
 
 MONTHS_VALID: dict[str, int] = {
@@ -215,5 +215,7 @@ def licence_issue(
     licence.facts = certificates.as_json(facts)
     licence.digest = certificates.digest(facts)
     licence.save(update_fields=["facts", "digest"])
-    audit_record(actor=actor, action="licence.issued", obj=licence, after={"number": licence.number, "kind": kind})
+    audit_record(
+        actor=actor, action=LicensingAction.LICENCE_ISSUED, obj=licence, after={"number": licence.number, "kind": kind}
+    )
     return licence

@@ -18,13 +18,14 @@ from django.utils.translation import gettext as _
 
 from declarations import codelists
 from declarations.choices import CodeList
+from singlewindow.audit_actions import PortalAction
 from singlewindow.choices import FIRM_KINDS, Agency, OrganisationKind, Role
 from singlewindow.errors import DomainError
 from singlewindow.models import Organisation, User
 from singlewindow.notifications import notify
 from singlewindow.services import audit_record, sequence_next
 
-from .choices import QUALIFICATION_APPLIED
+from .choices import QUALIFICATION_APPLIED, LicensingAction
 from .models import ApplicationState, Qualification, QualificationApplication, QualificationKind
 
 # Which agency reviews each kind: foreign trade operators file with commerce; declarant registration is
@@ -136,7 +137,7 @@ def application_submit(*, user: User, kind: str, office: str = "", details: str 
         application = QualificationApplication.objects.create(
             organisation=org, kind=kind, office=office, details=details.strip(), submitted_by=user
         )
-        audit_record(actor=user, action="qualification.applied", obj=application, after={"kind": kind})
+        audit_record(actor=user, action=LicensingAction.QUALIFICATION_APPLIED, obj=application, after={"kind": kind})
         notify(
             kind=QUALIFICATION_APPLIED, url=reverse("qualification_review"),
             params={"firm": org.name, "uscc": org.uscc}, users=officers_deciding(kind),
@@ -197,7 +198,7 @@ def application_decide(*, application_id: int, user: User, approve: bool, reason
     now = timezone.now()
     application.decided_by, application.decided_at, application.reason = user, now, reason.strip()
     if approve:
-        application.state = ApplicationState.APPROVED
+        application.state, action = ApplicationState.APPROVED, LicensingAction.QUALIFICATION_APPROVED
         number = _number(application)
         application.qualification = Qualification.objects.create(
             organisation=application.organisation, kind=application.kind, number=number, valid_from=timezone.localdate()
@@ -209,13 +210,17 @@ def application_decide(*, application_id: int, user: User, approve: bool, reason
             setattr(org, field, number)
             org.save(update_fields=[field, "updated_at"])
             audit_record(
-                actor=user, action="organisation.updated", obj=org, before={field: before}, after={field: number}
+                actor=user,
+                action=PortalAction.ORGANISATION_UPDATED,
+                obj=org,
+                before={field: before},
+                after={field: number},
             )
     else:
-        application.state = ApplicationState.REJECTED
+        application.state, action = ApplicationState.REJECTED, LicensingAction.QUALIFICATION_REJECTED
     application.save()
     audit_record(
-        actor=user, action=f"qualification.{application.state}", obj=application,
+        actor=user, action=action, obj=application,
         before={"state": ApplicationState.SUBMITTED}, after={"state": application.state, "reason": application.reason},
     )  # fmt: skip
     return application

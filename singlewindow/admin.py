@@ -31,15 +31,20 @@ from .services import audit_record, changed_values
 class AuditedAdmin(admin.ModelAdmin):
     """Saves made in the admin go into the audit trail like any other change."""
 
+    def __init__(self, model: type[Any], admin_site: admin.AdminSite) -> None:
+        super().__init__(model, admin_site)
+        audit_actions.register_admin_saves(model)
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         before = model_to_dict(type(obj).objects.get(pk=obj.pk)) if change else {}
         super().save_model(request, obj, form, change)
         old, new = changed_values(before, model_to_dict(obj))
         new.pop("password", None)
         old.pop("password", None)
+        save = audit_actions.AdminSave.UPDATED if change else audit_actions.AdminSave.CREATED
         audit_record(
             actor=request.user,  # type: ignore[arg-type]
-            action=f"{obj._meta.model_name}.{'updated' if change else 'created'}_in_admin",
+            action=audit_actions.admin_save(type(obj), save),
             obj=obj,
             before=old or None,
             after=new,

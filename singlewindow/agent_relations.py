@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .audit_actions import PortalAction
 from .choices import OrganisationKind, Role
 from .entrustments import (
     EntrustmentRefused,
@@ -39,7 +40,9 @@ WORDING = Wording(
     bad_period=gettext_lazy("The validity period has to end today or later, after it starts."),
     not_waiting=gettext_lazy("This agent relation is not waiting for your confirmation."),
     own_proposal=gettext_lazy("The other party confirms an agent relation you proposed."),
-    audit="agent_relation",
+    proposed=PortalAction.AGENT_RELATION_PROPOSED,
+    confirmed=PortalAction.AGENT_RELATION_CONFIRMED,
+    revoked=PortalAction.AGENT_RELATION_REVOKED,
 )
 
 

@@ -1,6 +1,7 @@
 """The audit trail's actions and their labels. An app whose services record actions names them once, as
 TextChoices (NetBox choices.py), and registers them here from its AppConfig.ready(); the admin shows an
-entry's action by its label, or by its code when none is registered."""
+entry's action by its label, or by its code when none is registered. An audited admin registers the saves
+it records of its model (AdminSave). tests/test_audit_actions.py reads the source for unregistered codes."""
 
 from __future__ import annotations
 
@@ -25,6 +26,23 @@ def label(code: str) -> str:
     return str(_labels.get(code, code))
 
 
+class AdminSave(models.TextChoices):
+    """What an audited admin (singlewindow.admin.AuditedAdmin) records when it saves a row, after the model's
+    name: "organisation.updated_in_admin". Registered for each model such an admin edits."""
+
+    CREATED = "created_in_admin", _("Added by the platform administrator")
+    UPDATED = "updated_in_admin", _("Changed by the platform administrator")
+
+
+def admin_save(model: type[models.Model], save: AdminSave) -> str:
+    return f"{model._meta.model_name}.{save.value}"
+
+
+def register_admin_saves(model: type[models.Model]) -> None:
+    for save in AdminSave:
+        _labels[admin_save(model, save)] = save.label
+
+
 class PortalAction(models.TextChoices):
     """What the portal core's services (and its admin) record."""
 
@@ -41,4 +59,18 @@ class PortalAction(models.TextChoices):
     ORGANISATION_UPDATED = "organisation.updated", _("Organisation details changed")
 
 
-register(PortalAction)
+class ElicenceAction(models.TextChoices):
+    """What the electronic licence's services record (singlewindow/elicence.py): who manages it and signs
+    under it, its signatures and its showings."""
+
+    LEGAL_REPRESENTATIVE_APPOINTED = "elicence.legal_representative_appointed", _("Legal representative appointed")
+    ADMINISTRATOR_ADDED = "elicence.administrator_added", _("Licence administrator added")
+    ADMINISTRATOR_REMOVED = "elicence.administrator_removed", _("Licence administrator removed")
+    GRANT_GIVEN = "elicence.grant_given", _("Signing authority granted")
+    GRANT_REVOKED = "elicence.grant_revoked", _("Signing authority revoked")
+    SUBMISSION_SIGNED = "submission.signed", _("Submission signed")
+    PRESENTED = "elicence.presented", _("Licence shown")
+    PRESENTATION_VERIFIED = "elicence.presentation_verified", _("Shown licence verified")
+
+
+register(PortalAction, ElicenceAction)

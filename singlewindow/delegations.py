@@ -11,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .audit_actions import PortalAction
 from .choices import OrganisationKind, Role
 from .entrustments import (
     EntrustmentRefused,
@@ -36,7 +37,9 @@ WORDING = Wording(
     bad_period=gettext_lazy("The validity period has to end today or later, after it starts."),
     not_waiting=gettext_lazy("This delegation is not waiting for your confirmation."),
     own_proposal=gettext_lazy("The other party confirms a delegation you proposed."),
-    audit="delegation",
+    proposed=PortalAction.DELEGATION_PROPOSED,
+    confirmed=PortalAction.DELEGATION_CONFIRMED,
+    revoked=PortalAction.DELEGATION_REVOKED,
 )
 
 
@@ -130,7 +133,10 @@ def broker_trust(*, user: User, broker_uscc: str, trusted: bool) -> None:
     else:
         TrustedBroker.objects.filter(client=client, broker=broker).delete()
     audit_record(
-        actor=user, action="delegation.trust_changed", obj=client, after={"broker": broker.uscc, "trusted": trusted}
+        actor=user,
+        action=PortalAction.DELEGATION_TRUST_CHANGED,
+        obj=client,
+        after={"broker": broker.uscc, "trusted": trusted},
     )
 
 

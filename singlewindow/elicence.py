@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from . import elicence_keys
+from .audit_actions import ElicenceAction
 from .certificates import public_url
 from .choices import Matter, OrganisationKind, Role, SigningCapacity
 from .errors import DomainError
@@ -102,7 +103,7 @@ def elicence_for(organisation: Organisation) -> ELicence:
         if first is not None:
             licence.legal_representative = first
             licence.save(update_fields=["legal_representative"])
-            audit_record(actor=None, action="elicence.legal_representative_appointed", obj=licence,
+            audit_record(actor=None, action=ElicenceAction.LEGAL_REPRESENTATIVE_APPOINTED, obj=licence,
                          after={"legal_representative": first.pk})  # fmt: skip
     return licence
 
@@ -155,7 +156,7 @@ def administrator_add(*, user: User, person_id: int) -> ELicenceAdministrator:
     if not free:
         raise TooManyAdministrators(_("A licence has at most %(n)d administrators.") % {"n": MAX_ADMINISTRATORS})
     admin = ELicenceAdministrator.objects.create(licence=licence, person=person, seat=free[0], added_by=user)
-    audit_record(actor=user, action="elicence.administrator_added", obj=licence, after={"person": person.pk})
+    audit_record(actor=user, action=ElicenceAction.ADMINISTRATOR_ADDED, obj=licence, after={"person": person.pk})
     return admin
 
 
@@ -165,7 +166,7 @@ def administrator_remove(*, user: User, administrator: ELicenceAdministrator) ->
     if licence.legal_representative_id != user.pk or administrator.licence_id != licence.pk:
         raise PermissionDenied
     administrator.delete()
-    audit_record(actor=user, action="elicence.administrator_removed", obj=licence,
+    audit_record(actor=user, action=ElicenceAction.ADMINISTRATOR_REMOVED, obj=licence,
                  before={"person": administrator.person_id})  # fmt: skip
 
 
@@ -203,7 +204,7 @@ def grant_create(
         organisation_id=licence.organisation_id, person=person, full=full, matters=[] if full else named,
         valid_from=valid_from, valid_until=valid_until, granted_by=user,
     )  # fmt: skip
-    audit_record(actor=user, action="elicence.grant_given", obj=grant, after={
+    audit_record(actor=user, action=ElicenceAction.GRANT_GIVEN, obj=grant, after={
         "person": person.pk, "full": grant.full, "matters": grant.matters,
         "valid_from": valid_from.isoformat(), "valid_until": valid_until.isoformat()})  # fmt: skip
     return grant
@@ -222,7 +223,7 @@ def grant_revoke(*, user: User, grant: AgentGrant) -> AgentGrant:
     grant.revoked_at, grant.revoked_by = timezone.now(), user
     grant.save(update_fields=["revoked_at", "revoked_by"])
     audit_record(
-        actor=user, action="elicence.grant_revoked", obj=grant, after={"revoked_at": grant.revoked_at.isoformat()}
+        actor=user, action=ElicenceAction.GRANT_REVOKED, obj=grant, after={"revoked_at": grant.revoked_at.isoformat()}
     )
     return grant
 
@@ -452,7 +453,7 @@ def submission_sign(
     )  # fmt: skip
     signature.signature = elicence_keys.sign(_message(signature), private_hex=private, public_hex=key.public_key)
     insert(signature)
-    audit_record(actor=user, action="submission.signed", obj=signature, after={
+    audit_record(actor=user, action=ElicenceAction.SUBMISSION_SIGNED, obj=signature, after={
         "object_type": object_type, "object_id": object_id, "matter": matter, "digest": digest,
         "capacity": capacity, "grant": grant.pk if grant else None, "key_id": key.key_id})  # fmt: skip
     return signature
@@ -522,7 +523,9 @@ def presentation_create(*, user: User, now: datetime | None = None) -> Presentat
         nonce=secrets.token_urlsafe(32), organisation_id=licence.organisation_id, created_by=user,
         created_at=now, expires_at=now + timedelta(minutes=PRESENTATION_MINUTES),
     )  # fmt: skip
-    audit_record(actor=user, action="elicence.presented", obj=token, after={"expires_at": token.expires_at.isoformat()})
+    audit_record(
+        actor=user, action=ElicenceAction.PRESENTED, obj=token, after={"expires_at": token.expires_at.isoformat()}
+    )
     return token
 
 
@@ -562,7 +565,7 @@ def presentation_scan(*, user: User, nonce: str, now: datetime | None = None) ->
         token.save(update_fields=["verified_by", "verified_at"])
         audit_record(
             actor=user,
-            action="elicence.presentation_verified",
+            action=ElicenceAction.PRESENTATION_VERIFIED,
             obj=token,
             after={"organisation": token.organisation_id},
         )

@@ -15,6 +15,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.functional import Promise
 
+from .audit_actions import PortalAction
 from .choices import DelegationStatus
 from .errors import DomainError
 from .models import Entrustment, Organisation, User
@@ -30,13 +31,16 @@ class EntrustmentRefused(DomainError):
 
 @dataclass(frozen=True)
 class Wording:
-    """One kind's refusals, in its own words (lazy: read in the user's language when raised)."""
+    """One kind's refusals, in its own words (lazy: read in the user's language when raised), and the actions
+    the audit trail records of it."""
 
     refused: type[EntrustmentRefused]
     bad_period: Promise
     not_waiting: Promise
     own_proposal: Promise
-    audit: str  # the audit trail's action prefix: "delegation" → "delegation.proposed"…
+    proposed: PortalAction
+    confirmed: PortalAction
+    revoked: PortalAction
 
 
 def entrustment_open(
@@ -54,7 +58,7 @@ def entrustment_open(
         **values,
     )
     terms = {name: value.pk if isinstance(value, Organisation) else json_value(value) for name, value in values.items()}
-    audit_record(actor=user, action=f"{wording.audit}.proposed", obj=entrustment,
+    audit_record(actor=user, action=wording.proposed, obj=entrustment,
                  after={"status": entrustment.status, **terms})  # fmt: skip
     return entrustment
 
@@ -67,7 +71,7 @@ def entrustment_confirm(*, entrustment: E, user: User, own: Organisation, wordin
         raise wording.refused(str(wording.own_proposal))
     entrustment.status, entrustment.decided_at = DelegationStatus.ACTIVE, timezone.now()
     entrustment.save(update_fields=["status", "decided_at"])
-    audit_record(actor=user, action=f"{wording.audit}.confirmed", obj=entrustment,
+    audit_record(actor=user, action=wording.confirmed, obj=entrustment,
                  before={"status": "proposed"}, after={"status": "active"})  # fmt: skip
     return entrustment
 
@@ -91,7 +95,7 @@ def _revoked(entrustment: E, user: User, wording: Wording, *, by_operator: bool 
     entrustment.status, entrustment.decided_at = DelegationStatus.REVOKED, timezone.now()
     entrustment.save(update_fields=["status", "decided_at"])
     after: dict[str, object] = {"status": "revoked", **({"by_operator": True} if by_operator else {})}
-    audit_record(actor=user, action=f"{wording.audit}.revoked", obj=entrustment, before={"status": before}, after=after)
+    audit_record(actor=user, action=wording.revoked, obj=entrustment, before={"status": before}, after=after)
     return entrustment
 
 

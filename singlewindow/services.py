@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import DatabaseError, connection, connections, models, transaction
 from django.forms.models import model_to_dict
 
+from .audit_actions import PortalAction
 from .choices import Role
 from .models import AuditEntry, Organisation, Sequence, User
 from .prepared import insert
@@ -126,5 +127,5 @@ def organisation_update(*, organisation: Organisation, user: User, data: Mapping
     organisation.save()
     old, new = changed_values(before, model_to_dict(organisation, fields=MASTER_RECORD_FIELDS))
     if new:
-        audit_record(actor=user, action="organisation.updated", obj=organisation, before=old, after=new)
+        audit_record(actor=user, action=PortalAction.ORGANISATION_UPDATED, obj=organisation, before=old, after=new)
     return organisation

@@ -212,7 +212,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "singlewindow.api.pagination.PageSizePagination",  # page_size on every list
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "singlewindow.api.exceptions.exception_handler",
     # JSON nested deeper than a few dozen levels is refused with 400 (singlewindow/api/parsers.py).

@@ -17,6 +17,7 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from .audit_actions import PortalAction
 from .models import ApiToken, User
 from .prepared import prepared
 from .services import audit_record
@@ -43,7 +44,9 @@ def token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
         prefix=key[:8],
         expires_at=now + timedelta(days=settings.API_TOKEN_DAYS),
     )
-    audit_record(actor=user, action="api_token.created", obj=token, after={"name": name, "prefix": token.prefix})
+    audit_record(
+        actor=user, action=PortalAction.API_TOKEN_CREATED, obj=token, after={"name": name, "prefix": token.prefix}
+    )
     return token, key
 
 
@@ -56,7 +59,7 @@ def token_revoke(*, user: User, pk: int) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="api_token.revoked", obj=token, after={"prefix": token.prefix})
+        audit_record(actor=user, action=PortalAction.API_TOKEN_REVOKED, obj=token, after={"prefix": token.prefix})
     return token
 
 
@@ -69,7 +72,9 @@ def token_revoke_as_operator(*, user: User, token: ApiToken) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
-        audit_record(actor=user, action="api_token.revoked_in_admin", obj=token, after={"prefix": token.prefix})
+        audit_record(
+            actor=user, action=PortalAction.API_TOKEN_REVOKED_IN_ADMIN, obj=token, after={"prefix": token.prefix}
+        )
     return token
 
 

@@ -30,6 +30,13 @@ class CertificateState(models.TextChoices):
     REVOKED = "revoked", pgettext_lazy("certificate", "Revoked")
 
 
+class VesselAction(models.TextChoices):
+    """What the audit trail records about a vessel declaration beyond what every declaration's does."""
+
+    PORT_CLEARANCE_ISSUED = "vessel.port_clearance_issued", _("Port clearance issued")
+    PORT_CLEARANCE_REVOKED = "vessel.port_clearance_revoked", _("Port clearance revoked")
+
+
 CLEARANCE_ISSUED = NotificationKind(
     "clearance_issued",
     _("Port clearance issued"),

@@ -36,7 +36,7 @@ from singlewindow.notifications import notify
 from singlewindow.services import audit_record, json_value, sequence_next
 
 from . import certificate, people
-from .choices import CLEARANCE_ISSUED, VESSEL, CertificateState
+from .choices import CLEARANCE_ISSUED, VESSEL, CertificateState, VesselAction
 from .models import PortClearance, VesselCall
 from .parts import BY_KEY, CALL_FIELDS, PARTS
 from .validation import vessel_problems
@@ -272,7 +272,7 @@ def clearance_issue(*, declaration: Declaration) -> PortClearance:
         digest=certificate.facts_digest(facts), issued_at=issued_at, valid_until=facts.valid_until,
     )  # fmt: skip
     audit_record(
-        actor=None, action="vessel.port_clearance_issued", obj=declaration, after={"certificate": clearance.number}
+        actor=None, action=VesselAction.PORT_CLEARANCE_ISSUED, obj=declaration, after={"certificate": clearance.number}
     )
     notify(
         organisation_ids=[declaration.owner_id],
@@ -310,7 +310,7 @@ def _revoke(*, clearance: PortClearance, actor: User | None, reason: str) -> Por
     clearance.state, clearance.revoked_at, clearance.revoked_by = CertificateState.REVOKED, timezone.now(), actor
     clearance.revocation_reason = reason.strip()[:300]
     clearance.save()
-    audit_record(actor=actor, action="vessel.port_clearance_revoked", obj=clearance.declaration,
+    audit_record(actor=actor, action=VesselAction.PORT_CLEARANCE_REVOKED, obj=clearance.declaration,
                  after={"certificate": clearance.number, "reason": clearance.revocation_reason})  # fmt: skip
     return clearance
 

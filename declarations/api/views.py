@@ -21,7 +21,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from singlewindow.api.pagination import PageSizePagination
 from singlewindow.idempotency import IDEMPOTENCY_KEY, idempotent
 from singlewindow.requests import AuthenticatedRequest
 
@@ -135,7 +134,6 @@ class DeclarationViewSet(
     queryset = Declaration.objects.none()
     serializer_class = DeclarationSerializer
     filterset_class = DeclarationFilterSet
-    pagination_class = PageSizePagination
 
     def get_queryset(self) -> QuerySet[Declaration]:
         queryset = selectors.declarations_visible_to(self.request.user)

@@ -24,7 +24,7 @@ from singlewindow.notifications import notify
 from singlewindow.services import audit_record
 from singlewindow.untrusted import UntrustedFile
 
-from ..choices import GOODS, IMPORT_FINISHED, DeclarationAction, ImportFormat, ImportStatus
+from ..choices import GOODS, IMPORT_FINISHED, DeclarationAction, ImportAction, ImportFormat, ImportStatus
 from ..models import Container, Declaration, GoodsLine, ImportJob
 from ..parties import master_record_values, parties_fill
 from ..pipeline import rules_prefetch
@@ -108,7 +108,7 @@ def _run(job: ImportJob) -> ImportJob:
             )
     ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.DONE, report=report, finished_at=timezone.now())
     job.refresh_from_db()
-    audit_record(actor=user, action="import.finished", obj=job,
+    audit_record(actor=user, action=ImportAction.FINISHED, obj=job,
                  after={"created": job.created_count, "skipped": job.skipped_count, "failed": job.failed_count})  # fmt: skip
     notify(
         users=[user],

@@ -25,7 +25,7 @@ from singlewindow.models import User
 from singlewindow.services import audit_record
 from singlewindow.untrusted import UntrustedFile, check_workbook, refuse_big_or_dtd, sniff
 
-from ..choices import ImportFormat, ImportStatus
+from ..choices import ImportAction, ImportFormat, ImportStatus
 from ..models import ImportJob
 from .imports import read_records
 from .tasks import run_import
@@ -78,7 +78,9 @@ def import_start(*, user: User, upload: UploadedFile) -> tuple[ImportJob, bool]:
                 content=data,
                 total=total,
             )
-            audit_record(actor=user, action="import.queued", obj=job, after={"file": job.file_name, "total": job.total})
+            audit_record(
+                actor=user, action=ImportAction.QUEUED, obj=job, after={"file": job.file_name, "total": job.total}
+            )
             transaction.on_commit(lambda: run_import.delay(job.pk), robust=True)  # a broker down: see above
     except IntegrityError:  # the same file uploaded twice at once: the other upload's job is the one
         return ImportJob.objects.get(organisation=org, sha256=digest), False
