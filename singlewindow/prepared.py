@@ -9,9 +9,10 @@ model instances (`select_related` included) the way Django's own iterables do. `
 `obj.save()` of a new row, `save_fields(obj, names)` for `obj.save(update_fields=names)`. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
 PostgreSQL in production) and follows the models.
 
-Only a query whose SQL has the same shape whatever the values can be prepared. A list argument (Django expands
-`__in` to `IN (%s, %s, …)`) is compiled once for each length it comes with (an empty one answers nothing, as
-the ORM's does, without asking the database). A boolean or None (often compiled into the SQL text) or a
+Only a query whose SQL has the same shape whatever the values can be prepared. A list argument is for `__in` (which Django
+expands to `IN (%s, %s, …)`): it is padded to the next power of two with its last item, which `IN` ignores, so a
+query is compiled for a handful of lengths, not for every batch size (an empty list answers nothing, as the
+ORM's does, without asking the database). A boolean or None (often compiled into the SQL text) or a
 pattern built around a value (`__contains`) is refused with ValueError the first time it is compiled — that
 is, by the tests — rather than run with a value baked in.
 """
@@ -19,7 +20,7 @@ is, by the tests — rather than run with a value baked in.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
@@ -103,7 +104,7 @@ class Prepared(Generic[T]):
         self.build = build
 
     def all(self, **values: Any) -> list[T]:
-        values = {name: list(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
+        values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
         db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (`connection` is a proxy shared by all)
         cache: dict[tuple, _Compiled] = db.__dict__.setdefault("_singlewindow_prepared", {})
         key = (self, _shape(values))  # the Prepared itself, not its id(): a discarded one's id can be reused
@@ -126,6 +127,14 @@ class Prepared(Generic[T]):
         """The first row, for a query that answers at most one (its own ordering and slicing apply)."""
         found = self.all(**values)
         return found[0] if found else None
+
+
+def _padded(items: Iterable[Any]) -> list[Any]:
+    """The items, and their last again up to the next power of two (1, 2, 4, 8…): the same rows for `IN`."""
+    padded = list(items)
+    if padded:
+        padded += padded[-1:] * ((1 << (len(padded) - 1).bit_length()) - len(padded))
+    return padded
 
 
 def prepared(build: Callable[..., QuerySet[Any, T]]) -> Prepared[T]:
