@@ -11,6 +11,7 @@ from django.core.exceptions import FieldDoesNotExist
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext, pgettext, pgettext_lazy
 
+from singlewindow import audit_actions
 from singlewindow.models import AuditEntry
 
 from . import selectors
@@ -62,12 +63,12 @@ def declaration_history_rows(*, declaration: Declaration) -> list[HistoryRow]:
         if _returned(entry.action, before, after):  # the client sent it back: no new work of the client's
             what, hidden = str(RETURNED), HIDDEN | {"revision"}
         else:
-            what = str(ACTIONS.get(entry.action, _("Other change")))
+            what = audit_actions.label(entry.action)  # the spine's actions and those other apps registered
+            what = what if what != entry.action else str(_("Other change"))
         rows.append(HistoryRow(entry=entry, what=what, changes=_changes(before, after, hidden)))
     return rows
 
 
-ACTIONS = dict(DeclarationAction.choices)
 RETURNED = gettext_lazy("Returned to the customs broker")
 
 
