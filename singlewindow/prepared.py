@@ -161,8 +161,9 @@ def _compile(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Compile
             "prepared query: a stand-in value made the query answer nothing; it cannot be prepared"
         ) from None
     other_sql, other_params = build(**second).query.get_compiler(using=queryset.db).as_sql()
-    slots = [_slot(param, _places(first)) for param in params]
-    if other_sql != sql or [_slot(param, _places(second)) for param in other_params] != slots:
+    places, other_places = _places(first), _places(second)
+    slots = [_slot(param, places) for param in params]
+    if other_sql != sql or [_slot(param, other_places) for param in other_params] != slots:
         raise ValueError("prepared query: its SQL depends on the values (one went into its text, or was changed)")
     if missing := {name for name in values} - {name for name, _item, _adapt in slots if name is not None}:
         raise ValueError(f"prepared query: {', '.join(sorted(missing))} not among the SQL's parameters")
