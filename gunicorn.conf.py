@@ -10,3 +10,26 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
 timeout = 60
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Before the first request: load the reference data a declaration is checked against (a database not up
+    yet leaves it to that request) and the URL patterns; then freeze what the process holds out of the
+    garbage collector's way (gc.freeze: its full collections no longer walk the ~200,000 objects of the
+    code, the patterns and the reference data, a pause of ~0.1 s every few hundred requests)."""
+    import gc
+
+    from django.db import DatabaseError, connections
+    from django.urls import get_resolver
+
+    from declarations.codelists import warm
+
+    try:
+        warm()
+    except DatabaseError as error:
+        worker.log.warning("reference data not loaded at start: %s", error)
+    finally:
+        connections.close_all()  # opened on this thread; requests run on the pool's
+    get_resolver().reverse_dict  # noqa: B018 — populates the patterns, as the first request would
+    gc.collect()
+    gc.freeze()

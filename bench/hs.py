@@ -48,7 +48,7 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[[User, int], 
     queries = [rng.choice(WORDS) for _ in range(QUERIES)]
     samples = []
     with translation.override("zh-hans"):
-        index()  # loaded once per process (and every minute), as a worker does
+        index()  # loaded once per process (and again when the data changes), as a worker does
         for query in queries:
             start = time.perf_counter()
             found = selectors.hs_search(query=query, limit=15, user=user)

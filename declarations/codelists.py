@@ -3,39 +3,36 @@
 Code lists and the HS nomenclature live in the database (platform administrators edit code lists; the
 nomenclature's in-memory search index is `nomenclature.py`);
 countries and currencies come from pycountry (ISO 3166-1 alpha-3, ISO 4217). Lookups are cached per
-process for a minute, so validating a declaration touches no database for its code lists.
+process until they change (`refcache.py`), so validating a declaration touches no database for its code lists.
 """
 
 from __future__ import annotations
 
 import gettext
-import time
 from functools import cache
 
 import pycountry
 from django.utils.translation import get_language
 
-from . import nomenclature
+from . import nomenclature, refcache
 from .fields import COUNTRY, CURRENCY, HS
-
-CACHE_SECONDS = 60.0
-_cache: dict[str, tuple[float, object]] = {}
-
-
-def _cached(key: str, load):
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    value = load()
-    _cache[key] = (now, value)
-    return value
 
 
 def invalidate() -> None:
-    """Forget cached reference data (after loading or editing it)."""
-    _cache.clear()
-    nomenclature.invalidate()
+    """Reference data was loaded or edited: every process loads it again (this one now, the others within
+    a minute)."""
+    refcache.changed()
+
+
+def warm() -> None:
+    """Load what validating a declaration reads, before the first request waits for it (a web process's
+    start, gunicorn.conf.py)."""
+    from .models import CodeListEntry
+
+    for list_name in CodeListEntry.objects.values_list("list", flat=True).distinct():
+        _entries(list_name)
+    mandatory_inspection_prefixes()
+    nomenclature.index()
 
 
 def _entries(list_name: str) -> dict[str, tuple[str, str, dict]]:
@@ -47,7 +44,7 @@ def _entries(list_name: str) -> dict[str, tuple[str, str, dict]]:
         )
         return {code: (zh, en, flags) for code, zh, en, flags in rows}
 
-    return _cached(f"list:{list_name}", load)
+    return refcache.held(f"list:{list_name}", load)
 
 
 def mandatory_inspection_prefixes() -> tuple[str, ...]:
@@ -56,7 +53,7 @@ def mandatory_inspection_prefixes() -> tuple[str, ...]:
     def load() -> tuple[str, ...]:
         return tuple(MandatoryInspectionRule.objects.filter(active=True).values_list("hs_prefix", flat=True))
 
-    return _cached("mandatory", load)
+    return refcache.held("mandatory", load)
 
 
 @cache

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -24,7 +24,7 @@ from credit.choices import Channel, Outcome, RecordKind
 from credit.services import record_add
 from singlewindow.errors import DomainError
 from singlewindow.models import AuditEntry
-from singlewindow.prepared import prepared
+from singlewindow.prepared import insert, prepared, save_fields
 
 from .choices import FINAL_KINDS, DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
@@ -204,19 +204,33 @@ def events_record_delivered(*, deliveries: Sequence[Delivery], at: datetime) -> 
 def _match_inspections(orders: list[Event]) -> None:
     """Every inspection order for the same version joins one appointment (one inspection, not two)."""
     for order in orders:
-        appointment, _ = InspectionAppointment.objects.select_for_update().get_or_create(
-            version_id=order.version_id,
-            defaults={
-                "scheduled_at": _next_slot(order.at),
-                "place": Declaration.objects.values_list("goods_location", flat=True).get(pk=order.declaration_id),
-            },
-        )
+        appointment = _appointment.first(version_id=order.version_id)
+        if appointment is None:
+            place = _goods_location.first(pk=order.declaration_id) or ""
+            try:
+                with transaction.atomic():  # another recorder may make it at the same moment: then join theirs
+                    appointment = insert(InspectionAppointment(
+                        version_id=order.version_id, scheduled_at=_next_slot(order.at), place=place
+                    ))  # fmt: skip
+            except IntegrityError:
+                appointment = _appointment.first(version_id=order.version_id)
+                assert appointment is not None  # made by the other recorder, which has committed
         if order.agency not in appointment.agencies:
             appointment.agencies = sorted([*appointment.agencies, order.agency])
             goods = {g for g in (appointment.goods.split(",") if appointment.goods else []) if g}
             goods.update(g.strip() for g in str(order.data.get("goods", "")).split(",") if g.strip())
             appointment.goods = ",".join(sorted(goods, key=lambda g: (len(g), g)))[:500]
-            appointment.save(update_fields=["agencies", "goods"])
+            save_fields(appointment, ["agencies", "goods"])
+
+
+@prepared
+def _appointment(*, version_id: int) -> QuerySet[InspectionAppointment]:
+    return InspectionAppointment.objects.select_for_update().filter(version_id=version_id)
+
+
+@prepared
+def _goods_location(*, pk: int) -> QuerySet[Declaration, str]:
+    return Declaration.objects.filter(pk=pk).order_by().values_list("goods_location", flat=True)
 
 
 def _next_slot(at: datetime) -> datetime:

@@ -2,7 +2,7 @@
 
 ~7,000 codes with their English and Chinese descriptions, the curated goods names (俗名/常用品名, e.g. 电脑 →
 8471.30/41/49, in `reference/hs/goods-aliases.csv`) and the section names are loaded once per process and
-kept for a minute like the code lists (`codelists.py`): a Chinese substring search scans them in Python,
+kept until they change like the code lists (`refcache.py`): a Chinese substring search scans them in Python,
 since PostgreSQL's trigram indexes ignore CJK under the C collation. Chinese descriptions cover the sections,
 chapters, most headings and the common subheadings (`reference/hs/README.md`); a code without one is shown
 with its heading's Chinese and its own English.
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import re
-import time
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,8 +19,9 @@ from pathlib import Path
 
 from django.utils.translation import get_language
 
+from . import refcache
+
 HS_DIR = Path(__file__).resolve().parent / "reference" / "hs"
-CACHE_SECONDS = 60.0
 CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 
 
@@ -48,14 +48,6 @@ class Index:
     sections: dict[str, tuple[str, str]]  # roman numeral → (English, Chinese)
     text: str = ""  # every entry's lower-cased English and Chinese, one after another, searched with str.find
     starts: list[int] = field(default_factory=list)  # where each entry of `ordered` begins in `text`
-
-
-_index: tuple[float, Index] | None = None
-
-
-def invalidate() -> None:
-    global _index
-    _index = None
 
 
 def _load() -> Index:
@@ -99,11 +91,7 @@ def _load() -> Index:
 
 
 def index() -> Index:
-    global _index
-    now = time.monotonic()
-    if _index is None or now - _index[0] >= CACHE_SECONDS:
-        _index = (now, _load())
-    return _index[1]
+    return refcache.held("nomenclature", _load)
 
 
 def label(code: str) -> str:

@@ -30,9 +30,9 @@ from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import User
-from singlewindow.prepared import insert, prepared, save_fields
+from singlewindow.prepared import insert, insert_all, prepared, save_fields
 from singlewindow.problems import Problem
-from singlewindow.services import audit_record
+from singlewindow.services import audit_record, audit_together
 
 from . import registry
 from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
@@ -130,6 +130,7 @@ def rule_problems(
     return problems
 
 
+@audit_together()  # the submission's and its signature's entries (and listeners'), in one INSERT
 def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[str, Any]) -> DeclarationVersion:
     """Number the declaration (its category's rule, the first time), choose its risk lane (categories
     that ask for one), freeze this payload as its next version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
@@ -203,15 +204,15 @@ def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
             version=version
         ).update(status=DeliveryStatus.CANCELLED)
     now = timezone.now()
-    deliveries = [
-        insert(Delivery(
+    deliveries = insert_all([
+        Delivery(
             version=version,
             agency=agency,
             message_id=f"{version.pre_entry_no}-v{version.number}-{agency}",
             next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-        ))
-        for agency in version.agencies  # a handful: an insert each, prepared, costs less than the ORM's bulk one
-    ]  # fmt: skip
+        )
+        for agency in version.agencies
+    ])  # fmt: skip
     insert(Event(
         declaration_id=version.declaration_id, version=version, kind=EventKind.SUBMITTED, at=version.submitted_at
     ))  # fmt: skip

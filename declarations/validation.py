@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
@@ -39,8 +40,13 @@ def _pattern(regex: str, message: Callable[[], str]) -> Callable[[str], str | No
     return check
 
 
+@lru_cache(maxsize=4096)  # a firm's code comes back with each of its declarations
+def _uscc_valid(value: str) -> bool:
+    return bool(uscc.is_valid(value))
+
+
 def _uscc(value: str) -> str | None:
-    return None if uscc.is_valid(value) else _("Not a valid unified social credit code (check character).")
+    return None if _uscc_valid(value) else _("Not a valid unified social credit code (check character).")
 
 
 def _container(value: str) -> str | None:

@@ -1,8 +1,10 @@
 """The Celery application. Tasks live in each app's tasks.py and only call services."""
 
+import gc
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "singlewindow.settings")
 
@@ -13,3 +15,10 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 # tasks; a connection broken in between (a database restart) fails its task, and the sweep retries it.
 app.conf.CELERY_DB_REUSE_MAX = 200
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def _freeze(**_kwargs: object) -> None:
+    """A pool process starts holding what its parent loaded (the code, the settings, the adapters' schemas):
+    out of the garbage collector's way, as gunicorn.conf.py does for the web processes."""
+    gc.freeze()

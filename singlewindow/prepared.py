@@ -6,7 +6,7 @@ of Python, where the database answers in ~0.05 ms. `prepared(build)` compiles `b
 database connection, each argument replaced by a stand-in value of its type, notes where each stand-in landed
 among the statement's parameters, and from then on runs the same SQL with the real values, building rows or
 model instances (`select_related` included) the way Django's own iterables do. `insert(obj)` does the same for
-`obj.save()` of a new row, `save_fields(obj, names)` for `obj.save(update_fields=names)`. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
+`obj.save()` of a new row (`insert_all(objs)` for several in one statement), `save_fields(obj, names)` for `obj.save(update_fields=names)`. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
 PostgreSQL in production) and follows the models.
 
 Only a query whose SQL has the same shape whatever the values can be prepared. A list argument is for `__in` (which Django
@@ -161,9 +161,9 @@ def _compile(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Compile
             "prepared query: a stand-in value made the query answer nothing; it cannot be prepared"
         ) from None
     other_sql, other_params = build(**second).query.get_compiler(using=queryset.db).as_sql()
-    places, other_places = _places(first), _places(second)
-    slots = [_slot(param, places) for param in params]
-    if other_sql != sql or [_slot(param, other_places) for param in other_params] != slots:
+    slot, other_slot = _slotter(_places(first)), _slotter(_places(second))
+    slots = [slot(param) for param in params]
+    if other_sql != sql or [other_slot(param) for param in other_params] != slots:
         raise ValueError("prepared query: its SQL depends on the values (one went into its text, or was changed)")
     if missing := {name for name in values} - {name for name, _item, _adapt in slots if name is not None}:
         raise ValueError(f"prepared query: {', '.join(sorted(missing))} not among the SQL's parameters")
@@ -176,6 +176,35 @@ def _places(stand_ins: dict[str, Any]) -> list[tuple[str, int | None, object]]:
         for name, value in stand_ins.items()
         for item, stand_in in (enumerate(value) if isinstance(value, list) else [(None, value)])
     ]
+
+
+def _slotter(places: list[tuple[str, int | None, object]]) -> Callable[[object], Slot]:
+    """`_slot` for these places, looked up by value (a batch's list of 64 ids is 64 places and parameters)."""
+    ops = connection.ops
+    found: dict[tuple[type, object], Slot] = {}
+    for name, item, stand_in in reversed(places):  # the first place holding a value wins, as in _slot
+        found[(type(stand_in), stand_in)] = (name, item, _same)
+        if isinstance(stand_in, datetime):
+            adapted = ops.adapt_datetimefield_value(stand_in)
+            found.setdefault((type(adapted), adapted), (name, item, ops.adapt_datetimefield_value))
+        elif isinstance(stand_in, date):
+            adapted = ops.adapt_datefield_value(stand_in)
+            found.setdefault((type(adapted), adapted), (name, item, ops.adapt_datefield_value))
+    integers = {stand_in: (name, item) for name, item, stand_in in reversed(places) if type(stand_in) is int}
+
+    def slot(param: object) -> Slot:
+        try:
+            hit = found.get((type(param), param))
+        except TypeError:  # unhashable (a list or dict the query holds): looked for place by place
+            return _slot(param, places)
+        if hit is not None:
+            return hit
+        if isinstance(param, int) and not isinstance(param, bool) and param in integers:
+            name, item = integers[param]
+            return name, item, type(param)  # the backend's own integer type (psycopg's Int2 for a small column)
+        return _slot(param, places)  # a constant, or a value built into a pattern (refused there)
+
+    return slot
 
 
 def _slot(param: object, places: list[tuple[str, int | None, object]]) -> Slot:
@@ -205,6 +234,7 @@ class _Insert:
     fields: list[Field]
     compiler: Any
     returning: list[Field]
+    unnest: bool  # several rows' values as one array per field
 
 
 def _saves_itself(model: type[Model]) -> bool:
@@ -218,32 +248,58 @@ def insert(obj: M) -> M:
     """Save a new row as `obj.save()` does (auto_now_add and defaults filled, its id set), with its INSERT
     compiled once per model and connection. A model that saves itself (_saves_itself), a proxy or a child of
     another model, or an object whose id is already set, takes `save()`."""
-    model = type(obj)
-    if _saves_itself(model) or obj.pk or model._meta.proxy or model._meta.parents:
-        obj.save(force_insert=True)
-        return obj
-    obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+    return insert_all([obj])[0]
+
+
+def insert_all(new: Sequence[M]) -> list[M]:
+    """`insert()` for new rows of one model, in one INSERT compiled once per model, number of rows and
+    connection (a backend that cannot return the new ids of several rows takes an insert each)."""
+    objs = list(new)
+    if not objs:
+        return objs
+    model = type(objs[0])
     db = connections[DEFAULT_DB_ALIAS]
-    cache: dict[type, _Insert | None] = db.__dict__.setdefault("_singlewindow_inserts", {})
-    if model not in cache:
-        cache[model] = _insert_compile(model, obj, db)
-    compiled = cache[model]
-    values = (
+    own_way = _saves_itself(model) or model._meta.proxy or model._meta.parents
+    if own_way or any(type(obj) is not model or obj.pk for obj in objs):
+        for obj in objs:
+            obj.save(force_insert=True)
+        return objs
+    if len(objs) > 1 and not db.features.can_return_rows_from_bulk_insert:
+        return [insert_all([obj])[0] for obj in objs]
+    for obj in objs:
+        obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+    cache: dict[tuple[type, int], _Insert | None] = db.__dict__.setdefault("_singlewindow_inserts", {})
+    key = (model, len(objs))
+    if key not in cache:
+        cache[key] = _insert_compile(model, objs, db)
+    compiled = cache[key]
+    rows = (
         []
         if compiled is None
-        else [compiled.compiler.prepare_value(f, compiled.compiler.pre_save_val(f, obj)) for f in compiled.fields]
+        else [
+            [compiled.compiler.prepare_value(f, compiled.compiler.pre_save_val(f, obj)) for f in compiled.fields]
+            for obj in objs
+        ]
     )
-    if compiled is None or any(hasattr(value, "as_sql") for value in values):  # an expression: the ORM's way
-        obj.save(force_insert=True)
-        return obj
+    if compiled is None or any(hasattr(value, "as_sql") for row in rows for value in row):  # an expression
+        for obj in objs:
+            obj.save(force_insert=True)  # the ORM's way
+        return objs
+    # One row: its values in field order. Several: PostgreSQL's insert takes each field's values as one array
+    # (INSERT … SELECT * FROM UNNEST(…)), other backends a row after another.
+    params = [list(column) for column in zip(*rows, strict=True)] if compiled.unnest else list(itertools.chain(*rows))
     with db.cursor() as cursor:
-        cursor.execute(compiled.sql, [*values, *compiled.compiler.returning_params])
-        row = db.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)  # type: ignore[attr-defined]
-    for field, value in zip(compiled.returning, row, strict=True):
-        setattr(obj, field.attname, value)
-    obj._state.adding = False
-    obj._state.db = DEFAULT_DB_ALIAS
-    return obj
+        cursor.execute(compiled.sql, [*params, *compiled.compiler.returning_params])
+        if len(objs) == 1:
+            returned = [db.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)]  # type: ignore[attr-defined]
+        else:
+            returned = db.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+    for obj, row in zip(objs, returned, strict=True):
+        for field, value in zip(compiled.returning, row, strict=True):
+            setattr(obj, field.attname, value)
+        obj._state.adding = False
+        obj._state.db = DEFAULT_DB_ALIAS
+    return objs
 
 
 def save_fields(obj: Model, names: Sequence[str]) -> None:
@@ -286,22 +342,27 @@ def _update_compile(model: type[Model], names: Sequence[str], db: Any) -> tuple[
     return f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s", fields  # noqa: S608
 
 
-def _insert_compile(model: type[Model], obj: Model, db: Any) -> _Insert | None:
+def _insert_compile(model: type[Model], objs: Sequence[Model], db: Any) -> _Insert | None:
     meta = model._meta
     if not db.features.can_return_columns_from_insert:
         return None
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
     returning = list(meta.db_returning_fields)
     query = InsertQuery(model)
-    query.insert_values(fields, [obj])
+    query.insert_values(fields, list(objs))
     compiler = query.get_compiler(connection=db)
     compiler.returning_fields = returning
     [(sql, params)] = compiler.as_sql()
-    if len(params) != len(fields) + len(compiler.returning_params) or any(
-        getattr(f, "get_placeholder", None) for f in fields
-    ):
+    rows, extra = len(objs), len(compiler.returning_params)
+    if any(getattr(f, "get_placeholder", None) for f in fields):
         return None  # a field with a placeholder of its own: the ORM's way
-    return _Insert(sql=sql, fields=fields, compiler=compiler, returning=returning)
+    if len(params) == len(fields) * rows + extra:
+        unnest = False
+    elif rows > 1 and len(params) == len(fields) + extra and all(len(p) == rows for p in params[: len(fields)]):
+        unnest = True
+    else:
+        return None  # a shape this module does not know: the ORM's way
+    return _Insert(sql=sql, fields=fields, compiler=compiler, returning=returning, unnest=unnest)
 
 
 def _same(value: Any) -> Any:
@@ -345,4 +406,4 @@ def _rows(queryset: QuerySet, compiler: Any) -> Callable[[list[tuple]], list[Any
     return instances
 
 
-__all__ = ["Prepared", "insert", "prepared", "save_fields"]
+__all__ = ["Prepared", "insert", "insert_all", "prepared", "save_fields"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Mapping
+import threading
+from collections.abc import Iterator, Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -16,7 +17,9 @@ from django.forms.models import model_to_dict
 from .audit_actions import PortalAction
 from .choices import Role
 from .models import AuditEntry, Organisation, Sequence, User
-from .prepared import insert
+from .prepared import insert, insert_all
+
+_together = threading.local()  # the entries of the innermost audit_together() block of this thread
 
 
 def audit_record(
@@ -27,8 +30,9 @@ def audit_record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add one entry to the audit trail. Callers pass JSON-ready before/after values."""
-    return insert(AuditEntry(
+    """Add one entry to the audit trail. Callers pass JSON-ready before/after values. Inside an
+    audit_together() block the entry is written when the block ends (its id is set then)."""
+    entry = AuditEntry(
         actor=actor,
         organisation_id=actor.organisation_id if actor else None,
         action=action,
@@ -36,7 +40,29 @@ def audit_record(
         object_id=str(obj.pk),
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
-    ))  # fmt: skip
+    )
+    waiting = getattr(_together, "entries", None)
+    if waiting is None:
+        return insert(entry)
+    waiting.append(entry)
+    return entry
+
+
+@contextlib.contextmanager
+def audit_together() -> Iterator[None]:
+    """The audit entries recorded in the block written together, in one INSERT, as it ends: inside the
+    caller's transaction, so they stand or fall with what they record (a submission records several). An
+    exception leaves them unwritten, as it rolls back what they record. Nested blocks write with the outer."""
+    if getattr(_together, "entries", None) is not None:
+        yield
+        return
+    entries: list[AuditEntry] = []
+    _together.entries = entries
+    try:
+        yield
+    finally:
+        _together.entries = None
+    insert_all(entries)
 
 
 def sequence_next(*, name: str, gapless: bool = True) -> int:

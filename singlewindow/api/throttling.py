@@ -34,8 +34,11 @@ class _FixedWindow(throttling.SimpleRateThrottle):
         window = int(now // self.duration)
         key = f"{ident}:{window}"
         try:
-            count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
-        except ValueError:  # the window's counter expired between the two calls: this is its first request
+            try:  # the window's counter, there after the window's first request: raised in one call
+                count = self.cache.incr(key)
+            except ValueError:  # the window's first request (or one at the same moment)
+                count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
+        except ValueError:  # the window's counter expired between the calls: this is its first request
             count = 1
         except (RedisError, OSError) as error:
             log.warning("API throttle skipped, the cache is unreachable: %s", error)

@@ -13,7 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from singlewindow.models import AuditEntry, IdempotentRequest, Organisation, User
-from singlewindow.prepared import insert, prepared, save_fields
+from singlewindow.prepared import insert, insert_all, prepared, save_fields
+from singlewindow.services import audit_record, audit_together
 
 from .. import factories
 
@@ -178,6 +179,38 @@ def test_insert_saves_a_new_row_as_save_does() -> None:
     assert again.at == entry.at and abs(timezone.now() - entry.at) < timedelta(minutes=1)  # auto_now_add, as save()
     second = insert(AuditEntry(actor=None, action="y.done", object_type="t", object_id="2"))
     assert second.pk > entry.pk and AuditEntry.objects.get(pk=second.pk).actor is None
+
+
+def test_insert_all_saves_several_rows_in_one_statement_as_save_does() -> None:
+    actor = factories.clerk()
+    for count in (3, 2, 3):  # a count seen again takes the statement compiled for it
+        entries = [AuditEntry(actor=actor if n % 2 else None, action=f"many.{n}", object_type="t", object_id=str(n),
+                              after={"n": n, "名": "值"}) for n in range(count)]  # fmt: skip
+        with CaptureQueriesContext(connection) as queries:
+            saved = insert_all(entries)
+        assert len(queries.captured_queries) == 1
+        assert saved == entries and all(e.pk and not e._state.adding for e in entries)
+        again = {e.pk: e for e in AuditEntry.objects.filter(pk__in=[e.pk for e in entries])}
+        assert [(again[e.pk].action, again[e.pk].actor, again[e.pk].after, again[e.pk].at) for e in entries] == [
+            (f"many.{n}", actor if n % 2 else None, {"n": n, "名": "值"}, entries[n].at) for n in range(count)
+        ]
+    assert insert_all([]) == []
+
+
+def test_audit_entries_recorded_together_are_written_as_the_block_ends() -> None:
+    actor = factories.clerk()
+    with CaptureQueriesContext(connection) as queries, audit_together():
+        first = audit_record(actor=actor, action="together.one", obj=actor)
+        with audit_together():  # nested: written with the outer block
+            audit_record(actor=actor, action="together.two", obj=actor)
+        assert first.pk is None and not AuditEntry.objects.filter(action__startswith="together.").exists()
+    assert first.pk and AuditEntry.objects.filter(action__startswith="together.").count() == 2
+    assert sum("INSERT" in q["sql"] for q in queries.captured_queries) == 1
+    with pytest.raises(RuntimeError), audit_together():
+        audit_record(actor=actor, action="together.failed", obj=actor)
+        raise RuntimeError("the work it records failed")
+    assert not AuditEntry.objects.filter(action="together.failed").exists()
+    assert audit_record(actor=actor, action="together.alone", obj=actor).pk  # outside a block: written at once
 
 
 def test_insert_saves_a_proxy_as_save_does() -> None:
