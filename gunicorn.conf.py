@@ -1,6 +1,7 @@
 """Production web server settings (docker-compose and `make bench` use them)."""
 
 import os
+from typing import Any
 
 bind = os.environ.get("GUNICORN_BIND", "0.0.0.0:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
@@ -12,7 +13,7 @@ timeout = 60
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
 
 
-def post_worker_init(worker):  # type: ignore[no-untyped-def]
+def post_worker_init(worker: Any) -> None:
     """Before the first request: load the reference data a declaration is checked against (a database not up
     yet leaves it to that request) and the URL patterns; then freeze what the process holds out of the
     garbage collector's way (gc.freeze: its full collections no longer walk the ~200,000 objects of the

@@ -352,14 +352,15 @@ class Delivery(models.Model):
     """The outbox: one branch of a submitted version, to one agency. Written in the submission's
     transaction; delivered by a task; its message id is the agency's idempotency key."""
 
-    version = models.ForeignKey(DeclarationVersion, on_delete=models.PROTECT, related_name="deliveries")
+    # Found by version through delivery_one_per_agency (version, agency): no index of its own to keep up.
+    version = models.ForeignKey(DeclarationVersion, on_delete=models.PROTECT, related_name="deliveries", db_index=False)
     agency = models.CharField(_("agency"), max_length=20)
     message_id = models.CharField(_("message id"), max_length=64, unique=True)
     status = models.CharField(
         _("delivery"), max_length=12, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
-    next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
+    next_attempt_at = models.DateTimeField(_("next attempt"))  # asked with the status: delivery_due
     # When the current run of attempts began (the first attempt, an operator's retry, or the agency's
     # return after an outage): the retry horizon is counted from it.
     trying_since = models.DateTimeField(_("trying since"), null=True, blank=True)
@@ -386,7 +387,8 @@ class Event(models.Model):
     """One thing that happened to a shipment, from the portal or from an agency's receipt.
     Only ever added; the timeline and the declaration's status are derived from these."""
 
-    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="events")
+    # Found by declaration through event_timeline (declaration, at): no index of its own to keep up.
+    declaration = models.ForeignKey(Declaration, on_delete=models.PROTECT, related_name="events", db_index=False)
     version = models.ForeignKey(DeclarationVersion, on_delete=models.PROTECT, related_name="events")
     agency = models.CharField(_("agency"), max_length=20, blank=True)
     kind = models.CharField(_("event"), max_length=20, choices=EventKind.choices)
