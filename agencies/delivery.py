@@ -24,6 +24,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
+from functools import cache
+from typing import Any
 
 import requests
 from django.conf import settings
@@ -38,7 +40,7 @@ from declarations.events import event_record_delivery, events_record_delivered
 from declarations.models import Delivery
 from declarations.registry import dispatch
 from singlewindow.models import User
-from singlewindow.prepared import prepared
+from singlewindow.prepared import Prepared, prepared, prepared_update
 from singlewindow.services import audit_record
 
 from . import circuit, marks
@@ -204,21 +206,50 @@ def _claim_waiting(*, agency: str, exclude: list[int], limit: int, now: datetime
     find them claimed and do nothing) or due for a retry; none held by another worker. Claimed as an
     attempt each, like delivery_attempt's own."""
     with transaction.atomic():  # the agency is answering: the caller's own claim checked its circuit
-        pks = list(
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(Q(attempts=0) | Q(next_attempt_at__lte=now), agency=agency, status=DeliveryStatus.PENDING)
-            .exclude(pk__in=exclude)
-            .order_by("pk")
-            .values_list("pk", flat=True)[:limit]
-        )
+        waiting = _waiting_query(agency, now)
+        if exclude:  # an attempt's own branches aside (deliveries_attempt)
+            pks = list(waiting.exclude(pk__in=exclude).order_by("pk").values_list("pk", flat=True)[:limit])
+        else:  # the drainer's, thousands an hour: prepared (its LIMIT is in the SQL's text, so one per limit)
+            pks = _waiting_first(limit).all(agency=agency, now=now)
         if not pks:
             return []
-        Delivery.objects.filter(pk__in=pks).update(
-            attempts=F("attempts") + 1,
-            trying_since=Coalesce(F("trying_since"), Value(now)),
-            next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-        )
+        _attempted.run(pks=pks, now=now, lease_end=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS))
     return _claimed.all(pks=pks)
+
+
+def _waiting_query(agency: str, now: datetime) -> QuerySet[Delivery]:
+    """Branches waiting for `agency`: new, or due for a retry; none held by another worker."""
+    return Delivery.objects.select_for_update(skip_locked=True).filter(
+        Q(attempts=0) | Q(next_attempt_at__lte=now), agency=agency, status=DeliveryStatus.PENDING
+    )
+
+
+@cache
+def _waiting_first(limit: int) -> Prepared[int]:
+    """The first `limit` branches waiting, oldest first (singlewindow/prepared.py)."""
+
+    def build(*, agency: str, now: datetime) -> QuerySet[Delivery, int]:
+        return _waiting_query(agency, now).order_by("pk").values_list("pk", flat=True)[:limit]
+
+    return prepared(build)
+
+
+@prepared_update
+def _attempted(*, pks: list[int], now: datetime, lease_end: datetime) -> tuple[QuerySet[Delivery], dict[str, Any]]:
+    return Delivery.objects.filter(pk__in=pks), {
+        "attempts": F("attempts") + 1,
+        "trying_since": Coalesce(F("trying_since"), Value(now)),
+        "next_attempt_at": lease_end,
+    }
+
+
+@prepared_update
+def _delivered_now(*, pks: list[int], now: datetime) -> tuple[QuerySet[Delivery], dict[str, Any]]:
+    return Delivery.objects.filter(pk__in=pks), {
+        "status": DeliveryStatus.DELIVERED,
+        "delivered_at": now,
+        "last_error": "",
+    }
 
 
 # Branches claimed for an attempt, with the versions their messages are built from (singlewindow/prepared.py).
@@ -330,7 +361,7 @@ def _delivered(deliveries: list[Delivery], sent_at: datetime) -> None:
         return
     pending = set(_pending.all(pks=sorted(d.pk for d in deliveries)))
     now = timezone.now()
-    Delivery.objects.filter(pk__in=pending).update(status=DeliveryStatus.DELIVERED, delivered_at=now, last_error="")
+    _delivered_now.run(pks=sorted(pending), now=now)
     events_record_delivered(deliveries=[d for d in deliveries if d.pk in pending], at=sent_at)
 
 

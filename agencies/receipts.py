@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
@@ -19,7 +20,7 @@ from lxml import etree
 
 from declarations.choices import EventKind
 from declarations.events import AgencyEvent, Recorded, events_record
-from singlewindow.prepared import prepared
+from singlewindow.prepared import prepared, prepared_update
 
 from . import marks
 from .adapters import adapter_for
@@ -110,6 +111,11 @@ def receipts_record(*, batch_id: int | None) -> Recorded | None:
     return _record_round(batch_id)[0]
 
 
+@prepared_update
+def _processed(*, pks: list[int], now: datetime) -> tuple[QuerySet[ReceiptBatch], dict[str, Any]]:
+    return ReceiptBatch.objects.filter(pk__in=pks), {"processed_at": now}
+
+
 def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
     """receipts_record's work, and how many batches it took."""
     with transaction.atomic():
@@ -132,7 +138,7 @@ def _record_round(batch_id: int | None) -> tuple[Recorded | None, int]:
                     quarantine(
                         body=body, reason=f"receipts for unknown messages: {unknown}", remote_addr="", agency=agency
                     )
-        ReceiptBatch.objects.filter(pk__in=[batch.pk for batch in batches]).update(processed_at=timezone.now())
+        _processed.run(pks=[batch.pk for batch in batches], now=timezone.now())
         return recorded, len(batches)
 
 

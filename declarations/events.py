@@ -24,7 +24,7 @@ from credit.choices import Channel, Outcome, RecordKind
 from credit.services import record_add
 from singlewindow.errors import DomainError
 from singlewindow.models import AuditEntry
-from singlewindow.prepared import insert, prepared, save_fields
+from singlewindow.prepared import insert, insert_all, prepared, prepared_update, save_fields
 
 from .choices import FINAL_KINDS, DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
 from .models import Declaration, DeclarationVersion, Delivery, Event, InspectionAppointment
@@ -88,7 +88,7 @@ def events_record(*, events: Sequence[AgencyEvent]) -> Recorded:
             )
         )
     # Another worker may store the same receipt at the same moment: the unique (agency, receipt id) decides.
-    Event.objects.bulk_create(new, ignore_conflicts=True)
+    insert_all(new, ignore_conflicts=True)
     result.stored = len(new)
     # A receipt for a branch already final (an inspection ordered after the release…) is kept for the
     # record and has no effect: no appointment, no credit record, no change of status.
@@ -186,7 +186,7 @@ def event_record_delivery(
 def events_record_delivered(*, deliveries: Sequence[Delivery], at: datetime) -> None:
     """The portal's 'delivered' events of branches an agency took together (one batch), at the time they
     were sent, in one insert."""
-    Event.objects.bulk_create(
+    insert_all(
         [
             Event(
                 declaration_id=delivery.version.declaration_id,
@@ -199,6 +199,11 @@ def events_record_delivered(*, deliveries: Sequence[Delivery], at: datetime) -> 
             for delivery in deliveries
         ]
     )
+
+
+@prepared_update
+def _status_set(*, pks: list[int], status: str) -> tuple[QuerySet[Declaration], dict[str, Any]]:
+    return Declaration.objects.filter(pk__in=pks), {"status": status}
 
 
 def _match_inspections(orders: list[Event]) -> None:
@@ -331,8 +336,8 @@ def _update_statuses(declaration_ids: set[int]) -> None:
     for declaration in changed:
         by_status[declaration.status].append(declaration.pk)
     for status, pks in by_status.items():
-        Declaration.objects.filter(pk__in=pks).update(status=status)
-    AuditEntry.objects.bulk_create(audits)  # no actor: the agencies' receipts decided
+        _status_set.run(pks=pks, status=status)
+    insert_all(audits)  # no actor: the agencies' receipts decided
     for listener in listeners():
         if listener.on_status is not None:
             wanted = [change for change in changes if listener.wants(change.category)]

@@ -28,6 +28,7 @@ from typing import Any, Generic, TypeVar
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, NotSupportedError, connection, connections
 from django.db.models import Field, Model, QuerySet
+from django.db.models.constants import OnConflict
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
@@ -35,7 +36,7 @@ from django.db.models.query import (
     get_related_populators,
 )
 from django.db.models.signals import post_save, pre_save
-from django.db.models.sql import InsertQuery
+from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 T = TypeVar("T")
@@ -115,18 +116,49 @@ class Prepared(Generic[T]):
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         if compiled.sql is None:
             return []
-        params = [
-            adapt if name is None else adapt(values[name] if item is None else values[name][item])
-            for name, item, adapt in compiled.slots
-        ]
         with db.cursor() as cursor:
-            cursor.execute(compiled.sql, params)  # type: ignore[arg-type]  # the values the ORM compiled
+            cursor.execute(compiled.sql, _params(compiled, values))  # as the ORM compiled it
             return compiled.rows(cursor.fetchall())
 
     def first(self, **values: Any) -> T | None:
         """The first row, for a query that answers at most one (its own ordering and slicing apply)."""
         found = self.all(**values)
         return found[0] if found else None
+
+
+class PreparedUpdate:
+    """An UPDATE compiled once per connection and shape of its arguments: `run(**values)` changes the rows and
+    answers how many. The function builds (queryset, {field: value or expression}), as `queryset.update(…)`
+    takes them; a value given as an argument is a parameter, an expression (F(), Coalesce…) part of the SQL."""
+
+    def __init__(self, build: Callable[..., tuple[QuerySet[Any, Any], dict[str, Any]]]) -> None:
+        self.build = build
+
+    def run(self, **values: Any) -> int:
+        values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
+        db = connections[DEFAULT_DB_ALIAS]
+        cache: dict[tuple, _Compiled] = db.__dict__.setdefault("_singlewindow_prepared", {})
+        key = (self, _shape(values))
+        compiled = cache.get(key)
+        if compiled is None:
+            compiled = cache[key] = _compile(self.build, values, update=True)
+        if compiled.sql is None:
+            return 0
+        with db.cursor() as cursor:
+            cursor.execute(compiled.sql, _params(compiled, values))
+            return cursor.rowcount
+
+
+def prepared_update(build: Callable[..., tuple[QuerySet[Any, Any], dict[str, Any]]]) -> PreparedUpdate:
+    """Decorate a function that builds (queryset, changes) from its keyword arguments."""
+    return PreparedUpdate(build)
+
+
+def _params(compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
+    return [
+        adapt if name is None else adapt(values[name] if item is None else values[name][item])
+        for name, item, adapt in compiled.slots
+    ]
 
 
 def _padded(items: Iterable[Any]) -> list[Any]:
@@ -142,15 +174,14 @@ def prepared(build: Callable[..., QuerySet[Any, T]]) -> Prepared[T]:
     return Prepared(build)
 
 
-def _compile(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Compiled:
+def _compile(build: Callable[..., Any], values: dict[str, Any], *, update: bool = False) -> _Compiled:
     """Compile the query twice, with two sets of stand-ins: a parameter that differs between the two is an
     argument's (or the query is refused: the value was transformed, or went into the SQL's text); one that does
     not is a constant of the query."""
     first, second = _stand_ins(values), _stand_ins(values)
-    queryset = build(**first)
+    queryset, compiler = _compiler(build(**first), update=update)
     if queryset.db != DEFAULT_DB_ALIAS or queryset._known_related_objects or queryset._prefetch_related_lookups:  # type: ignore[attr-defined]
         raise ValueError("prepared queries read the default database, without prefetch_related")
-    compiler = queryset.query.get_compiler(using=queryset.db)
     locks = queryset.query.select_for_update
     try:
         sql, params = compiler.as_sql()
@@ -160,14 +191,28 @@ def _compile(build: Callable[..., QuerySet], values: dict[str, Any]) -> _Compile
         raise ValueError(
             "prepared query: a stand-in value made the query answer nothing; it cannot be prepared"
         ) from None
-    other_sql, other_params = build(**second).query.get_compiler(using=queryset.db).as_sql()
+    other_sql, other_params = _compiler(build(**second), update=update)[1].as_sql()
     slot, other_slot = _slotter(_places(first)), _slotter(_places(second))
     slots = [slot(param) for param in params]
     if other_sql != sql or [other_slot(param) for param in other_params] != slots:
         raise ValueError("prepared query: its SQL depends on the values (one went into its text, or was changed)")
     if missing := {name for name in values} - {name for name, _item, _adapt in slots if name is not None}:
         raise ValueError(f"prepared query: {', '.join(sorted(missing))} not among the SQL's parameters")
-    return _Compiled(sql=sql, slots=slots, rows=_rows(queryset, compiler), locks=locks)
+    return _Compiled(sql=sql, slots=slots, rows=list if update else _rows(queryset, compiler), locks=locks)
+
+
+def _compiler(built: Any, *, update: bool) -> tuple[QuerySet, Any]:
+    """The queryset and the compiler of its SELECT, or (update) of the UPDATE `queryset.update(**changes)` runs."""
+    if not update:
+        return built, built.query.get_compiler(using=built.db)
+    queryset, changes = built
+    if queryset.query.is_sliced or queryset.query.combinator:
+        raise ValueError("prepared update: a sliced or combined queryset cannot be updated")
+    query = queryset.query.chain(UpdateQuery)
+    query.add_update_values(changes)
+    query.clear_ordering(force=True)  # as update(): an UPDATE has no order
+    query.annotations = {}
+    return queryset, query.get_compiler(using=queryset.db)
 
 
 def _places(stand_ins: dict[str, Any]) -> list[tuple[str, int | None, object]]:
@@ -251,9 +296,11 @@ def insert(obj: M) -> M:
     return insert_all([obj])[0]
 
 
-def insert_all(new: Sequence[M]) -> list[M]:
+def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """`insert()` for new rows of one model, in one INSERT compiled once per model, number of rows and
-    connection (a backend that cannot return the new ids of several rows takes an insert each)."""
+    connection (on PostgreSQL once for any number: it takes each field's values as one array). With
+    ignore_conflicts, as `bulk_create(ignore_conflicts=True)`: a row a unique constraint already holds is
+    skipped, and no ids are set."""
     objs = list(new)
     if not objs:
         return objs
@@ -261,18 +308,12 @@ def insert_all(new: Sequence[M]) -> list[M]:
     db = connections[DEFAULT_DB_ALIAS]
     own_way = _saves_itself(model) or model._meta.proxy or model._meta.parents
     if own_way or any(type(obj) is not model or obj.pk for obj in objs):
-        for obj in objs:
-            obj.save(force_insert=True)
-        return objs
-    if len(objs) > 1 and not db.features.can_return_rows_from_bulk_insert:
+        return _the_orms_way(model, objs, ignore_conflicts)
+    if len(objs) > 1 and not ignore_conflicts and not db.features.can_return_rows_from_bulk_insert:
         return [insert_all([obj])[0] for obj in objs]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
-    cache: dict[tuple[type, int], _Insert | None] = db.__dict__.setdefault("_singlewindow_inserts", {})
-    key = (model, len(objs))
-    if key not in cache:
-        cache[key] = _insert_compile(model, objs, db)
-    compiled = cache[key]
+    compiled = _insert_compiled(model, objs, db, ignore_conflicts)
     rows = (
         []
         if compiled is None
@@ -282,15 +323,15 @@ def insert_all(new: Sequence[M]) -> list[M]:
         ]
     )
     if compiled is None or any(hasattr(value, "as_sql") for row in rows for value in row):  # an expression
-        for obj in objs:
-            obj.save(force_insert=True)  # the ORM's way
-        return objs
+        return _the_orms_way(model, objs, ignore_conflicts)
     # One row: its values in field order. Several: PostgreSQL's insert takes each field's values as one array
     # (INSERT … SELECT * FROM UNNEST(…)), other backends a row after another.
     params = [list(column) for column in zip(*rows, strict=True)] if compiled.unnest else list(itertools.chain(*rows))
     with db.cursor() as cursor:
         cursor.execute(compiled.sql, [*params, *compiled.compiler.returning_params])
-        if len(objs) == 1:
+        if ignore_conflicts:
+            returned: list[Any] = [()] * len(objs)
+        elif len(objs) == 1:
             returned = [db.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)]  # type: ignore[attr-defined]
         else:
             returned = db.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
@@ -300,6 +341,28 @@ def insert_all(new: Sequence[M]) -> list[M]:
         obj._state.adding = False
         obj._state.db = DEFAULT_DB_ALIAS
     return objs
+
+
+def _the_orms_way(model: type[M], objs: list[M], ignore_conflicts: bool) -> list[M]:
+    if ignore_conflicts:
+        model._default_manager.bulk_create(objs, ignore_conflicts=True)
+        return objs
+    for obj in objs:
+        obj.save(force_insert=True)
+    return objs
+
+
+def _insert_compiled(model: type[Model], objs: Sequence[Model], db: Any, ignore_conflicts: bool) -> _Insert | None:
+    """The INSERT for these rows: compiled for their number, or the one for any number (PostgreSQL's)."""
+    cache: dict[tuple[type, int | str, bool], _Insert | None] = db.__dict__.setdefault("_singlewindow_inserts", {})
+    if len(objs) > 1 and (any_number := cache.get((model, "any", ignore_conflicts))) is not None:
+        return any_number
+    key = (model, len(objs), ignore_conflicts)
+    if key not in cache:
+        cache[key] = compiled = _insert_compile(model, objs, db, ignore_conflicts)
+        if compiled is not None and compiled.unnest:
+            cache[(model, "any", ignore_conflicts)] = compiled
+    return cache[key]
 
 
 def save_fields(obj: Model, names: Sequence[str]) -> None:
@@ -342,16 +405,16 @@ def _update_compile(model: type[Model], names: Sequence[str], db: Any) -> tuple[
     return f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {where} = %s", fields  # noqa: S608
 
 
-def _insert_compile(model: type[Model], objs: Sequence[Model], db: Any) -> _Insert | None:
+def _insert_compile(model: type[Model], objs: Sequence[Model], db: Any, ignore_conflicts: bool) -> _Insert | None:
     meta = model._meta
     if not db.features.can_return_columns_from_insert:
         return None
     fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    returning = list(meta.db_returning_fields)
-    query = InsertQuery(model)
+    returning = [] if ignore_conflicts else list(meta.db_returning_fields)  # as bulk_create: no ids then
+    query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
     query.insert_values(fields, list(objs))
     compiler = query.get_compiler(connection=db)
-    compiler.returning_fields = returning
+    compiler.returning_fields = returning or None
     [(sql, params)] = compiler.as_sql()
     rows, extra = len(objs), len(compiler.returning_params)
     if any(getattr(f, "get_placeholder", None) for f in fields):
@@ -406,4 +469,4 @@ def _rows(queryset: QuerySet, compiler: Any) -> Callable[[list[tuple]], list[Any
     return instances
 
 
-__all__ = ["Prepared", "insert", "insert_all", "prepared", "save_fields"]
+__all__ = ["Prepared", "PreparedUpdate", "insert", "insert_all", "prepared", "prepared_update", "save_fields"]

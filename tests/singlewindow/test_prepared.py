@@ -7,13 +7,13 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, QuerySet
+from django.db.models import Count, F, QuerySet
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from singlewindow.models import AuditEntry, IdempotentRequest, Organisation, User
-from singlewindow.prepared import insert, insert_all, prepared, save_fields
+from singlewindow.prepared import insert, insert_all, prepared, prepared_update, save_fields
 from singlewindow.services import audit_record, audit_together
 
 from .. import factories
@@ -195,6 +195,44 @@ def test_insert_all_saves_several_rows_in_one_statement_as_save_does() -> None:
             (f"many.{n}", actor if n % 2 else None, {"n": n, "名": "值"}, entries[n].at) for n in range(count)
         ]
     assert insert_all([]) == []
+
+
+def test_insert_all_can_skip_rows_a_unique_constraint_holds_as_bulk_create_does() -> None:
+    org = factories.enterprise()
+    kept = {"organisation": org, "method": "POST", "path": "/", "body_digest": "d", "status": 201, "response": {}}
+    insert_all([IdempotentRequest(key="first", created_at=timezone.now(), **kept)])
+    again = [IdempotentRequest(key=key, created_at=timezone.now(), **kept) for key in ("first", "second", "third")]
+    with CaptureQueriesContext(connection) as queries:
+        insert_all(again, ignore_conflicts=True)
+    assert len(queries.captured_queries) == 1
+    assert sorted(IdempotentRequest.objects.filter(organisation=org).values_list("key", flat=True)) == [
+        "first", "second", "third"
+    ]  # fmt: skip
+
+
+@prepared_update
+def _renamed(*, pks: list[int], name: str, at: datetime) -> tuple[QuerySet[IdempotentRequest], dict[str, object]]:
+    return IdempotentRequest.objects.filter(pk__in=pks), {"path": name, "status": F("status") + 1, "created_at": at}
+
+
+def test_a_prepared_update_changes_the_rows_as_update_does() -> None:
+    org = factories.enterprise()
+    made = [IdempotentRequest.objects.create(organisation=org, key=f"u{n}", method="POST", path="/", body_digest="d",
+                                             status=200, response={}, created_at=timezone.now()) for n in range(3)]  # fmt: skip
+    at = datetime(2026, 5, 1, 8, tzinfo=UTC)
+    for round_, pks in enumerate(([made[0].pk, made[1].pk], [made[2].pk], [made[0].pk])):
+        with CaptureQueriesContext(connection) as queries:
+            assert _renamed.run(pks=pks, name=f"/r{round_}", at=at + timedelta(days=round_)) == len(pks)
+        assert len(queries.captured_queries) == 1 and queries.captured_queries[0]["sql"].startswith("UPDATE")
+    rows = {r.key: (r.path, r.status, r.created_at) for r in IdempotentRequest.objects.filter(organisation=org)}
+    assert rows == {
+        "u0": ("/r2", 202, at + timedelta(days=2)),
+        "u1": ("/r0", 201, at),
+        "u2": ("/r1", 201, at + timedelta(days=1)),
+    }
+    with CaptureQueriesContext(connection) as queries:
+        assert _renamed.run(pks=[], name="/none", at=at) == 0
+    assert queries.captured_queries == []
 
 
 def test_audit_entries_recorded_together_are_written_as_the_block_ends() -> None:
