@@ -315,7 +315,8 @@ def parse_message(body: bytes) -> etree._Element:
 
 
 def _localname(element: etree._Element) -> str:
-    return etree.QName(element).localname if isinstance(element.tag, str) else ""
+    tag = element.tag  # "{namespace}Name" or "Name"; a comment's or processing instruction's is not a str
+    return tag.rpartition("}")[2] if isinstance(tag, str) else ""
 
 
 def _path_parts(path: str) -> list[str]:

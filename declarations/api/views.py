@@ -50,6 +50,7 @@ from .serializers import (
     ValidationResultSerializer,
     VersionSerializer,
     VersionSummarySerializer,
+    version_summary,
 )
 
 Handler = TypeVar("Handler", bound=Callable[..., Any])
@@ -260,7 +261,7 @@ class DeclarationViewSet(
         data itself is at versions/."""
         declaration = selectors.declaration_get_own(user=request.user, pk=self.kwargs["pk"], reference=True)
         version = services.declaration_submit(declaration=declaration, user=request.user)
-        return Response(VersionSummarySerializer(version).data, status=status.HTTP_201_CREATED)
+        return Response(version_summary(version), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SubmitManySerializer, responses={200: SubmittedManySerializer}, parameters=[IDEMPOTENCY_KEY])
     @action(detail=False, methods=["post"], url_path="submit", url_name="submit-many")
@@ -276,7 +277,7 @@ class DeclarationViewSet(
         for outcome in services.declarations_submit(user=request.user, pks=serializer.validated_data["ids"]):
             if outcome.version is not None:
                 results.append({"id": outcome.pk, "status": 201,
-                                "version": VersionSummarySerializer(outcome.version).data})  # fmt: skip
+                                "version": version_summary(outcome.version)})  # fmt: skip
             elif outcome.error is not None:
                 results.append({"id": outcome.pk, "status": outcome.error.status_code,
                                 "errors": outcome.error.problems()})  # fmt: skip
