@@ -92,6 +92,7 @@ def production_shape(**overrides: str) -> Iterator[Shape]:
         "PORTAL_RECEIPTS_URL": f"http://127.0.0.1:{WEB_PORT}/api/v1/agency-gateway/receipts/",
         "CELERY_TASK_ALWAYS_EAGER": "0",
         "AGENCY_BATCH_MAX": "50",  # as docker-compose.yml: the simulator takes batches of messages
+        "AGENCY_LINGER_SECONDS": os.environ.get("AGENCY_LINGER_SECONDS", "0.1"),  # as docker-compose.yml
         **overrides,
     }
     from singlewindow.celery import app
