@@ -4,9 +4,8 @@ agencies/receipts.py; what enqueues them (agencies/receiving.py, the dispatcher 
 Each piece of work is enqueued once: on commit for new work, and by the sweep for work whose time has come
 (a retry's backoff, a lost task), under a lease the next sweep respects (`next_attempt_at` of a branch,
 `lease_until` of a receipt batch). The database is the schedule: no task waits in the broker for its
-time (a countdown would sit unacknowledged in a worker, stranded when it is killed; AGENCY_LINGER_SECONDS,
-0 by default, is the one exception, for a deployment that prefers bigger batches). Receipt
-batches share one queued recorder (`record_soon`): it records every batch waiting when it runs.
+time (a countdown would sit unacknowledged in a worker, stranded when it is killed). Receipt batches share
+one queued recorder (`record_soon`): it records every batch waiting when it runs.
 
 Deliveries and recorders are acknowledged when they start (not `acks_late`): one killed mid-way is picked up
 by the sweep when its lease ends, as a lost one is, instead of staying unacknowledged in the broker until
@@ -14,9 +13,9 @@ the visibility timeout (and running again, for nothing, then)."""
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from celery import shared_task
 from django.conf import settings
@@ -37,13 +36,14 @@ def deliver_batch(claims: list[list[int]]) -> int:
 
 
 @shared_task(name="agencies.deliver_waiting", acks_late=False, ignore_result=True)
-def deliver_waiting(agency: str, mark: str = "") -> int:
+def deliver_waiting(agency: str, mark: str = "", not_before: float = 0.0) -> int:
     """Every branch waiting for `agency`, a batch per request (queued by deliver_soon), then the mark passed on
     (_pass_on)."""
+    _linger(not_before)
     attempted = delivery.waiting_deliver(agency=agency)
     _pass_on(
         delivery.DRAINER_MARK + agency, mark, done=attempted, seconds=delivery.DRAINER_MARK_SECONDS,
-        queue_next=lambda successor, wait: deliver_waiting.apply_async((agency, successor), **wait),
+        queue_next=lambda successor, not_before: deliver_waiting.apply_async((agency, successor, not_before)),
         ask_again=lambda: _drain_again(agency),
     )  # fmt: skip
     return attempted
@@ -55,16 +55,27 @@ def _drain_again(agency: str) -> None:
 
 
 @shared_task(name="agencies.record_receipts", acks_late=False, ignore_result=True)
-def record_receipts(batch_id: int | None = None, mark: str = "") -> int:
+def record_receipts(batch_id: int | None = None, mark: str = "", not_before: float = 0.0) -> int:
     """Every receipt batch waiting, `batch_id`'s first (queued by record_soon, or by the sweep for a batch whose
     lease ended), then the mark passed on (_pass_on)."""
+    _linger(not_before)
     rounds, batches = receipts.receipts_record_all(batch_id=batch_id)
     _pass_on(
         receipts.RECORDER_MARK, mark or batch_id, done=batches, seconds=receipts.RECORDER_MARK_SECONDS,
-        queue_next=lambda successor, wait: record_receipts.apply_async((None, successor), **wait),
+        queue_next=lambda successor, not_before: record_receipts.apply_async((None, successor, not_before)),
         ask_again=_record_again,
     )  # fmt: skip
     return rounds
+
+
+def _linger(not_before: float) -> None:
+    """A successor queued under load starts its work no earlier than its predecessor asked (AGENCY_LINGER_SECONDS
+    after it handed over): what arrives meanwhile goes in its batch. It waits here, started and acknowledged,
+    not as a countdown in the broker that a killed worker would hold unacknowledged until the visibility
+    timeout (the sweep would queue another meanwhile: the queue would count both)."""
+    wait = min(not_before - time.time(), settings.AGENCY_LINGER_SECONDS)
+    if wait > 0:
+        time.sleep(wait)
 
 
 def _record_again() -> None:
@@ -74,20 +85,20 @@ def _record_again() -> None:
 
 def _pass_on(
     key: str, mark: object, *, done: int, seconds: float,
-    queue_next: Callable[[str, dict[str, Any]], object], ask_again: Callable[[], None],
+    queue_next: Callable[[str, float], object], ask_again: Callable[[], None],
 ) -> None:  # fmt: skip
     """A queued-once task (drainer, recorder) holds its mark while it works. Having found more than one piece of
     work waiting (`done`: work arrives faster than one at a time), it hands the mark to the next such task,
-    queued behind what is waiting in the broker (AGENCY_LINGER_SECONDS later, if set): under load, what arrives
-    meanwhile is left to that one, which takes it all in one go (fewer, bigger batches), and an agency's
-    drainers take turns. Otherwise (one piece: an idle portal answers at once) it gives the mark up, then
-    looks once more (`ask_again`) for work that came while the mark was still held."""
+    queued behind what is waiting in the broker (and starting its work AGENCY_LINGER_SECONDS from now, if set:
+    _linger): under load, what arrives meanwhile is left to that one, which takes it all in one go (fewer,
+    bigger batches), and an agency's drainers take turns. Otherwise (one piece: an idle portal answers at once)
+    it gives the mark up, then looks once more (`ask_again`) for work that came while the mark was still held."""
     linger = settings.AGENCY_LINGER_SECONDS
     if done > 1:
         successor = uuid.uuid4().hex
         if marks.hand_over(key, mark, successor, seconds=seconds):
             try:
-                queue_next(successor, {"countdown": linger} if linger > 0 else {})
+                queue_next(successor, time.time() + linger if linger > 0 else 0.0)
                 return
             except Exception:  # the broker is down: the sweep queues one once the mark has expired
                 marks.unmark(key, successor)

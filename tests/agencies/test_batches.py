@@ -20,7 +20,7 @@ from django.utils import timezone
 from lxml import etree
 
 from agencies import delivery as deliveries
-from agencies import receipts, tasks
+from agencies import marks, receipts, tasks
 from agencies.adapters import adapter_for
 from agencies.delivery import Attempt, delivery_attempt
 from agencies.models import AgencyHealth, ReceiptBatch
@@ -201,7 +201,7 @@ def test_a_recorder_under_load_hands_its_mark_to_the_next_which_records_what_cam
         kept(declaration)
     assert tasks.record_receipts.run(queued[0]) == 1  # two batches in one round: receipts come faster than one by one
     ((args, options),) = later  # so it hands its mark to the next recorder, queued behind what waits
-    assert options == {}  # no countdown (AGENCY_LINGER_SECONDS is 0)
+    assert options == {} and args[2] == 0.0  # no countdown, and no linger (AGENCY_LINGER_SECONDS is 0)
 
     for declaration in declarations[2:4]:
         kept(declaration)
@@ -310,3 +310,25 @@ def test_a_drainer_lost_with_the_broker_is_queued_again_by_the_next_sweep(
     assert [agency for agency, _owner in queued] == ["customs"]  # not after the branch's 30-second lease
     tasks.sweep()
     assert len(queued) == 1  # the queued one is marked: once
+
+
+def test_under_load_the_successor_waits_out_the_linger_once_started_not_as_a_countdown(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.AGENCY_LINGER_SECONDS = 0.1
+    now = [1000.0]
+    slept: list[float] = []
+    monkeypatch.setattr(tasks.time, "time", lambda: now[0])
+    monkeypatch.setattr(tasks.time, "sleep", slept.append)
+    marks.mark("test:linger", "first", seconds=5)
+    queued: list[tuple[str, float]] = []
+    tasks._pass_on("test:linger", "first", done=2, seconds=5, queue_next=lambda s, t: queued.append((s, t)),
+                   ask_again=lambda: None)  # fmt: skip
+    ((successor, not_before),) = queued  # queued at once, to start its work 0.1 s on
+    assert not_before == pytest.approx(1000.1) and marks.marked("test:linger")
+    now[0] = 1000.04  # it started 40 ms later: it waits the rest, and works
+    tasks._linger(not_before)
+    tasks._linger(now[0] + 3600)  # a clock gone wrong never holds a pool process longer than the linger
+    tasks._linger(999.0)  # its time has passed: no wait
+    assert slept == [pytest.approx(0.06), pytest.approx(0.1)]
+    marks.unmark("test:linger", successor)
