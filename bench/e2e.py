@@ -136,23 +136,30 @@ class Client:
     requests: the load generator runs on the portal's own two cores, and requests' machinery per call
     (~0.7 ms of CPU, most of the generator's) was counted against the portal."""
 
-    def __init__(self, token: str) -> None:
+    def __init__(self, token: str, timeout: float = 30) -> None:
         self.headers = {"Authorization": f"Token {token}", "Content-Type": "application/json"}
+        self.timeout = timeout
         self.connection: http.client.HTTPConnection | None = None
 
     def post(self, path: str, body: Any = None, headers: dict[str, str] | None = None) -> tuple[int, Any]:
-        """(status, decoded JSON body or None); ConnectionError when the portal is unreachable or closed
-        the connection (the next call opens another)."""
-        if self.connection is None:
-            self.connection = http.client.HTTPConnection("127.0.0.1", WEB_PORT, timeout=60)
+        """(status, decoded JSON body or None); ConnectionError when the portal is unreachable. A kept-alive
+        connection the portal closed while idle (gunicorn's keepalive is 5 s) is opened again at once, as
+        requests' pool does."""
         data = b"" if body is None else json.dumps(body).encode()
-        try:
-            self.connection.request("POST", path, body=data, headers={**self.headers, **(headers or {})})
-            response = self.connection.getresponse()
-            content = response.read()
-        except (OSError, http.client.HTTPException) as error:
-            self.close()
-            raise ConnectionError(str(error)) from error
+        for attempt in (1, 2):
+            reused = self.connection is not None
+            if self.connection is None:
+                self.connection = http.client.HTTPConnection("127.0.0.1", WEB_PORT, timeout=self.timeout)
+            try:
+                self.connection.request("POST", path, body=data, headers={**self.headers, **(headers or {})})
+                response = self.connection.getresponse()
+                content = response.read()
+                break
+            except (OSError, http.client.HTTPException) as error:
+                self.close()
+                stale = isinstance(error, http.client.RemoteDisconnected | BrokenPipeError | ConnectionResetError)
+                if not (reused and stale and attempt == 1):
+                    raise ConnectionError(str(error)) from error
         try:
             return response.status, json.loads(content) if content else None
         except ValueError:  # an error page that is not JSON
@@ -195,7 +202,7 @@ def submit_batches(ids: list[int], token: str, *, size: int, rate: float, client
     start = time.time() + 0.1
 
     def run(mine: list[tuple[int, list[int]]]) -> None:
-        client = Client(token)
+        client = Client(token, timeout=60)
         try:
             for n, batch in mine:
                 time.sleep(max(0.0, start + n * size / rate - time.time()))

@@ -19,8 +19,8 @@ from .fields import COUNTRY, CURRENCY, HS
 
 
 def invalidate() -> None:
-    """Reference data was loaded or edited: every process loads it again (this one now, the others within
-    a minute)."""
+    """Reference data was loaded, edited or deleted: every process loads it again once that commits (this one
+    at once, the others within a minute)."""
     refcache.changed()
 
 
@@ -29,7 +29,7 @@ def warm() -> None:
     start, gunicorn.conf.py)."""
     from .models import CodeListEntry
 
-    for list_name in CodeListEntry.objects.values_list("list", flat=True).distinct():
+    for list_name in CodeListEntry.objects.order_by().values_list("list", flat=True).distinct():
         _entries(list_name)
     mandatory_inspection_prefixes()
     nomenclature.index()

@@ -217,9 +217,10 @@ def _match_inspections(orders: list[Event]) -> None:
                     appointment = insert(InspectionAppointment(
                         version_id=order.version_id, scheduled_at=_next_slot(order.at), place=place
                     ))  # fmt: skip
-            except IntegrityError:
+            except IntegrityError:  # made by the other recorder, which has committed: joined
                 appointment = _appointment.first(version_id=order.version_id)
-                assert appointment is not None  # made by the other recorder, which has committed
+                if appointment is None:
+                    raise
         if order.agency not in appointment.agencies:
             appointment.agencies = sorted([*appointment.agencies, order.agency])
             goods = {g for g in (appointment.goods.split(",") if appointment.goods else []) if g}

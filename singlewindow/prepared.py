@@ -42,6 +42,7 @@ from django.db.transaction import TransactionManagementError
 T = TypeVar("T")
 _numbers = itertools.count(1)
 _EPOCH = datetime(1901, 1, 1, tzinfo=UTC)
+MAX_LIST = 16_384  # the most items of a list argument: integer stand-ins come back after 20,000
 
 
 def _stand_in(name: str, value: object) -> object:
@@ -74,6 +75,8 @@ def _shape(values: dict[str, Any]) -> tuple:
     for name in sorted(values):
         value = values[name]
         items = value if isinstance(value, list) else [value]
+        if len(items) > MAX_LIST:
+            raise ValueError(f"prepared query argument {name!r}: more than {MAX_LIST} items (ask in parts)")
         for item in items:
             if item is None or isinstance(item, bool):
                 raise ValueError(f"prepared query argument {name!r}: booleans and None change the SQL")
@@ -313,6 +316,8 @@ def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
         return [insert_all([obj])[0] for obj in objs]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
+    if any(hasattr(value, "as_sql") for obj in objs for value in obj.__dict__.values()):
+        return _the_orms_way(model, objs, ignore_conflicts)  # an expression: its SQL is not to be kept for others
     compiled = _insert_compiled(model, objs, db, ignore_conflicts)
     rows = (
         []

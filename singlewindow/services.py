@@ -19,7 +19,7 @@ from .choices import Role
 from .models import AuditEntry, Organisation, Sequence, User
 from .prepared import insert, insert_all
 
-_together = threading.local()  # the entries of the innermost audit_together() block of this thread
+_together = threading.local()  # the entries of this thread's outermost audit_together() block
 
 
 def audit_record(
@@ -52,7 +52,9 @@ def audit_record(
 def audit_together() -> Iterator[None]:
     """The audit entries recorded in the block written together, in one INSERT, as it ends: inside the
     caller's transaction, so they stand or fall with what they record (a submission records several). An
-    exception leaves them unwritten, as it rolls back what they record. Nested blocks write with the outer."""
+    exception leaves them unwritten, as it rolls back what they record. Nested blocks write with the outer.
+    Work inside that rolls back a savepoint of its own and carries on must not record in the block: its
+    entry would still be written."""
     if getattr(_together, "entries", None) is not None:
         yield
         return

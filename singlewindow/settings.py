@@ -334,10 +334,10 @@ CBEC_MATCH_WINDOW_SECONDS = env_int("CBEC_MATCH_WINDOW_SECONDS", 600)
 DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))
 # Under load, an agency's drainer that sent more than one branch (the receipt recorder, more than one batch)
 # queues the next one behind what waits in the broker, and what arrives meanwhile is left to that one
-# (agencies/tasks.py: _pass_on). Above 0, the next one also waits this long (a countdown: bigger batches, at the
-# cost of that much latency and of countdown tasks a killed worker holds unacknowledged until the visibility
-# timeout); 0, the default, sends at once.
-AGENCY_LINGER_SECONDS = float(env_str("AGENCY_LINGER_SECONDS", "0"))
+# (agencies/tasks.py: _pass_on). Above 0, the next one waits this long once started (bigger batches, at the
+# cost of that much latency, and of a worker process held while it waits; docker-compose.yml: 0.1); 0, the
+# default, sends at once. At most 2 s: the waiting task holds its agency's mark, which lapses after 5.
+AGENCY_LINGER_SECONDS = min(max(float(env_str("AGENCY_LINGER_SECONDS", "0")), 0.0), 2.0)
 
 
 class AgencyBatchMax(dict[str, int]):

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.db import DatabaseError, connection, transaction
-from django.db.models import Count, F, QuerySet
+from django.db.models import Count, F, QuerySet, Value
 from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -291,3 +291,22 @@ def test_save_fields_writes_those_fields_as_save_does_and_nothing_else() -> None
     gone = Organisation(pk=org.pk + 10_000, name="x")
     with pytest.raises(DatabaseError, match="did not affect any rows"):
         save_fields(gone, ["address", "updated_at"])
+
+
+def test_a_list_too_long_for_distinct_stand_ins_is_refused() -> None:
+    with pytest.raises(ValueError, match="more than 16384 items"):
+        _on_days.all(days=[date(2026, 1, 1)] * 20_000)
+
+
+def test_an_expression_first_does_not_become_the_insert_plain_values_take() -> None:
+    from django.db.models.functions import Upper
+
+    actor = factories.clerk()
+    odd = AuditEntry(actor=actor, action="x", object_type="t", object_id="1")
+    odd.action = Upper(Value("shouted"))  # type: ignore[assignment]
+    insert_all([odd, AuditEntry(actor=actor, action="plain", object_type="t", object_id="2")])
+    insert_all([AuditEntry(actor=actor, action="quiet.a", object_type="t", object_id="3"),
+                AuditEntry(actor=actor, action="quiet.b", object_type="t", object_id="4")])  # fmt: skip
+    assert set(AuditEntry.objects.filter(actor=actor).values_list("action", flat=True)) == {
+        "SHOUTED", "plain", "quiet.a", "quiet.b"
+    }  # fmt: skip
