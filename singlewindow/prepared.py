@@ -3,7 +3,7 @@ a receipt) that run thousands of times an hour with only their values changing.
 
 Django compiles a queryset to SQL each time it runs it: for the short queries of those paths that is ~0.5–1.5 ms
 of Python, where the database answers in ~0.05 ms. `prepared(build)` compiles `build(**stand_ins)` once per
-database connection, each argument replaced by a stand-in value of its type, notes where each stand-in landed
+process, each argument replaced by a stand-in value of its type, notes where each stand-in landed
 among the statement's parameters, and from then on runs the same SQL with the real values, building rows or
 model instances (`select_related` included) the way Django's own iterables do. `insert(obj)` does the same for
 `obj.save()` of a new row (`insert_all(objs)` for several in one statement), `save_fields(obj, names)` for `obj.save(update_fields=names)`. The SQL is Django's, so it is right for every backend (SQLite for `make run`,
@@ -40,6 +40,12 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.transaction import TransactionManagementError
 
 T = TypeVar("T")
+# What was compiled, for the process, by query (or model) and shape: every thread's connection runs the same SQL.
+# A compiler kept with a query is asked only for conversions, which depend on the backend, not on the connection
+# it was made with. (Per connection, a web process's four threads each compiled everything the first time.)
+_compiled_queries: dict[tuple, _Compiled] = {}
+_compiled_inserts: dict[tuple, _Insert | None] = {}
+_compiled_updates: dict[tuple, tuple[str, list[Field]]] = {}
 _numbers = itertools.count(1)
 _EPOCH = datetime(1901, 1, 1, tzinfo=UTC)
 MAX_LIST = 16_384  # the most items of a list argument: integer stand-ins come back after 20,000
@@ -101,7 +107,7 @@ class _Compiled:
 
 
 class Prepared(Generic[T]):
-    """A query compiled once per connection and shape of its arguments; `all(**values)` and `first(**values)`
+    """A query compiled once per process and shape of its arguments; `all(**values)` and `first(**values)`
     run it."""
 
     def __init__(self, build: Callable[..., QuerySet[Any, T]]) -> None:
@@ -110,8 +116,8 @@ class Prepared(Generic[T]):
     def all(self, **values: Any) -> list[T]:
         values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
         db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (`connection` is a proxy shared by all)
-        cache: dict[tuple, _Compiled] = db.__dict__.setdefault("_singlewindow_prepared", {})
-        key = (self, _shape(values))  # the Prepared itself, not its id(): a discarded one's id can be reused
+        cache = _compiled_queries
+        key = (self, db.vendor, _shape(values))  # the Prepared itself, not its id(): a discarded one's id can be reused
         compiled = cache.get(key)
         if compiled is None:
             compiled = cache[key] = _compile(self.build, values)
@@ -130,7 +136,7 @@ class Prepared(Generic[T]):
 
 
 class PreparedUpdate:
-    """An UPDATE compiled once per connection and shape of its arguments: `run(**values)` changes the rows and
+    """An UPDATE compiled once per process and shape of its arguments: `run(**values)` changes the rows and
     answers how many. The function builds (queryset, {field: value or expression}), as `queryset.update(…)`
     takes them; a value given as an argument is a parameter, an expression (F(), Coalesce…) part of the SQL."""
 
@@ -140,8 +146,8 @@ class PreparedUpdate:
     def run(self, **values: Any) -> int:
         values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
         db = connections[DEFAULT_DB_ALIAS]
-        cache: dict[tuple, _Compiled] = db.__dict__.setdefault("_singlewindow_prepared", {})
-        key = (self, _shape(values))
+        cache = _compiled_queries
+        key = (self, db.vendor, _shape(values))
         compiled = cache.get(key)
         if compiled is None:
             compiled = cache[key] = _compile(self.build, values, update=True)
@@ -294,14 +300,14 @@ def _saves_itself(model: type[Model]) -> bool:
 
 def insert(obj: M) -> M:
     """Save a new row as `obj.save()` does (auto_now_add and defaults filled, its id set), with its INSERT
-    compiled once per model and connection. A model that saves itself (_saves_itself), a proxy or a child of
+    compiled once per model and process. A model that saves itself (_saves_itself), a proxy or a child of
     another model, or an object whose id is already set, takes `save()`."""
     return insert_all([obj])[0]
 
 
 def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """`insert()` for new rows of one model, in one INSERT compiled once per model, number of rows and
-    connection (on PostgreSQL once for any number: it takes each field's values as one array). With
+    process (on PostgreSQL once for any number: it takes each field's values as one array). With
     ignore_conflicts, as `bulk_create(ignore_conflicts=True)`: a row a unique constraint already holds is
     skipped, and no ids are set."""
     objs = list(new)
@@ -359,28 +365,28 @@ def _the_orms_way(model: type[M], objs: list[M], ignore_conflicts: bool) -> list
 
 def _insert_compiled(model: type[Model], objs: Sequence[Model], db: Any, ignore_conflicts: bool) -> _Insert | None:
     """The INSERT for these rows: compiled for their number, or the one for any number (PostgreSQL's)."""
-    cache: dict[tuple[type, int | str, bool], _Insert | None] = db.__dict__.setdefault("_singlewindow_inserts", {})
-    if len(objs) > 1 and (any_number := cache.get((model, "any", ignore_conflicts))) is not None:
+    cache = _compiled_inserts
+    if len(objs) > 1 and (any_number := cache.get((db.vendor, model, "any", ignore_conflicts))) is not None:
         return any_number
-    key = (model, len(objs), ignore_conflicts)
+    key = (db.vendor, model, len(objs), ignore_conflicts)
     if key not in cache:
         cache[key] = compiled = _insert_compile(model, objs, db, ignore_conflicts)
         if compiled is not None and compiled.unnest:
-            cache[(model, "any", ignore_conflicts)] = compiled
+            cache[(db.vendor, model, "any", ignore_conflicts)] = compiled
     return cache[key]
 
 
 def save_fields(obj: Model, names: Sequence[str]) -> None:
     """`obj.save(update_fields=names)` (auto_now fields refreshed, DatabaseError if the row is gone), its UPDATE
-    compiled once per model, fields and connection. A model that saves itself takes `save()`."""
+    compiled once per model, fields and process. A model that saves itself takes `save()`."""
     model = type(obj)
     if _saves_itself(model) or model._meta.select_on_save or model._meta.proxy or model._meta.parents:
         obj.save(update_fields=names)
         return
     obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
     db = connections[DEFAULT_DB_ALIAS]
-    cache: dict[tuple, tuple[str, list[Field]]] = db.__dict__.setdefault("_singlewindow_updates", {})
-    key = (model, *names)
+    cache = _compiled_updates
+    key = (db.vendor, model, *names)
     if key not in cache:
         cache[key] = _update_compile(model, names, db)
     sql, fields = cache[key]

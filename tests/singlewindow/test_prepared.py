@@ -4,6 +4,7 @@ for every value they are later run with, and refuse at once a query whose SQL wo
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -310,3 +311,40 @@ def test_an_expression_first_does_not_become_the_insert_plain_values_take() -> N
     assert set(AuditEntry.objects.filter(actor=actor).values_list("action", flat=True)) == {
         "SHOUTED", "plain", "quiet.a", "quiet.b"
     }  # fmt: skip
+
+
+def test_a_query_compiled_on_one_thread_is_not_compiled_again_on_another(monkeypatch: pytest.MonkeyPatch) -> None:
+    import threading
+
+    from django.db import connections
+
+    from singlewindow import prepared as module
+
+    @prepared
+    def _kinds(*, kind: str) -> QuerySet[Organisation, int]:
+        return Organisation.objects.filter(kind=kind).values_list("pk", flat=True)
+
+    compiles: list[object] = []
+    real = module._compile
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        compiles.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(module, "_compile", counted)
+    org = factories.enterprise()
+    assert org.pk in _kinds.all(kind=org.kind)
+    found: list[object] = []
+
+    def other() -> None:
+        try:  # its own connection, outside this test's transaction (SQLite's in-memory test database: locked)
+            found.append(_kinds.all(kind=org.kind))
+        except DatabaseError as error:
+            found.append(connection.vendor == "sqlite" and "locked" in str(error))
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=other)
+    thread.start()
+    thread.join()
+    assert found in ([[]], [True]) and len(compiles) == 1
