@@ -15,7 +15,7 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
 
 def post_worker_init(worker: Any) -> None:
     """Before the first request: load the reference data a declaration is checked against (a database not up
-    yet leaves it to that request) and the URL patterns; then freeze what the process holds out of the
+    yet leaves it to that request), the URL patterns and the signing table; then freeze what the process holds out of the
     garbage collector's way (gc.freeze: its full collections no longer walk the ~200,000 objects of the
     code, the patterns and the reference data, a pause of ~0.1 s every few hundred requests)."""
     import gc
@@ -24,6 +24,7 @@ def post_worker_init(worker: Any) -> None:
     from django.urls import get_resolver
 
     from declarations.codelists import warm
+    from singlewindow import sm2curve
 
     try:
         warm()
@@ -32,5 +33,6 @@ def post_worker_init(worker: Any) -> None:
     finally:
         connections.close_all()  # opened on this thread; requests run on the pool's
     get_resolver().reverse_dict  # noqa: B018 — populates the patterns, as the first request would
+    sm2curve.table()  # the multiples of the curve's base point a submission's signature is made with
     gc.collect()
     gc.freeze()
