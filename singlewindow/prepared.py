@@ -114,13 +114,7 @@ class Prepared(Generic[T]):
         self.build = build
 
     def all(self, **values: Any) -> list[T]:
-        values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
-        db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (`connection` is a proxy shared by all)
-        cache = _compiled_queries
-        key = (self, db.vendor, _shape(values))  # the Prepared itself, not its id(): a discarded one's id can be reused
-        compiled = cache.get(key)
-        if compiled is None:
-            compiled = cache[key] = _compile(self.build, values)
+        db, compiled, values = _compiled_for(self, self.build, values, update=False)
         if compiled.locks and db.get_autocommit():
             raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         if compiled.sql is None:
@@ -144,13 +138,7 @@ class PreparedUpdate:
         self.build = build
 
     def run(self, **values: Any) -> int:
-        values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
-        db = connections[DEFAULT_DB_ALIAS]
-        cache = _compiled_queries
-        key = (self, db.vendor, _shape(values))
-        compiled = cache.get(key)
-        if compiled is None:
-            compiled = cache[key] = _compile(self.build, values, update=True)
+        db, compiled, values = _compiled_for(self, self.build, values, update=True)
         if compiled.sql is None:
             return 0
         with db.cursor() as cursor:
@@ -161,6 +149,20 @@ class PreparedUpdate:
 def prepared_update(build: Callable[..., tuple[QuerySet[Any, Any], dict[str, Any]]]) -> PreparedUpdate:
     """Decorate a function that builds (queryset, changes) from its keyword arguments."""
     return PreparedUpdate(build)
+
+
+def _compiled_for(
+    owner: object, build: Callable[..., Any], values: dict[str, Any], *, update: bool
+) -> tuple[Any, _Compiled, dict[str, Any]]:
+    """This thread's connection, the statement compiled for the values' shape (compiled now the first time)
+    and the values, lists padded."""
+    values = {name: _padded(v) if isinstance(v, (list, tuple, set, frozenset)) else v for name, v in values.items()}
+    db = connections[DEFAULT_DB_ALIAS]  # this thread's connection (`connection` is a proxy shared by all)
+    key = (owner, db.vendor, _shape(values))  # the query itself, not its id(): a discarded one's id can be reused
+    compiled = _compiled_queries.get(key)
+    if compiled is None:
+        compiled = _compiled_queries[key] = _compile(build, values, update=update)
+    return db, compiled, values
 
 
 def _params(compiled: _Compiled, values: dict[str, Any]) -> list[Any]:
