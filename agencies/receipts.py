@@ -47,12 +47,22 @@ def parse_receipts(body: bytes, *, signer: str) -> list[AgencyEvent]:
     return events
 
 
-def _text(element: etree._Element, name: str) -> str:
-    found = element.find(NS + name)
+def _children(element: etree._Element) -> dict[str, etree._Element]:
+    """An element's children by tag, the first of each as find() answers: one walk, not a find() (and its
+    path parsed) for each name asked."""
+    found: dict[str, etree._Element] = {}
+    for child in element:
+        found.setdefault(child.tag, child)  # a comment's tag is a function: never asked for
+    return found
+
+
+def _text(children: dict[str, etree._Element], name: str) -> str:
+    found = children.get(NS + name)
     return (found.text or "").strip() if found is not None else ""
 
 
-def _event(receipt: etree._Element) -> AgencyEvent:
+def _event(element: etree._Element) -> AgencyEvent:
+    receipt = _children(element)
     agency = _text(receipt, "Agency")
     try:
         adapter = adapter_for(agency)
@@ -66,13 +76,12 @@ def _event(receipt: etree._Element) -> AgencyEvent:
         # ("DecHead/GrossWet" or "DecHead.GrossWet"); the firm sees the one-table field it came from.
         path = agency_field.replace(".", "/")
         data["field"] = adapter.field_for_element.get(path, agency_field)
-    inspection = receipt.find(NS + "Inspection")
-    if inspection is not None:
+    if (inspection_element := receipt.get(NS + "Inspection")) is not None:
+        inspection = _children(inspection_element)
         data["goods"] = _text(inspection, "Goods")
         if result := _text(inspection, "Result"):
             data["result"] = result
-    duties = receipt.find(NS + "Duties")
-    if duties is not None:
+    if (duties := receipt.get(NS + "Duties")) is not None:
         try:  # receipt.xsd bounds it (18 digits, 2 decimals, not negative); stored as text, never a float
             amount = Decimal((duties.text or "").strip())
         except InvalidOperation:

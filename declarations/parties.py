@@ -76,9 +76,11 @@ class Filer:
 
 
 def filers(declarations: Sequence[Declaration]) -> dict[int, Filer]:
-    """Each declaration's owner as a Filer, in two queries for any number of declarations."""
+    """Each declaration's owner as a Filer, in two queries for any number of declarations (one when none names
+    another firm as its user unit: the agent relations are not asked then)."""
     owners = owners_of(declarations)
-    units = user_units_of(agent_ids=owners)
+    naming_others = {d.owner_id for d in declarations if d.user_unit_uscc not in ("", owners[d.owner_id].uscc)}
+    units = user_units_of(agent_ids=sorted(naming_others))
     return {
         pk: Filer(values=domestic_party_values(org), units={**units.get(pk, {}), org.uscc: org.name})
         for pk, org in owners.items()

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -52,15 +53,37 @@ INSPECTION_REGISTRATION = Rule(
 
 @dataclass(frozen=True)
 class Cited:
-    licences: dict[str, Licensed]
+    licences: Mapping[str, Licensed]
     held: Held
 
 
+class _HeldWhenAsked(Mapping[str, Licensed]):
+    """The declaring firms' licences, asked of the database the first time a line cites one: most
+    declarations cite none, and then nothing is asked."""
+
+    def __init__(self, owner_ids: set[int], since: date) -> None:
+        self._owner_ids, self._since = owner_ids, since
+
+    @cached_property
+    def _found(self) -> dict[str, Licensed]:
+        return licences_held(self._owner_ids, since=self._since)
+
+    def __getitem__(self, number: str) -> Licensed:
+        return self._found[number]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._found)
+
+    def __len__(self) -> int:
+        return len(self._found)
+
+
 def _licences(declarations: Sequence[Declaration]) -> Cited:
-    """The declaring firms' licences and what earlier versions of these declarations hold, in three queries."""
+    """The declaring firms' licences (when a line cites one) and what earlier versions of these declarations
+    hold, in up to three queries."""
     since = timezone.now().astimezone(SHANGHAI).date() - timedelta(days=366)
     return Cited(
-        licences_held({d.owner_id for d in declarations}, since=since),
+        _HeldWhenAsked({d.owner_id for d in declarations}, since),
         # Only a declaration submitted before can hold a reservation (a first submission asks nothing).
         held_by(d.pk for d in declarations if d.pk and d.version_count)
         if any(d.version_count for d in declarations)

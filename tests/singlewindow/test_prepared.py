@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from singlewindow.models import AuditEntry, IdempotentRequest, Organisation, User
-from singlewindow.prepared import insert, insert_all, prepared, prepared_update, save_fields
+from singlewindow.prepared import ROWS_LISTED, insert, insert_all, prepared, prepared_update, save_fields
 from singlewindow.services import audit_record, audit_together
 
 from .. import factories
@@ -184,7 +184,8 @@ def test_insert_saves_a_new_row_as_save_does() -> None:
 
 def test_insert_all_saves_several_rows_in_one_statement_as_save_does() -> None:
     actor = factories.clerk()
-    for count in (3, 2, 3):  # a count seen again takes the statement compiled for it
+    # A count seen again takes the statement compiled for it; above ROWS_LISTED, one statement for any count.
+    for count in (3, 2, 3, ROWS_LISTED + 4, ROWS_LISTED + 1, ROWS_LISTED + 4):
         entries = [AuditEntry(actor=actor if n % 2 else None, action=f"many.{n}", object_type="t", object_id=str(n),
                               after={"n": n, "名": "值"}) for n in range(count)]  # fmt: skip
         with CaptureQueriesContext(connection) as queries:
