@@ -11,7 +11,7 @@ from functools import lru_cache
 from typing import Any
 
 from django.conf import settings
-from django.db.models import QuerySet
+from django.db.models import QuerySet, Subquery
 
 from singlewindow.prepared import prepared
 
@@ -54,24 +54,25 @@ def draw(key: str) -> float:
 
 
 @prepared  # every submission asks it
-def _current(*, uscc: str) -> QuerySet[Classification, tuple[str, int]]:
+def _classes(*, uscc: str) -> QuerySet[Scheme, tuple[int, Any, str | None, int | None]]:
+    """The latest customs scheme (its id and the class of a firm it has not classified) and the firm's current
+    class with its scheme, in one query."""
     current = Classification.objects.filter(uscc=uscc, scheme_key="customs", current=True)
-    return current.values_list("klass", "scheme_id")[:1]
-
-
-@prepared
-def _latest_scheme(*, key: str) -> QuerySet[Scheme, tuple[int, Any]]:
-    return Scheme.objects.filter(key=key).order_by("-version").values_list("id", "rules__default")[:1]
+    latest = Scheme.objects.filter(key="customs").order_by("-version")
+    return latest.annotate(
+        klass_now=Subquery(current.values("klass")[:1]), scheme_now=Subquery(current.values("scheme_id")[:1])
+    ).values_list("id", "rules__default", "klass_now", "scheme_now")[:1]
 
 
 def lane_for(*, uscc: str, key: str) -> Lane:
     """The lane for a declaration of the firm with this USCC; key names the declaration's version."""
-    found = _current.first(uscc=uscc)
+    found = _classes.first(uscc=uscc)  # none: no customs scheme (nor any class under one) yet
     if found is None:
-        latest = _latest_scheme.first(key="customs")
-        klass, lanes = (str(latest[1]), _lanes(latest[0])) if latest else ("regular", {})
+        klass, lanes = "regular", {}
+    elif found[2] is None:  # not classified: the scheme's default class
+        klass, lanes = str(found[1]), _lanes(found[0])
     else:
-        klass, lanes = found[0], _lanes(found[1])
+        klass, lanes = found[2], _lanes(found[3])
     spec = lanes.get(klass, FALLBACK)
     value = draw(key)
     rate = float(spec["inspection_rate"])
