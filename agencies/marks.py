@@ -60,6 +60,15 @@ def queue_once(key: str, owner: Any, *, seconds: float, send: Callable[[], objec
         raise
 
 
+def marked_among(keys: list[str]) -> set[str]:
+    """Those of `keys` marked as queued, in one call (none when the cache cannot say: each is then asked
+    for by queue_once, which queues a task when it cannot tell)."""
+    try:
+        return set(cache.get_many(keys))
+    except Exception:
+        return set()
+
+
 def marked(key: str) -> bool | None:
     """Whether a task for `key` is marked as queued; None when the cache cannot say."""
     try:

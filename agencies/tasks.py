@@ -147,8 +147,12 @@ def enqueue(delivery_ids: list[int], agencies: Sequence[str] | None = None) -> N
                 _deliver(group)
             return
         agencies = [agency for _pk, _attempts, agency in branches]
-    for agency in sorted(set(agencies)):
-        deliver_soon(agency)
+    wanted = sorted(set(agencies))
+    # Under load each agency's drainer is queued already: one look at every mark, not an add for each.
+    queued = marks.marked_among([delivery.DRAINER_MARK + agency for agency in wanted])
+    for agency in wanted:
+        if delivery.DRAINER_MARK + agency not in queued:
+            deliver_soon(agency)
 
 
 def deliver_soon(agency: str) -> None:
