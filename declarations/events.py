@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -114,17 +114,14 @@ def _seen(*, receipt_ids: list[str]) -> QuerySet[Event, tuple[str, str | None]]:
     return Event.objects.filter(receipt_id__in=receipt_ids).values_list("agency", "receipt_id")
 
 
+# A branch is read from its receipts' rows, not Event instances: a version's receipts are loaded twice a batch.
+RECEIPT_FIELDS = ("version_id", "agency", "kind", "sequence", "receipt_id")
+
+
 @prepared
-def _receipts_of(*, version_ids: list[int]) -> QuerySet[Event]:
+def _receipts_of(*, version_ids: list[int]) -> QuerySet[Event, Any]:
     receipts = Event.objects.filter(version_id__in=version_ids, receipt_id__isnull=False)
-    return receipts.only("version_id", "agency", "kind", "sequence", "receipt_id")
-
-
-@prepared
-def _latest_events(*, version_ids: list[int]) -> QuerySet[Event]:
-    return Event.objects.filter(version_id__in=version_ids).only(
-        "version_id", "agency", "kind", "sequence", "receipt_id"
-    )
+    return receipts.values_list(*RECEIPT_FIELDS, named=True)
 
 
 @prepared
@@ -250,7 +247,23 @@ def _next_slot(at: datetime) -> datetime:
     return earliest
 
 
-def _moves_on(current: Event | None, event: Event) -> bool:
+class Receipt(Protocol):
+    """What reading a branch needs of an agency's receipt: an Event, or a row of these fields of one."""
+
+    @property
+    def agency(self) -> str: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def sequence(self) -> int: ...
+    @property
+    def receipt_id(self) -> str | None: ...
+
+
+R = TypeVar("R", bound=Receipt)
+
+
+def _moves_on(current: Receipt | None, event: Receipt) -> bool:
     """Whether a receipt moves its branch on. Final means final: released, rejected and release revoked
     are left only by the agency's explicit revocation of a release; a revocation of a release the branch
     never had changes nothing."""
@@ -259,11 +272,11 @@ def _moves_on(current: Event | None, event: Event) -> bool:
     return current is None or current.kind not in FINAL_KINDS
 
 
-def branch_walk(events: Iterable[Event], agencies: Iterable[str]) -> tuple[dict[str, Event | None], set[Late]]:
+def branch_walk(events: Iterable[R], agencies: Iterable[str]) -> tuple[dict[str, R | None], set[Late]]:
     """Each agency's state for one version (the receipt that put it there), read in the agency's own
     sequence, and the receipts that came after their branch was final (agency, receipt id): kept, ignored."""
-    states: dict[str, Event | None] = dict.fromkeys(agencies)
-    received: dict[str, list[Event]] = defaultdict(list)
+    states: dict[str, R | None] = dict.fromkeys(agencies)
+    received: dict[str, list[R]] = defaultdict(list)
     for event in events:
         if event.agency in states and event.receipt_id is not None:
             received[event.agency].append(event)
@@ -277,14 +290,14 @@ def branch_walk(events: Iterable[Event], agencies: Iterable[str]) -> tuple[dict[
     return states, late
 
 
-def branch_states(events: Iterable[Event], agencies: Iterable[str]) -> dict[str, Event | None]:
+def branch_states(events: Iterable[R], agencies: Iterable[str]) -> dict[str, R | None]:
     """Each agency's state for one version: the receipt that put its branch where it is."""
     return branch_walk(events, agencies)[0]
 
 
 def late_receipts(*, version_ids: Iterable[int]) -> set[Late]:
     """The receipts of these versions that came after their branch was final, in one query."""
-    by_version: dict[int, list[Event]] = defaultdict(list)
+    by_version: dict[int, list[Receipt]] = defaultdict(list)
     for event in _receipts_of.all(version_ids=sorted(set(version_ids))):
         by_version[event.version_id].append(event)
     late: set[Late] = set()
@@ -293,7 +306,7 @@ def late_receipts(*, version_ids: Iterable[int]) -> set[Late]:
     return late
 
 
-def overall_status(states: dict[str, Event | None]) -> str:
+def overall_status(states: Mapping[str, Receipt | None]) -> str:
     kinds = {event.kind if event else None for event in states.values()}
     if EventKind.REJECTED in kinds:
         return DeclarationStatus.REJECTED
@@ -310,9 +323,9 @@ def _update_statuses(declaration_ids: set[int]) -> None:
     pks = sorted(declaration_ids)
     declarations = _to_settle.all(pks=pks)
     versions = {(v.declaration_id, v.number): v for v in _versions_of.all(pks=pks)}
-    by_version: dict[int, list[Event]] = defaultdict(list)
+    by_version: dict[int, list[Receipt]] = defaultdict(list)
     latest_ids = [versions[(d.pk, d.version_count)].pk for d in declarations]
-    for event in _latest_events.all(version_ids=latest_ids):
+    for event in _receipts_of.all(version_ids=latest_ids):
         by_version[event.version_id].append(event)
     changed = []
     changes: list[StatusChange] = []

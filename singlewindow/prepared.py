@@ -33,12 +33,14 @@ from django.db.models.constants import OnConflict
 from django.db.models.query import (
     FlatValuesListIterable,
     ModelIterable,
+    NamedValuesListIterable,
     ValuesListIterable,
     get_related_populators,
 )
 from django.db.models.signals import post_save, pre_save
 from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
+from django.db.models.utils import create_namedtuple_class
 from django.db.transaction import TransactionManagementError
 
 T = TypeVar("T")
@@ -486,6 +488,11 @@ def _rows(queryset: QuerySet, compiler: Any) -> Callable[[list[tuple]], list[Any
     kind = queryset._iterable_class
     if kind is FlatValuesListIterable:
         return lambda rows: [row[0] for row in converted(rows)]
+    if kind is NamedValuesListIterable:  # as values_list(…, named=True) names them
+        query = queryset.query
+        names = queryset._fields or [*query.extra_select, *query.values_select, *query.annotation_select]  # type: ignore[attr-defined]
+        named = create_namedtuple_class(*names)
+        return lambda rows: [tuple.__new__(named, row) for row in converted(rows)]
     if kind is ValuesListIterable:
         return lambda rows: [tuple(row) for row in converted(rows)]
     if kind is not ModelIterable:

@@ -34,6 +34,11 @@ def _names(*, uscc: str) -> QuerySet[Organisation]:
 
 
 @prepared
+def _name_and_kind(*, uscc: str) -> QuerySet[Organisation]:
+    return Organisation.objects.filter(uscc=uscc).values_list("name", "kind", named=True)
+
+
+@prepared
 def _ids(*, kind: str) -> QuerySet[Organisation]:
     return Organisation.objects.filter(kind=kind, name_en__gt="").values_list("id", flat=True).order_by("id")
 
@@ -52,6 +57,9 @@ def test_it_gives_what_the_orm_gives_for_each_new_value(django_assert_num_querie
     assert _users_of.all(organisation_id=a.pk, since=timezone.now() + timedelta(hours=1)) == []
     assert _names.first(uscc=b.uscc) == (b.name, b.kind)
     assert _names.first(uscc="no such code") is None
+    named = _name_and_kind.first(uscc=b.uscc)
+    assert named == Organisation.objects.filter(uscc=b.uscc).values_list("name", "kind", named=True).get()
+    assert (named.name, named.kind) == (b.name, b.kind)
     assert _ids.all(kind=a.kind) == list(
         Organisation.objects.filter(kind=a.kind, name_en__gt="").values_list("id", flat=True).order_by("id")
     )
