@@ -302,7 +302,7 @@ class Receipt(models.Model):
                info: str = "", invt_no: str = "") -> Receipt:  # fmt: skip
         """A receipt not yet saved, built from its values in the fields' order (a model built from keywords
         costs twice as much, and a batch answers a thousand messages)."""
-        values: tuple[Any, ...] = (None, sender_id, guid, kind, status, code, info, invt_no, at)
+        values: Any = (None, sender_id, guid, kind, status, code, info, invt_no, at)
         return cls(*values)
 
 
