@@ -27,7 +27,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import EmptyResultSet
-from django.db import DEFAULT_DB_ALIAS, DatabaseError, NotSupportedError, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, NotSupportedError, connection, connections, models
 from django.db.models import Field, Model, QuerySet
 from django.db.models.constants import OnConflict
 from django.db.models.query import (
@@ -310,6 +310,64 @@ class _Insert:
     compiler: Any
     returning: list[Field]
     unnest: bool  # several rows' values as one array per field
+    # Per field, the one type of value the backend takes as it is (_plain_type), or None: always prepared.
+    plain: list[type | None]
+
+
+# Fields whose value of exactly this type (or None) Django's save prepares into itself on PostgreSQL and SQLite:
+# taken as they are, skipping ~3 µs of preparation a value (a receipt batch inserts hundreds of events).
+_PLAIN_TYPES: dict[type[Field], type] = {
+    models.CharField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.BooleanField: bool,
+    models.DateTimeField: datetime,  # aware only (_plain)
+}
+
+
+def _plain_type(field: Field) -> type | None:
+    """The type of value `field` saves unchanged, or None when its values are always prepared the ORM's way (a
+    field of its own class, a date stamped on save, a relation to anything but an integer key)."""
+    if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    if isinstance(field, models.ForeignKey):
+        target = field.target_field
+        return int if type(target) in (models.AutoField, models.BigAutoField, models.BigIntegerField) else None
+    return _PLAIN_TYPES.get(type(field))
+
+
+def _values(compiled: _Insert, objs: Sequence[Model]) -> list[list[Any]] | None:
+    """The rows' values as save() prepares them: a plain field's value of its plain type as it is (an aware
+    datetime for a DateTimeField: a naive one is made aware, with Django's warning), any other through the
+    field's own preparation. None when a value is an expression (F(), a function…): its SQL is the ORM's to
+    write."""
+    prepare, pre_save_val = compiled.compiler.prepare_value, compiled.compiler.pre_save_val
+    shape = list(zip(compiled.fields, [f.attname for f in compiled.fields], compiled.plain, strict=True))
+    rows = []
+    for obj in objs:
+        values = obj.__dict__
+        row = []
+        for field, attname, kind in shape:
+            value = values.get(attname, _MISSING)
+            if kind is not None and (
+                value is None or (type(value) is kind and (kind is not datetime or value.tzinfo is not None))  # type: ignore[attr-defined]
+            ):
+                row.append(value)
+            else:
+                prepared = prepare(field, pre_save_val(field, obj))
+                if hasattr(prepared, "as_sql"):
+                    return None
+                row.append(prepared)
+        rows.append(row)
+    return rows
+
+
+_MISSING = object()
 
 
 def _saves_itself(model: type[Model]) -> bool:
@@ -343,18 +401,11 @@ def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
         return [insert_all([obj])[0] for obj in objs]
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
-    if any(hasattr(value, "as_sql") for obj in objs for value in obj.__dict__.values()):
-        return _the_orms_way(model, objs, ignore_conflicts)  # an expression: its SQL is not to be kept for others
     compiled = _insert_compiled(model, objs, db, ignore_conflicts)
-    rows = (
-        []
-        if compiled is None
-        else [
-            [compiled.compiler.prepare_value(f, compiled.compiler.pre_save_val(f, obj)) for f in compiled.fields]
-            for obj in objs
-        ]
-    )
-    if compiled is None or any(hasattr(value, "as_sql") for row in rows for value in row):  # an expression
+    if compiled is None:
+        return _the_orms_way(model, objs, ignore_conflicts)
+    rows = _values(compiled, objs)
+    if rows is None:
         return _the_orms_way(model, objs, ignore_conflicts)
     # Rows listed: their values in field order, a row after another. More than ROWS_LISTED on PostgreSQL: each
     # field's values as one array (INSERT … SELECT * FROM UNNEST(…)).
@@ -399,6 +450,8 @@ def _insert_compiled(model: type[Model], objs: Sequence[Model], db: Any, ignore_
         return any_number
     key = (db.vendor, model, len(objs), ignore_conflicts)
     if key not in cache:
+        if any(hasattr(value, "as_sql") for obj in objs for value in obj.__dict__.values()):
+            return None  # an expression: its SQL is not to be kept for others
         cache[key] = compiled = _insert_compile(model, objs, db, ignore_conflicts, listed=listed)
         if compiled is not None and compiled.unnest:
             cache[(db.vendor, model, "any", ignore_conflicts)] = compiled
@@ -469,7 +522,8 @@ def _insert_compile(
         unnest = True
     else:
         return None  # a shape this module does not know: the ORM's way
-    return _Insert(sql=sql, fields=fields, compiler=compiler, returning=returning, unnest=unnest)
+    plain = [_plain_type(f) for f in fields]
+    return _Insert(sql=sql, fields=fields, compiler=compiler, returning=returning, unnest=unnest, plain=plain)
 
 
 def _same(value: Any) -> Any:
