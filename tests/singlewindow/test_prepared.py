@@ -207,6 +207,23 @@ def test_insert_all_saves_several_rows_in_one_statement_as_save_does() -> None:
     assert insert_all([]) == []
 
 
+def test_insert_all_prepares_a_value_not_of_its_fields_plain_type_as_save_does() -> None:
+    """A str, int or aware datetime goes in as it is; anything else is prepared the ORM's way: a number for a
+    text column becomes its text, a naive time is taken as the current time zone's (with Django's warning)."""
+    org = factories.enterprise()
+    kept = {"organisation": org, "method": "POST", "body_digest": "d", "response": {}}
+    naive = datetime(2026, 12, 6, 9, 30)  # what a careless caller passes
+    for count in (1, ROWS_LISTED + 2):
+        rows = [IdempotentRequest(key=f"k{count}-{n}", path=n, status="201", created_at=naive, **kept)
+                for n in range(count)]  # fmt: skip
+        with pytest.warns(RuntimeWarning, match="naive datetime"):
+            insert_all(rows)
+        again = IdempotentRequest.objects.filter(key__startswith=f"k{count}-").order_by("pk")
+        assert [(r.path, r.status, r.created_at) for r in again] == [
+            (str(n), 201, timezone.make_aware(naive)) for n in range(count)
+        ]
+
+
 def test_insert_all_can_skip_rows_a_unique_constraint_holds_as_bulk_create_does() -> None:
     org = factories.enterprise()
     kept = {"organisation": org, "method": "POST", "path": "/", "body_digest": "d", "status": 201, "response": {}}
