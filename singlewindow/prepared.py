@@ -21,10 +21,13 @@ from __future__ import annotations
 
 import functools
 import itertools
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
+from uuid import UUID
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, NotSupportedError, connection, connections, models
@@ -42,6 +45,7 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
 from django.db.models.utils import create_namedtuple_class
 from django.db.transaction import TransactionManagementError
+from psycopg.types.json import Jsonb
 
 T = TypeVar("T")
 # What was compiled, for the process, by query (or model) and shape: every thread's connection runs the same SQL.
@@ -312,6 +316,7 @@ class _Insert:
     unnest: bool  # several rows' values as one array per field
     # Per field, the one type of value the backend takes as it is (_plain_type), or None: always prepared.
     plain: list[type | None]
+    json: bool = False  # several rows as one JSON array (_json_rows), not one array per field
 
 
 # Fields whose value of exactly this type (or None) Django's save prepares into itself on PostgreSQL and SQLite:
@@ -386,7 +391,7 @@ def insert(obj: M) -> M:
 
 def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     """`insert()` for new rows of one model, in one INSERT compiled once per model, number of rows and
-    process (on PostgreSQL once for any number above ROWS_LISTED: it takes each field's values as one array). With
+    process (on PostgreSQL once for any number above ROWS_LISTED: it takes the rows as one JSON array). With
     ignore_conflicts, as `bulk_create(ignore_conflicts=True)`: a row a unique constraint already holds is
     skipped, and no ids are set."""
     objs = list(new)
@@ -407,9 +412,15 @@ def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     rows = _values(compiled, objs)
     if rows is None:
         return _the_orms_way(model, objs, ignore_conflicts)
-    # Rows listed: their values in field order, a row after another. More than ROWS_LISTED on PostgreSQL: each
-    # field's values as one array (INSERT … SELECT * FROM UNNEST(…)).
-    params = [list(column) for column in zip(*rows, strict=True)] if compiled.unnest else list(itertools.chain(*rows))
+    # Rows listed: their values in field order, a row after another. More than ROWS_LISTED on PostgreSQL: the rows
+    # as one JSON array (_json_rows_sql), or, for a column JSON does not carry, each field's values as one array
+    # (INSERT … SELECT * FROM UNNEST(…)).
+    if compiled.json:
+        params: list[Any] = [_json_rows(rows)]
+    elif compiled.unnest:
+        params = [list(column) for column in zip(*rows, strict=True)]
+    else:
+        params = list(itertools.chain(*rows))
     cursor = _cursor(db)
     cursor.execute(compiled.sql, [*params, *compiled.compiler.returning_params])
     if ignore_conflicts:
@@ -436,8 +447,8 @@ def _the_orms_way(model: type[M], objs: list[M], ignore_conflicts: bool) -> list
 
 
 # Up to this many rows an INSERT lists them (compiled for each number of rows); more, and on PostgreSQL it takes
-# each field's values as one array (compiled once): psycopg turns a list into an array in Python (~1 µs a
-# value), a row's values in C, so a submission's two deliveries or audit entries go in faster as two rows.
+# them as one JSON array (compiled once; _json_rows_sql): psycopg dumps a listed row's values in C, so a
+# submission's two deliveries or audit entries go in fastest listed, a receipt batch's events as JSON.
 ROWS_LISTED = 8
 
 
@@ -523,7 +534,64 @@ def _insert_compile(
     else:
         return None  # a shape this module does not know: the ORM's way
     plain = [_plain_type(f) for f in fields]
-    return _Insert(sql=sql, fields=fields, compiler=compiler, returning=returning, unnest=unnest, plain=plain)
+    json_sql = _json_rows_sql(model, fields, db, returning, ignore_conflicts) if unnest else None
+    return _Insert(sql=json_sql or sql, fields=fields, compiler=compiler, returning=returning, unnest=unnest,
+                   plain=plain, json=json_sql is not None)  # fmt: skip
+
+
+# Column types a JSON array's text casts to exactly as psycopg would have sent the value (_json_default). A varchar
+# column takes the text uncast: assigned, a value too long is refused as in any INSERT (a cast would cut it).
+_JSON_CASTS = ("bigint", "integer", "smallint", "boolean", "text", "timestamp with time zone", "date", "uuid",
+               "double precision", "time")  # fmt: skip
+
+
+def _json_rows_sql(
+    model: type[Model], fields: list[Field], db: Any, returning: list[Field], ignore_conflicts: bool
+) -> str | None:
+    """On PostgreSQL, the INSERT of any number of rows taking them as one JSON array of rows (a row: its values
+    in field order): psycopg turns a list into an array in Python, ~1.5 µs a value (escaping each text with a
+    regular expression), where json.dumps writes the whole batch in C. None when a column's type is not one
+    JSON text carries exactly (an array, an interval, bytes…): then one array per field, as Django writes it."""
+    if db.vendor != "postgresql":
+        return None
+    quote = db.ops.quote_name
+    columns, values = [], []
+    for i, field in enumerate(fields):
+        kind = field.db_type(db) or ""
+        if kind == "jsonb":
+            values.append(f"(r->>{i})::jsonb")  # written as its own JSON text, by the field's encoder
+        elif kind.startswith("varchar(") or kind.startswith("numeric("):
+            values.append(f"r->>{i}" if kind.startswith("varchar(") else f"(r->>{i})::{kind}")
+        elif kind in _JSON_CASTS:
+            values.append(f"(r->>{i})::{kind}")
+        else:
+            return None
+        columns.append(quote(str(field.column)))
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608 — names only, quoted
+        f"SELECT {', '.join(values)} FROM jsonb_array_elements(%s::jsonb) AS r"
+    )
+    if ignore_conflicts:
+        sql += " " + db.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None)
+    if returning:
+        returning_sql, _params = db.ops.return_insert_columns(returning)
+        sql += " " + returning_sql
+    return sql
+
+
+def _json_rows(rows: list[list[Any]]) -> str:
+    return json.dumps(rows, default=_json_default, ensure_ascii=False, separators=(",", ":"))
+
+
+def _json_default(value: Any) -> Any:
+    """A value JSON does not have, as the text PostgreSQL reads back into its column (_JSON_CASTS)."""
+    if isinstance(value, Jsonb):
+        return (value.dumps or json.dumps)(value.obj)  # its own JSON text, as psycopg would have sent it
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal | UUID):
+        return str(value)
+    raise TypeError(f"{type(value).__name__} is not a value prepared.py writes as JSON")
 
 
 def _same(value: Any) -> Any:

@@ -4,6 +4,7 @@ for every value they are later run with, and refuse at once a query whose SQL wo
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -13,7 +14,8 @@ from django.db.transaction import TransactionManagementError
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from singlewindow.models import AuditEntry, IdempotentRequest, Organisation, User
+from ecommerce.models import QuotaLedger
+from singlewindow.models import AgentGrant, AuditEntry, IdempotentRequest, Organisation, User
 from singlewindow.prepared import ROWS_LISTED, insert, insert_all, prepared, prepared_update, save_fields
 from singlewindow.services import audit_record, audit_together
 
@@ -222,6 +224,37 @@ def test_insert_all_prepares_a_value_not_of_its_fields_plain_type_as_save_does()
         assert [(r.path, r.status, r.created_at) for r in again] == [
             (str(n), 201, timezone.make_aware(naive)) for n in range(count)
         ]
+
+
+def test_insert_all_of_many_rows_keeps_every_kind_of_value_and_refuses_what_is_too_long() -> None:
+    """Above ROWS_LISTED the rows go to PostgreSQL as one JSON array: dates, booleans, lists, decimals and text
+    come back as they went in, and a text longer than its column is refused there, not cut."""
+    org, manager = factories.enterprise(), factories.clerk()
+    grants = [AgentGrant(organisation=org, person=manager, full=n % 2 == 0, matters=[] if n % 2 == 0 else ["declaration"],
+                         valid_from=date(2026, 1, 1 + n), valid_until=date(2026, 12, 31)) for n in range(ROWS_LISTED + 2)]  # fmt: skip
+    with CaptureQueriesContext(connection) as queries:
+        insert_all(grants)
+    assert len(queries.captured_queries) == 1
+    assert ("jsonb_array_elements" in queries.captured_queries[0]["sql"]) == (connection.vendor == "postgresql")
+    again = AgentGrant.objects.filter(pk__in=[g.pk for g in grants]).order_by("pk")
+    assert [(g.full, g.matters, g.valid_from, g.granted_by_id) for g in again] == [
+        (n % 2 == 0, [] if n % 2 == 0 else ["declaration"], date(2026, 1, 1 + n), None) for n in range(ROWS_LISTED + 2)
+    ]
+    ledgers = [
+        QuotaLedger(buyer_id_number=f"B{n}", year=2026, reserved=Decimal("1234.56") * n) for n in range(ROWS_LISTED + 1)
+    ]
+    insert_all(ledgers)
+    assert sorted(QuotaLedger.objects.filter(year=2026).values_list("reserved", flat=True)) == [
+        Decimal("1234.56") * n for n in range(ROWS_LISTED + 1)
+    ]
+    too_long = [
+        AuditEntry(action="x" * (61 if n == 3 else 10), object_type="t", object_id=str(n))
+        for n in range(ROWS_LISTED + 1)
+    ]
+    if connection.vendor == "postgresql":  # SQLite (make run) keeps text of any length
+        with pytest.raises(DatabaseError), transaction.atomic():
+            insert_all(too_long)
+        assert not AuditEntry.objects.filter(object_type="t").exists()
 
 
 def test_insert_all_can_skip_rows_a_unique_constraint_holds_as_bulk_create_does() -> None:
