@@ -540,9 +540,9 @@ def _insert_compile(
 
 
 # Column types a JSON array's text casts to exactly as psycopg would have sent the value (_json_default). A varchar
-# column takes the text uncast: assigned, a value too long is refused as in any INSERT (a cast would cut it).
-_JSON_CASTS = ("bigint", "integer", "smallint", "boolean", "text", "timestamp with time zone", "date", "uuid",
-               "double precision", "time")  # fmt: skip
+# column takes the text uncast: assigned, a value too long is refused as in any INSERT (a cast would cut it). Not a
+# float: JSON has no NaN or infinity.
+_JSON_CASTS = ("bigint", "integer", "smallint", "boolean", "text", "timestamp with time zone", "date", "uuid", "time")
 
 
 def _json_rows_sql(
@@ -560,9 +560,9 @@ def _json_rows_sql(
         kind = field.db_type(db) or ""
         if kind == "jsonb":
             values.append(f"(r->>{i})::jsonb")  # written as its own JSON text, by the field's encoder
-        elif kind.startswith("varchar(") or kind.startswith("numeric("):
-            values.append(f"r->>{i}" if kind.startswith("varchar(") else f"(r->>{i})::{kind}")
-        elif kind in _JSON_CASTS:
+        elif kind.startswith("varchar("):
+            values.append(f"r->>{i}")
+        elif kind in _JSON_CASTS or kind.startswith("numeric("):
             values.append(f"(r->>{i})::{kind}")
         else:
             return None

@@ -17,7 +17,6 @@ import random
 import re
 import threading
 import time
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -503,7 +502,7 @@ def build_receipt(
     """(receipt id, one serialised <Receipt>) with the elements in receipt.xsd's order. Written as text, every
     value escaped (the simulator runs on the portal's own cores in the benchmarks: an lxml tree a receipt cost
     four times as much); tests/simulator read them back against the XSD."""
-    receipt_id = f"{agency}-{os.urandom(16).hex()}"
+    receipt_id = receipt_id_new(agency)
     parts = [
         RECEIPT_START,
         _element("ReceiptId", receipt_id),
@@ -529,6 +528,13 @@ def build_receipt(
 
 
 RECEIPT_START = f'<Receipt xmlns="{RECEIPT_NS}">'
+
+
+def receipt_id_new(agency: str) -> str:
+    """A receipt's id: the agency and 128 random bits."""
+    return f"{agency}-{os.urandom(16).hex()}"
+
+
 _QUOTE = {'"': "&quot;"}
 
 
@@ -804,7 +810,7 @@ class Engine:
                     body = build_cbec_receipt(agency=agency, message_id=message_id, guid=guid, status=status,
                                               info=decision.reason if status == "100" else "",
                                               issued_at=issued_base + timedelta(milliseconds=delay_ms * (i + 1)))  # fmt: skip
-                    item = Pending(f"{agency}-{uuid.uuid4().hex}", message_id, agency, body, self._generation,
+                    item = Pending(receipt_id_new(agency), message_id, agency, body, self._generation,
                                    channel="cbec")  # fmt: skip
                     heapq.heappush(self._queue, (arrived + delay_ms * (i + 1) / 1000, next(self._order), item))
         kinds = sorted({decision.kind for _guid, decision in decided})
