@@ -17,6 +17,7 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import QuerySet
+from django.http import Http404
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from stdnum.cn import uscc
@@ -28,6 +29,7 @@ from singlewindow.models import Organisation, User
 from singlewindow.prepared import prepared
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record, changed_values, json_value
+from singlewindow.transactions import atomic_step
 
 from . import documents as sniffing
 from .choices import (
@@ -53,7 +55,7 @@ from .pipeline import (
     rules_prefetch,
 )
 from .review import approval_stands, approval_withdraw
-from .selectors import preparer_scope
+from .selectors import declaration_get_own, preparer_scope
 from .snapshot import declaration_snapshot
 from .validation import validate
 
@@ -246,12 +248,35 @@ def declaration_problems(*, declaration: Declaration) -> list[Problem]:
     )
 
 
-@transaction.atomic
 def declaration_submit(*, declaration: Declaration, user: User) -> DeclarationVersion:
     """Validate once; if clean, freeze a numbered immutable version and queue it for the agencies.
     An invalid declaration raises DeclarationInvalid and changes nothing."""
-    require_preparer(declaration, user, submit=True)
-    declaration_lock(declaration)
+    with atomic_step():
+        require_preparer(declaration, user, submit=True)
+        declaration_lock(declaration)
+        return _submit_rows(declaration, user)
+
+
+def declaration_submit_own(*, user: User, pk: int | str) -> DeclarationVersion:
+    """declaration_submit for a goods declaration named by its id, as the API names it: a firm's own is found
+    and locked in one query; anything else is looked at as declaration_get_own does (404 when it is not the
+    user's to prepare, a broker's client's under a delegation in force) and require_preparer (403 when that
+    delegation does not allow submitting)."""
+    with atomic_step():
+        try:
+            declaration = Declaration(pk=int(pk))
+            if not 0 < declaration.pk < 2**63:  # beyond any key: a database error, not a 404, if asked
+                raise Declaration.DoesNotExist
+            declaration_lock(declaration)
+        except (ValueError, TypeError, Declaration.DoesNotExist):
+            raise Http404 from None
+        if declaration.owner_id != user.organisation_id or declaration.category != GOODS:
+            declaration_get_own(user=user, pk=declaration.pk, reference=True)
+            require_preparer(declaration, user, submit=True)
+        return _submit_rows(declaration, user)
+
+
+def _submit_rows(declaration: Declaration, user: User) -> DeclarationVersion:
     rows = Rows(_lines.all(pk=declaration.pk), _containers.all(pk=declaration.pk), _documents.all(pk=declaration.pk))
     return _submit_locked(declaration, user, rows)
 

@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import connection
 from django.http.request import RawPostDataException
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -40,6 +40,7 @@ from rest_framework.response import Response
 from .errors import DomainError
 from .models import IdempotentRequest
 from .prepared import insert
+from .transactions import atomic_whole
 
 HEADER = "Idempotency-Key"
 REPLAYED = "Idempotent-Replayed"
@@ -98,8 +99,9 @@ def idempotent(handler: Handler) -> Handler:
             return handler(view, request, *args, **kwargs)
         key, digest, now = _key(raw), _digest(request), timezone.now()
         # The key's claim, the work and its kept answer are one transaction: a request that fails or dies
-        # leaves nothing behind, and one answer is kept for a key or none.
-        with transaction.atomic():
+        # leaves nothing behind, and one answer is kept for a key or none. Nothing in it carries on after a
+        # failure, so the services inside need no savepoints of their own (singlewindow/transactions.py).
+        with atomic_whole():
             earlier = request_claim(organisation_id=organisation_id, key=key, digest=digest, now=now)
             if earlier is not None:
                 return earlier

@@ -259,8 +259,7 @@ class DeclarationViewSet(
     def submit(self, request: AuthenticatedRequest, pk: str | None = None) -> Response:
         """Validate and submit: freezes a numbered version and queues it for the agencies. The frozen
         data itself is at versions/."""
-        declaration = selectors.declaration_get_own(user=request.user, pk=self.kwargs["pk"], reference=True)
-        version = services.declaration_submit(declaration=declaration, user=request.user)
+        version = services.declaration_submit_own(user=request.user, pk=self.kwargs["pk"])
         return Response(version_summary(version), status=status.HTTP_201_CREATED)
 
     @extend_schema(request=SubmitManySerializer, responses={200: SubmittedManySerializer}, parameters=[IDEMPOTENCY_KEY])

@@ -3,8 +3,8 @@
 DRF's own throttle keeps the time of every request in the window as one list in the cache, read and
 written whole on each request: at the user rate (6,000 a minute) that is up to 6,000 floats unpickled and
 pickled again per call of an ERP submitting at full speed, and two requests at once lose a count. Here
-each window (the rate's period: a minute) is one counter, raised with the cache's atomic increment: the
-same for any rate, exact under concurrency. The price of fixed windows: a client may make up to twice its
+each window (the rate's period: a minute) is one counter, raised with the cache's atomic increment (on Redis
+made and raised in one round trip): the same for any rate, exact under concurrency. The price of fixed windows: a client may make up to twice its
 rate across a window's end; the rate is a guard against runaways, not a quota.
 
 They count in the cache (Redis in production), and a cache that is down for a moment must not turn every
@@ -16,10 +16,34 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.cache.backends.base import BaseCache
+from django.core.cache.backends.redis import RedisCache
+from django.utils.connection import ConnectionProxy
 from redis.exceptions import RedisError
 from rest_framework import throttling
 
 log = logging.getLogger(__name__)
+
+
+def _raise(cache: BaseCache, key: str, *, timeout: int) -> int:
+    """The counter `key` raised by one and its new count; made, expiring after `timeout` seconds, by its first
+    raise. On Redis one round trip (SET … NX EX and INCR, pipelined); in any other cache the atomic increment,
+    after an add for the first."""
+    if isinstance(cache, ConnectionProxy):  # django.core.cache.cache, as DRF's throttles hold it: this thread's
+        cache = cache._connections[cache._alias]
+    if isinstance(cache, RedisCache):
+        full = cache.make_and_validate_key(key)
+        pipe = cache._cache.get_client(full, write=True).pipeline(transaction=False)
+        pipe.set(full, 0, ex=timeout, nx=True)  # an integer, as Django's cache stores one: incr() reads it too
+        pipe.incr(full)
+        return int(pipe.execute()[1])
+    try:
+        try:  # the window's counter, there after the window's first request: raised in one call
+            return cache.incr(key)
+        except ValueError:  # the window's first request (or one at the same moment)
+            return 1 if cache.add(key, 1, timeout=timeout) else cache.incr(key)
+    except ValueError:  # the counter expired between the calls: this is its first
+        return 1
 
 
 class _FixedWindow(throttling.SimpleRateThrottle):
@@ -34,12 +58,7 @@ class _FixedWindow(throttling.SimpleRateThrottle):
         window = int(now // self.duration)
         key = f"{ident}:{window}"
         try:
-            try:  # the window's counter, there after the window's first request: raised in one call
-                count = self.cache.incr(key)
-            except ValueError:  # the window's first request (or one at the same moment)
-                count = 1 if self.cache.add(key, 1, timeout=self.duration + 1) else self.cache.incr(key)
-        except ValueError:  # the window's counter expired between the calls: this is its first request
-            count = 1
+            count = _raise(self.cache, key, timeout=self.duration + 1)
         except (RedisError, OSError) as error:
             log.warning("API throttle skipped, the cache is unreachable: %s", error)
             return True
@@ -94,10 +113,7 @@ class FailedTokenThrottle(_FixedWindow):
             return
         key, _window = self._key(request)
         try:
-            if not self.cache.add(key, 1, timeout=self.duration + 1):
-                self.cache.incr(key)
-        except ValueError:  # the window's counter expired between the two calls
-            pass
+            _raise(self.cache, key, timeout=self.duration + 1)
         except (RedisError, OSError) as error:
             log.warning("Failed-token throttle skipped, the cache is unreachable: %s", error)
 

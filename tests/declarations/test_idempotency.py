@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 from rest_framework.test import APIClient
@@ -150,14 +151,14 @@ def test_two_requests_at_once_with_the_same_key_the_second_gets_409(
     declaration = factories.valid_draft(user)
     url = f"/api/v1/declarations/{declaration.pk}/submit/"
     entered, release = threading.Event(), threading.Event()
-    submit = services.declaration_submit
+    submit = services.declaration_submit_own
 
     def slow_submit(**kwargs: Any) -> Any:
         entered.set()
         release.wait(10)
         return submit(**kwargs)
 
-    monkeypatch.setattr(services, "declaration_submit", slow_submit)
+    monkeypatch.setattr(services, "declaration_submit_own", slow_submit)
     answers: dict[str, Any] = {}
 
     def first() -> None:
@@ -175,3 +176,32 @@ def test_two_requests_at_once_with_the_same_key_the_second_gets_409(
     assert (second.status_code, second.json()["errors"][0]["code"]) == (409, "idempotency_key_in_progress")
     assert answers["first"].status_code == 201, answers["first"].content.decode()
     assert api(user).post(url, **key("at-once")).headers["Idempotent-Replayed"] == "true"
+
+
+def test_a_submission_with_a_key_reads_its_declaration_once_and_takes_no_savepoint_of_its_own(
+    api_a: APIClient, user_a: User
+) -> None:
+    """The whole request is one transaction that a refusal rolls back (singlewindow/transactions.py): the
+    submission inside it needs no savepoint, and the firm's own declaration is found and locked in one query."""
+    first, declaration = factories.valid_draft(user_a), factories.valid_draft(user_a)
+    # The firm's first signature issues its electronic licence and the clerk's key: not every submission's work.
+    assert api_a.post(f"/api/v1/declarations/{first.pk}/submit/", **key("first")).status_code == 201
+    with CaptureQueriesContext(connection) as queries:
+        answer = api_a.post(f"/api/v1/declarations/{declaration.pk}/submit/", **key("one-read"))
+    assert answer.status_code == 201, answer.content
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert (
+        len([s for s in sql if s.upper().startswith("SAVEPOINT")]) == 1
+    )  # the request's own (in the test's transaction)
+    assert len([s for s in sql if s.startswith('SELECT "declarations_declaration"')]) == 1
+
+
+def test_a_refused_submission_with_a_key_changes_nothing(api_a: APIClient, user_a: User) -> None:
+    declaration = factories.valid_draft(user_a)
+    Declaration.objects.filter(pk=declaration.pk).update(bill_of_lading="")
+    refused = api_a.post(f"/api/v1/declarations/{declaration.pk}/submit/", **key("refused"))
+    assert refused.status_code == 400
+    declaration.refresh_from_db()
+    assert (declaration.status, declaration.pre_entry_no, declaration.version_count) == ("draft", None, 0)
+    assert not Event.objects.filter(declaration=declaration).exists()
+    assert not IdempotentRequest.objects.exists()
