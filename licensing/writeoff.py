@@ -20,7 +20,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.db import connection
-from django.db.models import F, Field
+from django.db.models import F, Field, QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,7 @@ from declarations.pipeline import DeclarationInvalid
 from declarations.registry import StatusChange
 from singlewindow.certificates import SHANGHAI
 from singlewindow.choices import Agency
+from singlewindow.prepared import prepared
 from singlewindow.problems import Problem
 from singlewindow.services import json_value
 
@@ -310,9 +311,13 @@ def _give_back(uses: Iterable[LicenceUse]) -> None:
         _restate(licence_id)
 
 
+@prepared  # every receipt recorded that releases or rejects a declaration asks it; most cite no licence
+def _reserved(*, declaration_ids: Sequence[int], state: str) -> QuerySet[LicenceUse]:
+    return LicenceUse.objects.filter(declaration_id__in=declaration_ids, state=state).select_for_update().order_by("id")
+
+
 def _settle(declaration_ids: Sequence[int], state: str) -> None:
-    reserved = LicenceUse.objects.filter(declaration_id__in=declaration_ids, state=UseState.RESERVED)
-    uses = list(reserved.select_for_update().order_by("id"))
+    uses = _reserved.all(declaration_ids=declaration_ids, state=UseState.RESERVED)
     if not uses:
         return
     LicenceUse.objects.filter(pk__in=[u.pk for u in uses]).update(state=state, settled_at=timezone.now())
