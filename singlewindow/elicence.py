@@ -364,20 +364,47 @@ def _signer(user: User, organisation: Organisation, matter: str) -> Signer:
     SignatureRefused when it may not. Within a signing session, read once; otherwise what this process read
     last time for the same signer, organisation and matter if it still stands (_stands: one query, so a
     revocation bites at once), or read afresh."""
+    signer, unchecked = _signer_unchecked(user, organisation, matter)
+    if not unchecked:
+        return signer
+    if _stands(user, organisation, signer):
+        return _checked(user, organisation, matter, signer)
+    return _signer_fresh(user, organisation, matter)
+
+
+def _signer_unchecked(user: User, organisation: Organisation, matter: str) -> tuple[Signer, bool]:
+    """_signer, and whether it is what this process read earlier and has not checked against the database yet
+    (the caller checks it: _stands, or _insert_if_stands with the signature's write)."""
     memo = _signers.get()
     wanted = (user.pk, organisation.pk, matter)
     if memo is not None and wanted in memo:
-        return memo[wanted]
+        return memo[wanted], False
     if matter not in Matter.values:
         raise ValueError(f"unknown matter {matter!r}")
     if user.organisation_id != organisation.pk or not holds_licence(organisation):
         raise _refuse(organisation, matter, ("not_own_organisation", _("You sign only for your own organisation.")))
     signer = _standing.get(wanted)
-    if signer is None or not _stands(user, organisation, signer):
-        signer = _signer_read(user, organisation, matter)
-        if len(_standing) >= STANDING_MAX:
-            _standing.clear()
-        _standing[wanted] = signer
+    if signer is None:
+        return _signer_fresh(user, organisation, matter), False
+    return signer, True
+
+
+def _checked(user: User, organisation: Organisation, matter: str, signer: Signer) -> Signer:
+    """A signer read earlier, found standing: kept for the rest of the signing session, if one is open."""
+    memo = _signers.get()
+    if memo is not None:
+        memo[(user.pk, organisation.pk, matter)] = signer
+    return signer
+
+
+def _signer_fresh(user: User, organisation: Organisation, matter: str) -> Signer:
+    """Read from the database (SignatureRefused when it may not sign), kept for the process and the session."""
+    wanted = (user.pk, organisation.pk, matter)
+    signer = _signer_read(user, organisation, matter)
+    if len(_standing) >= STANDING_MAX:
+        _standing.clear()
+    _standing[wanted] = signer
+    memo = _signers.get()
     if memo is not None:
         memo[wanted] = signer
     return signer
@@ -395,6 +422,14 @@ def _stands(user: User, organisation: Organisation, signer: Signer) -> bool:
     key's, whatever reused its id since). Anything made in a transaction since rolled back is gone, so it does
     not stand either (and is read again). Written in SQL, not composed by the ORM: it runs before every
     signature, and the ORM took longer composing its subqueries than SM2 takes to sign."""
+    condition, params = _standing_condition(user, organisation, signer)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT 1 WHERE {condition}", params)
+        return cursor.fetchone() is not None
+
+
+def _standing_condition(user: User, organisation: Organisation, signer: Signer) -> tuple[str, list[Any]]:
+    """_stands as an SQL condition and its parameters."""
     capacity, grant, key, _private = signer
     if capacity == SigningCapacity.LEGAL_REPRESENTATIVE:
         representative = "l.legal_representative_id = %s"
@@ -405,9 +440,9 @@ def _stands(user: User, organisation: Organisation, signer: Signer) -> bool:
     # Only table names and the fixed clauses above are formatted in; every value is a parameter.
     params: list[Any] = [organisation.pk, user.pk, key.pk, user.pk, key.public_key]
     query = (
-        f"SELECT 1 FROM {ELicence._meta.db_table} l WHERE l.organisation_id = %s AND l.revoked_at IS NULL"  # noqa: S608
+        f"EXISTS (SELECT 1 FROM {ELicence._meta.db_table} l WHERE l.organisation_id = %s AND l.revoked_at IS NULL"  # noqa: S608
         f" AND {representative} AND EXISTS (SELECT 1 FROM {SigningKey._meta.db_table} k WHERE k.id = %s"
-        " AND k.person_id = %s AND k.public_key = %s AND k.retired_at IS NULL)"
+        " AND k.person_id = %s AND k.public_key = %s AND k.retired_at IS NULL))"
     )
     if grant is not None:
         query += (
@@ -416,9 +451,35 @@ def _stands(user: User, organisation: Organisation, signer: Signer) -> bool:
         )
         today = timezone.localdate()
         params += [grant.pk, user.pk, organisation.pk, today, today]
+    return query, params
+
+
+# The signature's columns, written by _insert_if_stands in this order; a nullable key typed (a NULL has no type).
+_SIGNATURE_COLUMNS = ("organisation_id", "signer_id", "capacity", "grant_id", "matter", "object_type", "object_id",
+                      "digest", "key_id", "algorithm", "signature", "signed_at")  # fmt: skip
+
+
+def _insert_if_stands(signature: SubmissionSignature, user: User, organisation: Organisation, signer: Signer) -> bool:
+    """Write the signature if the signer read earlier still stands (_stands), in one statement: the check and
+    the write, where they were two. False (nothing written) when it no longer stands."""
+    condition, params = _standing_condition(user, organisation, signer)
+    placeholders = ", ".join("CAST(%s AS bigint)" if column == "grant_id" else "%s" for column in _SIGNATURE_COLUMNS)
+    # Only the model's own table and column names and the fixed clauses of _standing_condition are formatted in.
+    sql = (
+        f"INSERT INTO {SubmissionSignature._meta.db_table} ({', '.join(_SIGNATURE_COLUMNS)}) "
+        f"SELECT {placeholders} WHERE {condition} RETURNING id"
+    )
     with connection.cursor() as cursor:
-        cursor.execute(query, params)
-        return cursor.fetchone() is not None
+        fields = {f.attname: f for f in SubmissionSignature._meta.concrete_fields}
+        values = [fields[c].get_db_prep_save(getattr(signature, c), connection) for c in _SIGNATURE_COLUMNS]
+        cursor.execute(sql, values + params)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    signature.pk = row[0]
+    signature._state.adding = False
+    signature._state.db = connection.alias
+    return True
 
 
 def _signer_read(user: User, organisation: Organisation, matter: str) -> Signer:
@@ -445,17 +506,30 @@ def submission_sign(
 ) -> SubmissionSignature:
     """Sign a submission's digest for the organisation: as its legal representative, or under a grant in
     force covering the matter. SignatureRefused (nothing written) otherwise."""
-    capacity, grant, key, private = _signer(user, organisation, matter)
-    signature = SubmissionSignature(
-        organisation=organisation, signer=user, capacity=capacity, grant=grant, matter=matter,
-        object_type=object_type, object_id=object_id, digest=digest, key=key, algorithm=key.algorithm,
-        signed_at=timezone.now(),
-    )  # fmt: skip
-    signature.signature = elicence_keys.sign(_message(signature), private_hex=private, public_hex=key.public_key)
-    insert(signature)
+    signer, unchecked = _signer_unchecked(user, organisation, matter)
+
+    def signed(signer: Signer) -> SubmissionSignature:
+        capacity, grant, key, private = signer
+        signature = SubmissionSignature(
+            organisation=organisation, signer=user, capacity=capacity, grant=grant, matter=matter,
+            object_type=object_type, object_id=object_id, digest=digest, key=key, algorithm=key.algorithm,
+            signed_at=timezone.now(),
+        )  # fmt: skip
+        signature.signature = elicence_keys.sign(_message(signature), private_hex=private, public_hex=key.public_key)
+        return signature
+
+    signature = signed(signer)
+    # What this process read earlier is checked as the signature is written (one statement); no longer standing,
+    # the signer is read afresh (or refused) and signs again.
+    if not unchecked:
+        insert(signature)
+    elif _insert_if_stands(signature, user, organisation, signer):
+        _checked(user, organisation, matter, signer)
+    else:
+        signature = insert(signed(_signer_fresh(user, organisation, matter)))
     audit_record(actor=user, action=ElicenceAction.SUBMISSION_SIGNED, obj=signature, after={
         "object_type": object_type, "object_id": object_id, "matter": matter, "digest": digest,
-        "capacity": capacity, "grant": grant.pk if grant else None, "key_id": key.key_id})  # fmt: skip
+        "capacity": signature.capacity, "grant": signature.grant_id, "key_id": signature.key.key_id})  # fmt: skip
     return signature
 
 

@@ -10,6 +10,8 @@ from typing import Any
 from unittest import mock
 
 import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.html import escape
 from gmssl import func, sm2, sm3
@@ -373,6 +375,49 @@ def test_a_grant_revoked_by_the_api_signs_nothing_more() -> None:
     revoked = api(boss).post(f"/api/v1/elicence/grants/{created.json()['id']}/revoke/")
     assert (revoked.status_code, revoked.json()["in_force"]) == (200, False)
     refused(clerk)
+
+
+def test_a_signer_read_earlier_is_checked_by_the_signatures_own_insert() -> None:
+    """The second signature asks nothing before it writes: its INSERT writes only if the licence, grant and key
+    still stand (one statement where a check and a write were two)."""
+    boss, clerk = firm()
+    give(boss, clerk)
+    submit(clerk)  # the signer read and kept by the process
+    organisation = clerk.organisation
+    assert organisation is not None
+    with CaptureQueriesContext(connection) as queries:
+        signature = elicence.submission_sign(user=clerk, organisation=organisation, matter=Matter.DECLARATION,
+                                             object_type="test", object_id="2", digest="ab" * 32)  # fmt: skip
+    statements = [q["sql"].split(" ", 1)[0] for q in queries.captured_queries]
+    assert statements == ["INSERT", "INSERT"]  # the signature, its audit entry
+    assert elicence.signature_verify(SubmissionSignature.objects.get(pk=signature.pk), digest="ab" * 32)
+
+
+def test_a_grant_revoked_behind_the_processs_back_signs_nothing_more() -> None:
+    """Revoked in the database (by another process): what this process read earlier no longer stands, is read
+    again and refused; nothing is written."""
+    boss, clerk = firm()
+    grant = give(boss, clerk)
+    submit(clerk)
+    AgentGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
+    _declaration, error = refused(clerk)
+    assert [p.code for p in error.found] == ["grant_revoked"]
+
+
+def test_in_a_signing_session_a_signer_no_longer_standing_is_not_kept_for_the_next() -> None:
+    boss, clerk = firm()
+    grant = give(boss, clerk)
+    submit(clerk)
+    organisation = clerk.organisation
+    assert organisation is not None
+    AgentGrant.objects.filter(pk=grant.pk).update(revoked_at=timezone.now())
+    with elicence.signing_session():
+        for object_id in ("1", "2"):  # the second is refused as the first was: no stale signer kept between them
+            # each in a savepoint of its own, as a batch submission signs each declaration
+            with pytest.raises(elicence.SignatureRefused), transaction.atomic():
+                elicence.submission_sign(user=clerk, organisation=organisation, matter=Matter.DECLARATION,
+                                         object_type="test", object_id=object_id, digest="ab" * 32)  # fmt: skip
+    assert not SubmissionSignature.objects.filter(object_type="test").exists()
 
 
 def test_another_organisations_grant_is_404_on_page_and_api() -> None:
