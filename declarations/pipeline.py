@@ -30,7 +30,7 @@ from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import User
-from singlewindow.prepared import insert, insert_all, prepared, save_fields
+from singlewindow.prepared import insert, insert_later, prepared, save_fields
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record, audit_together
 
@@ -190,9 +190,10 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     for listener in registry.listeners():
         if listener.on_freeze is not None and listener.wants(declaration.category):
             listener.on_freeze(declaration, version)
-    ids, agencies = [d.pk for d in deliveries], [d.agency for d in deliveries]
-    # robust: if the broker is down the submission still stands; the sweep delivers it later.
-    transaction.on_commit(lambda: registry.dispatch(ids, agencies), robust=True)
+    agencies = [d.agency for d in deliveries]
+    # robust: if the broker is down the submission still stands; the sweep delivers it later. The branches' ids
+    # are set as this function's writes_together block ends (audit_together), before the commit.
+    transaction.on_commit(lambda: registry.dispatch([d.pk for d in deliveries], agencies), robust=True)
     return version
 
 
@@ -204,7 +205,8 @@ def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
             version=version
         ).update(status=DeliveryStatus.CANCELLED)
     now = timezone.now()
-    deliveries = insert_all([
+    # Written with the audit entries as declaration_freeze ends (its audit_together block): one statement for all.
+    deliveries = insert_later([
         Delivery(
             version=version,
             agency=agency,
@@ -213,9 +215,9 @@ def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
         )
         for agency in version.agencies
     ])  # fmt: skip
-    insert(Event(
+    insert_later([Event(
         declaration_id=version.declaration_id, version=version, kind=EventKind.SUBMITTED, at=version.submitted_at
-    ))  # fmt: skip
+    )])  # fmt: skip
     return deliveries
 
 

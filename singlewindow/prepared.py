@@ -19,10 +19,12 @@ is, by the tests — rather than run with a value baked in.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import itertools
 import json
-from collections.abc import Callable, Iterable, Sequence
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -397,21 +399,43 @@ def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     objs = list(new)
     if not objs:
         return objs
+    planned = _insert_plan(objs, ignore_conflicts)
+    if planned is None:
+        return _the_orms_way(type(objs[0]), objs, ignore_conflicts)
+    _execute(*planned, objs, ignore_conflicts)
+    return objs
+
+
+def _execute(db: Any, compiled: _Insert, params: list[Any], objs: Sequence[Model], ignore_conflicts: bool) -> None:
+    cursor = _cursor(db)
+    cursor.execute(compiled.sql, params)
+    if ignore_conflicts:
+        returned: list[Any] = [()] * len(objs)
+    elif len(objs) == 1:
+        returned = [db.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)]
+    else:
+        returned = db.ops.fetch_returned_insert_rows(cursor)
+    _inserted(objs, compiled, returned)
+
+
+def _insert_plan(objs: list[M], ignore_conflicts: bool) -> tuple[Any, _Insert, list[Any]] | None:
+    """The connection, the compiled INSERT and its parameters for these new rows of one model; None when they
+    are to be saved the ORM's way (or, where the backend cannot return rows from a bulk insert, one by one)."""
     model = type(objs[0])
     db = connections[DEFAULT_DB_ALIAS]
     own_way = _saves_itself(model) or model._meta.proxy or model._meta.parents
     if own_way or any(type(obj) is not model or obj.pk for obj in objs):
-        return _the_orms_way(model, objs, ignore_conflicts)
+        return None
     if len(objs) > 1 and not ignore_conflicts and not db.features.can_return_rows_from_bulk_insert:
-        return [insert_all([obj])[0] for obj in objs]
+        return None
     for obj in objs:
         obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]  # as save()
     compiled = _insert_compiled(model, objs, db, ignore_conflicts)
     if compiled is None:
-        return _the_orms_way(model, objs, ignore_conflicts)
+        return None
     rows = _values(compiled, objs)
     if rows is None:
-        return _the_orms_way(model, objs, ignore_conflicts)
+        return None
     # Rows listed: their values in field order, a row after another. More than ROWS_LISTED on PostgreSQL: the rows
     # as one JSON array (_json_rows_sql), or, for a column JSON does not carry, each field's values as one array
     # (INSERT … SELECT * FROM UNNEST(…)).
@@ -421,20 +445,89 @@ def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
         params = [list(column) for column in zip(*rows, strict=True)]
     else:
         params = list(itertools.chain(*rows))
-    cursor = _cursor(db)
-    cursor.execute(compiled.sql, [*params, *compiled.compiler.returning_params])
-    if ignore_conflicts:
-        returned: list[Any] = [()] * len(objs)
-    elif len(objs) == 1:
-        returned = [db.ops.fetch_returned_insert_columns(cursor, compiled.compiler.returning_params)]  # type: ignore[attr-defined]
-    else:
-        returned = db.ops.fetch_returned_insert_rows(cursor)  # type: ignore[attr-defined]
+    return db, compiled, [*params, *compiled.compiler.returning_params]
+
+
+def _inserted(objs: Sequence[Model], compiled: _Insert, returned: Sequence[Sequence[Any]]) -> None:
+    """The rows written: their returned columns (the id) set, and each marked saved, as save() leaves it."""
     for obj, row in zip(objs, returned, strict=True):
         for field, value in zip(compiled.returning, row, strict=True):
             setattr(obj, field.attname, value)
         obj._state.adding = False
         obj._state.db = DEFAULT_DB_ALIAS
+
+
+_later = threading.local()  # the rows of this thread's outermost writes_together() block, a list per insert_later()
+
+
+@contextlib.contextmanager
+def writes_together() -> Iterator[None]:
+    """The rows insert_later() is given in the block written as it ends, on PostgreSQL all in one statement
+    (each model's INSERT a query of its WITH clause; elsewhere an INSERT each): inside the caller's transaction,
+    so they stand or fall with the rest of its work. An exception leaves them unwritten, as it rolls back the
+    work they belong to. Nested blocks write with the outer. Work inside that rolls back a savepoint of its own
+    and carries on must not give rows to the block: they would still be written."""
+    if getattr(_later, "groups", None) is not None:
+        yield
+        return
+    groups: list[list[Model]] = []
+    _later.groups = groups
+    try:
+        yield
+    finally:
+        _later.groups = None
+    insert_groups(groups)
+
+
+def insert_later(new: Sequence[M]) -> list[M]:
+    """insert_all(new) as the writes_together() block around it ends (their ids are set then; nothing may ask
+    for them before); at once outside one."""
+    objs = list(new)
+    groups = getattr(_later, "groups", None)
+    if groups is None:
+        return insert_all(objs)
+    if objs:
+        groups.append(objs)
     return objs
+
+
+def insert_groups(groups: Sequence[Sequence[Model]]) -> None:
+    """Each group's new rows (one model a group; a model's groups as one) inserted, as insert_all does, on
+    PostgreSQL in one statement:
+    `WITH w0 AS (INSERT … RETURNING id), w1 AS (…) SELECT 0, id FROM w0 UNION ALL …`, a round trip and a
+    statement for all of them. Every query of a WITH clause sees the same snapshot, so no group may need
+    another's rows to exist as it is written, but for a foreign key Django declares deferred (checked at
+    commit). A group this cannot write so (saved the ORM's way, not returning exactly its id) is inserted
+    on its own, first."""
+    db = connections[DEFAULT_DB_ALIAS]
+    by_model: dict[type[Model], list[Model]] = {}  # a model's rows in one INSERT, in the order they were given
+    for group in groups:
+        if group:
+            by_model.setdefault(type(group[0]), []).extend(group)
+    together: list[tuple[list[Model], _Insert, list[Any]]] = []
+    for objs in by_model.values():
+        planned = _insert_plan(objs, False) if objs and db.vendor == "postgresql" else None
+        if planned is None or len(planned[1].returning) != 1:
+            insert_all(objs)
+        else:
+            together.append((objs, planned[1], planned[2]))
+    if len(together) < 2:
+        for objs, compiled, params in together:
+            _execute(db, compiled, params, objs, False)
+        return
+    quote = db.ops.quote_name
+    queries = ", ".join(f"w{i} AS ({compiled.sql})" for i, (_objs, compiled, _params) in enumerate(together))
+    union = " UNION ALL ".join(
+        f"SELECT {i}, {quote(str(compiled.returning[0].column))} FROM w{i}"  # noqa: S608 — numbers and names only
+        for i, (_objs, compiled, _params) in enumerate(together)
+    )
+    cursor = _cursor(db)
+    cursor.execute(f"WITH {queries} {union}", list(itertools.chain.from_iterable(p for _o, _c, p in together)))
+    returned: list[list[tuple[Any]]] = [[] for _ in together]
+    for i, value in cursor.fetchall():
+        returned[i].append((value,))
+    for (objs, compiled, _params), rows in zip(together, returned, strict=True):
+        _inserted(objs, compiled, rows)
 
 
 def _the_orms_way(model: type[M], objs: list[M], ignore_conflicts: bool) -> list[M]:

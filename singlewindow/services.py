@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -17,9 +16,7 @@ from django.forms.models import model_to_dict
 from .audit_actions import PortalAction
 from .choices import Role
 from .models import AuditEntry, Organisation, Sequence, User
-from .prepared import insert, insert_all
-
-_together = threading.local()  # the entries of this thread's outermost audit_together() block
+from .prepared import insert_later, writes_together
 
 
 def audit_record(
@@ -41,30 +38,15 @@ def audit_record(
         before=dict(before) if before is not None else None,
         after=dict(after) if after is not None else None,
     )
-    waiting = getattr(_together, "entries", None)
-    if waiting is None:
-        return insert(entry)
-    waiting.append(entry)
-    return entry
+    return insert_later([entry])[0]
 
 
-@contextlib.contextmanager
-def audit_together() -> Iterator[None]:
-    """The audit entries recorded in the block written together, in one INSERT, as it ends: inside the
-    caller's transaction, so they stand or fall with what they record (a submission records several). An
-    exception leaves them unwritten, as it rolls back what they record. Nested blocks write with the outer.
-    Work inside that rolls back a savepoint of its own and carries on must not record in the block: its
-    entry would still be written."""
-    if getattr(_together, "entries", None) is not None:
-        yield
-        return
-    entries: list[AuditEntry] = []
-    _together.entries = entries
-    try:
-        yield
-    finally:
-        _together.entries = None
-    insert_all(entries)
+# audit_together(): the audit entries recorded in the block are written together as it ends, in one statement
+# with the other rows given to the block (prepared.writes_together): inside the caller's transaction, so they
+# stand or fall with what they record (a submission records several). An exception leaves them unwritten, as
+# it rolls back what they record. Nested blocks write with the outer. Work inside that rolls back a savepoint of
+# its own and carries on must not record in the block: its entry would still be written.
+audit_together = writes_together
 
 
 def sequence_next(*, name: str, gapless: bool = True) -> int:

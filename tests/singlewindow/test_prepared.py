@@ -16,7 +16,16 @@ from django.utils import timezone
 
 from ecommerce.models import QuotaLedger
 from singlewindow.models import AgentGrant, AuditEntry, IdempotentRequest, Organisation, User
-from singlewindow.prepared import ROWS_LISTED, insert, insert_all, prepared, prepared_update, save_fields
+from singlewindow.prepared import (
+    ROWS_LISTED,
+    insert,
+    insert_all,
+    insert_later,
+    prepared,
+    prepared_update,
+    save_fields,
+    writes_together,
+)
 from singlewindow.services import audit_record, audit_together
 
 from .. import factories
@@ -309,6 +318,52 @@ def test_audit_entries_recorded_together_are_written_as_the_block_ends() -> None
         raise RuntimeError("the work it records failed")
     assert not AuditEntry.objects.filter(action="together.failed").exists()
     assert audit_record(actor=actor, action="together.alone", obj=actor).pk  # outside a block: written at once
+
+
+def test_rows_of_several_models_given_to_a_block_are_written_in_one_statement_as_it_ends() -> None:
+    """On PostgreSQL one WITH statement for every model's rows (each model's in one INSERT, in the order given,
+    its groups together); elsewhere an INSERT each. Ids are set as insert_all sets them, and nothing is asked
+    before the block ends."""
+    actor = factories.clerk()
+    org = actor.organisation
+    requests = [IdempotentRequest(organisation=org, key=f"g{i}", method="POST", path="/g", body_digest="d",
+                                  status=201, response={"n": i}, created_at=timezone.now()) for i in range(3)]  # fmt: skip
+    with CaptureQueriesContext(connection) as queries, writes_together():
+        audit_record(actor=actor, action="group.one", obj=actor)
+        assert insert_later(requests[:2]) == requests[:2]
+        with writes_together():  # nested: written with the outer block
+            audit_record(actor=actor, action="group.two", obj=actor)
+            insert_later(requests[2:])
+        insert_later([])
+        assert queries.captured_queries == [] and requests[0].pk is None
+    inserts = [q["sql"] for q in queries.captured_queries]
+    if connection.vendor == "postgresql":
+        assert len(inserts) == 1 and inserts[0].startswith("WITH")
+    else:
+        assert len(inserts) == 2 and all(sql.startswith("INSERT") for sql in inserts)
+    written = AuditEntry.objects.filter(action__startswith="group.").order_by("pk")
+    assert [e.action for e in written] == ["group.one", "group.two"]
+    assert [r.pk for r in requests] == sorted(r.pk for r in requests)  # in the order given, each with its id
+    assert {r.key: (r.response, r._state.adding) for r in IdempotentRequest.objects.filter(key__startswith="g")} == {
+        "g0": ({"n": 0}, False),
+        "g1": ({"n": 1}, False),
+        "g2": ({"n": 2}, False),
+    }
+    assert all(not r._state.adding for r in requests)
+
+
+def test_a_block_that_fails_writes_nothing_and_a_row_saved_its_own_way_is_written_alone() -> None:
+    actor = factories.clerk()
+    with pytest.raises(RuntimeError), writes_together():
+        audit_record(actor=actor, action="group.failed", obj=actor)
+        raise RuntimeError("the work they belong to failed")
+    assert not AuditEntry.objects.filter(action="group.failed").exists()
+    own = QuotaLedger(pk=10_001, buyer_id_number="110101199001011234", year=2026)  # its id given: the ORM's way
+    with writes_together():
+        audit_record(actor=actor, action="group.beside", obj=actor)
+        insert_later([own])
+    assert QuotaLedger.objects.filter(pk=10_001, year=2026).exists()
+    assert AuditEntry.objects.filter(action="group.beside").exists()
 
 
 def test_insert_saves_a_proxy_as_save_does() -> None:
