@@ -39,7 +39,7 @@ from rest_framework.response import Response
 
 from .errors import DomainError
 from .models import IdempotentRequest
-from .prepared import insert
+from .prepared import insert_later, writes_together
 from .transactions import atomic_whole
 
 HEADER = "Idempotency-Key"
@@ -101,13 +101,15 @@ def idempotent(handler: Handler) -> Handler:
         # The key's claim, the work and its kept answer are one transaction: a request that fails or dies
         # leaves nothing behind, and one answer is kept for a key or none. Nothing in it carries on after a
         # failure, so the services inside need no savepoints of their own (singlewindow/transactions.py).
-        with atomic_whole():
+        # The answer kept is written with the rows the work left to the end (singlewindow/prepared.py:
+        # writes_together; a submission's branches, event and audit entries), in one statement.
+        with atomic_whole(), writes_together():
             earlier = request_claim(organisation_id=organisation_id, key=key, digest=digest, now=now)
             if earlier is not None:
                 return earlier
             response = handler(view, request, *args, **kwargs)
             if 200 <= response.status_code < 300:  # a refusal keeps nothing: the key may be used again
-                insert(IdempotentRequest(
+                insert_later([IdempotentRequest(
                     organisation_id=organisation_id,
                     key=key,
                     method=request.method or "",
@@ -116,7 +118,7 @@ def idempotent(handler: Handler) -> Handler:
                     status=response.status_code,
                     response=response.data,
                     created_at=now,
-                ))  # fmt: skip
+                )])  # fmt: skip
             return response
 
     return answer  # type: ignore[return-value]

@@ -457,7 +457,25 @@ def _inserted(objs: Sequence[Model], compiled: _Insert, returned: Sequence[Seque
         obj._state.db = DEFAULT_DB_ALIAS
 
 
-_later = threading.local()  # the rows of this thread's outermost writes_together() block, a list per insert_later()
+@dataclass
+class _Block:
+    depth: int  # the savepoints open as it began: rows given under a deeper one are not its own
+    groups: list[Sequence[Model]]
+
+
+_blocks = threading.local()  # this thread's open writes_together() blocks, innermost last
+
+
+def _open_blocks() -> list[_Block]:
+    blocks = getattr(_blocks, "open", None)
+    if blocks is None:
+        blocks = _blocks.open = []
+    return blocks
+
+
+def _depth() -> int:
+    """The savepoints open (a nested atomic block without one stands in Django's list as None)."""
+    return sum(sid is not None for sid in connections[DEFAULT_DB_ALIAS].savepoint_ids)
 
 
 @contextlib.contextmanager
@@ -465,29 +483,31 @@ def writes_together() -> Iterator[None]:
     """The rows insert_later() is given in the block written as it ends, on PostgreSQL all in one statement
     (each model's INSERT a query of its WITH clause; elsewhere an INSERT each): inside the caller's transaction,
     so they stand or fall with the rest of its work. An exception leaves them unwritten, as it rolls back the
-    work they belong to. Nested blocks write with the outer. Work inside that rolls back a savepoint of its own
-    and carries on must not give rows to the block: they would still be written."""
-    if getattr(_later, "groups", None) is not None:
+    work they belong to. A block inside another writes with it, unless a savepoint was opened between them
+    (work that may roll back on its own and carry on, a batch submission's declaration): then it is a block of
+    its own, written as it ends, inside that savepoint."""
+    blocks, depth = _open_blocks(), _depth()
+    if blocks and blocks[-1].depth == depth:
         yield
         return
-    groups: list[list[Model]] = []
-    _later.groups = groups
+    block = _Block(depth, [])
+    blocks.append(block)
     try:
         yield
     finally:
-        _later.groups = None
-    insert_groups(groups)
+        blocks.remove(block)
+    insert_groups(block.groups)
 
 
 def insert_later(new: Sequence[M]) -> list[M]:
     """insert_all(new) as the writes_together() block around it ends (their ids are set then; nothing may ask
-    for them before); at once outside one."""
+    for them, or read them back, before); at once outside one, or under a savepoint opened inside it."""
     objs = list(new)
-    groups = getattr(_later, "groups", None)
-    if groups is None:
+    blocks = _open_blocks()
+    if not blocks or blocks[-1].depth != _depth():
         return insert_all(objs)
     if objs:
-        groups.append(objs)
+        blocks[-1].groups.append(objs)
     return objs
 
 

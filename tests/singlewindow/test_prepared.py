@@ -366,6 +366,25 @@ def test_a_block_that_fails_writes_nothing_and_a_row_saved_its_own_way_is_writte
     assert AuditEntry.objects.filter(action="group.beside").exists()
 
 
+def test_rows_given_under_a_savepoint_opened_in_a_block_stand_or_fall_with_that_savepoint() -> None:
+    """A batch submission refuses one declaration (its savepoint rolled back) and carries on: what that
+    declaration's work gave to a block is not written with the outer block's rows."""
+    actor = factories.clerk()
+    with writes_together():
+        audit_record(actor=actor, action="outer.kept", obj=actor)
+        with pytest.raises(RuntimeError), transaction.atomic():  # a savepoint
+            with writes_together():  # its own block: written as it ends, inside the savepoint
+                audit_record(actor=actor, action="inner.block", obj=actor)
+            audit_record(actor=actor, action="inner.alone", obj=actor)  # under the savepoint: written at once
+            assert AuditEntry.objects.filter(action__startswith="inner.").count() == 2
+            raise RuntimeError("this declaration is refused")
+        with transaction.atomic(), writes_together():  # the next one, submitted
+            audit_record(actor=actor, action="inner.next", obj=actor)
+        assert not AuditEntry.objects.filter(action="outer.kept").exists()  # still the outer block's
+    assert sorted(AuditEntry.objects.filter(action__in=["outer.kept", "inner.block", "inner.alone", "inner.next"])
+                  .values_list("action", flat=True)) == ["inner.next", "outer.kept"]  # fmt: skip
+
+
 def test_insert_saves_a_proxy_as_save_does() -> None:
     class Plain(AuditEntry):
         class Meta:
