@@ -30,7 +30,7 @@ from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import User
-from singlewindow.prepared import insert, insert_later, prepared, save_fields
+from singlewindow.prepared import insert, insert_later, prepared, save_fields_later
 from singlewindow.problems import Problem
 from singlewindow.services import audit_record, audit_together
 
@@ -173,7 +173,8 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.version_count = number
     declaration.submitted_at = version.submitted_at
-    save_fields(declaration, ["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
+    # Written with the branches, the event and the audit entries as the freeze ends (its audit_together block).
+    save_fields_later(declaration, ["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
     deliveries = _queue_for_agencies(version)
     audit_record(
         actor=user,

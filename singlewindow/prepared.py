@@ -20,6 +20,7 @@ is, by the tests — rather than run with a value baked in.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import itertools
 import json
@@ -461,6 +462,7 @@ def _inserted(objs: Sequence[Model], compiled: _Insert, returned: Sequence[Seque
 class _Block:
     depth: int  # the savepoints open as it began: rows given under a deeper one are not its own
     groups: list[Sequence[Model]]
+    updates: dict[tuple[type[Model], Any], tuple[Model, list[str]]] = dataclasses.field(default_factory=dict)  # by row
 
 
 _blocks = threading.local()  # this thread's open writes_together() blocks, innermost last
@@ -496,7 +498,20 @@ def writes_together() -> Iterator[None]:
         yield
     finally:
         blocks.remove(block)
-    insert_groups(block.groups)
+    _write(block)
+
+
+def save_fields_later(obj: Model, names: Sequence[str]) -> None:
+    """save_fields(obj, names) as the writes_together() block around it ends, with the object's values then (a
+    row given twice is written once, with both calls' fields); at once outside a block, or under a savepoint
+    opened inside it. Nothing may read the row back before the block ends."""
+    blocks = _open_blocks()
+    if not blocks or blocks[-1].depth != _depth():
+        save_fields(obj, names)
+        return
+    key = (type(obj), obj.pk)
+    _obj, earlier = blocks[-1].updates.get(key, (obj, []))
+    blocks[-1].updates[key] = (obj, [*earlier, *(name for name in names if name not in earlier)])
 
 
 def insert_later(new: Sequence[M]) -> list[M]:
@@ -513,41 +528,61 @@ def insert_later(new: Sequence[M]) -> list[M]:
 
 def insert_groups(groups: Sequence[Sequence[Model]]) -> None:
     """Each group's new rows (one model a group; a model's groups as one) inserted, as insert_all does, on
-    PostgreSQL in one statement:
-    `WITH w0 AS (INSERT … RETURNING id), w1 AS (…) SELECT 0, id FROM w0 UNION ALL …`, a round trip and a
-    statement for all of them. Every query of a WITH clause sees the same snapshot, so no group may need
-    another's rows to exist as it is written, but for a foreign key Django declares deferred (checked at
-    commit). A group this cannot write so (saved the ORM's way, not returning exactly its id) is inserted
-    on its own, first."""
+    PostgreSQL in one statement (_write)."""
+    _write(_Block(0, list(groups)))
+
+
+def _write(block: _Block) -> None:
+    """A block's rows inserted and rows updated, on PostgreSQL in one statement:
+    `WITH w0 AS (INSERT … RETURNING id), w1 AS (UPDATE … RETURNING id) SELECT 0, id FROM w0 UNION ALL …`, a
+    round trip and a statement for all of them. Every query of a WITH clause sees the same snapshot, so none
+    may need another's rows to exist as it is written, but for a foreign key Django declares deferred
+    (checked at commit). What this cannot write so (saved the ORM's way, an insert not returning exactly its
+    id, an update with an expression) is written on its own, first; elsewhere than PostgreSQL everything is."""
     db = connections[DEFAULT_DB_ALIAS]
+    combine = db.vendor == "postgresql"
     by_model: dict[type[Model], list[Model]] = {}  # a model's rows in one INSERT, in the order they were given
-    for group in groups:
+    for group in block.groups:
         if group:
             by_model.setdefault(type(group[0]), []).extend(group)
-    together: list[tuple[list[Model], _Insert, list[Any]]] = []
+    # (the rows, or the row updated; the SQL; its parameters; for rows inserted, the compiled insert)
+    queries: list[tuple[list[Model], str, list[Any], _Insert | None]] = []
     for objs in by_model.values():
-        planned = _insert_plan(objs, False) if objs and db.vendor == "postgresql" else None
+        planned = _insert_plan(objs, False) if combine else None
         if planned is None or len(planned[1].returning) != 1:
             insert_all(objs)
         else:
-            together.append((objs, planned[1], planned[2]))
-    if len(together) < 2:
-        for objs, compiled, params in together:
-            _execute(db, compiled, params, objs, False)
+            queries.append((objs, planned[1].sql, planned[2], planned[1]))
+    for obj, names in block.updates.values():
+        update = _update_plan(obj, names, db) if combine else None
+        if update is None:
+            save_fields(obj, names)
+        else:
+            sql, params = update
+            queries.append(([obj], f"{sql} RETURNING {db.ops.quote_name(str(obj._meta.pk.column))}", params, None))
+    if len(queries) < 2:
+        for objs, _sql, params, compiled in queries:
+            if compiled is not None:
+                _execute(db, compiled, params, objs, False)
+            else:
+                save_fields(objs[0], block.updates[(type(objs[0]), objs[0].pk)][1])
         return
     quote = db.ops.quote_name
-    queries = ", ".join(f"w{i} AS ({compiled.sql})" for i, (_objs, compiled, _params) in enumerate(together))
+    with_clause = ", ".join(f"w{i} AS ({sql})" for i, (_objs, sql, _params, _compiled) in enumerate(queries))
     union = " UNION ALL ".join(
-        f"SELECT {i}, {quote(str(compiled.returning[0].column))} FROM w{i}"  # noqa: S608 — numbers and names only
-        for i, (_objs, compiled, _params) in enumerate(together)
+        f"SELECT {i}, {quote(str(objs[0]._meta.pk.column))} FROM w{i}"  # noqa: S608 — numbers and names only
+        for i, (objs, _sql, _params, _compiled) in enumerate(queries)
     )
     cursor = _cursor(db)
-    cursor.execute(f"WITH {queries} {union}", list(itertools.chain.from_iterable(p for _o, _c, p in together)))
-    returned: list[list[tuple[Any]]] = [[] for _ in together]
+    cursor.execute(f"WITH {with_clause} {union}", list(itertools.chain.from_iterable(q[2] for q in queries)))
+    returned: list[list[tuple[Any]]] = [[] for _ in queries]
     for i, value in cursor.fetchall():
         returned[i].append((value,))
-    for (objs, compiled, _params), rows in zip(together, returned, strict=True):
-        _inserted(objs, compiled, rows)
+    for (objs, _sql, _params, compiled), rows in zip(queries, returned, strict=True):
+        if compiled is not None:
+            _inserted(objs, compiled, rows)
+        elif not rows:
+            raise DatabaseError("Save with update_fields did not affect any rows.")
 
 
 def _the_orms_way(model: type[M], objs: list[M], ignore_conflicts: bool) -> list[M]:
@@ -585,12 +620,24 @@ def _insert_compiled(model: type[Model], objs: Sequence[Model], db: Any, ignore_
 def save_fields(obj: Model, names: Sequence[str]) -> None:
     """`obj.save(update_fields=names)` (auto_now fields refreshed, DatabaseError if the row is gone), its UPDATE
     compiled once per model, fields and process. A model that saves itself takes `save()`."""
-    model = type(obj)
-    if _saves_itself(model) or model._meta.select_on_save or model._meta.proxy or model._meta.parents:
+    db = connections[DEFAULT_DB_ALIAS]
+    update = _update_plan(obj, names, db)
+    if update is None:
         obj.save(update_fields=names)
         return
+    cursor = _cursor(db)
+    cursor.execute(*update)
+    if cursor.rowcount == 0:
+        raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+def _update_plan(obj: Model, names: Sequence[str], db: Any) -> tuple[str, list[Any]] | None:
+    """The compiled UPDATE of these fields of the object's row and its parameters (the values as save()
+    prepares them); None when it is to be saved the ORM's way (a model that saves itself, an expression)."""
+    model = type(obj)
+    if _saves_itself(model) or model._meta.select_on_save or model._meta.proxy or model._meta.parents:
+        return None
     obj._prepare_related_fields_for_save(operation_name="save")  # type: ignore[attr-defined]
-    db = connections[DEFAULT_DB_ALIAS]
     cache = _compiled_updates
     key = (db.vendor, model, *names)
     if key not in cache:
@@ -598,12 +645,8 @@ def save_fields(obj: Model, names: Sequence[str]) -> None:
     sql, fields = cache[key]
     values = [f.get_db_prep_save(f.pre_save(obj, False), db) for f in fields]  # as save() prepares them
     if any(hasattr(value, "as_sql") for value in values):  # an expression (F(), …): the ORM's way
-        obj.save(update_fields=names)
-        return
-    cursor = _cursor(db)
-    cursor.execute(sql, [*values, obj.pk])
-    if cursor.rowcount == 0:
-        raise DatabaseError("Save with update_fields did not affect any rows.")
+        return None
+    return sql, [*values, obj.pk]
 
 
 def _update_compile(model: type[Model], names: Sequence[str], db: Any) -> tuple[str, list[Field]]:

@@ -24,6 +24,7 @@ from singlewindow.prepared import (
     prepared,
     prepared_update,
     save_fields,
+    save_fields_later,
     writes_together,
 )
 from singlewindow.services import audit_record, audit_together
@@ -383,6 +384,32 @@ def test_rows_given_under_a_savepoint_opened_in_a_block_stand_or_fall_with_that_
         assert not AuditEntry.objects.filter(action="outer.kept").exists()  # still the outer block's
     assert sorted(AuditEntry.objects.filter(action__in=["outer.kept", "inner.block", "inner.alone", "inner.next"])
                   .values_list("action", flat=True)) == ["inner.next", "outer.kept"]  # fmt: skip
+
+
+def test_a_row_updated_in_a_block_is_written_with_its_rows_as_it_ends() -> None:
+    """save_fields_later: the UPDATE goes with the block's INSERTs (one statement on PostgreSQL), with the
+    object's values as the block ends and every field given for the row; a row gone is a DatabaseError then,
+    as save_fields raises it."""
+    actor = factories.clerk()
+    org = actor.organisation
+    assert org is not None
+    with CaptureQueriesContext(connection) as queries, writes_together():
+        org.name = "Renamed Ltd"
+        save_fields_later(org, ["name"])
+        audit_record(actor=actor, action="renamed", obj=org)
+        org.customs_code, org.name = "3100000001", "Renamed Again Ltd"
+        save_fields_later(org, ["customs_code"])  # the same row: one UPDATE, both fields, the values as it ends
+        assert queries.captured_queries == []
+        assert Organisation.objects.get(pk=org.pk).name != "Renamed Again Ltd"
+    writes = [q["sql"] for q in queries.captured_queries if not q["sql"].startswith("SELECT")]
+    assert len(writes) == (1 if connection.vendor == "postgresql" else 2)
+    assert Organisation.objects.filter(pk=org.pk, name="Renamed Again Ltd", customs_code="3100000001").exists()
+    assert AuditEntry.objects.filter(action="renamed", object_id=str(org.pk)).exists()
+    gone = factories.enterprise()
+    Organisation.objects.filter(pk=gone.pk).delete()
+    with pytest.raises(DatabaseError, match="did not affect any rows"), writes_together():
+        save_fields_later(gone, ["name"])
+        audit_record(actor=actor, action="renamed.gone", obj=gone)
 
 
 def test_insert_saves_a_proxy_as_save_does() -> None:
