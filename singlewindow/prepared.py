@@ -544,8 +544,9 @@ def _write(block: _Block) -> None:
     `WITH w0 AS (INSERT … RETURNING id), w1 AS (UPDATE … RETURNING id) SELECT 0, id FROM w0 UNION ALL …`, a
     round trip and a statement for all of them. Every query of a WITH clause sees the same snapshot, so none
     may need another's rows to exist as it is written, but for a foreign key Django declares deferred
-    (checked at commit). What this cannot write so (saved the ORM's way, an insert not returning exactly its
-    id, an update with an expression) is written on its own, first; elsewhere than PostgreSQL everything is."""
+    (checked at commit). What this cannot write so (saved the ORM's way, a key not an integer, an insert not
+    returning exactly its key, an update with an expression) is written on its own, first; elsewhere than
+    PostgreSQL everything is."""
     db = connections[DEFAULT_DB_ALIAS]
     combine = db.vendor == "postgresql"
     by_model: dict[type[Model], list[Model]] = {}  # a model's rows in one INSERT, in the order they were given
@@ -555,13 +556,13 @@ def _write(block: _Block) -> None:
     # (the rows, or the row updated; the SQL; its parameters; for rows inserted, the compiled insert)
     queries: list[tuple[list[Model], str, list[Any], _Insert | None]] = []
     for objs in by_model.values():
-        planned = _insert_plan(objs, False) if combine else None
-        if planned is None or len(planned[1].returning) != 1:
+        planned = _insert_plan(objs, False) if combine and _integer_key(type(objs[0])) else None
+        if planned is None or planned[1].returning != [type(objs[0])._meta.pk]:
             insert_all(objs)
         else:
             queries.append((objs, planned[1].sql, planned[2], planned[1]))
     for obj, names in block.updates.values():
-        update = _update_plan(obj, names, db) if combine else None
+        update = _update_plan(obj, names, db) if combine and _integer_key(type(obj)) else None
         if update is None:
             save_fields(obj, names)
         else:
@@ -590,6 +591,11 @@ def _write(block: _Block) -> None:
             _inserted(objs, compiled, rows)
         elif not rows:
             raise DatabaseError("Save with update_fields did not affect any rows.")
+
+
+def _integer_key(model: type[Model]) -> bool:
+    """Whether the model's key is an integer: the keys _write returns, one column for all its queries."""
+    return isinstance(model._meta.pk, models.IntegerField)  # the auto keys are integer fields too
 
 
 def _the_orms_way(model: type[M], objs: list[M], ignore_conflicts: bool) -> list[M]:
