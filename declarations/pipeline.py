@@ -30,9 +30,9 @@ from credit.lanes import lane_for
 from singlewindow.elicence import SignatureRefused, submission_sign
 from singlewindow.errors import DomainError
 from singlewindow.models import User
-from singlewindow.prepared import insert, insert_later, prepared, save_fields_later
+from singlewindow.prepared import insert, insert_later, prepared, save_fields_later, writes_together
 from singlewindow.problems import Problem
-from singlewindow.services import audit_record, audit_together
+from singlewindow.services import audit_record
 
 from . import registry
 from .choices import DeclarationAction, DeclarationStatus, DeliveryStatus, EventKind
@@ -90,6 +90,22 @@ def _locked(*, pk: int) -> QuerySet[Declaration]:
     return Declaration.objects.select_for_update(no_key=True, of=("self",)).select_related("owner").filter(pk=pk)
 
 
+@prepared  # every API submission of a firm's own declaration asks it
+def _locked_own(*, pk: int, owner_id: int, category: str) -> QuerySet[Declaration]:
+    locked = Declaration.objects.select_for_update(no_key=True, of=("self",)).select_related("owner")
+    return locked.filter(pk=pk, owner_id=owner_id, category=category)
+
+
+def declaration_lock_own(declaration: Declaration, *, owner_id: int, category: str) -> bool:
+    """declaration_lock, for the owner's own declaration of that category only: False (nothing locked) when the
+    row is another organisation's, another category's, or gone."""
+    fresh = _locked_own.first(pk=declaration.pk, owner_id=owner_id, category=category)
+    if fresh is None:
+        return False
+    _refresh(declaration, fresh)
+    return True
+
+
 def declaration_lock(declaration: Declaration) -> None:
     """Lock the row for this transaction and load every field of the caller's instance, and its owner, in one
     query (also the fields a reference from declaration_get_own(..., reference=True) left out).
@@ -97,6 +113,10 @@ def declaration_lock(declaration: Declaration) -> None:
     fresh = _locked.first(pk=declaration.pk)
     if fresh is None:
         raise Declaration.DoesNotExist
+    _refresh(declaration, fresh)
+
+
+def _refresh(declaration: Declaration, fresh: Declaration) -> None:
     for field in CONCRETE_FIELDS:  # as refresh_from_db() (a changed foreign key forgets the object it cached)
         setattr(declaration, field.attname, getattr(fresh, field.attname))
     Declaration.owner.field.set_cached_value(declaration, fresh.owner)
@@ -130,7 +150,7 @@ def rule_problems(
     return problems
 
 
-@audit_together()  # the submission's and its signature's entries (and listeners'), in one INSERT
+@writes_together()  # its rows (branches, event, audit entries, status) written together as it ends
 def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[str, Any]) -> DeclarationVersion:
     """Number the declaration (its category's rule, the first time), choose its risk lane (categories
     that ask for one), freeze this payload as its next version, write one outbox row per agency its category sends it to, record "submitted", audit, tell
@@ -173,7 +193,7 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
     declaration.status = DeclarationStatus.SUBMITTED
     declaration.version_count = number
     declaration.submitted_at = version.submitted_at
-    # Written with the branches, the event and the audit entries as the freeze ends (its audit_together block).
+    # Written with the branches, the event and the audit entries as the freeze ends (its writes_together block).
     save_fields_later(declaration, ["status", "pre_entry_no", "version_count", "submitted_at", "updated_at"])
     deliveries = _queue_for_agencies(version)
     audit_record(
@@ -193,7 +213,7 @@ def declaration_freeze(*, declaration: Declaration, user: User, payload: dict[st
             listener.on_freeze(declaration, version)
     agencies = [d.agency for d in deliveries]
     # robust: if the broker is down the submission still stands; the sweep delivers it later. The branches' ids
-    # are set as this function's writes_together block ends (audit_together), before the commit.
+    # are set as this function's writes_together block ends, before the commit.
     transaction.on_commit(lambda: registry.dispatch([d.pk for d in deliveries], agencies), robust=True)
     return version
 
@@ -206,7 +226,7 @@ def _queue_for_agencies(version: DeclarationVersion) -> list[Delivery]:
             version=version
         ).update(status=DeliveryStatus.CANCELLED)
     now = timezone.now()
-    # Written with the audit entries as declaration_freeze ends (its audit_together block): one statement for all.
+    # Written with the audit entries as declaration_freeze ends (its writes_together block): one statement for all.
     deliveries = insert_later([
         Delivery(
             version=version,
@@ -228,6 +248,7 @@ __all__ = [
     "NotEditable",
     "declaration_freeze",
     "declaration_lock",
+    "declaration_lock_own",
     "require_draft",
     "require_preparer",
     "rule_problems",

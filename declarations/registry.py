@@ -232,7 +232,10 @@ class Listener:
     `on_freezing` is asked just before a version is frozen, with the payload about to be frozen: it may
     add what the agencies must be told under its own key (a licence write-off) or refuse the submission
     with `pipeline.DeclarationInvalid` (problems on the declaration's fields), which rolls everything
-    back."""
+    back. `on_freeze` is told once the version is frozen (its row written): the freeze's other rows — the
+    declaration's new status, its branches, its "submitted" event, the audit entries — are written together as
+    the freeze's work ends (`prepared.writes_together`), so a listener may add rows of its own but must not
+    query those."""
 
     key: str
     categories: frozenset[str] = frozenset()

@@ -169,7 +169,7 @@ def declaration_get_own(*, user: User, pk: int, reference: bool = False, categor
     a filing of any category (attached documents serve them all); a delegation covers goods declarations only,
     so another category's filing is its owner's alone."""
     try:
-        if reference and category is not None and not _is_broker(user):  # every API submission asks this
+        if reference and category is not None and not _is_broker(user):
             # By its key alone, then compared: filtered by owner too, the planner may walk the owner's index
             # (a firm with thousands of declarations) where the key finds the one row.
             found = _own_reference.first(pk=int(pk))

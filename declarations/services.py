@@ -50,6 +50,7 @@ from .pipeline import (
     NotEditable,
     declaration_freeze,
     declaration_lock,
+    declaration_lock_own,
     require_draft,
     require_preparer,
     rules_prefetch,
@@ -264,15 +265,18 @@ def declaration_submit_own(*, user: User, pk: int | str) -> DeclarationVersion:
     delegation does not allow submitting)."""
     with atomic_step():
         try:
-            declaration = Declaration(pk=int(pk))
-            if not 0 < declaration.pk < 2**63:  # beyond any key: a database error, not a 404, if asked
-                raise Declaration.DoesNotExist
-            declaration_lock(declaration)
-        except (ValueError, TypeError, Declaration.DoesNotExist):
+            number = int(pk)
+        except (ValueError, TypeError):
             raise Http404 from None
-        if declaration.owner_id != user.organisation_id or declaration.category != GOODS:
-            declaration_get_own(user=user, pk=declaration.pk, reference=True)
+        if not 0 < number < 2**63:  # beyond any key: a database error, not a 404, if asked
+            raise Http404
+        owner_id = user.organisation_id
+        declaration = Declaration(pk=number)
+        # Only the user's own organisation's row is locked by its key; another's is looked at first (404, 403).
+        if owner_id is None or not declaration_lock_own(declaration, owner_id=owner_id, category=GOODS):
+            declaration = declaration_get_own(user=user, pk=number, reference=True)
             require_preparer(declaration, user, submit=True)
+            declaration_lock(declaration)
         return _submit_rows(declaration, user)
 
 

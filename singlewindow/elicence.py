@@ -369,6 +369,7 @@ def _signer(user: User, organisation: Organisation, matter: str) -> Signer:
         return signer
     if _stands(user, organisation, signer):
         return _checked(user, organisation, matter, signer)
+    _standing.pop((user.pk, organisation.pk, matter), None)
     return _signer_fresh(user, organisation, matter)
 
 
@@ -454,24 +455,25 @@ def _standing_condition(user: User, organisation: Organisation, signer: Signer) 
     return query, params
 
 
-# The signature's columns, written by _insert_if_stands in this order; a nullable key typed (a NULL has no type).
-_SIGNATURE_COLUMNS = ("organisation_id", "signer_id", "capacity", "grant_id", "matter", "object_type", "object_id",
-                      "digest", "key_id", "algorithm", "signature", "signed_at")  # fmt: skip
-
-
 def _insert_if_stands(signature: SubmissionSignature, user: User, organisation: Organisation, signer: Signer) -> bool:
     """Write the signature if the signer read earlier still stands (_stands), in one statement: the check and
     the write, where they were two. False (nothing written) when it no longer stands."""
+    if not connection.features.can_return_columns_from_insert:  # an SQLite older than 3.35: check, then write
+        if not _stands(user, organisation, signer):
+            return False
+        insert(signature)
+        return True
     condition, params = _standing_condition(user, organisation, signer)
-    placeholders = ", ".join("CAST(%s AS bigint)" if column == "grant_id" else "%s" for column in _SIGNATURE_COLUMNS)
+    fields = [f for f in SubmissionSignature._meta.concrete_fields if not f.primary_key]
+    # a nullable key typed: a NULL parameter has no type of its own
+    placeholders = ", ".join("CAST(%s AS bigint)" if f.null and f.is_relation else "%s" for f in fields)
     # Only the model's own table and column names and the fixed clauses of _standing_condition are formatted in.
     sql = (
-        f"INSERT INTO {SubmissionSignature._meta.db_table} ({', '.join(_SIGNATURE_COLUMNS)}) "
+        f"INSERT INTO {SubmissionSignature._meta.db_table} ({', '.join(str(f.column) for f in fields)}) "
         f"SELECT {placeholders} WHERE {condition} RETURNING id"
     )
     with connection.cursor() as cursor:
-        fields = {f.attname: f for f in SubmissionSignature._meta.concrete_fields}
-        values = [fields[c].get_db_prep_save(getattr(signature, c), connection) for c in _SIGNATURE_COLUMNS]
+        values = [f.get_db_prep_save(getattr(signature, f.attname), connection) for f in fields]
         cursor.execute(sql, values + params)
         row = cursor.fetchone()
     if row is None:
@@ -525,7 +527,8 @@ def submission_sign(
         insert(signature)
     elif _insert_if_stands(signature, user, organisation, signer):
         _checked(user, organisation, matter, signer)
-    else:
+    else:  # what this process kept no longer stands: forgotten, then read again (or refused)
+        _standing.pop((user.pk, organisation.pk, matter), None)
         signature = insert(signed(_signer_fresh(user, organisation, matter)))
     audit_record(actor=user, action=ElicenceAction.SUBMISSION_SIGNED, obj=signature, after={
         "object_type": object_type, "object_id": object_id, "matter": matter, "digest": digest,

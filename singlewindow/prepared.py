@@ -48,7 +48,6 @@ from django.db.models.sql import InsertQuery, UpdateQuery
 from django.db.models.sql.compiler import SQLInsertCompiler
 from django.db.models.utils import create_namedtuple_class
 from django.db.transaction import TransactionManagementError
-from psycopg import _queries as psycopg_queries  # noqa: PLC2701 — one tuning constant, set below
 from psycopg.types.json import Jsonb
 
 T = TypeVar("T")
@@ -61,12 +60,6 @@ _compiled_updates: dict[tuple, tuple[str, list[Field]]] = {}
 _numbers = itertools.count(1)
 _EPOCH = datetime(1901, 1, 1, tzinfo=UTC)
 MAX_LIST = 16_384  # the most items of a list argument: integer stand-ins come back after 20,000
-
-# psycopg keeps a statement's conversion (its %s placeholders found and numbered) only for statements of at most
-# 50 parameters: a drain's or a recorder's `IN` of 64 padded ids was parsed again on every run, 4 % of the
-# worker's CPU under load. A prepared statement has one SQL per shape, a handful per process: keep them all.
-if getattr(psycopg_queries, "MAX_CACHED_STATEMENT_PARAMS", MAX_LIST) < MAX_LIST:
-    psycopg_queries.MAX_CACHED_STATEMENT_PARAMS = MAX_LIST
 
 
 def _stand_in(name: str, value: object) -> object:
@@ -483,8 +476,12 @@ def _open_blocks() -> list[_Block]:
 
 
 def _depth() -> int:
-    """The savepoints open (a nested atomic block without one stands in Django's list as None)."""
-    return sum(sid is not None for sid in connections[DEFAULT_DB_ALIAS].savepoint_ids)
+    """The savepoints open (a nested atomic block without one stands in Django's list as None); -1 outside any
+    transaction, so that a transaction opened inside a block opened outside one writes its rows itself."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
+        return -1
+    return sum(sid is not None for sid in db.savepoint_ids)
 
 
 @contextlib.contextmanager
@@ -492,9 +489,9 @@ def writes_together() -> Iterator[None]:
     """The rows insert_later() is given in the block written as it ends, on PostgreSQL all in one statement
     (each model's INSERT a query of its WITH clause; elsewhere an INSERT each): inside the caller's transaction,
     so they stand or fall with the rest of its work. An exception leaves them unwritten, as it rolls back the
-    work they belong to. A block inside another writes with it, unless a savepoint was opened between them
-    (work that may roll back on its own and carry on, a batch submission's declaration): then it is a block of
-    its own, written as it ends, inside that savepoint."""
+    work they belong to. A block inside another writes with it, unless a savepoint (or the transaction) was
+    opened between them (work that may roll back on its own and carry on, a batch submission's declaration):
+    then it is a block of its own, written as it ends, inside that savepoint."""
     blocks, depth = _open_blocks(), _depth()
     if blocks and blocks[-1].depth == depth:
         yield
@@ -504,7 +501,7 @@ def writes_together() -> Iterator[None]:
     try:
         yield
     finally:
-        blocks.remove(block)
+        blocks.pop()
     _write(block)
 
 
@@ -531,12 +528,6 @@ def insert_later(new: Sequence[M]) -> list[M]:
     if objs:
         blocks[-1].groups.append(objs)
     return objs
-
-
-def insert_groups(groups: Sequence[Sequence[Model]]) -> None:
-    """Each group's new rows (one model a group; a model's groups as one) inserted, as insert_all does, on
-    PostgreSQL in one statement (_write)."""
-    _write(_Block(0, list(groups)))
 
 
 def _write(block: _Block) -> None:

@@ -16,7 +16,7 @@ from django.forms.models import model_to_dict
 from .audit_actions import PortalAction
 from .choices import Role
 from .models import AuditEntry, Organisation, Sequence, User
-from .prepared import insert_later, writes_together
+from .prepared import insert_later
 
 
 def audit_record(
@@ -27,8 +27,9 @@ def audit_record(
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
 ) -> AuditEntry:
-    """Add one entry to the audit trail. Callers pass JSON-ready before/after values. Inside an
-    audit_together() block the entry is written when the block ends (its id is set then)."""
+    """Add one entry to the audit trail. Callers pass JSON-ready before/after values. Inside a
+    prepared.writes_together() block the entry is written with the block's other rows as it ends (its id is set
+    then): inside the caller's transaction, so it stands or falls with what it records."""
     entry = AuditEntry(
         actor=actor,
         organisation_id=actor.organisation_id if actor else None,
@@ -39,14 +40,6 @@ def audit_record(
         after=dict(after) if after is not None else None,
     )
     return insert_later([entry])[0]
-
-
-# audit_together(): the audit entries recorded in the block are written together as it ends, in one statement
-# with the other rows given to the block (prepared.writes_together): inside the caller's transaction, so they
-# stand or fall with what they record (a submission records several). An exception leaves them unwritten, as
-# it rolls back what they record. Nested blocks write with the outer. Work inside that rolls back a savepoint of
-# its own and carries on must not record in the block: its entry would still be written.
-audit_together = writes_together
 
 
 def sequence_next(*, name: str, gapless: bool = True) -> int:

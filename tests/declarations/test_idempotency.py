@@ -9,7 +9,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
@@ -205,3 +205,38 @@ def test_a_refused_submission_with_a_key_changes_nothing(api_a: APIClient, user_
     assert (declaration.status, declaration.pre_entry_no, declaration.version_count) == ("draft", None, 0)
     assert not Event.objects.filter(declaration=declaration).exists()
     assert not IdempotentRequest.objects.exists()
+
+
+def test_another_organisations_submission_answers_404_at_once_without_waiting_for_the_owners_lock(
+    transactional_db: None,
+) -> None:
+    """The owner is working on its declaration (its row locked); another organisation naming it is told 404 at
+    once: the portal looks at whose it is before it locks anything."""
+    owner, stranger = factories.clerk(), factories.clerk()
+    declaration = factories.valid_draft(owner)
+    locked, release = threading.Event(), threading.Event()
+
+    def owner_at_work() -> None:
+        try:
+            with transaction.atomic():
+                Declaration.objects.select_for_update().get(pk=declaration.pk)
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=owner_at_work)
+    thread.start()
+    assert locked.wait(10)
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('lock_timeout', '500ms', false)")
+        answer = api(stranger).post(f"/api/v1/declarations/{declaration.pk}/submit/", **key("not-mine"))
+        assert answer.status_code == 404
+    finally:
+        release.set()
+        thread.join()
+        with connection.cursor() as cursor:
+            cursor.execute("SET lock_timeout = 0")
+    declaration.refresh_from_db()
+    assert declaration.status == "draft"

@@ -27,7 +27,7 @@ from singlewindow.prepared import (
     save_fields_later,
     writes_together,
 )
-from singlewindow.services import audit_record, audit_together
+from singlewindow.services import audit_record
 
 from .. import factories
 
@@ -307,14 +307,14 @@ def test_a_prepared_update_changes_the_rows_as_update_does() -> None:
 
 def test_audit_entries_recorded_together_are_written_as_the_block_ends() -> None:
     actor = factories.clerk()
-    with CaptureQueriesContext(connection) as queries, audit_together():
+    with CaptureQueriesContext(connection) as queries, writes_together():
         first = audit_record(actor=actor, action="together.one", obj=actor)
-        with audit_together():  # nested: written with the outer block
+        with writes_together():  # nested: written with the outer block
             audit_record(actor=actor, action="together.two", obj=actor)
         assert first.pk is None and not AuditEntry.objects.filter(action__startswith="together.").exists()
     assert first.pk and AuditEntry.objects.filter(action__startswith="together.").count() == 2
     assert sum("INSERT" in q["sql"] for q in queries.captured_queries) == 1
-    with pytest.raises(RuntimeError), audit_together():
+    with pytest.raises(RuntimeError), writes_together():
         audit_record(actor=actor, action="together.failed", obj=actor)
         raise RuntimeError("the work it records failed")
     assert not AuditEntry.objects.filter(action="together.failed").exists()
@@ -508,3 +508,22 @@ def test_a_query_compiled_on_one_thread_is_not_compiled_again_on_another(monkeyp
     thread.start()
     thread.join()
     assert found in ([[]], [True]) and len(compiles) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_opened_inside_a_block_opened_outside_one_writes_its_own_rows() -> None:
+    """Outside any transaction a block is at no savepoint depth at all: a transaction inside it that fails and
+    is caught leaves nothing in the block, and one that commits has its rows written with it."""
+    actor = factories.clerk()
+    with writes_together():
+        with pytest.raises(RuntimeError), transaction.atomic():
+            audit_record(actor=actor, action="autocommit.failed", obj=actor)
+            raise RuntimeError("refused")
+        with transaction.atomic():
+            audit_record(actor=actor, action="autocommit.committed", obj=actor)
+        assert AuditEntry.objects.filter(action="autocommit.committed").exists()  # written with its transaction
+        audit_record(actor=actor, action="autocommit.block", obj=actor)
+    assert sorted(AuditEntry.objects.filter(action__startswith="autocommit.").values_list("action", flat=True)) == [
+        "autocommit.block",
+        "autocommit.committed",
+    ]
