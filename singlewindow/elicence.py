@@ -369,7 +369,6 @@ def _signer(user: User, organisation: Organisation, matter: str) -> Signer:
         return signer
     if _stands(user, organisation, signer):
         return _checked(user, organisation, matter, signer)
-    _standing.pop((user.pk, organisation.pk, matter), None)
     return _signer_fresh(user, organisation, matter)
 
 
@@ -399,8 +398,10 @@ def _checked(user: User, organisation: Organisation, matter: str, signer: Signer
 
 
 def _signer_fresh(user: User, organisation: Organisation, matter: str) -> Signer:
-    """Read from the database (SignatureRefused when it may not sign), kept for the process and the session."""
+    """Read from the database (SignatureRefused when it may not sign), kept for the process and the session in
+    place of what was kept before (forgotten first: a signer refused now is not kept)."""
     wanted = (user.pk, organisation.pk, matter)
+    _standing.pop(wanted, None)
     signer = _signer_read(user, organisation, matter)
     if len(_standing) >= STANDING_MAX:
         _standing.clear()
@@ -527,8 +528,7 @@ def submission_sign(
         insert(signature)
     elif _insert_if_stands(signature, user, organisation, signer):
         _checked(user, organisation, matter, signer)
-    else:  # what this process kept no longer stands: forgotten, then read again (or refused)
-        _standing.pop((user.pk, organisation.pk, matter), None)
+    else:  # what this process kept no longer stands: read again (or refused)
         signature = insert(signed(_signer_fresh(user, organisation, matter)))
     audit_record(actor=user, action=ElicenceAction.SUBMISSION_SIGNED, obj=signature, after={
         "object_type": object_type, "object_id": object_id, "matter": matter, "digest": digest,

@@ -403,11 +403,7 @@ def insert_all(new: Sequence[M], *, ignore_conflicts: bool = False) -> list[M]:
     planned = _insert_plan(objs, ignore_conflicts)
     if planned is None:
         return _the_orms_way(type(objs[0]), objs, ignore_conflicts)
-    _execute(*planned, objs, ignore_conflicts)
-    return objs
-
-
-def _execute(db: Any, compiled: _Insert, params: list[Any], objs: Sequence[Model], ignore_conflicts: bool) -> None:
+    db, compiled, params = planned
     cursor = _cursor(db)
     cursor.execute(compiled.sql, params)
     if ignore_conflicts:
@@ -417,6 +413,7 @@ def _execute(db: Any, compiled: _Insert, params: list[Any], objs: Sequence[Model
     else:
         returned = db.ops.fetch_returned_insert_rows(cursor)
     _inserted(objs, compiled, returned)
+    return objs
 
 
 def _insert_plan(objs: list[M], ignore_conflicts: bool) -> tuple[Any, _Insert, list[Any]] | None:
@@ -514,7 +511,7 @@ def save_fields_later(obj: Model, names: Sequence[str]) -> None:
         save_fields(obj, names)
         return
     key = (type(obj), obj.pk)
-    _obj, earlier = blocks[-1].updates.get(key, (obj, []))
+    earlier = blocks[-1].updates.get(key, (obj, []))[1]
     blocks[-1].updates[key] = (obj, [*earlier, *(name for name in names if name not in earlier)])
 
 
@@ -559,12 +556,7 @@ def _write(block: _Block) -> None:
         else:
             sql, params = update
             queries.append(([obj], f"{sql} RETURNING {db.ops.quote_name(str(obj._meta.pk.column))}", params, None))
-    if len(queries) < 2:
-        for objs, _sql, params, compiled in queries:
-            if compiled is not None:
-                _execute(db, compiled, params, objs, False)
-            else:
-                save_fields(objs[0], block.updates[(type(objs[0]), objs[0].pk)][1])
+    if not queries:
         return
     quote = db.ops.quote_name
     with_clause = ", ".join(f"w{i} AS ({sql})" for i, (_objs, sql, _params, _compiled) in enumerate(queries))
