@@ -10,6 +10,11 @@ worker_class = "gthread"
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 keepalive = 5
 timeout = 60
+# The heartbeat file each worker touches on every turn of its loop: in memory where there is /dev/shm (as
+# gunicorn's documentation advises for containers), not on the overlay or disk file system. Gunicorn makes it
+# with mkstemp and unlinks it at once, so the shared directory exposes nothing.
+SHM = "/dev/shm"  # noqa: S108
+worker_tmp_dir = SHM if os.path.isdir(SHM) else None
 accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG") else None
 
 

@@ -4,7 +4,7 @@ Runs against its own PostgreSQL database (DATABASE_URL from the Makefile), migra
 Every run opens with two yardsticks of the machine (calib_python_ms, calib_pg_tps: bench/calibration.py).
 BENCH_GROUP picks one group of figures (comma-separated): declarations (validate_ms_p50, items_typed,
 items_delivered, items_typed_per_delivered_pct, diff_ms_p50), import (import_per_s), vessels (certificate_pdf_ms_p50,
-certificate_pdf_kb, crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, e2e_batch_per_s, e2e_batch_p95_ms, fanout_parallel_ratio),
+certificate_pdf_kb, crew_import_ms), submit (submit_per_s), e2e (e2e_per_s, e2e_p95_ms, e2e_cpu_ms_per_decl, e2e_batch_per_s, e2e_batch_p95_ms, fanout_parallel_ratio),
 drain (delivery_drain_per_s: the worker delivering a backlog, BENCH_DRAIN_BATCH_MAX), chaos (chaos_p95_s,
 chaos_queue_peak_per_branch, chaos_doubled_releases: bench/chaos.py; it restarts the Redis it is given), credit
 (lane_ms_p50, inspection_rate_<class>_pct, conduct_search_ms_p95, reclassify_per_s — the nightly run — and

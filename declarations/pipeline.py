@@ -98,14 +98,11 @@ def _locked_own(*, pk: int, owner_id: int, category: str) -> QuerySet[Declaratio
     return locked.alias(owner_key=F("owner_id") + 0).filter(pk=pk, owner_key=owner_id, category=category)
 
 
-def declaration_lock_own(declaration: Declaration, *, owner_id: int, category: str) -> bool:
-    """declaration_lock, for the owner's own declaration of that category only: False (nothing locked) when the
-    row is another organisation's, another category's, or gone."""
-    fresh = _locked_own.first(pk=declaration.pk, owner_id=owner_id, category=category)
-    if fresh is None:
-        return False
-    _refresh(declaration, fresh)
-    return True
+def declaration_lock_own(*, pk: int, owner_id: int, category: str) -> Declaration | None:
+    """The owner's own declaration of that category, locked for this transaction with every field and its owner
+    loaded (as declaration_lock); None (nothing locked) when the row is another organisation's, another
+    category's, or gone."""
+    return _locked_own.first(pk=pk, owner_id=owner_id, category=category)
 
 
 def declaration_lock(declaration: Declaration) -> None:

@@ -271,9 +271,9 @@ def declaration_submit_own(*, user: User, pk: int | str) -> DeclarationVersion:
         if not 0 < number < 2**63:  # beyond any key: a database error, not a 404, if asked
             raise Http404
         owner_id = user.organisation_id
-        declaration = Declaration(pk=number)
         # Only the user's own organisation's row is locked by its key; another's is looked at first (404, 403).
-        if owner_id is None or not declaration_lock_own(declaration, owner_id=owner_id, category=GOODS):
+        declaration = None if owner_id is None else declaration_lock_own(pk=number, owner_id=owner_id, category=GOODS)
+        if declaration is None:
             declaration = declaration_get_own(user=user, pk=number, reference=True)
             require_preparer(declaration, user, submit=True)
             declaration_lock(declaration)

@@ -295,7 +295,8 @@ class AgencyEndpoints(dict[str, str]):
     for whichever agencies are registered (agencies/apps.py)."""
 
     def __missing__(self, agency: str) -> str:
-        return env_str(f"AGENCY_{agency.upper()}_URL", f"{SIMULATOR_URL}/agencies/{agency}/messages")
+        url = self[agency] = env_str(f"AGENCY_{agency.upper()}_URL", f"{SIMULATOR_URL}/agencies/{agency}/messages")
+        return url
 
 
 AGENCY_ENDPOINTS = AgencyEndpoints()
@@ -312,7 +313,10 @@ class AgencyPublicKeys(dict[str, list[str]]):
     """Each agency's public keys: AGENCY_<AGENCY>_PUBLIC_KEYS (comma-separated), or its development key."""
 
     def __missing__(self, agency: str) -> list[str]:
-        return env_list(f"AGENCY_{agency.upper()}_PUBLIC_KEYS") or [public_text(development_private_text(agency))]
+        keys = self[agency] = env_list(f"AGENCY_{agency.upper()}_PUBLIC_KEYS") or [
+            public_text(development_private_text(agency))
+        ]
+        return keys
 
 
 AGENCY_PUBLIC_KEYS = AgencyPublicKeys()
@@ -346,7 +350,8 @@ class AgencyBatchMax(dict[str, int]):
     takes one message per request. The production shape (docker-compose.yml, make bench) sets 50."""
 
     def __missing__(self, agency: str) -> int:
-        return env_int(f"AGENCY_{agency.upper()}_BATCH_MAX", env_int("AGENCY_BATCH_MAX", 1))
+        size = self[agency] = env_int(f"AGENCY_{agency.upper()}_BATCH_MAX", env_int("AGENCY_BATCH_MAX", 1))
+        return size
 
 
 AGENCY_BATCH_MAX = AgencyBatchMax()
