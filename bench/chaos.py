@@ -138,6 +138,15 @@ def figures(setup: dict[str, Any], report: Report, draft: Callable[..., Declarat
     released = Event.objects.filter(declaration_id__in=ids, kind=EventKind.RELEASED).count()
     print(f"bench-note: chaos over {DECLARATIONS} declarations at {OFFERED_PER_S:.0f}/s, peak queue {peak['depth']}")
     print(f"bench-note: chaos queue peak per branch: {peak['at']} (seconds from the processes' start)")
+    # Where the slow ones were submitted (seconds into the run, by 10 s): against the fault schedule, which fault
+    # they waited out.
+    first = min(started.values())
+    slow = sorted((started[pk] - first, done[pk] - started[pk]) for pk in ids if done[pk] - started[pk] > 10)
+    buckets: dict[int, list[float]] = {}
+    for at, took in slow:
+        buckets.setdefault(int(at // 10) * 10, []).append(took)
+    print("bench-note: chaos over 10 s, by submission second: " + (", ".join(
+        f"{at}s {len(took)} (max {max(took):.0f}s)" for at, took in sorted(buckets.items())) or "none"))  # fmt: skip
     report("chaos_p95_s", round(latencies[int(len(latencies) * 0.95) - 1], 1), "s")
     report("chaos_queue_peak_per_branch", round(peak["ratio"], 2), "tasks_per_branch")
     report("chaos_doubled_releases", released - duplicates, "events")
