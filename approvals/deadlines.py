@@ -25,6 +25,7 @@ from django.db.models import Min
 from django.utils import timezone
 
 from singlewindow.certificates import beijing_time
+from singlewindow.notification_kinds import translated
 from singlewindow.services import audit_record
 
 from . import performance, selectors
@@ -112,14 +113,14 @@ def _fire(case: ApprovalCase, review: DepartmentReview, now: datetime, swept: Sw
     audit_record(actor=None, action=FIRED[state], obj=review, before={"state": ReviewState.PENDING},
                  after={"state": state, "rule": rule, "due_at": review.due_at.isoformat(), "late_seconds": late})  # fmt: skip
     department = review.department
-    params: dict[str, Any] = {"department": department.name, "due": beijing_time(review.due_at)}
+    params: dict[str, Any] = {"department": department.name_in_both, "due": beijing_time(review.due_at)}
     if state == ReviewState.ESCALATED:
         swept.escalated += 1
         tell(ESCALATED, case, users=[*selectors.supervisors(), *selectors.officers_of(department)], **params)
     else:
         swept.deemed += 1
         tell(DEEMED, case, to_applicant=True, users=selectors.officers_of(department),
-             rule=str(DeadlineRule(rule).label), **params)  # fmt: skip
+             rule=translated(DeadlineRule(rule).label), **params)  # fmt: skip
     if state != ReviewState.DEEMED_CONSENT_ABSENT:
         performance.overdue_recorded(department_id=department.pk, due_at=review.due_at, now=now)
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 
 from singlewindow.certificates import beijing_time
 from singlewindow.models import User
-from singlewindow.notification_kinds import NotificationKind
+from singlewindow.notification_kinds import NotificationKind, in_both
 from singlewindow.notifications import notify
 from singlewindow.services import audit_record
 
@@ -56,9 +56,11 @@ def case_advance(*, case: ApprovalCase, now: datetime, actor: User | None) -> No
         return
     if ReviewState.OBJECTED in states:
         objectors = case.reviews.filter(state=ReviewState.OBJECTED).select_related("department")
-        names = [review.department.name for review in objectors.order_by("department__code")]
+        departments = [review.department for review in objectors.order_by("department__code")]
+        names = [department.name for department in departments]
         case_set_state(case, CaseState.OBJECTED, actor=actor, action=ApprovalAction.CASE_OBJECTED, objected_by=names)
-        tell(OBJECTIONS_IN, case, to_applicant=True, users=selectors.window_officers(), departments="、".join(names))
+        tell(OBJECTIONS_IN, case, to_applicant=True, users=selectors.window_officers(),
+             departments=in_both("、".join(names), ", ".join(d.name_en or d.name for d in departments)))  # fmt: skip
         return
     notice = PublicNotice.objects.create(
         case=case, starts_at=now, ends_at=workdays.deadline(now, case.stage.notice_workdays)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from singlewindow.languages import in_reader_language
 from singlewindow.models import Organisation
+from singlewindow.notification_kinds import in_both
 
 from .choices import CaseState, DeadlineRule, ReviewState, StageCode, WarningPeriod
 
@@ -45,6 +46,11 @@ class Department(models.Model):
 
     def __str__(self) -> str:
         return in_reader_language(self.name, self.name_en)
+
+    @property
+    def name_in_both(self) -> dict[str, str]:
+        """Its name as a notification's parameter, read in the reader's language."""
+        return in_both(self.name, self.name_en)
 
 
 class Stage(models.Model):

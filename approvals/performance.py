@@ -57,7 +57,7 @@ def overdue_recorded(*, department_id: int, due_at: datetime, now: datetime) -> 
                             "count": count})  # fmt: skip
         notify(
             kind=WARNING, url=reverse("approvals:warnings"),
-            params={"department": department.name, "count": count, "start": start.isoformat()},
+            params={"department": department.name_in_both, "count": count, "start": start.isoformat()},
             users=[*selectors.supervisors(), *selectors.officers_of(department)],
         )  # fmt: skip
         raised.append(warning)

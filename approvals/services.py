@@ -260,7 +260,7 @@ def review_post(*, user: User, review_id: int, approve: bool, opinion: str = "",
                  after={"state": review.state, "opinion": opinion})  # fmt: skip
     if review.state == ReviewState.OBJECTED:
         tell(OBJECTION, case, to_applicant=True, users=selectors.window_officers(),
-             department=review.department.name, opinion=opinion)  # fmt: skip
+             department=review.department.name_in_both, opinion=opinion)  # fmt: skip
     case_advance(case=case, now=now, actor=user)
     return review
 

@@ -1,6 +1,8 @@
 """The kinds of notification, registered by the app that sends them (from its AppConfig.ready()), each
 with its label and the sentence shown to the recipient. A notification stores its kind's key and its
-parameters; the sentence is rendered when read, in the reader's language."""
+parameters; the sentence is rendered when read, in the reader's language. A parameter the data holds in both
+languages (a department's name) or a translatable text (a rule's label) is kept in both (`in_both`,
+`translated`), and read in the reader's."""
 
 from __future__ import annotations
 
@@ -10,6 +12,9 @@ from typing import Any
 from django.apps import apps
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.functional import Promise
+from django.utils.translation import override
+
+from .languages import in_reader_language
 
 
 @dataclass(frozen=True)
@@ -51,7 +56,26 @@ def message(key: str, params: dict[str, Any]) -> str:
     kind = _kinds.get(key)
     if kind is None:
         return key
+    shown = {
+        name: in_reader_language(value.get("zh", ""), value.get("en", "")) if isinstance(value, dict) else value
+        for name, value in params.items()
+    }
     try:
-        return str(kind.template) % params
+        return str(kind.template) % shown
     except (KeyError, TypeError, ValueError):
         return str(kind.label)
+
+
+def in_both(chinese: str, english: str) -> dict[str, str]:
+    """A parameter the data holds in both languages: each reader reads it in theirs (the other where that is
+    empty)."""
+    return {"zh": chinese, "en": english}
+
+
+def translated(text: str | Promise) -> dict[str, str]:
+    """A translatable text as a parameter, kept in both languages as it is now translated."""
+    with override("zh-hans"):
+        chinese = str(text)
+    with override("en"):
+        english = str(text)
+    return in_both(chinese, english)

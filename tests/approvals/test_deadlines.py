@@ -179,3 +179,17 @@ def test_two_sweeps_at_once_fire_each_deadline_exactly_once() -> None:
     fired = AuditEntry.objects.filter(object_id__in=ids, action__startswith="approvals.review_deemed")
     assert fired.count() == 48
     assert deadlines_sweep(now=DUE + timedelta(minutes=5)).deemed == 0
+
+
+def test_a_deemed_consent_notice_reads_in_english_for_an_english_reader(people: People) -> None:
+    """The department and the rule that fired are kept in both languages, not in the sweep's."""
+    accepted(people.clerk, people.window, at=ACCEPTED)
+    with translation.override("zh-hans"):  # the sweep runs in the default language
+        deadlines_sweep(now=DUE + timedelta(seconds=5))
+    notice = Notification.objects.get(recipient=people.planning, kind="approval_deemed")
+    with translation.override("en"):
+        english, rule_en = notice.message, str(DeadlineRule.OVERDUE.label)
+    with translation.override("zh-hans"):
+        chinese, rule_zh = notice.message, str(DeadlineRule.OVERDUE.label)
+    assert "Urban Planning Bureau" in english and "规划局" not in english and rule_en in english
+    assert "规划局" in chinese and "Urban Planning Bureau" not in chinese and rule_zh in chinese

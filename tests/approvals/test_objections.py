@@ -197,3 +197,17 @@ def test_the_window_acts_over_the_api_too(people: People) -> None:
     refused = api(people.window).post(f"/api/v1/approvals/cases/{case.pk}/refusal/", {"reason": "不予批准"},
                                       format="json")  # fmt: skip
     assert refused.status_code == 409  # only a case awaiting the window's decision can be refused
+
+
+def test_each_reader_reads_the_objecting_departments_in_their_language(people: People) -> None:
+    """The notice to the bureau and the applicant names the departments that objected: in Chinese, joined
+    with 、; in English, by their English names."""
+    all_in(people)
+    notice = Notification.objects.get(recipient=people.clerk, kind="approval_objections_in")
+    with translation.override("zh-hans"):
+        assert "国土资源局" in notice.message and "Land and Resources Bureau" not in notice.message
+    with translation.override("en"):
+        assert "objections from Land and Resources Bureau:" in notice.message and "国土资源局" not in notice.message
+    objection = Notification.objects.get(recipient=people.clerk, kind="approval_objection")
+    with translation.override("en"):
+        assert "Land and Resources Bureau" in objection.message and "国土资源局" not in objection.message
