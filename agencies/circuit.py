@@ -108,7 +108,10 @@ def _resume(agency: str) -> list[int]:
         .values_list("pk", flat=True)
     )
     Delivery.objects.filter(pk__in=waiting, status=DeliveryStatus.PENDING).update(
-        attempts=0, trying_since=None, next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+        attempts=0,
+        trying_since=None,
+        next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+        claimed_by=None,
     )
     log.warning("agency %s answers again: %s waiting branches sent again", agency, len(waiting))
     return waiting

@@ -29,8 +29,9 @@ from typing import Any
 
 import requests
 from django.conf import settings
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
+from django.db import connection, transaction
+from django.db.models import BooleanField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from lxml import etree
@@ -190,8 +191,34 @@ def _claim(pk: int, attempts: int, *, now: datetime, probe: bool) -> bool:
             attempts=attempts + 1,
             trying_since=Coalesce(F("trying_since"), Value(now)),
             next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
+            claimed_by=claimant(),
         )
     )
+
+
+def claimant() -> Func | Value:
+    """The database session making a claim, written on the branch while its attempt is on its way: on
+    PostgreSQL its backend pid, which ends with the worker's process (elsewhere none: the lease alone)."""
+    if connection.vendor == "postgresql":
+        return Func(function="pg_backend_pid", output_field=IntegerField())
+    return Value(None, output_field=IntegerField())
+
+
+def _abandoned() -> Q:
+    """On its way by a database session that is gone (its worker was killed mid-attempt): nobody will record
+    what became of it. The sessions are listed by the statement that picks the rows, after its snapshot: a
+    claimant it does not list had ended (or, a race of microseconds, opened its session and claimed the row
+    since: that branch goes twice, and the agency keeps one by its message id)."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=[])
+    return Q(claimed_by__isnull=False, claimant_gone=True)
+
+
+def _claimant_gone() -> RawSQL:
+    """Whether the branch's claimant session has ended (PostgreSQL's list of sessions is no table of ours)."""
+    column = f"{connection.ops.quote_name(Delivery._meta.db_table)}.{connection.ops.quote_name('claimed_by')}"
+    sql = f"NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {column})"  # noqa: S608 — names, no values
+    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 — as above
 
 
 def _backlog(delivery: Delivery, *, now: datetime) -> bool:
@@ -240,6 +267,7 @@ def _attempted(*, pks: list[int], now: datetime, lease_end: datetime) -> tuple[Q
         "attempts": F("attempts") + 1,
         "trying_since": Coalesce(F("trying_since"), Value(now)),
         "next_attempt_at": lease_end,
+        "claimed_by": claimant(),
     }
 
 
@@ -391,7 +419,7 @@ def _failed(deliveries: dict[int, Delivery], error: str, *, agency_answered: boo
         else:
             outcome = Attempt.RETRY
         Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
-            last_error=error, next_attempt_at=timezone.now() + timedelta(seconds=delay)
+            last_error=error, next_attempt_at=timezone.now() + timedelta(seconds=delay), claimed_by=None
         )
         if outcome is Attempt.RETRY:
             log.warning(
@@ -430,21 +458,22 @@ def _give_up(delivery: Delivery, error: str) -> Outcome:
 
 
 def deliveries_due(*, limit: int = 500) -> list[list[tuple[int, int]]]:
-    """Branches left behind (a lost task, a killed worker, a retry whose time has come), as
-    (id, attempts so far) for delivery_attempt's claim, in groups of one agency's batch size (one task
-    each); leased again so the next sweep waits. Branches of an agency that is down are not among them
-    (circuit.probes_due tries one now and then)."""
+    """Branches left behind (a lost task, a retry whose time has come, and at its lease's end or, on
+    PostgreSQL, at once, an attempt whose worker was killed), as (id, attempts so far) for delivery_attempt's
+    claim, in groups of one agency's batch size (one task each); leased again so the next sweep waits.
+    Branches of an agency that is down are not among them (circuit.probes_due tries one now and then)."""
     now = timezone.now()
     with transaction.atomic():
         due = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .filter(status=DeliveryStatus.PENDING, next_attempt_at__lte=now)
+            .alias(claimant_gone=_claimant_gone())
+            .filter(Q(next_attempt_at__lte=now) | _abandoned(), status=DeliveryStatus.PENDING)
             .exclude(agency__in=circuit.agencies_down())
             .order_by("pk")  # oldest first
             .values_list("pk", "attempts", "agency")[:limit]
         )
         Delivery.objects.filter(pk__in=[pk for pk, _, _ in due]).update(
-            next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS)
+            next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS), claimed_by=None
         )
     return claim_groups(due)
 

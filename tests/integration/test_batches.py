@@ -41,3 +41,25 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_the_batch_goes_again_whole(
         .annotate(branches=Count("id"))
     )
     assert max(row["branches"] for row in together) >= 2
+
+
+def test_a_killed_workers_batch_goes_again_once_its_sessions_are_gone_not_at_its_leases_end(
+    transactional_db: None, simulator: Simulator, worker: Worker
+) -> None:
+    """With a lease of two minutes, the branches a killed worker had on their way are sent again by the
+    restarted worker's sweep within seconds: PostgreSQL ended the dead worker's sessions."""
+    worker.stop()
+    worker.env["DELIVERY_LEASE_SECONDS"] = "120"
+    worker.start()
+    simulator.configure(customs={"timeout_ratio": 1.0, "timeout_seconds": 2.5})  # customs hangs on every request
+    declarations = submit(factories.clerk(), 6)
+    customs = Delivery.objects.filter(version__declaration__in=declarations, agency="customs")
+    on_its_way = customs.filter(status="pending", attempts__gte=1, claimed_by__isnull=False)
+    wait_until(lambda: on_its_way.exists(), timeout=30, every=0.05, what="a customs attempt on its way")
+    worker.kill()
+    simulator.configure(customs={"timeout_ratio": 0.0})
+    worker.start()
+    wait_until(lambda: released(declarations), timeout=40, what="releases well before the lease's end")
+    counts = simulator.counts()
+    assert {counts[m] for m in message_ids(declarations)} == {1}
+    assert delivered_once(declarations)
