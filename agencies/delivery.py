@@ -31,7 +31,6 @@ import requests
 from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, F, Func, IntegerField, OuterRef, Q, QuerySet, Value
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from lxml import etree
@@ -198,27 +197,29 @@ def _claim(pk: int, attempts: int, *, now: datetime, probe: bool) -> bool:
 
 def claimant() -> Func | Value:
     """The database session making a claim, written on the branch while its attempt is on its way: on
-    PostgreSQL its backend pid, which ends with the worker's process (elsewhere none: the lease alone)."""
-    if connection.vendor == "postgresql":
+    PostgreSQL its backend pid, which ends with the worker's process (none where sessions are not asked:
+    SQLite, or DELIVERY_CLAIMANT_SESSIONS off behind a pooler; then the lease alone)."""
+    if _sessions_asked():
         return Func(function="pg_backend_pid", output_field=IntegerField())
     return Value(None, output_field=IntegerField())
+
+
+def _sessions_asked() -> bool:
+    return connection.vendor == "postgresql" and settings.DELIVERY_CLAIMANT_SESSIONS
 
 
 def _abandoned() -> Q:
     """On its way by a database session that is gone (its worker was killed mid-attempt): nobody will record
     what became of it. The sessions are listed by the statement that picks the rows, after its snapshot: a
-    claimant it does not list had ended (or, a race of microseconds, opened its session and claimed the row
-    since: that branch goes twice, and the agency keeps one by its message id)."""
-    if connection.vendor != "postgresql":
+    claimant it does not list had ended (or opened its session and claimed the row while the statement ran:
+    that branch goes twice, and the agency keeps one by its message id)."""
+    if not _sessions_asked():
         return Q(pk__in=[])
     return Q(claimed_by__isnull=False, claimant_gone=True)
 
 
-def _claimant_gone() -> RawSQL:
-    """Whether the branch's claimant session has ended (PostgreSQL's list of sessions is no table of ours)."""
-    column = f"{connection.ops.quote_name(Delivery._meta.db_table)}.{connection.ops.quote_name('claimed_by')}"
-    sql = f"NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = {column})"  # noqa: S608 — names, no values
-    return RawSQL(sql, (), output_field=BooleanField())  # noqa: S611 — as above
+# Whether the branch's claimant session has ended (PostgreSQL's list of sessions is no table of ours).
+_CLAIMANT_GONE = "NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %(expressions)s)"
 
 
 def _backlog(delivery: Delivery, *, now: datetime) -> bool:
@@ -418,7 +419,8 @@ def _failed(deliveries: dict[int, Delivery], error: str, *, agency_answered: boo
             continue
         else:
             outcome = Attempt.RETRY
-        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING).update(
+        # Only this attempt's: a branch claimed again since (this one outlived its lease) is the new attempt's.
+        Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.PENDING, attempts=delivery.attempts).update(
             last_error=error, next_attempt_at=timezone.now() + timedelta(seconds=delay), claimed_by=None
         )
         if outcome is Attempt.RETRY:
@@ -466,7 +468,7 @@ def deliveries_due(*, limit: int = 500) -> list[list[tuple[int, int]]]:
     with transaction.atomic():
         due = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .alias(claimant_gone=_claimant_gone())
+            .alias(claimant_gone=Func(F("claimed_by"), template=_CLAIMANT_GONE, output_field=BooleanField()))
             .filter(Q(next_attempt_at__lte=now) | _abandoned(), status=DeliveryStatus.PENDING)
             .exclude(agency__in=circuit.agencies_down())
             .order_by("pk")  # oldest first
@@ -496,7 +498,7 @@ def delivery_retry(*, delivery: Delivery, user: User) -> bool:
     if delivery.version.number != delivery.version.declaration.version_count:
         return False  # superseded by a newer version: that one is what counts
     retried = Delivery.objects.filter(pk=delivery.pk, status=DeliveryStatus.FAILED).update(
-        status=DeliveryStatus.PENDING, attempts=0, trying_since=None, next_attempt_at=timezone.now()
+        status=DeliveryStatus.PENDING, attempts=0, trying_since=None, next_attempt_at=timezone.now(), claimed_by=None
     )
     if retried:
         audit_record(

@@ -8,7 +8,8 @@ time (a countdown would sit unacknowledged in a worker, stranded when it is kill
 one queued recorder (`record_soon`): it records every batch waiting when it runs.
 
 Deliveries and recorders are acknowledged when they start (not `acks_late`): one killed mid-way is picked up
-by the sweep when its lease ends, as a lost one is, instead of staying unacknowledged in the broker until
+by the sweep, as a lost one is (a delivery's branches at the next sweep, once PostgreSQL has ended the killed
+worker's session; otherwise when their lease ends), instead of staying unacknowledged in the broker until
 the visibility timeout (and running again, for nothing, then)."""
 
 from __future__ import annotations

@@ -124,7 +124,7 @@ def case_file(*, user: User, stage_code: str, form: dict[str, Any], public_safet
     audit_record(actor=user, action=ApprovalAction.CASE_FILED, obj=case,
                  after={"number": number, "stage": stage.code, "form_digest": case.form_digest,
                         "public_safety": public_safety})  # fmt: skip
-    tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name)
+    tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name_in_both)
     return case
 
 
@@ -149,7 +149,7 @@ def case_resubmit(*, user: User, case_id: int, form: dict[str, Any], public_safe
     case_set_state(case, CaseState.FILED, actor=user, action=ApprovalAction.CASE_RESUBMITTED,
                    form_digest=case.form_digest)  # fmt: skip
     _sign(user, case)
-    tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name)
+    tell(FILED, case, users=selectors.window_officers(), applicant=case.applicant.name_in_both)
     return case
 
 

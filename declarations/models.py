@@ -366,9 +366,9 @@ class Delivery(models.Model):
     trying_since = models.DateTimeField(_("trying since"), null=True, blank=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
     delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
-    # The database session (PostgreSQL's backend pid) of the attempt on its way, none between attempts: a
-    # session ends with its worker's process, so the sweep takes up at once a branch whose claimant was
-    # killed, not at its lease's end (agencies/delivery.py).
+    # On a pending branch, the database session (PostgreSQL's backend pid) of the attempt on its way, none
+    # between attempts: a session ends with its worker's process, so the next sweep takes up a branch whose
+    # claimant was killed, not its lease's end (agencies/delivery.py).
     claimed_by = models.IntegerField(_("attempt's session"), null=True, blank=True)
 
     class Meta:

@@ -124,7 +124,7 @@ def _tell_other_side(declaration: Declaration, user: User, kind: NotificationKin
         kind=kind,
         url=reverse("declarations:detail", args=[declaration.pk]),
         params={
-            "by": str(user.organisation),
+            "by": user.organisation.name_in_both,  # type: ignore[union-attr]  # a reviewer acts for one
             "declaration": declaration.pre_entry_no or f"#{declaration.pk}",
             **params,
         },

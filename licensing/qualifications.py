@@ -140,7 +140,7 @@ def application_submit(*, user: User, kind: str, office: str = "", details: str 
         audit_record(actor=user, action=LicensingAction.QUALIFICATION_APPLIED, obj=application, after={"kind": kind})
         notify(
             kind=QUALIFICATION_APPLIED, url=reverse("qualification_review"),
-            params={"firm": org.name, "uscc": org.uscc}, users=officers_deciding(kind),
+            params={"firm": org.name_in_both, "uscc": org.uscc}, users=officers_deciding(kind),
         )  # fmt: skip
     return application
 

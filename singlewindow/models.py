@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .choices import Agency, DelegationStatus, Matter, OrganisationKind, Role, SigningCapacity
-from .notification_kinds import kind_choices, message
+from .notification_kinds import in_both, kind_choices, message
 from .validators import validate_uscc
 
 
@@ -56,6 +56,11 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def name_in_both(self) -> dict[str, str]:
+        """Its name as a notification's parameter: its English name for an English reader, where it has one."""
+        return in_both(self.name, self.name_en)
 
 
 class User(AbstractUser):

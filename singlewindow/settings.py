@@ -333,6 +333,11 @@ AGENCY_DOWN_ALERT_MINUTES = env_int("AGENCY_DOWN_ALERT_MINUTES", 15)
 IDEMPOTENCY_KEY_HOURS = env_int("IDEMPOTENCY_KEY_HOURS", 24)
 DELIVERY_BACKOFF_SECONDS = float(env_str("DELIVERY_BACKOFF_SECONDS", "2"))
 DELIVERY_LEASE_SECONDS = env_int("DELIVERY_LEASE_SECONDS", 30)
+# An attempt writes its PostgreSQL session on the branch, and the sweep takes up at once one whose session has
+# ended (its worker was killed) rather than at the lease's end: this needs each worker's own server session and
+# pg_stat_activity readable by the portal's role. Off behind a pooler in transaction mode (a server session there
+# is shared, and outlives its client), as server-side binding is; then the lease alone. Read at start.
+DELIVERY_CLAIMANT_SESSIONS = env_bool("DELIVERY_CLAIMANT_SESSIONS", env_bool("DATABASE_SERVER_SIDE_BINDING", True))
 # How long a cross-border inventory waits for its order, payment and waybill before it is returned.
 CBEC_MATCH_WINDOW_SECONDS = env_int("CBEC_MATCH_WINDOW_SECONDS", 600)
 DELIVERY_TIMEOUT_SECONDS = float(env_str("DELIVERY_TIMEOUT_SECONDS", "10"))

@@ -5,6 +5,7 @@ default, a minute here); while the worker lives, the lease keeps every other swe
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -64,6 +65,11 @@ def on_its_way(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         thread.start()
         threads.append(thread)
         assert sending.wait(10), "the attempt did not start"
+        customs.refresh_from_db()
+        if session_ends and customs.claimed_by is not None:  # PostgreSQL ends a closed session soon, not at once
+            deadline = time.monotonic() + 10
+            while _session_alive(customs.claimed_by) and time.monotonic() < deadline:
+                time.sleep(0.02)
 
     yield attempt
     done.set()
@@ -71,12 +77,25 @@ def on_its_way(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         thread.join(10)
 
 
-def test_a_branch_whose_worker_was_killed_mid_attempt_is_the_next_sweeps(submitted: Declaration, on_its_way) -> None:  # type: ignore[no-untyped-def]
+def _session_alive(pid: int) -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %s)", [pid])
+        return bool(cursor.fetchone()[0])
+
+
+@pytest.mark.parametrize("sessions_asked", [True, False])
+def test_a_branch_whose_worker_was_killed_mid_attempt_is_the_next_sweeps(
+    submitted: Declaration,
+    on_its_way,
+    settings,
+    sessions_asked: bool,  # type: ignore[no-untyped-def]
+) -> None:
+    settings.DELIVERY_CLAIMANT_SESSIONS = sessions_asked  # off: behind a pooler in transaction mode
     customs = branch(submitted, "customs")
     on_its_way(customs, session_ends=True)
     customs.refresh_from_db()
     due = [claim for group in deliveries_due() for claim in group]
-    if connection.vendor != "postgresql":  # SQLite (make run: one process, tasks in it) has no sessions to ask
+    if connection.vendor != "postgresql" or not sessions_asked:  # SQLite (make run) has no sessions to ask
         assert customs.claimed_by is None and (customs.pk, 1) not in due  # the lease alone
         return
     assert customs.attempts == 1 and customs.claimed_by is not None  # claimed by the killed worker's session

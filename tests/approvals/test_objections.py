@@ -211,3 +211,8 @@ def test_each_reader_reads_the_objecting_departments_in_their_language(people: P
     objection = Notification.objects.get(recipient=people.clerk, kind="approval_objection")
     with translation.override("en"):
         assert "Land and Resources Bureau" in objection.message and "国土资源局" not in objection.message
+    filed = Notification.objects.filter(recipient=people.window, kind="approval_filed").first()
+    applicant = people.clerk.organisation
+    assert filed is not None and applicant is not None
+    with translation.override("en"):
+        assert applicant.name_en in filed.message and applicant.name not in filed.message

@@ -38,6 +38,7 @@ def test_the_client_is_told_in_its_language_reviews_comments_next_to_the_field_a
     assert notification.url == page
     [email] = mail.outbox
     assert email.to == [clerk.email] and "for your review" in email.body and page in email.body
+    assert broker.organisation.name_en in email.body  # the broker by its English name, for an English reader
     listed = web(clerk).get("/notifications/").content.decode()
     assert "发给您审核" in listed  # the page speaks the reader's page language (Chinese by default)
 

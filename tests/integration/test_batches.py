@@ -4,8 +4,11 @@ way loses nothing and repeats nothing."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from django.db.models import Count
+from django.utils import timezone
 
 from declarations.models import Delivery, Event
 
@@ -57,6 +60,8 @@ def test_a_killed_workers_batch_goes_again_once_its_sessions_are_gone_not_at_its
     on_its_way = customs.filter(status="pending", attempts__gte=1, claimed_by__isnull=False)
     wait_until(lambda: on_its_way.exists(), timeout=30, every=0.05, what="a customs attempt on its way")
     worker.kill()
+    lease_left = timezone.now() + timedelta(seconds=60)
+    assert on_its_way.filter(next_attempt_at__gt=lease_left).exists(), "nothing was held under its lease"
     simulator.configure(customs={"timeout_ratio": 0.0})
     worker.start()
     wait_until(lambda: released(declarations), timeout=40, what="releases well before the lease's end")

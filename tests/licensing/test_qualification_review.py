@@ -55,6 +55,9 @@ def test_the_officers_of_the_deciding_agency_are_told_of_a_new_application(user_
             "%(firm)s (%(uscc)s) applied for a qualification your agency decides: review it."
         ) % {"firm": firm.name, "uscc": firm.uscc}
     assert sentence in page and 'href="/qualifications/review/"' in page
+    with translation.override("en"):
+        english = told.first().message  # type: ignore[union-attr]
+    assert firm.name_en in english and firm.name not in english
     assert not Notification.objects.filter(recipient__in=[inspection, user_a]).exists()
 
 
