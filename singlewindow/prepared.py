@@ -334,14 +334,18 @@ _PLAIN_TYPES: dict[type[Field], type] = {
     models.PositiveBigIntegerField: int,
     models.PositiveSmallIntegerField: int,
     models.BooleanField: bool,
-    models.DateTimeField: datetime,  # aware only (_plain)
+    models.DateTimeField: datetime,  # aware only (_values), and on PostgreSQL only (_plain_type)
 }
 
 
-def _plain_type(field: Field) -> type | None:
+def _plain_type(field: Field, vendor: str) -> type | None:
     """The type of value `field` saves unchanged, or None when its values are always prepared the ORM's way (a
-    field of its own class, a date stamped on save, a relation to anything but an integer key)."""
+    field of its own class, a date stamped on save, a relation to anything but an integer key, and a time
+    elsewhere than on PostgreSQL: SQLite keeps times as text, which Django writes in UTC without an offset, and
+    the driver's own text would not sort with it)."""
     if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        return None
+    if isinstance(field, models.DateTimeField) and vendor != "postgresql":
         return None
     if isinstance(field, models.ForeignKey):
         target = field.target_field
@@ -685,7 +689,7 @@ def _insert_compile(
         unnest = True
     else:
         return None  # a shape this module does not know: the ORM's way
-    plain = [_plain_type(f) for f in fields]
+    plain = [_plain_type(f, db.vendor) for f in fields]
     json_sql = _json_rows_sql(model, fields, db, returning, ignore_conflicts) if unnest else None
     return _Insert(sql=json_sql or sql, fields=fields, compiler=compiler, returning=returning, unnest=unnest,
                    plain=plain, json=json_sql is not None)  # fmt: skip

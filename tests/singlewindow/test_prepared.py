@@ -236,6 +236,19 @@ def test_insert_all_prepares_a_value_not_of_its_fields_plain_type_as_save_does()
         ]
 
 
+def test_insert_all_writes_a_time_of_any_zone_as_save_does_so_they_match_and_sort_together() -> None:
+    """A receipt's time comes in Beijing time: written by insert_all or by save, rows read back the same instant,
+    are found by it and sort together (SQLite keeps times as text, Django's in UTC without an offset)."""
+    kept = {"organisation": factories.enterprise(), "method": "POST", "body_digest": "d", "response": {}}
+    at = datetime(2026, 12, 6, 9, 30, 0, 250000, tzinfo=timezone.get_fixed_timezone(480))  # 01:30:00.25 UTC
+    IdempotentRequest.objects.create(key="saved", path="p", status=201, created_at=at - timedelta(hours=1), **kept)
+    insert_all([IdempotentRequest(key="beijing", path="p", status=201, created_at=at, **kept)])
+    insert_all([IdempotentRequest(key="utc", path="p", status=201, created_at=at.astimezone(UTC), **kept)])
+    rows = IdempotentRequest.objects.filter(organisation=kept["organisation"])
+    assert list(rows.order_by("created_at", "key").values_list("key", flat=True)) == ["saved", "beijing", "utc"]
+    assert sorted(rows.filter(created_at=at).values_list("key", flat=True)) == ["beijing", "utc"]
+
+
 def test_insert_all_of_many_rows_keeps_every_kind_of_value_and_refuses_what_is_too_long() -> None:
     """Above ROWS_LISTED the rows go to PostgreSQL as one JSON array: dates, booleans, lists, decimals and text
     come back as they went in, and a text longer than its column is refused there, not cut."""
