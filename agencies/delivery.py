@@ -205,7 +205,19 @@ def claimant() -> Func | Value:
 
 
 def _sessions_asked() -> bool:
-    return connection.vendor == "postgresql" and settings.DELIVERY_CLAIMANT_SESSIONS
+    return connection.vendor == "postgresql" and settings.DELIVERY_CLAIMANT_SESSIONS and _sessions_readable()
+
+
+@cache
+def _sessions_readable() -> bool:
+    """Whether the portal's role may read pg_stat_activity (any role may, unless an administrator revoked it):
+    asked once a process. Unreadable, the sweep's statement would fail on every beat; the lease alone serves."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT has_table_privilege('pg_catalog.pg_stat_activity', 'SELECT')")
+        readable = bool(cursor.fetchone()[0])
+    if not readable:
+        log.error("pg_stat_activity is not readable by this role: a killed worker's branches wait out their lease")
+    return readable
 
 
 def _abandoned() -> Q:

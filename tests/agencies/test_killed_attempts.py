@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from agencies import delivery
 from agencies.delivery import deliveries_due, delivery_attempt
@@ -112,3 +113,26 @@ def test_a_branch_on_its_way_with_a_live_worker_is_left_to_it(submitted: Declara
     assert (customs.pk, 1) not in due  # its worker may still record the agency's answer: the lease holds
     customs.refresh_from_db()
     assert customs.attempts == 1 and (customs.claimed_by is not None) == (connection.vendor == "postgresql")
+
+
+def test_a_role_that_may_not_read_the_sessions_leaves_it_to_the_lease(submitted: Declaration) -> None:
+    """An administrator revoked pg_stat_activity from ordinary roles: the sweep does not ask it (its statement
+    would fail on every beat, and no branch would be swept at all); a killed worker's branches wait out the lease."""
+    delivery._sessions_readable.cache_clear()
+    try:
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:  # a transaction of its own, rolled back: roles are the cluster's
+                cursor.execute("BEGIN; CREATE ROLE sw_limited_test NOLOGIN")
+                cursor.execute(
+                    "REVOKE SELECT ON pg_catalog.pg_stat_activity FROM PUBLIC; SET LOCAL ROLE sw_limited_test"
+                )
+                asked = delivery._sessions_asked()
+                cursor.execute("ROLLBACK")
+        else:
+            asked = delivery._sessions_asked()
+        assert asked is False
+        with CaptureQueriesContext(connection) as queries:
+            deliveries_due()
+        assert queries.captured_queries and not any("pg_stat_activity" in q["sql"] for q in queries.captured_queries)
+    finally:
+        delivery._sessions_readable.cache_clear()
