@@ -190,12 +190,12 @@ def _claim(pk: int, attempts: int, *, now: datetime, probe: bool) -> bool:
             attempts=attempts + 1,
             trying_since=Coalesce(F("trying_since"), Value(now)),
             next_attempt_at=now + timedelta(seconds=settings.DELIVERY_LEASE_SECONDS),
-            claimed_by=claimant(),
+            claimed_by=_claimant(),
         )
     )
 
 
-def claimant() -> Func | Value:
+def _claimant() -> Func | Value:
     """The database session making a claim, written on the branch while its attempt is on its way: on
     PostgreSQL its backend pid, which ends with the worker's process (none where sessions are not asked:
     SQLite, or DELIVERY_CLAIMANT_SESSIONS off behind a pooler; then the lease alone)."""
@@ -227,11 +227,10 @@ def _abandoned() -> Q:
     that branch goes twice, and the agency keeps one by its message id)."""
     if not _sessions_asked():
         return Q(pk__in=[])
-    return Q(claimed_by__isnull=False, claimant_gone=True)
-
-
-# Whether the branch's claimant session has ended (PostgreSQL's list of sessions is no table of ours).
-_CLAIMANT_GONE = "NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %(expressions)s)"
+    # pg_stat_activity is PostgreSQL's list of sessions, no table of ours: asked as SQL of its own.
+    gone = Func(F("claimed_by"), template="NOT EXISTS (SELECT 1 FROM pg_stat_activity WHERE pid = %(expressions)s)",
+                output_field=BooleanField())  # fmt: skip
+    return Q(gone, claimed_by__isnull=False)
 
 
 def _backlog(delivery: Delivery, *, now: datetime) -> bool:
@@ -280,7 +279,7 @@ def _attempted(*, pks: list[int], now: datetime, lease_end: datetime) -> tuple[Q
         "attempts": F("attempts") + 1,
         "trying_since": Coalesce(F("trying_since"), Value(now)),
         "next_attempt_at": lease_end,
-        "claimed_by": claimant(),
+        "claimed_by": _claimant(),
     }
 
 
@@ -480,7 +479,6 @@ def deliveries_due(*, limit: int = 500) -> list[list[tuple[int, int]]]:
     with transaction.atomic():
         due = list(
             Delivery.objects.select_for_update(skip_locked=True)
-            .alias(claimant_gone=Func(F("claimed_by"), template=_CLAIMANT_GONE, output_field=BooleanField()))
             .filter(Q(next_attempt_at__lte=now) | _abandoned(), status=DeliveryStatus.PENDING)
             .exclude(agency__in=circuit.agencies_down())
             .order_by("pk")  # oldest first

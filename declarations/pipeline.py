@@ -112,10 +112,6 @@ def declaration_lock(declaration: Declaration) -> None:
     fresh = _locked.first(pk=declaration.pk)
     if fresh is None:
         raise Declaration.DoesNotExist
-    _refresh(declaration, fresh)
-
-
-def _refresh(declaration: Declaration, fresh: Declaration) -> None:
     for field in CONCRETE_FIELDS:  # as refresh_from_db() (a changed foreign key forgets the object it cached)
         setattr(declaration, field.attname, getattr(fresh, field.attname))
     Declaration.owner.field.set_cached_value(declaration, fresh.owner)
